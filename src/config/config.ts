@@ -1,0 +1,147 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every environment variable Atelier reads. Each key has a description: the README's configuration table is
+ * generated from this schema (`node scripts/config-table.js`), and a test keeps the two in step.
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port the HTTP server listens on.' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface the HTTP server binds to.' }),
+  DATA_DIR: Type.String({
+    minLength: 1,
+    default: './data',
+    description: 'Data directory: the SQLite database, the disk blob store and the generated token secret live here.',
+  }),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^(postgres|postgresql)://',
+      description: 'Absent: embedded SQLite in DATA_DIR. `postgres://user:pass@host:port/db`: PostgreSQL.',
+    }),
+  ),
+  STORAGE_URL: Type.Optional(
+    Type.String({
+      pattern: '^(file|s3)://',
+      description:
+        'Absent: blobs on disk under DATA_DIR/blobs. `s3://bucket?endpoint=http://host:port&region=us-east-1`: an S3-compatible store (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).',
+    }),
+  ),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'Log level of the structured JSON logs (fatal, error, warn, info, debug, trace, silent).' },
+  ),
+  TOKEN_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'Secret that signs access tokens (32+ characters). Absent: generated on first start and kept in DATA_DIR/token-secret. Set it when several machines serve the API.',
+    }),
+  ),
+  TOKEN_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 86400,
+    default: 3600,
+    description: 'Lifetime of an access token from POST /auth/token, in seconds.',
+  }),
+  AUTH_RATE_LIMIT_MAX: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'Failed token requests allowed per API key within the window before 429 (per client address: 5 times this).',
+  }),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({
+    minimum: 1,
+    default: 300,
+    description: 'Window of the failed-authentication rate limit, in seconds.',
+  }),
+  MAX_UPLOAD_BYTES: Type.Integer({
+    minimum: 1,
+    default: 50 * 1024 ** 3,
+    description: 'Largest file accepted by any upload path, in bytes (default 50 GiB); larger uploads get 413.',
+  }),
+  SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'On SIGTERM, how long in-flight requests and jobs may take to finish before the process exits.',
+  }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  readonly http: { readonly port: number; readonly host: string };
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly storageUrl: string | undefined;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly auth: {
+    readonly tokenSecret: string | undefined;
+    readonly tokenTtlSeconds: number;
+    readonly rateLimitMax: number;
+    readonly rateLimitWindowSeconds: number;
+  };
+  readonly uploads: { readonly maxBytes: number };
+  readonly shutdownTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the environment; every bad key is reported at once. Pure: only main.ts passes process.env. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+    }
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const problems = [...Value.Errors(EnvSchema, converted)].map((e) => {
+    const key = e.path.replace(/^\//, '') || '(root)';
+    return `${key}: ${e.message}${key in raw ? ` (got ${JSON.stringify(raw[key])})` : ''}`;
+  });
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const e = converted as Env;
+  return deepFreeze({
+    http: { port: e.PORT, host: e.HOST },
+    dataDir: e.DATA_DIR,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: `${e.DATA_DIR}/atelier.db` },
+    storageUrl: e.STORAGE_URL,
+    logLevel: e.LOG_LEVEL,
+    auth: {
+      tokenSecret: e.TOKEN_SECRET,
+      tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+      rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
+      rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+    },
+    uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+  } satisfies Config);
+}
+
+/** The README table: one row per key, from the schema's descriptions and defaults. */
+export function configTableMarkdown(): string {
+  const rows = Object.entries(EnvSchema.properties as Record<string, TSchema>).map(([key, schema]) => {
+    const def = schema.default === undefined ? '' : `\`${String(schema.default)}\``;
+    return `| \`${key}\` | ${def} | ${String(schema.description ?? '')} |`;
+  });
+  return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      deepFreeze(v);
+    }
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,65 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { createDatabase } from './db/database.js';
+import type { Deps } from './domain/context.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { randomToken } from './lib/secrets.js';
+
+/** Paths and fields whose values never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.secret',
+  '*.secret_hash',
+  '*.token',
+  '*.password',
+  'secret',
+  'token',
+];
+
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+}
+
+/** The token-signing key: TOKEN_SECRET, or a secret generated once and kept in the data directory. */
+export function loadTokenKey(config: Config): Uint8Array {
+  if (config.auth.tokenSecret) {
+    return new TextEncoder().encode(config.auth.tokenSecret);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'token-secret');
+  let secret: string;
+  try {
+    secret = readFileSync(file, 'utf8').trim();
+  } catch {
+    secret = randomToken(48);
+    // `wx`: when two processes start at once, the second one reads the first one's secret.
+    try {
+      writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    } catch {
+      secret = readFileSync(file, 'utf8').trim();
+    }
+  }
+  return new TextEncoder().encode(secret);
+}
+
+export interface AppDeps extends Deps {
+  close(): Promise<void>;
+}
+
+/** The one place that creates long-lived things. Tests call it with their own Config. */
+export function createDeps(config: Config, options: { log?: Logger; clock?: Clock } = {}): AppDeps {
+  const database = createDatabase(config);
+  return {
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? createLogger(config.logLevel),
+    tokenKey: loadTokenKey(config),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,98 @@
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import type { Deps } from '../context.js';
+import { errors } from '../errors.js';
+import { verifySecret } from '../../lib/secrets.js';
+import { assertNotRateLimited, recordAuthFailure } from './rate-limit.js';
+import { recordHistory } from '../history/history.service.js';
+
+export interface TokenRequest {
+  accountId?: string | undefined;
+  key: string;
+  secret: string;
+  clientAddress: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+}
+
+export interface TokenClaims {
+  userId: string;
+  accountId: string;
+  apiKeyId: string;
+}
+
+/**
+ * POST /auth/token: API key + secret -> short-lived signed token. A wrong key, secret or account gets the same
+ * error, and repeated failures per client address and per key are rate limited.
+ */
+export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedToken> {
+  const buckets = [`ip:${req.clientAddress}`, `key:${req.key.slice(0, 200)}`];
+  await assertNotRateLimited(deps, buckets);
+  const row = await deps.db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .select(['api_keys.id', 'api_keys.account_id', 'api_keys.user_id', 'api_keys.secret_hash', 'api_keys.revoked_at', 'users.is_active'])
+    .where('api_keys.key', '=', req.key)
+    .executeTakeFirst();
+  const ok =
+    row !== undefined &&
+    row.revoked_at === null &&
+    row.is_active === 1 &&
+    (req.accountId === undefined || req.accountId === row.account_id) &&
+    (await verifySecret(req.secret, row.secret_hash));
+  if (!ok || !row) {
+    await recordAuthFailure(deps, buckets);
+    if (row) {
+      await recordHistory(deps, {
+        accountId: row.account_id,
+        userId: row.user_id,
+        subjectType: 'user',
+        recordId: row.user_id,
+        type: 'login_failed',
+        data: { api_key_id: row.id },
+      });
+    }
+    throw errors.invalidCredentials();
+  }
+  const ttl = deps.config.auth.tokenTtlSeconds;
+  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+  const token = await new SignJWT({ acc: row.account_id, kid: row.id })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(row.user_id)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + ttl)
+    .setIssuer('atelier')
+    .sign(deps.tokenKey);
+  await deps.db.updateTable('api_keys').set({ last_used_at: deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
+  await recordHistory(deps, {
+    accountId: row.account_id,
+    userId: row.user_id,
+    subjectType: 'user',
+    recordId: row.user_id,
+    type: 'login_successful',
+    data: { api_key_id: row.id },
+  });
+  return { token, expiresIn: ttl };
+}
+
+/** Checks signature, issuer and expiry (against the injected clock); throws `invalid_token`. */
+export async function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): Promise<TokenClaims> {
+  try {
+    const { payload } = await jwtVerify(token, deps.tokenKey, {
+      issuer: 'atelier',
+      algorithms: ['HS256'],
+      currentDate: deps.clock.now(),
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.acc !== 'string' || typeof payload.kid !== 'string') {
+      throw errors.invalidToken();
+    }
+    return { userId: payload.sub, accountId: payload.acc, apiKeyId: payload.kid };
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) {
+      throw errors.invalidToken();
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Dialect } from '../db/dialects/dialect.js';
+import type { DB } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { AccountRole, WorkspaceRole } from './access.js';
+
+/** Who is calling and in which scope; resolved once per request by the auth plugin. No HTTP types. */
+export interface Actor {
+  userId: string;
+  apiKeyId: string | null;
+  accountId: string | null;
+  accountRole: AccountRole | null;
+  workspaceId: string | null;
+  workspaceRole: WorkspaceRole | null;
+}
+
+/** Everything long-lived a service may use; built once by deps.ts. */
+export interface Deps {
+  config: Config;
+  db: Kysely<DB>;
+  dialect: Dialect;
+  clock: Clock;
+  log: Logger;
+  /** HMAC key that signs access tokens and self-signed upload URLs. */
+  tokenKey: Uint8Array;
+}
+
+export interface Ctx extends Deps {
+  actor: Actor;
+}
+
+/** Runs `fn` in a transaction; a ctx already in one is reused, so services compose. */
+export async function inTransaction<C extends Deps, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) {
+    return fn(ctx);
+  }
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}
+
+/** The account id of a request scoped to an account (the tenancy plugin guarantees it is there). */
+export function scopedAccountId(ctx: Ctx): string {
+  if (!ctx.actor.accountId) {
+    throw new Error('scopedAccountId called outside an account-scoped request');
+  }
+  return ctx.actor.accountId;
+}
+
+/** The workspace id of a request scoped to a workspace. */
+export function scopedWorkspaceId(ctx: Ctx): string {
+  if (!ctx.actor.workspaceId) {
+    throw new Error('scopedWorkspaceId called outside a workspace-scoped request');
+  }
+  return ctx.actor.workspaceId;
+}

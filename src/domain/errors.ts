@@ -1,0 +1,75 @@
+/** The one catalogue of domain errors. Surfaces map `kind` to a status and render their own shape. */
+
+export const ERROR_KINDS = [
+  'not_found',
+  'invalid',
+  'conflict',
+  'forbidden',
+  'unauthenticated',
+  'locked',
+  'too_large',
+  'unsupported_media',
+  'precondition_failed',
+  'rate_limited',
+  'unavailable',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** One bad field: `pointer` is a JSON pointer into the request part named by `in`. */
+export interface FieldProblem {
+  in: 'body' | 'query' | 'params' | 'headers';
+  pointer: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  fields?: FieldProblem[];
+  retryAfterSeconds?: number;
+  [key: string]: unknown;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}
+
+export const errors = {
+  notFound: (what: string, id?: string) =>
+    new DomainError('not_found', `${what}_not_found`, id ? `No ${what.replace(/_/g, ' ')} with id ${id}.` : `No such ${what.replace(/_/g, ' ')}.`),
+  invalid: (code: string, message: string, fields?: FieldProblem[], cause?: unknown) =>
+    new DomainError('invalid', code, message, fields ? { fields } : undefined, { cause }),
+  invalidField: (part: FieldProblem['in'], field: string, message: string) =>
+    new DomainError('invalid', 'validation_failed', `${field}: ${message}`, {
+      fields: [{ in: part, pointer: `/${field}`, message }],
+    }),
+  conflict: (code: string, message: string, cause?: unknown) => new DomainError('conflict', code, message, undefined, { cause }),
+  forbidden: (code = 'forbidden', message = 'You do not have permission to do this.') => new DomainError('forbidden', code, message),
+  unauthenticated: (message = 'Authentication is required.') => new DomainError('unauthenticated', 'unauthenticated', message),
+  invalidCredentials: () => new DomainError('unauthenticated', 'invalid_credentials', 'The key or secret is not valid.'),
+  invalidToken: () => new DomainError('unauthenticated', 'invalid_token', 'The access token is invalid, expired or revoked.'),
+  rateLimited: (retryAfterSeconds: number) =>
+    new DomainError('rate_limited', 'too_many_attempts', 'Too many failed attempts; try again later.', { retryAfterSeconds }),
+  missingHeader: (header: string) =>
+    new DomainError('invalid', 'header_missing', `The ${header} header is required.`, {
+      fields: [{ in: 'headers', pointer: `/${header}`, message: 'is required' }],
+    }),
+  malformedHeader: (header: string) =>
+    new DomainError('invalid', 'header_malformed', `The ${header} header must be a UUID.`, {
+      fields: [{ in: 'headers', pointer: `/${header}`, message: 'must be a UUID' }],
+    }),
+  tooLarge: (message: string) => new DomainError('too_large', 'payload_too_large', message),
+  unsupportedMedia: (message: string) => new DomainError('unsupported_media', 'unsupported_media_type', message),
+  unavailable: (message: string) => new DomainError('unavailable', 'unavailable', message),
+};

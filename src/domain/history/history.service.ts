@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { DB, HistoryEventRow } from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+import { isoNow, type Clock } from '../../lib/clock.js';
+
+export interface HistoryEntry {
+  accountId: string | null;
+  workspaceId?: string | null;
+  assetId?: string | null;
+  userId: string | null;
+  subjectType: string;
+  recordId: string | null;
+  type: string;
+  /** Before/after or whatever explains the change; never secrets. */
+  data?: Record<string, unknown>;
+}
+
+/** Appends one history event in the caller's transaction. History is never updated or deleted. */
+export async function recordHistory(ctx: { db: Kysely<DB>; clock: Clock }, entry: HistoryEntry): Promise<void> {
+  await ctx.db
+    .insertInto('history_events')
+    .values({
+      id: newId(),
+      account_id: entry.accountId,
+      workspace_id: entry.workspaceId ?? null,
+      asset_id: entry.assetId ?? null,
+      user_id: entry.userId,
+      subject_type: entry.subjectType,
+      record_id: entry.recordId,
+      type: entry.type,
+      data: JSON.stringify(entry.data ?? {}),
+      created_at: isoNow(ctx.clock),
+    })
+    .execute();
+}
+
+export type HistoryScope =
+  | { accountId: string }
+  | { workspaceId: string }
+  | { assetId: string; workspaceId: string }
+  | { userId: string };
+
+export interface HistoryPage {
+  items: HistoryEventRow[];
+  nextCursor: number | null;
+}
+
+/** Newest first, keyset-paginated on `sequence`. */
+export async function listHistory(
+  db: Kysely<DB>,
+  scope: HistoryScope,
+  page: { limit: number; before?: number | undefined },
+): Promise<HistoryPage> {
+  let q = db.selectFrom('history_events').selectAll();
+  if ('assetId' in scope) {
+    q = q.where('asset_id', '=', scope.assetId).where('workspace_id', '=', scope.workspaceId);
+  } else if ('workspaceId' in scope) {
+    q = q.where('workspace_id', '=', scope.workspaceId);
+  } else if ('accountId' in scope) {
+    q = q.where('account_id', '=', scope.accountId);
+  } else {
+    q = q.where('user_id', '=', scope.userId);
+  }
+  if (page.before !== undefined) {
+    q = q.where('sequence', '<', page.before);
+  }
+  const rows = await q.orderBy('sequence', 'desc').limit(page.limit + 1).execute();
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > page.limit && last ? last.sequence : null };
+}

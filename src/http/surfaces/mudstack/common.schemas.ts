@@ -1,0 +1,57 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      fields: Type.Optional(
+        Type.Array(Type.Object({ in: Type.String(), pointer: Type.String(), message: Type.String() })),
+      ),
+    }),
+    request_id: Type.String(),
+  },
+  { $id: 'MudstackError', description: 'Error' },
+);
+
+/** Responses every authenticated route may give, for the OpenAPI document. */
+export const authErrors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  429: ErrorBody,
+} as const;
+
+export const User = Type.Object({
+  id: Type.String(),
+  auth0UserID: Type.String(),
+  username: Type.String(),
+  email: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  avatar_file_id: NullableString,
+  defaultAvatar: Type.Integer(),
+  industry: NullableString,
+  occupation: NullableString,
+  company: NullableString,
+  emailVerified: Type.Boolean(),
+  isActive: Type.Boolean(),
+  city: NullableString,
+  state: NullableString,
+  country: NullableString,
+  zipCode: NullableString,
+  invited_by_user: Type.Object({}, { additionalProperties: true }),
+});
+export type UserJson = Static<typeof User>;
+
+export const Ok = Type.Object({ ok: Type.Boolean() });
+
+/** Cursor pagination query shared by list endpoints (history, notifications...). */
+export const PageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'The `next_cursor` of the previous page.' })),
+});

@@ -1,0 +1,40 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_BY_KIND, toDomainError } from '../../framework-errors.js';
+
+/**
+ * The core API's error shape: `{ "error": { "code", "message", "fields"? }, "request_id" }`.
+ * Validation problems name the bad field as a JSON pointer within the request part.
+ */
+export function registerMudstackErrors(app: FastifyInstance): void {
+  app.setErrorHandler(async (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const domain = toDomainError(err);
+    if (!domain) {
+      request.log.error({ err }, 'unhandled error');
+      return reply.status(500).send({
+        error: { code: 'internal_error', message: 'Something went wrong on our side. Quote the request id when reporting it.' },
+        request_id: request.id,
+      });
+    }
+    const status = STATUS_BY_KIND[domain.kind];
+    if (domain.details?.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(domain.details.retryAfterSeconds));
+    }
+    if (status >= 500) {
+      request.log.warn({ err: domain }, domain.message);
+    }
+    return reply.status(status).send({
+      error: {
+        code: domain.code,
+        message: domain.message,
+        ...(domain.details?.fields ? { fields: domain.details.fields } : {}),
+      },
+      request_id: request.id,
+    });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    return reply.status(404).send({
+      error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+      request_id: request.id,
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { registerAuth } from '../../plugins/auth.js';
+import { authRoutes } from './auth.routes.js';
+import { workspacesRoutes } from './workspaces.routes.js';
+
+export interface MudstackOptions {
+  /** The `/v1` alias serves the same routes but stays out of the OpenAPI document. */
+  hidden?: boolean;
+}
+
+/** The Mudstack-style core API, mounted at `/` and at `/v1`. Its error shape is the app's default (app.ts). */
+export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, opts) => {
+  if (opts.hidden) {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+  }
+  registerAuth(app);
+  await app.register(authRoutes);
+  await app.register(workspacesRoutes);
+};
