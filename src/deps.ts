@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createBlobStore } from './blobs/create-blob-store.js';
 import type { Config } from './config/config.js';
 import { createDatabase } from './db/database.js';
 import type { Deps } from './domain/context.js';
@@ -59,6 +60,7 @@ export function createDeps(config: Config, options: { log?: Logger; clock?: Cloc
     dialect: database.dialect,
     clock: options.clock ?? systemClock,
     log: options.log ?? createLogger(config.logLevel),
+    blobs: createBlobStore(config),
     tokenKey: loadTokenKey(config),
     close: () => database.close(),
   };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config/config.js';
 import type { Dialect } from '../db/dialects/dialect.js';
 import type { DB } from '../db/schema.js';
@@ -23,6 +24,7 @@ export interface Deps {
   dialect: Dialect;
   clock: Clock;
   log: Logger;
+  blobs: BlobStore;
   /** HMAC key that signs access tokens and self-signed upload URLs. */
   tokenKey: Uint8Array;
 }
