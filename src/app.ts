@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './domain/context.js';
 import { healthRoutes } from './http/health.routes.js';
+import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
@@ -32,6 +33,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   registerMudstackErrors(app);
   await registerOpenApi(app);
+  await registerMultipart(app);
   await app.register(healthRoutes);
   await app.register(mudstackSurface);
   await app.register(mudstackSurface, { prefix: '/v1', hidden: true });
