@@ -91,6 +91,8 @@ export interface InvitesTable extends Keyed {
   accepted_at: string | null;
   rejected_at: string | null;
   revoked_at: string | null;
+  /** Role in `workspace_ids` on acceptance; null = the account's default_workspace_role setting. */
+  workspace_role: string | null;
 }
 
 export interface SettingsTable extends Keyed {
@@ -129,6 +131,67 @@ export interface AuthFailuresTable extends Keyed {
   failed_at: string;
 }
 
+export interface AssetsTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  file_name: string;
+  /** Folder path in `/a/b/` form (lib/safe-path.ts); `/` is the workspace root. */
+  file_location: Generated<string>;
+  /** An id from the static catalogue in domain/assets/asset-types.ts. */
+  asset_type_id: string;
+  status_id: string | null;
+  description: Generated<string>;
+  current_version_id: string | null;
+  created_by_user_id: string | null;
+  locked_by_user_id: string | null;
+  /** 1 = live, 0 = in the trash. */
+  is_active: Generated<number>;
+  deleted_at: string | null;
+  deleted_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetVersionsTable extends Keyed {
+  asset_id: string;
+  workspace_id: string;
+  /** 1..n per asset (unique with asset_id). */
+  version_number: number;
+  /** The version that was current when this one was committed. */
+  commit_parent_id: string | null;
+  name: string;
+  description: Generated<string>;
+  /** The blob store key (sha256 of the content). */
+  blob_key: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the content, verified at commit. */
+  checksum: string;
+  /** Sniffed from the bytes; never the client's claim. */
+  content_type: string;
+  original_file_name: string;
+  thumbnail_blob_key: string | null;
+  /** JSON object: probe results, EXIF... */
+  metadata: Generated<string>;
+  created_by_user_id: string | null;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface DerivativesTable extends Keyed {
+  version_id: string;
+  workspace_id: string;
+  kind: string;
+  state: Generated<string>;
+  blob_key: string | null;
+  content_type: string | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -141,6 +204,9 @@ export interface DB {
   history_events: HistoryEventsTable;
   notifications: NotificationsTable;
   auth_failures: AuthFailuresTable;
+  assets: AssetsTable;
+  asset_versions: AssetVersionsTable;
+  derivatives: DerivativesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -155,3 +221,10 @@ export type InviteRow = Selectable<InvitesTable>;
 export type SettingRow = Selectable<SettingsTable>;
 export type HistoryEventRow = Selectable<HistoryEventsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type AssetRow = Selectable<AssetsTable>;
+export type NewAssetRow = Insertable<AssetsTable>;
+export type AssetUpdate = Updateable<AssetsTable>;
+export type AssetVersionRow = Selectable<AssetVersionsTable>;
+export type NewAssetVersionRow = Insertable<AssetVersionsTable>;
+export type DerivativeRow = Selectable<DerivativesTable>;
+export type NewDerivativeRow = Insertable<DerivativesTable>;
