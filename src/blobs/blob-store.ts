@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { errors } from '../domain/errors.js';
+import { isUuid } from '../lib/ids.js';
 
 /** A blob's key is the lowercase hex SHA-256 of its content: identical content is stored once. */
 export type BlobKey = string;
@@ -31,22 +33,63 @@ export interface ByteRange {
   end: number;
 }
 
+/** What adopt/putTemp need to know about an upload's temp bytes. */
+export interface TempPutOptions {
+  /** Abort with `too_large` as soon as more bytes than this arrive. */
+  maxBytes?: number | undefined;
+}
+
 /**
  * Where file bytes live. Implementations stream (never hold a whole file in memory) and are durable once `put`
  * resolves. Metadata lives in the database, never in the store. Both implementations pass blob-store.contract.ts.
+ *
+ * Two ways in: `put(stream)` for bytes that pass through Atelier, and the two-step upload for bytes that do not:
+ * the client PUTs to `presignPut(uploadId)` (S3) or to Atelier's own signed URL, whose handler calls
+ * `putTemp(uploadId, stream)` (disk, or S3 when presigning is not wanted); then `adopt(uploadId)` at commit hashes
+ * the temp bytes and moves them to their content address with the same checks as `put`.
+ * An `uploadId` is a UUID chosen by the caller (the upload row's id).
  */
 export interface BlobStore {
   readonly kind: 'disk' | 's3';
+  /** Fails clearly at startup when the store cannot be used (S3: the bucket does not exist). */
+  verify(): Promise<void>;
+  /** Streams, hashes and stores `body`; on any failure (checks, limit, stream error) nothing is left behind. */
   put(body: Readable, options?: PutOptions): Promise<PutResult>;
-  /** Throws `not_found` when absent. */
+  /** Throws `not_found` when absent. The caller clamps `range` to the blob's size (RFC 9110 §14.1.2). */
   get(key: BlobKey, range?: ByteRange): Promise<Readable>;
   stat(key: BlobKey): Promise<BlobStat | undefined>;
   exists(key: BlobKey): Promise<boolean>;
   /** Idempotent: deleting an absent key is not an error. */
   delete(key: BlobKey): Promise<void>;
+  /** Every stored blob, in key order; temp bytes are not listed. */
   list(): AsyncIterable<BlobStat>;
   /** A URL a client can GET the blob from directly (S3 only; the disk store answers undefined). */
   presignGet(key: BlobKey, options: { expiresInSeconds: number; fileName?: string; contentType?: string }): Promise<string | undefined>;
+  /**
+   * A URL a client can PUT the bytes of `uploadId` to directly (S3 only; the disk store answers undefined and the
+   * HTTP layer serves an HMAC-signed URL to Atelier itself, which calls putTemp). With `contentLength`, S3 refuses
+   * a body of any other length.
+   */
+  presignPut(uploadId: string, options: { expiresInSeconds: number; contentLength?: number }): Promise<string | undefined>;
+  /** Streams `body` into the temp bytes of `uploadId`, replacing earlier ones; a failed put leaves none. */
+  putTemp(uploadId: string, body: Readable, options?: TempPutOptions): Promise<{ size: number }>;
+  /**
+   * Hashes the temp bytes of `uploadId` and moves them to their content address, with put's checks. Throws
+   * `upload_not_found` when no bytes arrived. A failed check deletes the temp bytes; an I/O failure keeps them, so
+   * the commit can be retried (stale temp bytes are removed by sweepTemp).
+   */
+  adopt(uploadId: string, options?: PutOptions): Promise<PutResult>;
+  /** Removes the temp bytes of `uploadId` (idempotent). */
+  deleteTemp(uploadId: string): Promise<void>;
+  /** Removes temp bytes older than `olderThan` (abandoned uploads, crashed puts); returns how many. */
+  sweepTemp(olderThan: Date): Promise<number>;
 }
 
 export const isBlobKey = (key: string): boolean => /^[0-9a-f]{64}$/.test(key);
+
+/** An upload's temp bytes are named by a UUID, so a client-supplied id can never reach outside the temp area. */
+export function assertUploadId(uploadId: string): void {
+  if (!isUuid(uploadId)) {
+    throw errors.notFound('upload', uploadId);
+  }
+}

@@ -1,12 +1,25 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { errors } from '../domain/errors.js';
+import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
-import { assertExpected, HashingCounter } from './hashing.js';
-import { isBlobKey, type BlobKey, type BlobStat, type BlobStore, type ByteRange, type PutOptions, type PutResult } from './blob-store.js';
+import { assertExpected, assertSizeAllowed, hashStream, HashingCounter } from './hashing.js';
+import {
+  assertUploadId,
+  isBlobKey,
+  type BlobKey,
+  type BlobStat,
+  type BlobStore,
+  type ByteRange,
+  type PutOptions,
+  type PutResult,
+  type TempPutOptions,
+} from './blob-store.js';
+
+const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
 
 async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
@@ -19,7 +32,8 @@ async function fsyncPath(path: string): Promise<void> {
 
 /**
  * Content-addressed blobs on disk: `<root>/<ab>/<cd>/<sha256>`. A put streams into `<root>/tmp/`, fsyncs, renames
- * into place and fsyncs the directory, so a crash leaves either the whole blob or a temp file (swept later).
+ * into place and fsyncs the directory, so a crash leaves either the whole blob or a temp file (sweepTemp).
+ * Upload temp bytes live at `<root>/tmp/<uploadId>`.
  */
 export class DiskBlobStore implements BlobStore {
   readonly kind = 'disk' as const;
@@ -33,28 +47,114 @@ export class DiskBlobStore implements BlobStore {
     return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
 
+  private get tmpDir(): string {
+    return join(this.root, 'tmp');
+  }
+
+  async verify(): Promise<void> {
+    await mkdir(this.tmpDir, { recursive: true });
+    await access(this.tmpDir, constants.W_OK);
+  }
+
+  /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
+  private async writeFile(path: string, body: Readable, maxBytes: number | undefined): Promise<PutResult> {
+    await mkdir(this.tmpDir, { recursive: true });
+    const counter = new HashingCounter(maxBytes);
+    await pipeline(body, counter, createWriteStream(path, { flags: 'wx' }));
+    await fsyncPath(path);
+    const sha256 = counter.digest();
+    return { key: sha256, size: counter.bytes, sha256 };
+  }
+
+  /** Renames a complete, fsynced temp file to its content address and fsyncs the directory. */
+  private async moveIntoPlace(tmp: string, key: BlobKey): Promise<void> {
+    const dir = join(this.root, key.slice(0, 2), key.slice(2, 4));
+    await mkdir(dir, { recursive: true });
+    // Same content already stored: rename over it is harmless (same bytes), and keeps one copy.
+    await rename(tmp, this.pathOf(key));
+    await fsyncPath(dir);
+  }
+
   async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
-    const tmpDir = join(this.root, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, newId());
-    const counter = new HashingCounter(options.maxBytes);
+    const tmp = join(this.tmpDir, newId());
     try {
-      await pipeline(body, counter, createWriteStream(tmp, { flags: 'wx' }));
-      const result = { key: counter.digest(), size: counter.size, sha256: '' };
-      result.sha256 = result.key;
+      const result = await this.writeFile(tmp, body, options.maxBytes);
       assertExpected(result, options);
-      await fsyncPath(tmp);
-      const final = this.pathOf(result.key);
-      const dir = join(this.root, result.key.slice(0, 2), result.key.slice(2, 4));
-      await mkdir(dir, { recursive: true });
-      // Same content already stored: rename over it is harmless (same bytes), and keeps one copy.
-      await rename(tmp, final);
-      await fsyncPath(dir);
+      await this.moveIntoPlace(tmp, result.key);
       return result;
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
+    assertUploadId(uploadId);
+    // Written under a private name and renamed, so adopt never sees half-written bytes.
+    const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
+    try {
+      const { size } = await this.writeFile(part, body, options.maxBytes);
+      await rename(part, join(this.tmpDir, uploadId));
+      await fsyncPath(this.tmpDir);
+      return { size };
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+  }
+
+  async adopt(uploadId: string, options: PutOptions = {}): Promise<PutResult> {
+    assertUploadId(uploadId);
+    const source = join(this.tmpDir, uploadId);
+    // Claim the bytes first: a putTemp racing with us then cannot swap them between hashing and the rename.
+    const claimed = join(this.tmpDir, `${uploadId}.adopt-${newId()}`);
+    try {
+      await rename(source, claimed);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) {
+        throw errors.notFound('upload', uploadId);
+      }
+      throw err;
+    }
+    try {
+      assertSizeAllowed((await stat(claimed)).size, options);
+      const { size, sha256 } = await hashStream(createReadStream(claimed), options.maxBytes);
+      const result = { key: sha256, size, sha256 };
+      assertExpected(result, options);
+      await this.moveIntoPlace(claimed, result.key);
+      return result;
+    } catch (err) {
+      if (isDomainError(err)) {
+        await rm(claimed, { force: true });
+      } else {
+        await rename(claimed, source).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  async deleteTemp(uploadId: string): Promise<void> {
+    assertUploadId(uploadId);
+    await rm(join(this.tmpDir, uploadId), { force: true });
+  }
+
+  async sweepTemp(olderThan: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s && s.mtime < olderThan) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 
   async get(key: BlobKey, range?: ByteRange): Promise<Readable> {
@@ -104,6 +204,10 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async presignGet(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async presignPut(): Promise<string | undefined> {
     return undefined;
   }
 }

@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { errors } from '../domain/errors.js';
 
 /** A pass-through that hashes and counts bytes, and fails with `too_large` past `maxBytes`. */
 export class HashingCounter extends Transform {
   private readonly hash = createHash('sha256');
-  size = 0;
+  /** Not `size`: lib-storage's Upload takes a body's `size` property as its total length. */
+  bytes = 0;
 
   constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {
     super();
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
       cb(errors.tooLarge(`The file is larger than the limit of ${this.maxBytes} bytes.`));
       return;
     }
@@ -34,4 +36,19 @@ export function assertExpected(actual: { size: number; sha256: string }, expecte
   if (expected.expectedSha256 !== undefined && expected.expectedSha256.toLowerCase() !== actual.sha256) {
     throw errors.invalid('checksum_mismatch', 'The SHA-256 checksum of the received bytes does not match.');
   }
+}
+
+/** Reads `body` to its end and answers its size and SHA-256, failing with `too_large` past `maxBytes`. */
+export async function hashStream(body: Readable, maxBytes?: number): Promise<{ size: number; sha256: string }> {
+  const counter = new HashingCounter(maxBytes);
+  await pipeline(body, counter, new Writable({ write: (_chunk, _enc, cb) => cb() }));
+  return { size: counter.bytes, sha256: counter.digest() };
+}
+
+/** Fails fast on a size known before hashing (a stored temp object): `too_large` or `size_mismatch`. */
+export function assertSizeAllowed(size: number, options: { maxBytes?: number | undefined; expectedSize?: number | undefined }): void {
+  if (options.maxBytes !== undefined && size > options.maxBytes) {
+    throw errors.tooLarge(`The file is larger than the limit of ${options.maxBytes} bytes.`);
+  }
+  assertExpected({ size, sha256: '' }, { expectedSize: options.expectedSize });
 }

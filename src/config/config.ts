@@ -23,8 +23,17 @@ export const EnvSchema = Type.Object({
     Type.String({
       pattern: '^(file|s3)://',
       description:
-        'Absent: blobs on disk under DATA_DIR/blobs. `s3://bucket?endpoint=http://host:port&region=us-east-1`: an S3-compatible store (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).',
+        'Absent: blobs on disk under DATA_DIR/blobs. `file:///path`: blobs on disk there. `s3://bucket?endpoint=http://host:port&region=us-east-1&prefix=blobs/`: an S3-compatible store (endpoint optional for AWS; credentials from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, else the AWS SDK default chain).',
     }),
+  ),
+  S3_ACCESS_KEY_ID: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Access key id for an `s3://` STORAGE_URL (with S3_SECRET_ACCESS_KEY). Absent: the AWS SDK default chain (AWS_ACCESS_KEY_ID, profiles, instance roles).',
+    }),
+  ),
+  S3_SECRET_ACCESS_KEY: Type.Optional(
+    Type.String({ minLength: 1, description: 'Secret access key for an `s3://` STORAGE_URL (with S3_ACCESS_KEY_ID).' }),
   ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -63,6 +72,23 @@ export const EnvSchema = Type.Object({
     default: 30,
     description: 'On SIGTERM, how long in-flight requests and jobs may take to finish before the process exits.',
   }),
+  WORKER_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 256,
+    default: 2,
+    description: 'Jobs one process runs at the same time (`serve` with workers, and `worker`).',
+  }),
+  JOB_POLL_INTERVAL_MS: Type.Integer({
+    minimum: 10,
+    default: 500,
+    description: 'How often an idle worker looks for due jobs, in milliseconds.',
+  }),
+  JOB_LEASE_SECONDS: Type.Integer({
+    minimum: 1,
+    default: 60,
+    description:
+      'Lease a worker holds on a running job, renewed while the handler runs; when a worker dies, its jobs run again after this long.',
+  }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -72,6 +98,8 @@ export interface Config {
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storageUrl: string | undefined;
+  /** S3 credentials from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY; undefined: the AWS SDK default chain. */
+  readonly s3Credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly auth: {
     readonly tokenSecret: string | undefined;
@@ -81,6 +109,7 @@ export interface Config {
   };
   readonly uploads: { readonly maxBytes: number };
   readonly shutdownTimeoutSeconds: number;
+  readonly jobs: { readonly concurrency: number; readonly pollIntervalMs: number; readonly leaseSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -104,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const key = e.path.replace(/^\//, '') || '(root)';
     return `${key}: ${e.message}${key in raw ? ` (got ${JSON.stringify(raw[key])})` : ''}`;
   });
+  if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -115,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'sqlite', file: `${e.DATA_DIR}/atelier.db` },
     storageUrl: e.STORAGE_URL,
+    s3Credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
     logLevel: e.LOG_LEVEL,
     auth: {
       tokenSecret: e.TOKEN_SECRET,
@@ -124,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    jobs: { concurrency: e.WORKER_CONCURRENCY, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, leaseSeconds: e.JOB_LEASE_SECONDS },
   } satisfies Config);
 }
 

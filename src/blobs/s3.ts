@@ -1,0 +1,362 @@
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { errors, isDomainError } from '../domain/errors.js';
+import { newId } from '../lib/ids.js';
+import { contentDisposition } from './content-disposition.js';
+import { assertExpected, assertSizeAllowed, hashStream, HashingCounter } from './hashing.js';
+import type { S3Location } from './s3-url.js';
+import {
+  assertUploadId,
+  isBlobKey,
+  type BlobKey,
+  type BlobStat,
+  type BlobStore,
+  type ByteRange,
+  type PutOptions,
+  type PutResult,
+  type TempPutOptions,
+} from './blob-store.js';
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+export interface S3BlobStoreOptions extends S3Location {
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Multipart part size of streamed uploads (lib-storage buffers one part per queue slot). */
+  partSizeBytes?: number;
+  /** Parts uploaded at once: memory use is about partSizeBytes * (queueSize + 1). */
+  queueSize?: number;
+  /** CopyObject accepts up to 5 GiB (S3 API, CopyObject); larger objects are copied with UploadPartCopy. */
+  singleCopyLimitBytes?: number;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
+}
+
+/**
+ * Content-addressed blobs in an S3 bucket: `<prefix><ab>/<cd>/<sha256>`. A put streams through a hash into a temp
+ * object `<prefix>tmp/<uuid>` (multipart for large bodies); once the hash is known and checked, the temp object
+ * is copied to its content address (unless that exists: dedup) and deleted. A crash leaves only temp objects,
+ * removed by sweepTemp (or a bucket lifecycle rule on `<prefix>tmp/`).
+ */
+export class S3BlobStore implements BlobStore {
+  readonly kind = 's3' as const;
+  readonly client: S3Client;
+  private readonly partSize: number;
+  private readonly queueSize: number;
+  private readonly singleCopyLimit: number;
+
+  constructor(private readonly options: S3BlobStoreOptions) {
+    this.client = new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // With the SDK's default (WHEN_SUPPORTED), streamed bodies are sent with aws-chunked framing and trailing
+      // checksums, which S3-compatible servers such as s3rver store verbatim: the object would be corrupted.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    this.partSize = options.partSizeBytes ?? 8 * MiB;
+    this.queueSize = options.queueSize ?? 2;
+    this.singleCopyLimit = options.singleCopyLimitBytes ?? 5 * GiB;
+  }
+
+  private get bucket(): string {
+    return this.options.bucket;
+  }
+
+  private keyOf(key: BlobKey): string {
+    if (!isBlobKey(key)) {
+      throw errors.notFound('blob', key);
+    }
+    return `${this.options.prefix}${key.slice(0, 2)}/${key.slice(2, 4)}/${key}`;
+  }
+
+  private tempKeyOf(id: string): string {
+    return `${this.options.prefix}tmp/${id}`;
+  }
+
+  async verify(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      if (!isNotFound(err)) {
+        throw new Error(`S3 bucket ${this.bucket} is not reachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      if (!this.options.createBucket) {
+        throw new Error(`S3 bucket ${this.bucket} does not exist: create it, or fix STORAGE_URL`, { cause: err });
+      }
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    }
+  }
+
+  async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const tempKey = this.tempKeyOf(newId());
+    try {
+      const { size, sha256 } = await this.upload(tempKey, body, options.maxBytes);
+      const result = { key: sha256, size, sha256 };
+      assertExpected(result, options);
+      await this.moveIntoPlace(tempKey, result, undefined);
+      return result;
+    } catch (err) {
+      await this.deleteQuietly(tempKey);
+      throw err;
+    }
+  }
+
+  /**
+   * Streams `body` through a hash into `objectKey`. Errors from the body or the size limit win over the SDK's
+   * error, and a multipart upload that failed is aborted here (not by lib-storage, whose abort failure would
+   * replace the real error).
+   */
+  private async upload(objectKey: string, body: Readable, maxBytes: number | undefined): Promise<{ size: number; sha256: string }> {
+    const counter = new HashingCounter(maxBytes);
+    let sourceError: unknown;
+    counter.on('error', (err) => {
+      sourceError ??= err;
+    });
+    body.on('error', (err) => counter.destroy(err));
+    body.pipe(counter);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: objectKey, Body: counter },
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      leavePartsOnError: true,
+    });
+    try {
+      await upload.done();
+    } catch (err) {
+      body.unpipe(counter);
+      body.destroy();
+      counter.destroy();
+      if (upload.uploadId) {
+        // Best effort: on failure the parts stay until a lifecycle rule (AbortIncompleteMultipartUpload) drops them.
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey, UploadId: upload.uploadId }))
+          .catch(() => undefined);
+      }
+      throw sourceError ?? err;
+    }
+    return { size: counter.bytes, sha256: counter.digest() };
+  }
+
+  /** Copies a checked temp object to its content address (unless already there) and deletes the temp object. */
+  private async moveIntoPlace(tempKey: string, result: PutResult, etag: string | undefined): Promise<void> {
+    if (!(await this.exists(result.key))) {
+      const finalKey = this.keyOf(result.key);
+      if (result.size > this.singleCopyLimit) {
+        await this.multipartCopy(tempKey, finalKey, result.size, etag);
+      } else {
+        // CopySourceIfMatch: if the temp object was replaced after we hashed it, the copy fails instead of storing
+        // other bytes under this hash.
+        await this.client.send(
+          new CopyObjectCommand({ Bucket: this.bucket, Key: finalKey, CopySource: this.copySource(tempKey), CopySourceIfMatch: etag }),
+        );
+      }
+    }
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tempKey }));
+  }
+
+  private copySource(objectKey: string): string {
+    return encodeURI(`${this.bucket}/${objectKey}`);
+  }
+
+  /** UploadPartCopy in 1 GiB+ ranges, for objects over CopyObject's 5 GiB limit (S3 API, UploadPartCopy). */
+  private async multipartCopy(sourceKey: string, targetKey: string, size: number, etag: string | undefined): Promise<void> {
+    const partSize = Math.max(GiB, Math.ceil(size / 10_000));
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey }));
+    try {
+      const parts: Array<{ PartNumber: number; ETag: string | undefined }> = [];
+      for (let start = 0, n = 1; start < size; start += partSize, n += 1) {
+        const end = Math.min(start + partSize, size) - 1;
+        const out = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.bucket,
+            Key: targetKey,
+            UploadId,
+            PartNumber: n,
+            CopySource: this.copySource(sourceKey),
+            CopySourceRange: `bytes=${start}-${end}`,
+            CopySourceIfMatch: etag,
+          }),
+        );
+        parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag });
+      }
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (err) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey, UploadId })).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async deleteQuietly(objectKey: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })).catch(() => undefined);
+  }
+
+  async get(key: BlobKey, range?: ByteRange): Promise<Readable> {
+    const Key = this.keyOf(key);
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      );
+      if (!(out.Body instanceof Readable)) {
+        throw new Error('S3 GetObject returned no Node.js stream');
+      }
+      return out.Body;
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw errors.notFound('blob', key);
+      }
+      throw err;
+    }
+  }
+
+  async stat(key: BlobKey): Promise<BlobStat | undefined> {
+    if (!isBlobKey(key)) {
+      return undefined;
+    }
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      return { key, size: out.ContentLength ?? 0, modifiedAt: out.LastModified ?? new Date(0) };
+    } catch (err) {
+      if (isNotFound(err)) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async exists(key: BlobKey): Promise<boolean> {
+    return (await this.stat(key)) !== undefined;
+  }
+
+  async delete(key: BlobKey): Promise<void> {
+    // DeleteObject of an absent key succeeds (S3 API, DeleteObject): idempotent as the interface asks.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+  }
+
+  async *list(): AsyncIterable<BlobStat> {
+    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.options.prefix });
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        const name = object.Key?.slice(this.options.prefix.length) ?? '';
+        const key = name.slice(6);
+        // Only `<ab>/<cd>/<sha256>`: skips tmp/ and anything else sharing the prefix.
+        if (isBlobKey(key) && name === `${key.slice(0, 2)}/${key.slice(2, 4)}/${key}`) {
+          yield { key, size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) };
+        }
+      }
+    }
+  }
+
+  async presignGet(key: BlobKey, options: { expiresInSeconds: number; fileName?: string; contentType?: string }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.keyOf(key),
+      ...(options.fileName !== undefined ? { ResponseContentDisposition: contentDisposition(options.fileName) } : {}),
+      ...(options.contentType !== undefined ? { ResponseContentType: options.contentType } : {}),
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+  }
+
+  async presignPut(uploadId: string, options: { expiresInSeconds: number; contentLength?: number }): Promise<string> {
+    assertUploadId(uploadId);
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.tempKeyOf(uploadId),
+      ...(options.contentLength !== undefined ? { ContentLength: options.contentLength } : {}),
+    });
+    return getSignedUrl(this.client, command, {
+      expiresIn: options.expiresInSeconds,
+      ...(options.contentLength !== undefined ? { signableHeaders: new Set(['content-length']) } : {}),
+    });
+  }
+
+  async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
+    assertUploadId(uploadId);
+    // A failed multipart upload never becomes visible, and a single PUT replaces atomically: no partial temp.
+    const { size } = await this.upload(this.tempKeyOf(uploadId), body, options.maxBytes);
+    return { size };
+  }
+
+  async adopt(uploadId: string, options: PutOptions = {}): Promise<PutResult> {
+    assertUploadId(uploadId);
+    const tempKey = this.tempKeyOf(uploadId);
+    try {
+      let out;
+      try {
+        out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: tempKey }));
+      } catch (err) {
+        throw isNotFound(err) ? errors.notFound('upload', uploadId) : err;
+      }
+      if (!(out.Body instanceof Readable)) {
+        throw new Error('S3 GetObject returned no Node.js stream');
+      }
+      const body = out.Body;
+      try {
+        if (out.ContentLength !== undefined) {
+          assertSizeAllowed(out.ContentLength, options);
+        }
+      } catch (err) {
+        body.destroy();
+        throw err;
+      }
+      const { size, sha256 } = await hashStream(body, options.maxBytes);
+      const result = { key: sha256, size, sha256 };
+      assertExpected(result, options);
+      await this.moveIntoPlace(tempKey, result, out.ETag);
+      return result;
+    } catch (err) {
+      if (isDomainError(err) && err.kind !== 'not_found') {
+        await this.deleteQuietly(tempKey);
+      }
+      throw err;
+    }
+  }
+
+  async deleteTemp(uploadId: string): Promise<void> {
+    assertUploadId(uploadId);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
+  }
+
+  async sweepTemp(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.tempKeyOf('') });
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && object.LastModified < olderThan) {
+          await this.deleteQuietly(object.Key);
+          removed += 1;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Closes the client's sockets. */
+  close(): void {
+    this.client.destroy();
+  }
+}
