@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerAuth } from '../../plugins/auth.js';
+import { assetsRoutes } from './assets.routes.js';
 import { authRoutes } from './auth.routes.js';
+import { versionsRoutes } from './versions.routes.js';
 import { workspacesRoutes } from './workspaces.routes.js';
 
 export interface MudstackOptions {
@@ -18,4 +20,6 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   registerAuth(app);
   await app.register(authRoutes);
   await app.register(workspacesRoutes);
+  await app.register(assetsRoutes);
+  await app.register(versionsRoutes);
 };

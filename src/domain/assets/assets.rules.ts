@@ -1,0 +1,52 @@
+import type { AssetRow } from '../../db/schema.js';
+import { normalizeFolderPath, sanitizeFileName, truncateUtf8 } from '../../lib/safe-path.js';
+import type { Actor } from '../context.js';
+import { DomainError, errors, type FieldProblem } from '../errors.js';
+
+/** Largest asset or version display name / description, in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 255;
+export const MAX_DESCRIPTION_BYTES = 10_000;
+
+/** Refuses changes to a trashed asset, or one locked by someone else (file locking, Mudstack §5.6). */
+export function assertWritable(asset: AssetRow, actor: Actor): void {
+  if (asset.is_active !== 1) {
+    throw errors.conflict('asset_in_trash', 'The asset is in the trash; restore it first.');
+  }
+  if (asset.locked_by_user_id && asset.locked_by_user_id !== actor.userId) {
+    throw new DomainError('locked', 'asset_locked', 'The asset is locked by another user.', { locked_by_user_id: asset.locked_by_user_id });
+  }
+}
+
+const invalidField = (part: FieldProblem['in'], field: string, message: string): DomainError => errors.invalidField(part, field, message);
+
+/** A display name: control characters removed, trimmed, at most 255 bytes; empty is refused. */
+export function cleanName(value: string, field: string, part: FieldProblem['in']): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = truncateUtf8(value.replace(/[\u0000-\u001f\u007f]/g, '').trim(), MAX_NAME_BYTES).trim();
+  if (cleaned === '') {
+    throw invalidField(part, field, 'must not be empty');
+  }
+  return cleaned;
+}
+
+export function cleanDescription(value: string): string {
+  return truncateUtf8(value, MAX_DESCRIPTION_BYTES);
+}
+
+/** A client's file name made safe (lib/safe-path.ts); a name with nothing usable left is refused. */
+export function cleanFileName(value: string, field: string, part: FieldProblem['in']): string {
+  const name = sanitizeFileName(value);
+  if (name === undefined) {
+    throw invalidField(part, field, 'is not a usable file name');
+  }
+  return name;
+}
+
+/** A client's folder path in `/a/b/` form; `..` segments are refused. */
+export function cleanFolder(value: string | undefined, field: string, part: FieldProblem['in']): string {
+  const r = normalizeFolderPath(value ?? '/');
+  if (!r.ok) {
+    throw invalidField(part, field, r.reason);
+  }
+  return r.path;
+}

@@ -1,0 +1,155 @@
+import type { PutResult } from '../../blobs/blob-store.js';
+import { assertExpected } from '../../blobs/hashing.js';
+import type { AssetRow, AssetVersionRow } from '../../db/schema.js';
+import { isoNow } from '../../lib/clock.js';
+import { newId } from '../../lib/ids.js';
+import { requirePermission } from '../access.js';
+import { classifyAssetType } from '../assets/asset-types.js';
+import { findActiveAssetAtPath, findAsset, insertAsset, updateAssetRow } from '../assets/assets.repo.js';
+import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
+import { inTransaction, type Ctx } from '../context.js';
+import { errors, type FieldProblem } from '../errors.js';
+import { recordHistory } from '../history/history.service.js';
+import { derivativeKindsFor, enqueueDerivativeJobs, insertPendingDerivatives } from '../versions/derivatives.js';
+import { insertVersion, maxVersionNumber } from '../versions/versions.repo.js';
+
+export interface CommitUploadInput {
+  workspaceId: string;
+  /** Already durable in the blob store. */
+  blob: PutResult;
+  /** Sniffed by the upload path from the first bytes. */
+  contentType: string;
+  originalFileName: string;
+  /** What the client said it sent; checked against the blob. */
+  declared?: { sha256?: string | undefined; size?: number | undefined };
+  /** A new asset (or, at an existing folder + file name, a new version of that asset), or a version of `assetId`. */
+  target: { newAsset: { name?: string | undefined; fileLocation?: string | undefined; description?: string | undefined } } | { assetId: string };
+  versionName?: string | undefined;
+  description?: string | undefined;
+  /** Where the client's fields came from, for the pointers of 400 answers. */
+  fieldsIn?: FieldProblem['in'];
+}
+
+export interface CommitResult {
+  asset: AssetRow;
+  version: AssetVersionRow;
+  /** True when a new asset was created (false: a version was added to an existing one). */
+  createdAsset: boolean;
+}
+
+/**
+ * The one step every upload path ends in (single request, presigned, tus, import). Verifies the declared size and
+ * checksum, then in ONE transaction writes the asset (when new), the version (number max+1, parent = previous
+ * current), sets it current, adds pending derivative rows, queues their jobs and records history. On any error no
+ * row is written; the blob stays an orphan for the sweep (never deleted here: another row may share its bytes).
+ */
+export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<CommitResult> {
+  requirePermission(ctx.actor, 'asset.write');
+  if (ctx.actor.workspaceId !== input.workspaceId) {
+    throw errors.notFound('workspace', input.workspaceId);
+  }
+  const part = input.fieldsIn ?? 'body';
+  assertExpected(input.blob, { expectedSha256: input.declared?.sha256, expectedSize: input.declared?.size });
+  const fileName = cleanFileName(input.originalFileName, 'file_name', part);
+  const versionName = input.versionName === undefined ? undefined : cleanName(input.versionName, 'version_name', part);
+  const versionDescription = cleanDescription(input.description ?? '');
+  const assetTypeId = classifyAssetType({ contentType: input.contentType, fileName });
+
+  return inTransaction(ctx, async (tx) => {
+    const now = isoNow(tx.clock);
+    const { workspaceId } = input;
+    let asset: AssetRow | undefined;
+    let createdAsset = false;
+    if ('assetId' in input.target) {
+      asset = await findAsset(tx.db, { workspaceId, id: input.target.assetId });
+      if (!asset) {
+        throw errors.notFound('asset', input.target.assetId);
+      }
+    } else {
+      const spec = input.target.newAsset;
+      const fileLocation = cleanFolder(spec.fileLocation, 'file_location', part);
+      // "Create or update asset": the same file name in the same folder is a new version of that asset.
+      asset = await findActiveAssetAtPath(tx.db, { workspaceId, fileLocation, fileName });
+      if (!asset) {
+        createdAsset = true;
+        asset = await insertAsset(tx.db, {
+          id: newId(),
+          workspace_id: workspaceId,
+          name: spec.name === undefined ? fileName : cleanName(spec.name, 'name', part),
+          file_name: fileName,
+          file_location: fileLocation,
+          asset_type_id: assetTypeId,
+          status_id: null,
+          description: cleanDescription(spec.description ?? ''),
+          current_version_id: null,
+          created_by_user_id: ctx.actor.userId,
+          locked_by_user_id: null,
+          deleted_at: null,
+          deleted_by_user_id: null,
+          created_at: now,
+          updated_at: now,
+        });
+        await recordHistory(tx, {
+          accountId: ctx.actor.accountId,
+          workspaceId,
+          assetId: asset.id,
+          userId: ctx.actor.userId,
+          subjectType: 'asset',
+          recordId: asset.id,
+          type: 'asset_created',
+          data: { name: asset.name, file_name: asset.file_name, file_location: asset.file_location, asset_type_id: assetTypeId },
+        });
+      }
+    }
+    assertWritable(asset, ctx.actor);
+    // Touching the asset row first takes its row lock (PostgreSQL), so concurrent commits to one asset number
+    // their versions one after the other instead of colliding on unique(asset_id, version_number).
+    await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { updated_at: now });
+    const number = (await maxVersionNumber(tx.db, { workspaceId, assetId: asset.id })) + 1;
+    const version = await insertVersion(tx.db, {
+      id: newId(),
+      asset_id: asset.id,
+      workspace_id: workspaceId,
+      version_number: number,
+      commit_parent_id: asset.current_version_id,
+      name: versionName ?? `Version ${number}`,
+      description: versionDescription,
+      blob_key: input.blob.key,
+      size: input.blob.size,
+      checksum: input.blob.sha256,
+      content_type: input.contentType,
+      original_file_name: fileName,
+      thumbnail_blob_key: null,
+      metadata: '{}',
+      created_by_user_id: ctx.actor.userId,
+      created_at: now,
+      deleted_at: null,
+    });
+    const updated = await updateAssetRow(tx.db, { workspaceId, id: asset.id }, {
+      current_version_id: version.id,
+      asset_type_id: assetTypeId,
+      updated_at: now,
+    });
+    const pending = await insertPendingDerivatives(tx, { workspaceId, versionId: version.id, kinds: derivativeKindsFor(input.contentType) });
+    await enqueueDerivativeJobs(tx, pending);
+    await recordHistory(tx, {
+      accountId: ctx.actor.accountId,
+      workspaceId,
+      assetId: asset.id,
+      userId: ctx.actor.userId,
+      subjectType: 'version',
+      recordId: version.id,
+      type: 'version_created',
+      data: {
+        version_id: version.id,
+        version_number: number,
+        commit_parent_id: version.commit_parent_id,
+        size: version.size,
+        checksum: version.checksum,
+        content_type: version.content_type,
+        file_name: fileName,
+      },
+    });
+    return { asset: updated ?? asset, version, createdAsset };
+  });
+}

@@ -1,0 +1,25 @@
+import type { Readable } from 'node:stream';
+import type { PutResult } from '../../blobs/blob-store.js';
+import type { Ctx } from '../context.js';
+import { HeadCapture, sniffContentType } from './sniff.js';
+
+/** A file whose bytes are durable in the blob store but not yet committed to any row. */
+export interface ReceivedFile {
+  blob: PutResult;
+  /** Sniffed from the first bytes (never the client's Content-Type). */
+  contentType: string;
+  originalFileName: string;
+}
+
+/**
+ * Streams a file into the blob store (at most config.uploads.maxBytes, else `too_large`) while keeping its first
+ * bytes for sniffing. The whole file is never in memory. Until commitUpload references it, the blob is an orphan
+ * that the sweep removes.
+ */
+export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string): Promise<ReceivedFile> {
+  const head = new HeadCapture();
+  stream.on('error', (err) => head.destroy(err));
+  const blob = await ctx.blobs.put(stream.pipe(head), { maxBytes: ctx.config.uploads.maxBytes });
+  const contentType = await sniffContentType(head.head(), originalFileName);
+  return { blob, contentType, originalFileName };
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileExtension, normalizeFolderPath, sanitizeFileName } from './safe-path.js';
+
+test('sanitizeFileName keeps only the last segment and strips what is unsafe', () => {
+  assert.equal(sanitizeFileName('hero.png'), 'hero.png');
+  assert.equal(sanitizeFileName('../../etc/passwd'), 'passwd');
+  assert.equal(sanitizeFileName('C:\\Users\\me\\art.psd'), 'art.psd');
+  assert.equal(sanitizeFileName('a\u0000b\nc.txt'), 'abc.txt');
+  assert.equal(sanitizeFileName('.hidden'), 'hidden');
+  assert.equal(sanitizeFileName('trailing. . '), 'trailing');
+  assert.equal(sanitizeFileName('evil\u202egnp.exe'), 'evilgnp.exe');
+  assert.equal(sanitizeFileName('what?.png'), 'what_.png');
+  assert.equal(sanitizeFileName('..'), undefined);
+  assert.equal(sanitizeFileName('dir/'), undefined);
+  assert.equal(sanitizeFileName(''), undefined);
+});
+
+test('sanitizeFileName limits names to 255 bytes and keeps the extension', () => {
+  const long = `${'é'.repeat(300)}.blend`;
+  const out = sanitizeFileName(long);
+  assert.ok(out);
+  assert.ok(Buffer.byteLength(out, 'utf8') <= 255);
+  assert.ok(out.endsWith('.blend'));
+  assert.ok(!out.includes('\uFFFD'));
+});
+
+test('normalizeFolderPath produces /a/b/ form', () => {
+  assert.deepEqual(normalizeFolderPath(''), { ok: true, path: '/' });
+  assert.deepEqual(normalizeFolderPath('/'), { ok: true, path: '/' });
+  assert.deepEqual(normalizeFolderPath('Art/Props'), { ok: true, path: '/Art/Props/' });
+  assert.deepEqual(normalizeFolderPath('//Art//./Props/'), { ok: true, path: '/Art/Props/' });
+  assert.deepEqual(normalizeFolderPath('\\Art\\Props\\'), { ok: true, path: '/Art/Props/' });
+  assert.deepEqual(normalizeFolderPath('/Test Folder/'), { ok: true, path: '/Test Folder/' });
+});
+
+test('normalizeFolderPath refuses .. segments', () => {
+  for (const p of ['/../x/', '/a/../b/', '..', 'a/...', '/a/..\\b']) {
+    const r = normalizeFolderPath(p);
+    assert.equal(r.ok, false, p);
+  }
+  assert.equal(normalizeFolderPath(`/${'a/'.repeat(600)}`).ok, false);
+});
+
+test('fileExtension', () => {
+  assert.equal(fileExtension('a.PNG'), 'png');
+  assert.equal(fileExtension('archive.tar.gz'), 'gz');
+  assert.equal(fileExtension('README'), '');
+  assert.equal(fileExtension('.env'), '');
+});
