@@ -2,19 +2,29 @@ import type { Config } from './config/config.js';
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
 import { buildApp } from './app.js';
+import type { AnyJobDefinition } from './jobs/define.js';
+import { Worker } from './jobs/worker.js';
 
 /**
  * `atelier serve` / `atelier worker`: migrate, start the HTTP server and/or workers, and stop gracefully on
  * SIGTERM/SIGINT (stop accepting, let in-flight requests finish, then close the database).
  */
-export async function serve(config: Config, mode: { http: boolean; workers: boolean }): Promise<number> {
-  const deps = createDeps(config);
+export async function serve(
+  config: Config,
+  mode: { http: boolean; workers: boolean },
+  options: { jobDefinitions?: readonly AnyJobDefinition[] } = {},
+): Promise<number> {
+  const deps = createDeps(config, options);
   await migrateToLatest(deps.db);
+  // Fail at startup, not on the first upload, when the blob store is unusable (e.g. the S3 bucket is missing).
+  await deps.blobs.verify();
   const app = mode.http ? await buildApp(deps) : undefined;
   if (app) {
     await app.listen({ port: config.http.port, host: config.http.host });
   }
-  deps.log.info({ http: mode.http, workers: mode.workers }, 'atelier started');
+  const worker = mode.workers ? new Worker(deps, config.jobs) : undefined;
+  worker?.start();
+  deps.log.info({ http: mode.http, workers: mode.workers, worker: worker?.id }, 'atelier started');
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -30,7 +40,9 @@ export async function serve(config: Config, mode: { http: boolean; workers: bool
       }, config.shutdownTimeoutSeconds * 1000);
       timer.unref();
       void (async () => {
-        await app?.close();
+        // Workers get most of the shutdown budget; running jobs they cannot finish go back to the queue.
+        const workerBudgetMs = Math.max(1000, config.shutdownTimeoutSeconds * 1000 - 2000);
+        await Promise.all([app?.close(), worker?.stop(workerBudgetMs)]);
         await deps.close();
         clearTimeout(timer);
         resolve(0);

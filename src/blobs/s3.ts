@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -51,6 +51,25 @@ function isNotFound(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
 }
 
+/** Passes on the first `limit` bytes, then ends (and calls `done` so the source can be released). */
+function takeBytes(limit: number, done: () => void): Transform {
+  let left = limit;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (left > 0) {
+        const part = chunk.length <= left ? chunk : chunk.subarray(0, left);
+        left -= part.length;
+        this.push(part);
+        if (left === 0) {
+          this.push(null);
+          done();
+        }
+      }
+      cb();
+    },
+  });
+}
+
 /**
  * Content-addressed blobs in an S3 bucket: `<prefix><ab>/<cd>/<sha256>`. A put streams through a hash into a temp
  * object `<prefix>tmp/<uuid>` (multipart for large bodies); once the hash is known and checked, the temp object
@@ -69,7 +88,8 @@ export class S3BlobStore implements BlobStore {
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle,
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // A copy: the SDK annotates the credentials object, and Config is frozen.
+      ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
       // With the SDK's default (WHEN_SUPPORTED), streamed bodies are sent with aws-chunked framing and trailing
       // checksums, which S3-compatible servers such as s3rver store verbatim: the object would be corrupted.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -223,6 +243,11 @@ export class S3BlobStore implements BlobStore {
       );
       if (!(out.Body instanceof Readable)) {
         throw new Error('S3 GetObject returned no Node.js stream');
+      }
+      const wanted = range ? range.end - range.start + 1 : undefined;
+      // Some S3-compatible servers (s3rver) answer `bytes=0-0` with the whole object: never pass on more than asked.
+      if (wanted !== undefined && out.ContentLength !== undefined && out.ContentLength > wanted && out.ContentRange?.startsWith(`bytes ${range?.start}-`)) {
+        return out.Body.pipe(takeBytes(wanted, () => out.Body instanceof Readable && out.Body.destroy()));
       }
       return out.Body;
     } catch (err) {

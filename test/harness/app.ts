@@ -11,6 +11,7 @@ import { createDeps, createLogger, type AppDeps } from '../../src/deps.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { clonePostgresDatabase, DATABASES, type DatabaseKind } from './databases.js';
 import { Factories } from './factories.js';
+import { startS3Server, type S3TestServer } from './s3-server.js';
 
 /** A clock tests can move forward (token expiry, invite expiry, retention). */
 export class TestClock implements Clock {
@@ -55,6 +56,7 @@ export class TestApp {
     if (this.kind === 'sqlite') {
       await migrateToLatest(this.deps.db);
     }
+    await this.deps.blobs.verify();
     this.app = await buildApp(this.deps);
     await this.app.ready();
   }
@@ -89,6 +91,15 @@ export class TestApp {
     return { status: res.statusCode, body: body as T, headers: res.headers, text: res.body };
   }
 
+  /** Number of stored blobs (for "nothing was written" assertions on uploads). */
+  async blobCount(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.deps.blobs.list()) {
+      n += 1;
+    }
+    return n;
+  }
+
   /** Row count of a table (for "nothing was written" assertions). */
   async count(table: keyof DB): Promise<number> {
     const r = await this.deps.db
@@ -108,5 +119,37 @@ export function describeEachDatabase(name: string, fn: (t: TestApp) => void, env
       after(() => t.stop());
       fn(t);
     });
+  }
+}
+
+export type BlobStoreKind = 'disk' | 's3';
+
+/** BLOB_STORES=disk,s3 (default both) narrows the blob stores describeEachDatabaseAndStore covers. */
+export const BLOB_STORES: BlobStoreKind[] = (process.env.BLOB_STORES ?? 'disk,s3')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s): s is BlobStoreKind => s === 'disk' || s === 's3');
+
+/**
+ * describeEachDatabase, once per blob store too: on `s3` the app's STORAGE_URL points at a local s3rver (one per
+ * suite, with its own bucket). For tests whose behaviour depends on where bytes live (uploads, downloads).
+ */
+export function describeEachDatabaseAndStore(name: string, fn: (t: TestApp, store: BlobStoreKind) => void, env?: Record<string, string>): void {
+  for (const kind of DATABASES) {
+    for (const store of BLOB_STORES) {
+      describe(`${name} [${kind}, ${store}]`, () => {
+        const t = new TestApp(kind);
+        let s3: S3TestServer | undefined;
+        before(async () => {
+          s3 = store === 's3' ? await startS3Server() : undefined;
+          await t.start({ ...env, ...s3?.env });
+        });
+        after(async () => {
+          await t.stop();
+          await s3?.stop();
+        });
+        fn(t, store);
+      });
+    }
   }
 }
