@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { DATABASES } from '../harness/databases.js';
+import { TestApp } from '../harness/app.js';
+import { CliEnv, type ServerProcess } from '../cli/cli-harness.js';
+
+for (const kind of DATABASES) {
+  describe(`GET /healthz and /readyz [${kind}]`, () => {
+    test('healthz is 200 ok and readyz 200 ready, without authentication', async () => {
+      const t = new TestApp(kind);
+      await t.start();
+      try {
+        const health = await t.req('GET', '/healthz');
+        assert.equal(health.status, 200);
+        assert.deepEqual(health.body, { status: 'ok' });
+        const ready = await t.req('GET', '/readyz');
+        assert.equal(ready.status, 200);
+        assert.deepEqual(ready.body, { status: 'ready' });
+      } finally {
+        await t.stop();
+      }
+    });
+
+    test('readyz is 503 once the database is closed, while healthz stays 200', async () => {
+      const t = new TestApp(kind);
+      await t.start();
+      const close = t.deps.close;
+      try {
+        await close();
+        // TestApp.stop() closes deps too; a second close of the same pool must not mask the assertion.
+        t.deps.close = async () => undefined;
+        const ready = await t.req('GET', '/readyz');
+        assert.equal(ready.status, 503);
+        assert.deepEqual(ready.body, { status: 'unavailable', reason: 'database unreachable' });
+        assert.equal((await t.req('GET', '/healthz')).status, 200);
+      } finally {
+        await t.stop();
+      }
+    });
+  });
+}
+
+if (DATABASES.includes('postgres')) {
+  describe('GET /readyz on a running server whose PostgreSQL database goes away', () => {
+    const cli = new CliEnv('postgres');
+    let server: ServerProcess;
+    before(async () => {
+      await cli.start();
+      server = await cli.serve();
+    });
+    after(() => cli.stop());
+
+    test('503 after the database is dropped; healthz stays 200', async () => {
+      assert.equal((await server.req('GET', '/readyz')).status, 200);
+      const url = new URL(cli.env.DATABASE_URL ?? '');
+      const name = url.pathname.slice(1);
+      url.pathname = '/postgres';
+      const admin = new pg.Client({ connectionString: url.toString() });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+      const ready = await server.req('GET', '/readyz');
+      assert.equal(ready.status, 503);
+      assert.deepEqual(ready.body, { status: 'unavailable', reason: 'database unreachable' });
+      assert.equal((await server.req('GET', '/healthz')).status, 200);
+    });
+  });
+}
