@@ -5,6 +5,9 @@ import { createBlobStore } from './blobs/create-blob-store.js';
 import type { Config } from './config/config.js';
 import { createDatabase } from './db/database.js';
 import type { Deps } from './domain/context.js';
+import type { AnyJobDefinition } from './jobs/define.js';
+import { createJobs } from './jobs/queue.js';
+import { jobDefinitions } from './jobs/registry.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { randomToken } from './lib/secrets.js';
 
@@ -52,7 +55,10 @@ export interface AppDeps extends Deps {
 }
 
 /** The one place that creates long-lived things. Tests call it with their own Config. */
-export function createDeps(config: Config, options: { log?: Logger; clock?: Clock } = {}): AppDeps {
+export function createDeps(
+  config: Config,
+  options: { log?: Logger; clock?: Clock; /** Default: the app's jobDefinitions. */ jobDefinitions?: readonly AnyJobDefinition[] } = {},
+): AppDeps {
   const database = createDatabase(config);
   return {
     config,
@@ -62,6 +68,7 @@ export function createDeps(config: Config, options: { log?: Logger; clock?: Cloc
     log: options.log ?? createLogger(config.logLevel),
     blobs: createBlobStore(config),
     tokenKey: loadTokenKey(config),
+    jobs: createJobs(options.jobDefinitions ?? jobDefinitions),
     close: () => database.close(),
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, configTableMarkdown, loadConfig, type Config } from './con
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
 import { serve } from './serve.js';
+import type { AnyJobDefinition } from './jobs/define.js';
 import { keysCommand } from './cli/keys.js';
 import { bootstrap } from './domain/accounts/accounts.service.js';
 
@@ -34,7 +35,7 @@ function configOrExit(): Config | undefined {
 }
 
 /** CLI entry; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: { jobDefinitions?: readonly AnyJobDefinition[] } = {}): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'config') {
     process.stdout.write(`${configTableMarkdown()}\n`);
@@ -51,10 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-workers': { type: 'boolean' } } });
-      return serve(config, { workers: !values['no-workers'], http: true });
+      return serve(config, { workers: !values['no-workers'], http: true }, options);
     }
     case 'worker':
-      return serve(config, { workers: true, http: false });
+      return serve(config, { workers: true, http: false }, options);
     case 'migrate': {
       const deps = createDeps(config);
       try {

@@ -192,6 +192,24 @@ export interface DerivativesTable extends Keyed {
   updated_at: string;
 }
 
+/** The job queue (src/jobs/). `state` is one of JOB_STATES in src/jobs/registry.ts; `payload` is JSON text. */
+export interface JobsTable extends Keyed {
+  name: string;
+  payload: string;
+  priority: number;
+  state: 'available' | 'running' | 'completed' | 'dead' | 'cancelled';
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  unique_key: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -207,6 +225,7 @@ export interface DB {
   assets: AssetsTable;
   asset_versions: AssetVersionsTable;
   derivatives: DerivativesTable;
+  jobs: JobsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -228,3 +247,5 @@ export type AssetVersionRow = Selectable<AssetVersionsTable>;
 export type NewAssetVersionRow = Insertable<AssetVersionsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
 export type NewDerivativeRow = Insertable<DerivativesTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewJobRow = Insertable<JobsTable>;

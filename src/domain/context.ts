@@ -4,6 +4,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config/config.js';
 import type { Dialect } from '../db/dialects/dialect.js';
 import type { DB } from '../db/schema.js';
+import type { Jobs } from '../jobs/queue.js';
 import type { Clock } from '../lib/clock.js';
 import type { AccountRole, WorkspaceRole } from './access.js';
 
@@ -27,6 +28,8 @@ export interface Deps {
   blobs: BlobStore;
   /** HMAC key that signs access tokens and self-signed upload URLs. */
   tokenKey: Uint8Array;
+  /** The job queue's registry; enqueue with `enqueue(ctx, name, payload)` from src/jobs/queue.ts. */
+  jobs: Jobs;
 }
 
 export interface Ctx extends Deps {

@@ -11,6 +11,7 @@ import { createDeps, createLogger, type AppDeps } from '../../src/deps.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { clonePostgresDatabase, DATABASES, type DatabaseKind } from './databases.js';
 import { Factories } from './factories.js';
+import { TestJobs } from './jobs.js';
 import { startS3Server, type S3TestServer } from './s3-server.js';
 
 /** A clock tests can move forward (token expiry, invite expiry, retention). */
@@ -38,6 +39,8 @@ export class TestApp {
   config!: Config;
   readonly clock = new TestClock();
   readonly factory = new Factories(this);
+  /** The job queue, drained in-process: `await t.jobs.runUntilIdle()`. */
+  readonly jobs = new TestJobs(this);
   private cleanups: Array<() => Promise<void> | void> = [];
 
   constructor(readonly kind: DatabaseKind) {}

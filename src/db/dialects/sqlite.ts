@@ -1,5 +1,6 @@
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
+import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -13,5 +14,25 @@ export const sqliteDialect: Dialect = {
       return errors.invalid('reference_invalid', 'A referenced record does not exist.', undefined, err);
     }
     return undefined;
+  },
+  async claimJobs(db, p) {
+    // NOTE(sqlite): one UPDATE statement takes the write lock before it reads, so with a single writer the select
+    // and the update are atomic across connections and processes (busy_timeout makes other writers wait).
+    const rows = await db
+      .updateTable('jobs')
+      .set(claimUpdate(p))
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select('id')
+          .where((e) => claimable(e, p))
+          .orderBy('priority')
+          .orderBy('run_at')
+          .orderBy('sequence')
+          .limit(p.limit),
+      )
+      .returningAll()
+      .execute();
+    return inClaimOrder(rows);
   },
 };

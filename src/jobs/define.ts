@@ -1,0 +1,69 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Deps } from '../domain/context.js';
+
+/* How a job is declared. Kept apart from registry.ts so feature job files and the registry do not import each other. */
+
+/** Exponential backoff: baseSeconds * 2^(attempt-1), capped at maxSeconds, minus up to `jitter` (0..1) of it. */
+export interface BackoffPolicy {
+  baseSeconds: number;
+  maxSeconds: number;
+  jitter: number;
+}
+
+export interface RetryPolicy {
+  /** Runs in total, the first included. Can be overridden per job at enqueue. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, backoff: { baseSeconds: 10, maxSeconds: 3600, jitter: 0.2 } };
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_PRIORITY = 100;
+
+/** Facts about the run a handler is in. */
+export interface JobInfo {
+  id: string;
+  name: string;
+  /** 1 on the first run; a run whose worker died counts as an attempt too. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * What a handler gets: the long-lived Deps (no Actor: permission was checked by the service that enqueued the job,
+ * and the payload carries the tenant scope the handler passes to repo functions), the abort signal (timeout, lost
+ * lease, shutdown) and the run's facts. Handlers must be idempotent: a job can run more than once.
+ */
+export interface JobCtx extends Deps {
+  signal: AbortSignal;
+  job: JobInfo;
+}
+
+export interface JobDefinition<N extends string = string, S extends TSchema = TSchema> {
+  /** `noun.verb`, e.g. `derivative.thumbnail`. */
+  name: N;
+  payload: S;
+  // Method syntax on purpose: it makes a concrete definition assignable to JobDefinition<string, TSchema>.
+  handler(ctx: JobCtx, payload: Static<S>): Promise<void>;
+  retry?: { maxAttempts?: number; backoff?: Partial<BackoffPolicy> };
+  /** After this long the handler's signal aborts and the run counts as failed. */
+  timeoutSeconds?: number;
+  /** Default priority of this job (lower runs first). */
+  priority?: number;
+  /** Recurring: workers enqueue it once per period of `everySeconds` (periods are aligned to the Unix epoch). */
+  schedule?: { everySeconds: number; payload: Static<S> };
+}
+
+export type AnyJobDefinition = JobDefinition<string, TSchema>;
+
+/** Declares a job; `const` keeps the name a literal type so enqueue can be checked against the payload schema. */
+export function defineJob<const N extends string, S extends TSchema>(definition: JobDefinition<N, S>): JobDefinition<N, S> {
+  return definition;
+}
+
+/** Seconds to wait before the next attempt after `attempt` failed runs; `random` is in [0, 1). */
+export function backoffSeconds(policy: BackoffPolicy, attempt: number, random: number): number {
+  const exponential = policy.baseSeconds * 2 ** Math.max(0, attempt - 1);
+  const capped = Math.min(policy.maxSeconds, exponential);
+  return capped * (1 - policy.jitter * random);
+}

@@ -1,0 +1,360 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { JobRow } from '../db/schema.js';
+import type { Deps } from '../domain/context.js';
+import { backoffSeconds, DEFAULT_RETRY, type JobCtx } from './define.js';
+import { completeJob, describeError, extendLease, killJob, releaseJob, retryJob } from './jobs.repo.js';
+import { enqueueJob } from './queue.js';
+import type { RegisteredJob } from './registry.js';
+
+export interface WorkerOptions {
+  /** Jobs run at the same time. */
+  concurrency: number;
+  /** Idle wait between looks for due jobs. */
+  pollIntervalMs: number;
+  /** Lease per claim, renewed every third of it while the handler runs. */
+  leaseSeconds: number;
+  /** Default: host:pid:random, unique per Worker. */
+  id?: string;
+  /** Jitter source for backoff, in [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+/** How one claimed run ended. `lost`: the lease went to another worker (or the job was cancelled) mid-run. */
+export type RunOutcome = 'completed' | 'retry' | 'dead' | 'released' | 'lost';
+
+export interface RunReport {
+  id: string;
+  name: string;
+  attempt: number;
+  outcome: RunOutcome;
+  error?: string;
+}
+
+/** Why a handler's signal aborted; its `kind` decides what happens to the row. */
+class AbortReason extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'lost' | 'shutdown',
+    message: string,
+  ) {
+    super(message);
+    this.name = kind === 'timeout' ? 'JobTimeoutError' : 'JobAbortedError';
+  }
+}
+
+interface Running {
+  job: JobRow;
+  controller: AbortController;
+  done: Promise<RunReport>;
+}
+
+/**
+ * Claims jobs from the database and runs their handlers, `concurrency` at a time, holding a lease that heartbeats
+ * extend. Any number of Workers in any number of processes may share one database: claiming is atomic, and a job
+ * whose worker dies runs again once its lease expires. All times come from deps.clock.
+ */
+export class Worker {
+  readonly id: string;
+  private readonly running = new Map<string, Running>();
+  private readonly enqueuedPeriods = new Map<string, number>();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: WorkerOptions,
+  ) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Starts the poll loop (returns at once). */
+  start(): void {
+    if (this.loop || this.stopping) {
+      return;
+    }
+    this.loop = this.pollLoop();
+  }
+
+  /**
+   * Graceful stop: claim nothing more, wait up to `timeoutMs` for running handlers, then abort the rest and hand
+   * their jobs back to the queue (the attempt counts). Resolves when no handler of this worker is being awaited.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    const pending = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const first = await Promise.race([pending(), timedOut]);
+    clearTimeout(timer);
+    if (first === 'timeout') {
+      for (const r of this.running.values()) {
+        r.controller.abort(new AbortReason('shutdown', 'Interrupted: the worker shut down before the job finished.'));
+      }
+      await pending();
+    }
+  }
+
+  /** Runs every job that is due now, repeatedly, until none is claimable (tests; also a one-shot drain). */
+  async runUntilIdle(options: { maxRounds?: number } = {}): Promise<RunReport[]> {
+    const reports: RunReport[] = [];
+    const maxRounds = options.maxRounds ?? 1000;
+    for (let round = 0; round < maxRounds; round++) {
+      const jobs = await this.claim(this.options.concurrency);
+      if (jobs.length === 0) {
+        return reports;
+      }
+      reports.push(...(await Promise.all(jobs.map((j) => this.launch(j)))));
+    }
+    throw new Error(`runUntilIdle: jobs were still due after ${maxRounds} rounds (a job that keeps enqueuing itself?)`);
+  }
+
+  /**
+   * Enqueues each recurring job once per period. The job id is derived from (name, period start), so when several
+   * workers do this for the same period, the database keeps one row (ON CONFLICT DO NOTHING on the primary key).
+   */
+  async enqueueScheduled(): Promise<number> {
+    let created = 0;
+    const now = this.deps.clock.now().getTime();
+    for (const s of this.deps.jobs.registry.schedules()) {
+      const periodMs = s.everySeconds * 1000;
+      const periodStart = Math.floor(now / periodMs) * periodMs;
+      if (this.enqueuedPeriods.get(s.name) === periodStart) {
+        continue;
+      }
+      const result = await enqueueJob(this.deps, s.name, s.payload, {
+        id: periodJobId(s.name, periodStart),
+        runAt: new Date(periodStart),
+      });
+      this.enqueuedPeriods.set(s.name, periodStart);
+      created += result.created ? 1 : 0;
+    }
+    return created;
+  }
+
+  private async pollLoop(): Promise<void> {
+    while (!this.stopping) {
+      let claimedAll = false;
+      try {
+        await this.enqueueScheduled();
+        const free = this.options.concurrency - this.running.size;
+        if (free > 0) {
+          const jobs = await this.claim(free);
+          for (const job of jobs) {
+            void this.launch(job);
+          }
+          claimedAll = jobs.length === free;
+        }
+      } catch (err) {
+        this.deps.log.error({ err, worker: this.id }, 'job poll failed');
+      }
+      if (!claimedAll && !this.stopping) {
+        await this.sleep(this.options.pollIntervalMs);
+      }
+    }
+  }
+
+  /** Waits for the poll interval, or less when a handler finishes or stop() is called. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private claim(limit: number): Promise<JobRow[]> {
+    return this.deps.dialect.claimJobs(this.deps.db, {
+      workerId: this.id,
+      limit,
+      leaseSeconds: this.options.leaseSeconds,
+      now: this.deps.clock.now(),
+      names: this.deps.jobs.registry.names(),
+    });
+  }
+
+  private launch(job: JobRow): Promise<RunReport> {
+    const controller = new AbortController();
+    const done = this.execute(job, controller)
+      .catch((err: unknown): RunReport => {
+        // The row could not be updated (database unreachable): the lease expires and the job runs again.
+        this.deps.log.error({ err, job: job.id, worker: this.id }, 'could not record the end of a job run');
+        return { id: job.id, name: job.name, attempt: job.attempts, outcome: 'lost', error: describeError(err) };
+      })
+      .finally(() => {
+        this.running.delete(job.id);
+        this.wake?.();
+      });
+    this.running.set(job.id, { job, controller, done });
+    return done;
+  }
+
+  private async execute(job: JobRow, controller: AbortController): Promise<RunReport> {
+    const report = (outcome: RunOutcome, error?: string): RunReport => ({
+      id: job.id,
+      name: job.name,
+      attempt: job.attempts,
+      outcome,
+      ...(error === undefined ? {} : { error }),
+    });
+    const log = this.deps.log.child({ job: job.id, jobName: job.name, attempt: job.attempts, worker: this.id });
+    const registered = this.deps.jobs.registry.get(job.name);
+    // A run whose worker died on the last attempt is not tried again.
+    if (job.attempts > job.max_attempts) {
+      const error = job.last_error ?? 'The last attempt did not finish.';
+      return this.settle(job, report, log, { outcome: 'dead', error, attempts: job.max_attempts });
+    }
+    if (!registered) {
+      // Not reachable through claim (it filters by name); kept so a bad row cannot crash the worker.
+      return this.settle(job, report, log, { outcome: 'dead', error: `No handler for ${job.name}.` });
+    }
+    const payload = parsePayload(registered, job.payload);
+    if (payload.error !== undefined) {
+      return this.settle(job, report, log, { outcome: 'dead', error: payload.error });
+    }
+    const heartbeat = setInterval(() => void this.heartbeat(job, controller), (this.options.leaseSeconds * 1000) / 3);
+    const timeout = setTimeout(
+      () => controller.abort(new AbortReason('timeout', `Timed out after ${registered.timeoutSeconds} s.`)),
+      registered.timeoutSeconds * 1000,
+    );
+    const ctx: JobCtx = {
+      ...this.deps,
+      log,
+      signal: controller.signal,
+      job: { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts },
+    };
+    let failure: unknown;
+    let succeeded = false;
+    try {
+      await untilAborted(registered.definition.handler(ctx, payload.value), controller.signal);
+      succeeded = true;
+    } catch (err) {
+      failure = err;
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+    }
+    if (succeeded) {
+      return this.settle(job, report, log, { outcome: 'completed' });
+    }
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+    if (reason instanceof AbortReason && reason.kind === 'lost') {
+      log.warn('lost the lease (job re-claimed elsewhere or cancelled); result discarded');
+      return report('lost', reason.message);
+    }
+    const error = describeError(reason instanceof AbortReason ? reason : failure);
+    if (reason instanceof AbortReason && reason.kind === 'shutdown') {
+      return this.settle(job, report, log, { outcome: 'released', error });
+    }
+    if (job.attempts < job.max_attempts) {
+      return this.settle(job, report, log, { outcome: 'retry', error, retry: registered });
+    }
+    return this.settle(job, report, log, { outcome: 'dead', error });
+  }
+
+  /** Writes the run's end to its row (guarded by the claim); a row that moved on means the lease was lost. */
+  private async settle(
+    job: JobRow,
+    report: (outcome: RunOutcome, error?: string) => RunReport,
+    log: Deps['log'],
+    end: { outcome: Exclude<RunOutcome, 'lost'>; error?: string; retry?: RegisteredJob; attempts?: number },
+  ): Promise<RunReport> {
+    const now = this.deps.clock.now();
+    const error = end.error ?? '';
+    let applied: boolean;
+    switch (end.outcome) {
+      case 'completed':
+        applied = await completeJob(this.deps.db, job, now);
+        break;
+      case 'released':
+        applied = await releaseJob(this.deps.db, job, { error, now });
+        break;
+      case 'dead':
+        applied = await killJob(this.deps.db, job, { error, now, ...(end.attempts === undefined ? {} : { attempts: end.attempts }) });
+        break;
+      case 'retry': {
+        const backoff = end.retry?.retry.backoff ?? DEFAULT_RETRY.backoff;
+        const delay = backoffSeconds(backoff, job.attempts, (this.options.random ?? Math.random)());
+        applied = await retryJob(this.deps.db, job, { runAt: new Date(now.getTime() + delay * 1000), error, now });
+        break;
+      }
+    }
+    if (!applied) {
+      log.warn({ outcome: end.outcome }, 'job row changed under this worker; result discarded');
+      return report('lost', end.error);
+    }
+    if (end.outcome === 'completed') {
+      log.debug('job completed');
+    } else {
+      log[end.outcome === 'dead' ? 'error' : 'warn']({ error: end.error, outcome: end.outcome }, 'job failed');
+    }
+    return report(end.outcome, end.error);
+  }
+
+  private async heartbeat(job: JobRow, controller: AbortController): Promise<void> {
+    if (controller.signal.aborted) {
+      return;
+    }
+    try {
+      const now = this.deps.clock.now();
+      const until = new Date(now.getTime() + this.options.leaseSeconds * 1000);
+      if (!(await extendLease(this.deps.db, job, { until, now }))) {
+        controller.abort(new AbortReason('lost', 'The lease was lost or the job was cancelled.'));
+      }
+    } catch (err) {
+      // A failed heartbeat is retried at the next beat; the lease has two more beats of slack.
+      this.deps.log.warn({ err, job: job.id }, 'job heartbeat failed');
+    }
+  }
+}
+
+/** A stable UUID-shaped id for (schedule name, period start): the same in every process. */
+export function periodJobId(name: string, periodStartMs: number): string {
+  const h = createHash('sha256').update(`schedule:${name}:${periodStartMs}`).digest('hex');
+  // UUID layout, version nibble 8 ("custom", RFC 9562), variant 10xx.
+  const variant = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function parsePayload(registered: RegisteredJob, text: string): { value: unknown; error?: undefined } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'The stored payload is not JSON.' };
+  }
+  // The schema may have changed since the job was queued: such a payload can never run, so the job goes dead.
+  if (!registered.check.Check(value)) {
+    const first = registered.check.Errors(value).First();
+    return { error: `The payload no longer matches the schema of ${registered.definition.name}: ${first?.path ?? ''} ${first?.message ?? ''}` };
+  }
+  return { value };
+}
+
+/** Settles with the handler, or rejects as soon as the signal aborts (a handler that ignores its signal is abandoned). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
