@@ -74,7 +74,8 @@ export const AssetPatch = Type.Object(
     name: Type.Optional(Type.String({ maxLength: 1000 })),
     description: Type.Optional(Type.String({ maxLength: 10000 })),
     file_location: Type.Optional(Type.String({ maxLength: 4096 })),
-    status_id: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Only null (clear) until workspace statuses exist' })),
+    // Null first: with the app's coerceTypes, a string branch tried first would turn null into ''.
+    status_id: Type.Optional(Type.Union([Type.Null(), Type.String()], { description: 'Only null (clear) until workspace statuses exist' })),
   },
   { additionalProperties: false },
 );
