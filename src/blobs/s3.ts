@@ -1,10 +1,6 @@
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
   CreateBucketCommand,
-  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -12,15 +8,13 @@ import {
   paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
-  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { contentDisposition } from './content-disposition.js';
-import { assertExpected, assertSizeAllowed, hashStream, HashingCounter } from './hashing.js';
+import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
+import { copyObject, hashingUpload, isNotFound, takeBytes } from './s3-transfer.js';
 import type { S3Location } from './s3-url.js';
 import {
   assertUploadId,
@@ -45,29 +39,6 @@ export interface S3BlobStoreOptions extends S3Location {
   queueSize?: number;
   /** CopyObject accepts up to 5 GiB (S3 API, CopyObject); larger objects are copied with UploadPartCopy. */
   singleCopyLimitBytes?: number;
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
-}
-
-/** Passes on the first `limit` bytes, then ends (and calls `done` so the source can be released). */
-function takeBytes(limit: number, done: () => void): Transform {
-  let left = limit;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (left > 0) {
-        const part = chunk.length <= left ? chunk : chunk.subarray(0, left);
-        left -= part.length;
-        this.push(part);
-        if (left === 0) {
-          this.push(null);
-          done();
-        }
-      }
-      cb();
-    },
-  });
 }
 
 /**
@@ -143,92 +114,24 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  /**
-   * Streams `body` through a hash into `objectKey`. Errors from the body or the size limit win over the SDK's
-   * error, and a multipart upload that failed is aborted here (not by lib-storage, whose abort failure would
-   * replace the real error).
-   */
-  private async upload(objectKey: string, body: Readable, maxBytes: number | undefined): Promise<{ size: number; sha256: string }> {
-    const counter = new HashingCounter(maxBytes);
-    let sourceError: unknown;
-    counter.on('error', (err) => {
-      sourceError ??= err;
-    });
-    body.on('error', (err) => counter.destroy(err));
-    body.pipe(counter);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: counter },
+  private upload(objectKey: string, body: Readable, maxBytes: number | undefined): Promise<{ size: number; sha256: string }> {
+    return hashingUpload({ client: this.client, bucket: this.bucket, key: objectKey }, body, {
+      maxBytes,
       partSize: this.partSize,
       queueSize: this.queueSize,
-      leavePartsOnError: true,
     });
-    try {
-      await upload.done();
-    } catch (err) {
-      body.unpipe(counter);
-      body.destroy();
-      counter.destroy();
-      if (upload.uploadId) {
-        // Best effort: on failure the parts stay until a lifecycle rule (AbortIncompleteMultipartUpload) drops them.
-        await this.client
-          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey, UploadId: upload.uploadId }))
-          .catch(() => undefined);
-      }
-      throw sourceError ?? err;
-    }
-    return { size: counter.bytes, sha256: counter.digest() };
   }
 
-  /** Copies a checked temp object to its content address (unless already there) and deletes the temp object. */
+  /** Copies a checked temp object to its content address (unless already there: dedup) and deletes the temp. */
   private async moveIntoPlace(tempKey: string, result: PutResult, etag: string | undefined): Promise<void> {
     if (!(await this.exists(result.key))) {
-      const finalKey = this.keyOf(result.key);
-      if (result.size > this.singleCopyLimit) {
-        await this.multipartCopy(tempKey, finalKey, result.size, etag);
-      } else {
-        // CopySourceIfMatch: if the temp object was replaced after we hashed it, the copy fails instead of storing
-        // other bytes under this hash.
-        await this.client.send(
-          new CopyObjectCommand({ Bucket: this.bucket, Key: finalKey, CopySource: this.copySource(tempKey), CopySourceIfMatch: etag }),
-        );
-      }
+      await copyObject({ client: this.client, bucket: this.bucket, key: tempKey }, this.keyOf(result.key), {
+        size: result.size,
+        ifMatch: etag,
+        singleCopyLimit: this.singleCopyLimit,
+      });
     }
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tempKey }));
-  }
-
-  private copySource(objectKey: string): string {
-    return encodeURI(`${this.bucket}/${objectKey}`);
-  }
-
-  /** UploadPartCopy in 1 GiB+ ranges, for objects over CopyObject's 5 GiB limit (S3 API, UploadPartCopy). */
-  private async multipartCopy(sourceKey: string, targetKey: string, size: number, etag: string | undefined): Promise<void> {
-    const partSize = Math.max(GiB, Math.ceil(size / 10_000));
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey }));
-    try {
-      const parts: Array<{ PartNumber: number; ETag: string | undefined }> = [];
-      for (let start = 0, n = 1; start < size; start += partSize, n += 1) {
-        const end = Math.min(start + partSize, size) - 1;
-        const out = await this.client.send(
-          new UploadPartCopyCommand({
-            Bucket: this.bucket,
-            Key: targetKey,
-            UploadId,
-            PartNumber: n,
-            CopySource: this.copySource(sourceKey),
-            CopySourceRange: `bytes=${start}-${end}`,
-            CopySourceIfMatch: etag,
-          }),
-        );
-        parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag });
-      }
-      await this.client.send(
-        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: parts } }),
-      );
-    } catch (err) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: targetKey, UploadId })).catch(() => undefined);
-      throw err;
-    }
   }
 
   private async deleteQuietly(objectKey: string): Promise<void> {
@@ -247,7 +150,7 @@ export class S3BlobStore implements BlobStore {
       const wanted = range ? range.end - range.start + 1 : undefined;
       // Some S3-compatible servers (s3rver) answer `bytes=0-0` with the whole object: never pass on more than asked.
       if (wanted !== undefined && out.ContentLength !== undefined && out.ContentLength > wanted && out.ContentRange?.startsWith(`bytes ${range?.start}-`)) {
-        return out.Body.pipe(takeBytes(wanted, () => out.Body instanceof Readable && out.Body.destroy()));
+        return takeBytes(out.Body, wanted);
       }
       return out.Body;
     } catch (err) {

@@ -1,0 +1,136 @@
+import { Transform, type Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  S3ServiceException,
+  UploadPartCopyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { HashingCounter } from './hashing.js';
+
+const GiB = 1024 ** 3;
+
+/** An S3 "no such key / bucket" answer (404), whatever the operation calls it. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
+}
+
+export interface ObjectRef {
+  client: S3Client;
+  bucket: string;
+  key: string;
+}
+
+/**
+ * Streams `body` through a hash into an object with lib-storage's Upload (one PUT when it fits one part, multipart
+ * otherwise; memory is about partSize * (queueSize + 1)). Errors from the body or the size limit win over the SDK's
+ * error, and a failed multipart upload is aborted here rather than by lib-storage, whose abort failure would
+ * replace the real error.
+ */
+export async function hashingUpload(
+  target: ObjectRef,
+  body: Readable,
+  options: { maxBytes: number | undefined; partSize: number; queueSize: number },
+): Promise<{ size: number; sha256: string }> {
+  const counter = new HashingCounter(options.maxBytes);
+  let sourceError: unknown;
+  counter.on('error', (err) => {
+    sourceError ??= err;
+  });
+  body.on('error', (err) => counter.destroy(err));
+  body.pipe(counter);
+  const upload = new Upload({
+    client: target.client,
+    params: { Bucket: target.bucket, Key: target.key, Body: counter },
+    partSize: options.partSize,
+    queueSize: options.queueSize,
+    leavePartsOnError: true,
+  });
+  try {
+    await upload.done();
+  } catch (err) {
+    body.unpipe(counter);
+    body.destroy();
+    counter.destroy();
+    if (upload.uploadId) {
+      // Best effort: on failure the parts stay until a lifecycle rule (AbortIncompleteMultipartUpload) drops them.
+      await target.client
+        .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: upload.uploadId }))
+        .catch(() => undefined);
+    }
+    throw sourceError ?? err;
+  }
+  return { size: counter.bytes, sha256: counter.digest() };
+}
+
+/**
+ * Server-side copy within the bucket. CopyObject takes up to 5 GiB (S3 API, CopyObject); above `singleCopyLimit`
+ * the copy is UploadPartCopy in 1 GiB+ ranges. `ifMatch`: if the source was replaced since its ETag was read, the
+ * copy fails instead of copying other bytes.
+ */
+export async function copyObject(
+  source: ObjectRef,
+  targetKey: string,
+  options: { size: number; ifMatch: string | undefined; singleCopyLimit: number },
+): Promise<void> {
+  const { client, bucket } = source;
+  const CopySource = encodeURI(`${bucket}/${source.key}`);
+  if (options.size <= options.singleCopyLimit) {
+    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: targetKey, CopySource, CopySourceIfMatch: options.ifMatch }));
+    return;
+  }
+  const partSize = Math.max(GiB, Math.ceil(options.size / 10_000));
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: targetKey }));
+  try {
+    const parts: Array<{ PartNumber: number; ETag: string | undefined }> = [];
+    for (let start = 0, n = 1; start < options.size; start += partSize, n += 1) {
+      const end = Math.min(start + partSize, options.size) - 1;
+      const out = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: targetKey,
+          UploadId,
+          PartNumber: n,
+          CopySource,
+          CopySourceRange: `bytes=${start}-${end}`,
+          CopySourceIfMatch: options.ifMatch,
+        }),
+      );
+      parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag });
+    }
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: parts } }));
+  } catch (err) {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId })).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Passes on the first `limit` bytes of `body`, then ends and releases `body`. */
+export function takeBytes(body: Readable, limit: number): Readable {
+  let left = limit;
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (left > 0) {
+        const part = chunk.length <= left ? chunk : chunk.subarray(0, left);
+        left -= part.length;
+        this.push(part);
+        if (left === 0) {
+          this.push(null);
+        }
+      }
+      cb();
+    },
+  });
+  body.on('error', (err) => {
+    if (left > 0) {
+      out.destroy(err);
+    }
+  });
+  // Once we have all we want, or the consumer went away, release the connection.
+  out.on('end', () => body.destroy());
+  out.on('close', () => body.destroy());
+  return body.pipe(out);
+}
