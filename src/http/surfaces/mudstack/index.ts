@@ -4,6 +4,8 @@ import { assetsRoutes } from './assets.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { versionsRoutes } from './versions.routes.js';
 import { workspacesRoutes } from './workspaces.routes.js';
+import { workspaceMembersRoutes } from './workspace-members.routes.js';
+import { usersRoutes } from './users.routes.js';
 
 export interface MudstackOptions {
   /** The `/v1` alias serves the same routes but stays out of the OpenAPI document. */
@@ -22,4 +24,6 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(workspacesRoutes);
   await app.register(assetsRoutes);
   await app.register(versionsRoutes);
+  await app.register(workspaceMembersRoutes);
+  await app.register(usersRoutes);
 };

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NullableString } from './common.schemas.js';
+import { NullableString, User, Uuid } from './common.schemas.js';
 
 export const WorkspaceMember = Type.Object({
   workspace_id: Type.String(),
@@ -30,3 +30,50 @@ export const Workspace = Type.Object(
   { description: 'Workspace' },
 );
 export type WorkspaceJson = Static<typeof Workspace>;
+
+export const WorkspaceMemberDetail = Type.Object(
+  {
+    workspace_id: Type.String(),
+    user_id: Type.String(),
+    roles: Type.Array(Type.String(), { description: 'One role: admin, editor or viewer' }),
+    user: User,
+  },
+  { description: 'WorkspaceMember' },
+);
+export type WorkspaceMemberDetailJson = Static<typeof WorkspaceMemberDetail>;
+
+export const WorkspaceHistory = Type.Object(
+  {
+    id: Type.String(),
+    workspace_id: Type.String(),
+    user_id: NullableString,
+    type: Type.String(),
+    record_id: NullableString,
+    data: Type.Object({}, { additionalProperties: true }),
+    created_at: Type.String(),
+  },
+  { description: 'WorkspaceHistory' },
+);
+export type WorkspaceHistoryJson = Static<typeof WorkspaceHistory>;
+
+export const WorkspaceNameQuery = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200, description: 'The workspace name (required on create, here or in the body).' })),
+});
+
+export const WorkspaceJsonBody = Type.Object(
+  { name: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
+/** Request bodies of POST/PUT /workspaces: JSON `{name}` is validated; multipart (`file` + `body` JSON) is read by the handler. */
+export const WorkspaceBodyContent = {
+  content: { 'application/json': { schema: WorkspaceJsonBody } },
+} as const;
+
+export const MemberParams = Type.Object({ user_id: Uuid });
+
+export const RolesQuery = Type.Object({
+  roles: Type.Optional(Type.Array(Type.String(), { description: 'One workspace role: admin, editor or viewer.' })),
+});
+
+export const RolesJsonBody = Type.Object({ roles: Type.Array(Type.String()) }, { additionalProperties: false });
