@@ -1,5 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerAuth } from '../../plugins/auth.js';
+import { accountInvitesRoutes } from './account-invites.routes.js';
+import { accountMembersRoutes } from './account-members.routes.js';
+import { accountSettingsRoutes } from './account-settings.routes.js';
+import { accountsRoutes } from './accounts.routes.js';
 import { assetsRoutes } from './assets.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { versionsRoutes } from './versions.routes.js';
@@ -21,6 +25,10 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   }
   registerAuth(app);
   await app.register(authRoutes);
+  await app.register(accountsRoutes);
+  await app.register(accountMembersRoutes);
+  await app.register(accountInvitesRoutes);
+  await app.register(accountSettingsRoutes);
   await app.register(workspacesRoutes);
   await app.register(assetsRoutes);
   await app.register(versionsRoutes);

@@ -1,0 +1,48 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { WORKSPACE_ROLES } from '../access.js';
+
+/*
+ * The one catalogue of account settings: key, value schema, default and description. A key not listed here does
+ * not exist (404); a stored row only overrides the default. Values are stored as JSON text.
+ */
+
+/** Checked by TypeBox's Value module, which knows no `format`s: a plain pattern instead. */
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+
+interface SettingDefinition<S extends TSchema> {
+  schema: S;
+  default: Static<S>;
+  description: string;
+}
+
+const define = <S extends TSchema>(d: SettingDefinition<S>): SettingDefinition<S> => d;
+
+export const ACCOUNT_SETTINGS = {
+  trash_retention_days: define({
+    schema: Type.Integer({ minimum: 1, maximum: 3650 }),
+    default: 30,
+    description: 'Days an item stays in the trash before it is purged for good (1..3650).',
+  }),
+  default_workspace_role: define({
+    schema: Type.Union(WORKSPACE_ROLES.map((r) => Type.Literal(r))),
+    default: 'editor',
+    description: 'Workspace role given to invitees whose invite names workspaces but no role (admin, editor or viewer).',
+  }),
+  max_upload_bytes: define({
+    schema: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    default: null,
+    description: 'Largest file this account may upload, in bytes; null means the server limit (MAX_UPLOAD_BYTES).',
+  }),
+  contact_email: define({
+    schema: Type.Union([Type.String({ pattern: EMAIL_PATTERN, maxLength: 320 }), Type.Null()]),
+    default: null,
+    description: 'Billing and subscription contact e-mail (also set by PUT /accounts/subscriptions?email=).',
+  }),
+};
+
+export type AccountSettingKey = keyof typeof ACCOUNT_SETTINGS;
+export type AccountSettingValue<K extends AccountSettingKey> = Static<(typeof ACCOUNT_SETTINGS)[K]['schema']>;
+
+export const ACCOUNT_SETTING_KEYS = Object.keys(ACCOUNT_SETTINGS) as AccountSettingKey[];
+
+export const isAccountSettingKey = (key: string): key is AccountSettingKey => Object.hasOwn(ACCOUNT_SETTINGS, key);

@@ -1,0 +1,95 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { WORKSPACE_ROLES } from '../../../domain/access.js';
+import { NullableString, User, Uuid } from './common.schemas.js';
+import { AccountMember, AccountRolesSchema } from './accounts.schemas.js';
+
+export const Invite = Type.Object(
+  {
+    id: Type.String(),
+    account_id: Type.String(),
+    invited_by: NullableString,
+    roles: Type.Array(Type.String()),
+    workspace_ids: Type.Array(Type.String()),
+    workspace_role: NullableString,
+    email: Type.String(),
+    token: Type.Optional(Type.String({ description: 'Only in the answer to POST /accounts/invites; shown once.' })),
+    created_at: Type.String(),
+    expires_at: Type.String(),
+    sent_at: NullableString,
+    accepted_at: NullableString,
+    rejected_at: NullableString,
+    revoked_at: NullableString,
+    invited_by_user: Type.Union([User, Type.Null()]),
+  },
+  { description: 'Invite' },
+);
+export type InviteJson = Static<typeof Invite>;
+
+export const InviteInput = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 320 }),
+    roles: Type.Optional(AccountRolesSchema),
+    workspace_ids: Type.Optional(Type.Array(Uuid, { maxItems: 100, default: [] })),
+    workspace_role: Type.Optional(
+      Type.Union(WORKSPACE_ROLES.map((r) => Type.Literal(r)), {
+        description: 'Role in workspace_ids; default: the account setting default_workspace_role.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** `{"invites":[...]}`; a bare array is wrapped into this shape before validation. */
+export const CreateInvitesBody = Type.Object(
+  { invites: Type.Array(InviteInput, { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+);
+
+export const InviteParams = Type.Object({ invite_id: Uuid });
+
+export const AcceptInviteBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const AcceptedInvite = Type.Object(
+  {
+    account_id: Type.String(),
+    user: User,
+    member: AccountMember,
+    key: Type.String(),
+    secret: Type.String({ description: 'Shown once; exchange key + secret at POST /auth/token.' }),
+  },
+  { description: 'Accepted invite' },
+);
+
+export const Setting = Type.Object(
+  {
+    id: Type.String({ description: 'The setting key' }),
+    key: Type.String(),
+    value: Type.Unknown(),
+    default: Type.Unknown(),
+    description: Type.String(),
+    updated_at: NullableString,
+    updated_by_user_id: NullableString,
+  },
+  { description: 'Setting' },
+);
+export type SettingJson = Static<typeof Setting>;
+
+export const SettingParams = Type.Object({ setting_id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const SettingBody = Type.Object({ value: Type.Unknown() }, { additionalProperties: false });
+
+export const Notification = Type.Object(
+  {
+    id: Type.String(),
+    account_id: Type.String(),
+    workspace_id: NullableString,
+    user_id: Type.String(),
+    type: Type.String(),
+    data: Type.Object({}, { additionalProperties: true }),
+    read_at: NullableString,
+    created_at: Type.String(),
+  },
+  { description: 'Notification' },
+);
+export type NotificationJson = Static<typeof Notification>;
+
+export const NotificationParams = Type.Object({ notification_id: Uuid });
