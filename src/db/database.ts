@@ -25,6 +25,10 @@ export function createDatabase(config: Pick<Config, 'database'>): Database {
       // `count(*)` and other int8 results come back as strings by default; ours fit in a JS number.
       types: { getTypeParser: (oid, format) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) },
     });
+    // An idle client whose connection drops (server restart, failover, database dropped) makes the pool emit
+    // 'error'; unhandled, that would crash the process. The pool discards the client and the next query reconnects
+    // (or fails, which /readyz reports).
+    pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: postgresDialect, close: () => db.destroy() };
   }

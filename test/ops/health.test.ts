@@ -27,6 +27,8 @@ for (const kind of DATABASES) {
       await t.start();
       const close = t.deps.close;
       try {
+        // Kysely only closes a pool it has opened: use the database first.
+        assert.equal((await t.req('GET', '/readyz')).status, 200);
         await close();
         // TestApp.stop() closes deps too; a second close of the same pool must not mask the assertion.
         t.deps.close = async () => undefined;
