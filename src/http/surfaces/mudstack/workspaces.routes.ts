@@ -21,6 +21,7 @@ import { presentWorkspace, presentWorkspaceHistory } from './workspaces.present.
 import {
   Workspace,
   WorkspaceBodyContent,
+  WORKSPACE_FORM_DESCRIPTION,
   WorkspaceHistory,
   WorkspaceJsonBody,
   WorkspaceNameQuery,
@@ -72,6 +73,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Create a workspace (query `name`; optional multipart `file` thumbnail and `body` JSON)',
+        description: WORKSPACE_FORM_DESCRIPTION,
         querystring: WorkspaceNameQuery,
         body: WorkspaceBodyContent,
         response: { 200: Workspace, ...uploadErrors },
@@ -91,6 +93,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Rename the current workspace and/or replace its thumbnail (multipart `file` + `body` JSON, or JSON)',
+        description: WORKSPACE_FORM_DESCRIPTION,
         querystring: WorkspaceNameQuery,
         body: WorkspaceBodyContent,
         response: { 200: Workspace, ...uploadErrors },

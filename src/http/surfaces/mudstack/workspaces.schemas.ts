@@ -70,6 +70,11 @@ export const WorkspaceBodyContent = {
   content: { 'application/json': { schema: WorkspaceJsonBody } },
 } as const;
 
+/** OpenAPI text for the multipart form, which the handler reads itself (a schema for it would be validated). */
+export const WORKSPACE_FORM_DESCRIPTION =
+  'Also accepts multipart/form-data: `file` (thumbnail image: JPEG, PNG, WebP, GIF, TIFF or AVIF, stored as a 512 px WebP) and ' +
+  '`body` (a JSON object such as `{"name":"Concept art"}`) or a plain `name` field. The query `name` wins over a body name.';
+
 export const MemberParams = Type.Object({ user_id: Uuid });
 
 export const RolesQuery = Type.Object({
