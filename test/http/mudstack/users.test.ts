@@ -120,16 +120,17 @@ describeEachDatabase('Users: /users, /users/me, /users/accounts, /users/permissi
     assert.equal(owner.body.length, 1);
     assert.ok(Value.Check(UserAccount, owner.body[0]));
     const acc = owner.body[0];
-    assert.deepEqual({ ...acc, workspaces: acc.workspaces.map((w: { id: string }) => w.id), sequence: typeof acc.sequence, created_at: typeof acc.created_at }, {
+    assert.deepEqual({ ...acc, workspaces: acc.workspaces.map((w: { id: string }) => w.id), sequence: typeof acc.sequence, created_at: typeof acc.created_at, updated_at: typeof acc.updated_at }, {
       id: ten.accountId,
       name: acc.name,
-      account_tier_id: null,
+      account_tier_id: 'self-hosted',
       thumbnail_file_id: null,
       created_by_user_id: ten.userId,
       defaultAvatar: 1,
       sequence: 'number',
       workspaces: [ten.workspaceId, hidden],
       created_at: 'string',
+      updated_at: 'string',
     });
     assert.deepEqual(acc.workspaces[0]?.roles, { workspace_id: ten.workspaceId, user_id: ten.userId, roles: ['admin'] });
     assert.deepEqual(acc.workspaces[0]?.usage, { members: 2, storage: 0, assets: 0 });

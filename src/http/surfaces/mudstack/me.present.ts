@@ -1,4 +1,5 @@
 import type { HistoryEventRow } from '../../../db/schema.js';
+import { SELF_HOSTED } from '../../../domain/accounts/plan.service.js';
 import type { AccountAccess, MyPermissions } from '../../../domain/users/me.service.js';
 import { presentUser } from './users.present.js';
 import type { UserAccountJson, UserHistoryJson, UserPermissionsJson } from './users.schemas.js';
@@ -10,13 +11,14 @@ export function presentUserAccount(access: AccountAccess): UserAccountJson {
   return {
     id: a.id,
     name: a.name,
-    account_tier_id: null,
+    account_tier_id: SELF_HOSTED,
     thumbnail_file_id: a.thumbnail_blob_key,
     created_by_user_id: a.created_by_user_id,
     defaultAvatar: a.default_avatar,
     sequence: a.sequence,
     workspaces: access.workspaces.map(presentWorkspace),
     created_at: a.created_at,
+    updated_at: a.updated_at,
   };
 }
 

@@ -7,15 +7,16 @@ export const UserAccount = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    account_tier_id: NullableString,
+    account_tier_id: Type.String({ description: 'Always the one self-hosted plan' }),
     thumbnail_file_id: NullableString,
     created_by_user_id: NullableString,
     defaultAvatar: Type.Integer(),
     sequence: Type.Integer(),
     workspaces: Type.Array(Workspace),
     created_at: Type.String(),
+    updated_at: Type.String(),
   },
-  { description: 'Account' },
+  { description: 'Account (the fields of GET /accounts without subscription, members, tier, type and creator)' },
 );
 export type UserAccountJson = Static<typeof UserAccount>;
 
