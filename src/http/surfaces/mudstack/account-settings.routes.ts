@@ -7,7 +7,7 @@ import {
 } from '../../../domain/notifications/notifications.service.js';
 import { listAccountSettings, updateAccountSetting } from '../../../domain/settings/settings.service.js';
 import { ctxOf } from '../../plugins/auth.js';
-import { Notification, NotificationParams, Setting, SettingBody, SettingParams } from './account-invites.schemas.js';
+import { Notification, NotificationParams, Setting, SettingBody, SettingParams } from './account-settings.schemas.js';
 import { presentNotification, presentSetting } from './accounts.present.js';
 import { authErrors, PageQuery } from './common.schemas.js';
 

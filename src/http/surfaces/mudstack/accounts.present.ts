@@ -5,7 +5,8 @@ import { SELF_HOSTED, SELF_HOSTED_TIER, SELF_HOSTED_TYPE, type SubscriptionView 
 import type { AcceptedInvite, InviteView } from '../../../domain/invites/invites.service.js';
 import { inviteWorkspaceIds } from '../../../domain/invites/invites.repo.js';
 import type { SettingView } from '../../../domain/settings/settings.service.js';
-import type { InviteJson, NotificationJson, SettingJson } from './account-invites.schemas.js';
+import type { InviteJson } from './account-invites.schemas.js';
+import type { NotificationJson, SettingJson } from './account-settings.schemas.js';
 import type { AccountHistoryJson, AccountJson, AccountMemberJson, AccountSubscriptionJson } from './accounts.schemas.js';
 import { presentUser } from './users.present.js';
 import { presentWorkspace } from './workspaces.present.js';
