@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import { createDeps, createLogger } from '../../src/deps.js';
+import { defineJob } from '../../src/jobs/define.js';
+import { jobDefinitions } from '../../src/jobs/registry.js';
+import { enqueueJob } from '../../src/jobs/queue.js';
+import { describeEachDatabase } from '../harness/app.js';
+import { waitFor } from './fixtures/test-jobs.js';
+
+const JOBS = 200;
+
+describeEachDatabase('job claiming under concurrency', (t) => {
+  test(`two workers with their own connection pools run each of ${JOBS} jobs exactly once`, async () => {
+    const executions = new Map<number, string[]>();
+    const count = defineJob({
+      name: 'test.count',
+      payload: Type.Object({ i: Type.Integer() }),
+      async handler(ctx, payload) {
+        const seen = executions.get(payload.i) ?? [];
+        seen.push(ctx.job.id);
+        executions.set(payload.i, seen);
+        // A little real work so both workers' claims interleave.
+        await delay(Math.random() * 3);
+      },
+    });
+    const definitions = [...jobDefinitions, count];
+    // Separate Deps = separate pools (PostgreSQL) or connections (SQLite) on the same database.
+    const depsA = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
+    const depsB = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
+    try {
+      await t.deps.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < JOBS; i++) {
+          await enqueueJob({ ...depsA, db: trx }, 'test.count', { i });
+        }
+      });
+      const a = t.jobs.worker({ deps: depsA, concurrency: 8, pollIntervalMs: 5 });
+      const b = t.jobs.worker({ deps: depsB, concurrency: 8, pollIntervalMs: 5 });
+      a.start();
+      b.start();
+      const remaining = () =>
+        t.deps.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('name', '=', 'test.count')
+          .where('state', '!=', 'completed')
+          .executeTakeFirstOrThrow();
+      await waitFor('all jobs completed', async () => Number((await remaining()).n) === 0, 60_000);
+      await Promise.all([a.stop(5000), b.stop(5000)]);
+
+      assert.equal(executions.size, JOBS);
+      const twice = [...executions.entries()].filter(([, runs]) => runs.length !== 1);
+      assert.deepEqual(twice, [], 'no job ran twice');
+      const rows = await t.deps.db.selectFrom('jobs').select(['attempts', 'locked_by', 'state']).where('name', '=', 'test.count').execute();
+      assert.equal(rows.length, JOBS);
+      assert.ok(rows.every((r) => r.attempts === 1 && r.state === 'completed' && r.locked_by === null));
+    } finally {
+      await depsA.close();
+      await depsB.close();
+    }
+  });
+
+  test('concurrent claims of the same jobs never hand one job to two workers', async () => {
+    const noop = defineJob({ name: 'test.claim_race', payload: Type.Object({}), async handler() {} });
+    const definitions = [...jobDefinitions, noop];
+    const pools = Array.from({ length: 4 }, () =>
+      createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions }),
+    );
+    try {
+      for (let i = 0; i < 50; i++) {
+        await enqueueJob(pools[0] ?? t.deps, 'test.claim_race', {});
+      }
+      // Raw claims, no handlers: each pool claims in small batches as fast as it can.
+      const claimed = await Promise.all(
+        pools.map(async (deps, n) => {
+          const ids: string[] = [];
+          for (;;) {
+            const batch = await deps.dialect.claimJobs(deps.db, {
+              workerId: `racer-${n}`,
+              limit: 3,
+              leaseSeconds: 60,
+              now: t.clock.now(),
+              names: ['test.claim_race'],
+            });
+            if (batch.length === 0) {
+              return ids;
+            }
+            ids.push(...batch.map((j) => j.id));
+          }
+        }),
+      );
+      const all = claimed.flat();
+      assert.equal(all.length, 50);
+      assert.equal(new Set(all).size, 50);
+    } finally {
+      for (const d of pools) {
+        await d.close();
+      }
+    }
+  });
+});

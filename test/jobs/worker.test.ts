@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import { defineJob } from '../../src/jobs/define.js';
+import { completeJob } from '../../src/jobs/jobs.repo.js';
+import { enqueueJob, findJob, typedEnqueue } from '../../src/jobs/queue.js';
+import { describeEachDatabase } from '../harness/app.js';
+import { waitFor } from './fixtures/test-jobs.js';
+
+const Label = Type.Object({ label: Type.String() });
+
+/** A clock offset a test applies and always takes back, so tests in one file do not leak time into each other. */
+async function withAdvancedClock(t: { clock: { advance(s: number): void } }, fn: (advance: (s: number) => void) => Promise<void>) {
+  let total = 0;
+  try {
+    await fn((s) => {
+      total += s;
+      t.clock.advance(s);
+    });
+  } finally {
+    t.clock.advance(-total);
+  }
+}
+
+describeEachDatabase('job worker', (t) => {
+  test('a failing job is retried after an exponential backoff, then goes dead with its last error', async () => {
+    let calls = 0;
+    const failing = defineJob({
+      name: 'test.fail',
+      payload: Label,
+      retry: { maxAttempts: 3, backoff: { baseSeconds: 10, maxSeconds: 15, jitter: 0 } },
+      async handler(ctx) {
+        calls++;
+        throw new Error(`boom on attempt ${ctx.job.attempt}`);
+      },
+    });
+    const deps = t.jobs.withDefinitions([failing]);
+    const { job } = await typedEnqueue<typeof failing>()(deps, 'test.fail', { label: 'x' });
+
+    await withAdvancedClock(t, async (advance) => {
+      const t0 = t.clock.now().getTime();
+      const r1 = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+      assert.deepEqual(r1.map((r) => [r.outcome, r.attempt]), [['retry', 1]]);
+      let row = await findJob(t.deps.db, job.id);
+      assert.equal(row?.state, 'available');
+      assert.equal(row?.attempts, 1);
+      assert.equal(row?.last_error, 'Error: boom on attempt 1');
+      assert.equal(row?.locked_by, null);
+      const due1 = Date.parse(row?.run_at ?? '');
+      assert.ok(due1 >= t0 + 10_000 && due1 <= t.clock.now().getTime() + 10_000, 'first backoff is 10 s');
+
+      // Not claimable until the clock reaches run_at.
+      assert.deepEqual(await t.jobs.runUntilIdle({ deps }), []);
+      advance(9);
+      assert.deepEqual(await t.jobs.runUntilIdle({ deps }), []);
+      advance(1.5);
+      const r2 = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+      assert.deepEqual(r2.map((r) => [r.outcome, r.attempt]), [['retry', 2]]);
+      row = await findJob(t.deps.db, job.id);
+      const t2 = t.clock.now().getTime();
+      const due2 = Date.parse(row?.run_at ?? '');
+      // 10 * 2^1 = 20, capped at 15.
+      assert.ok(due2 > t2 + 14_000 && due2 <= t2 + 15_000, `second backoff is capped at 15 s (${due2 - t2} ms)`);
+
+      advance(15);
+      const r3 = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+      assert.deepEqual(r3.map((r) => [r.outcome, r.attempt]), [['dead', 3]]);
+      row = await findJob(t.deps.db, job.id);
+      assert.equal(row?.state, 'dead');
+      assert.equal(row?.attempts, 3);
+      assert.equal(row?.last_error, 'Error: boom on attempt 3');
+      assert.ok(row?.finished_at);
+      advance(3600);
+      assert.deepEqual(await t.jobs.runUntilIdle({ deps }), []);
+    });
+    assert.equal(calls, 3);
+  });
+
+  test('t.jobs.runUntilIdle throws when a job fails, naming it', async () => {
+    const failing = defineJob({ name: 'test.fail_loud', payload: Label, async handler() { throw new Error('loud'); } });
+    const deps = t.jobs.withDefinitions([failing]);
+    await enqueueJob(deps, 'test.fail_loud', { label: 'x' }, { maxAttempts: 1 });
+    await assert.rejects(t.jobs.runUntilIdle({ deps }), /test\.fail_loud \(dead\): Error: loud/);
+  });
+
+  test('a handler that runs past its timeout is aborted through its signal and retried', async () => {
+    let sawAbort = false;
+    const slow = defineJob({
+      name: 'test.slow',
+      payload: Label,
+      timeoutSeconds: 0.2,
+      retry: { maxAttempts: 2, backoff: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
+      async handler(ctx) {
+        try {
+          await delay(10_000, undefined, { signal: ctx.signal });
+        } finally {
+          sawAbort = ctx.signal.aborted;
+        }
+      },
+    });
+    const deps = t.jobs.withDefinitions([slow]);
+    const { job } = await enqueueJob(deps, 'test.slow', { label: 'x' });
+    const started = Date.now();
+    const reports = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+    assert.ok(Date.now() - started < 5000);
+    assert.deepEqual(reports.map((r) => r.outcome), ['retry']);
+    assert.equal(sawAbort, true);
+    const row = await findJob(t.deps.db, job.id);
+    assert.equal(row?.last_error, 'JobTimeoutError: Timed out after 0.2 s.');
+    assert.equal(row?.state, 'available');
+  });
+
+  test('a crashed worker\'s job runs again once its lease expires; the late worker cannot complete it', async () => {
+    const ran: number[] = [];
+    const work = defineJob({
+      name: 'test.lease',
+      payload: Label,
+      async handler(ctx) {
+        ran.push(ctx.job.attempt);
+      },
+    });
+    const deps = t.jobs.withDefinitions([work]);
+    const { job } = await enqueueJob(deps, 'test.lease', { label: 'x' });
+    // A worker claims it and dies: no heartbeat, no completion.
+    const [claimed] = await t.deps.dialect.claimJobs(t.deps.db, {
+      workerId: 'crashed-worker',
+      limit: 10,
+      leaseSeconds: 30,
+      now: t.clock.now(),
+      names: ['test.lease'],
+    });
+    assert.equal(claimed?.id, job.id);
+    assert.equal(claimed?.state, 'running');
+    assert.equal(claimed?.attempts, 1);
+
+    await withAdvancedClock(t, async (advance) => {
+      assert.deepEqual(await t.jobs.runUntilIdle({ deps }), [], 'the lease still holds');
+      advance(31);
+      const reports = await t.jobs.runUntilIdle({ deps });
+      assert.deepEqual(reports.map((r) => [r.outcome, r.attempt]), [['completed', 2]]);
+      assert.deepEqual(ran, [2]);
+      const row = await findJob(t.deps.db, job.id);
+      assert.equal(row?.state, 'completed');
+      assert.equal(row?.attempts, 2);
+      assert.equal(row?.last_error, 'lease expired: worker crashed-worker stopped before finishing attempt 1');
+      // The first worker comes back and tries to record its result: refused.
+      assert.ok(claimed);
+      assert.equal(await completeJob(t.deps.db, claimed, t.clock.now()), false);
+    });
+  });
+
+  test('a job whose worker died on its last attempt goes dead without running again', async () => {
+    let calls = 0;
+    const once = defineJob({ name: 'test.once', payload: Label, retry: { maxAttempts: 1 }, async handler() { calls++; } });
+    const deps = t.jobs.withDefinitions([once]);
+    const { job } = await enqueueJob(deps, 'test.once', { label: 'x' });
+    await t.deps.dialect.claimJobs(t.deps.db, { workerId: 'gone', limit: 1, leaseSeconds: 1, now: t.clock.now(), names: ['test.once'] });
+    await withAdvancedClock(t, async (advance) => {
+      advance(2);
+      const reports = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+      assert.deepEqual(reports.map((r) => r.outcome), ['dead']);
+    });
+    assert.equal(calls, 0);
+    const row = await findJob(t.deps.db, job.id);
+    assert.equal(row?.state, 'dead');
+    assert.equal(row?.attempts, 1);
+    assert.match(row?.last_error ?? '', /lease expired: worker gone/);
+  });
+
+  test('heartbeats keep the lease of a long handler, so another worker does not take it', async () => {
+    let runs = 0;
+    const long = defineJob({
+      name: 'test.long',
+      payload: Label,
+      async handler() {
+        runs++;
+        await delay(1200);
+      },
+    });
+    const deps = t.jobs.withDefinitions([long]);
+    const { job } = await enqueueJob(deps, 'test.long', { label: 'x' });
+    const a = t.jobs.worker({ deps, leaseSeconds: 0.3, pollIntervalMs: 10 });
+    a.start();
+    await waitFor('job running', async () => (await findJob(t.deps.db, job.id))?.state === 'running');
+    const b = t.jobs.worker({ deps, leaseSeconds: 0.3 });
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline) {
+      assert.deepEqual(await b.runUntilIdle(), [], 'worker b must not claim a leased job');
+      await delay(50);
+    }
+    await waitFor('job completed', async () => (await findJob(t.deps.db, job.id))?.state === 'completed', 5000);
+    await a.stop(1000);
+    assert.equal(runs, 1);
+    assert.equal((await findJob(t.deps.db, job.id))?.attempts, 1);
+  });
+
+  test('stop() waits for a running handler to finish before resolving', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated = defineJob({ name: 'test.gated', payload: Label, async handler() { await gate; } });
+    const deps = t.jobs.withDefinitions([gated]);
+    const { job } = await enqueueJob(deps, 'test.gated', { label: 'x' });
+    const w = t.jobs.worker({ deps });
+    w.start();
+    await waitFor('job running', async () => (await findJob(t.deps.db, job.id))?.state === 'running');
+    let stopped = false;
+    const stopping = w.stop(10_000).then(() => (stopped = true));
+    await delay(200);
+    assert.equal(stopped, false, 'stop() must wait for the handler');
+    // Stopping: no new jobs are claimed.
+    const { job: later } = await enqueueJob(deps, 'test.gated', { label: 'later' });
+    release();
+    await stopping;
+    assert.equal((await findJob(t.deps.db, job.id))?.state, 'completed');
+    await delay(100);
+    assert.equal((await findJob(t.deps.db, later.id))?.state, 'available');
+    await t.jobs.runUntilIdle({ deps });
+  });
+
+  test('stop() past its timeout aborts the handler and hands the job back to the queue', async () => {
+    const stubborn = defineJob({
+      name: 'test.stubborn',
+      payload: Label,
+      async handler(ctx) {
+        await delay(60_000, undefined, { signal: ctx.signal });
+      },
+    });
+    const deps = t.jobs.withDefinitions([stubborn]);
+    const { job } = await enqueueJob(deps, 'test.stubborn', { label: 'x' });
+    const w = t.jobs.worker({ deps });
+    w.start();
+    await waitFor('job running', async () => (await findJob(t.deps.db, job.id))?.state === 'running');
+    const started = Date.now();
+    await w.stop(200);
+    assert.ok(Date.now() - started < 5000);
+    const row = await findJob(t.deps.db, job.id);
+    assert.equal(row?.state, 'available');
+    assert.equal(row?.attempts, 1);
+    assert.equal(row?.locked_by, null);
+    assert.match(row?.last_error ?? '', /worker shut down/);
+    assert.ok(Date.parse(row?.run_at ?? '') <= t.clock.now().getTime(), 'claimable again at once');
+  });
+
+  test('cancelling a running job aborts its handler at the next heartbeat and discards its result', async () => {
+    let aborted = false;
+    const cancellable = defineJob({
+      name: 'test.cancellable',
+      payload: Label,
+      async handler(ctx) {
+        try {
+          await delay(10_000, undefined, { signal: ctx.signal });
+        } catch (err) {
+          aborted = true;
+          throw err;
+        }
+      },
+    });
+    const deps = t.jobs.withDefinitions([cancellable]);
+    const { job } = await enqueueJob(deps, 'test.cancellable', { label: 'x' });
+    const w = t.jobs.worker({ deps, leaseSeconds: 0.3 });
+    w.start();
+    await waitFor('job running', async () => (await findJob(t.deps.db, job.id))?.state === 'running');
+    const { cancelJob } = await import('../../src/jobs/queue.js');
+    assert.equal(await cancelJob(t.deps, job.id), true);
+    await waitFor('handler aborted', async () => aborted, 3000);
+    await w.stop(1000);
+    const row = await findJob(t.deps.db, job.id);
+    assert.equal(row?.state, 'cancelled');
+  });
+});
