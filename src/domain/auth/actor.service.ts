@@ -1,3 +1,5 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import { isUuid } from '../../lib/ids.js';
 import { effectiveWorkspaceRole, isAccountRole, isWorkspaceRole } from '../access.js';
 import type { Actor, Deps } from '../context.js';
@@ -37,21 +39,7 @@ export async function resolveActor(deps: Deps, req: ActorRequest): Promise<Actor
   const accountId = req.scope === 'user' ? claims.accountId : requireUuidHeader('x-account-id', req.accountHeader);
   const workspaceId = req.scope === 'workspace' ? requireUuidHeader('x-workspace-id', req.workspaceHeader) : null;
 
-  const row = await deps.db
-    .selectFrom('api_keys as k')
-    .innerJoin('users as u', 'u.id', 'k.user_id')
-    .leftJoin('account_members as am', (j) =>
-      j.onRef('am.user_id', '=', 'k.user_id').on('am.account_id', '=', accountId),
-    )
-    .leftJoin('workspaces as w', (j) =>
-      // `w` only matches a workspace of the requested account; another account's workspace reads as absent.
-      j.on('w.id', '=', workspaceId ?? '').onRef('w.account_id', '=', 'am.account_id'),
-    )
-    .leftJoin('workspace_members as wm', (j) => j.onRef('wm.workspace_id', '=', 'w.id').onRef('wm.user_id', '=', 'k.user_id'))
-    .select(['k.revoked_at', 'k.account_id as key_account_id', 'u.is_active', 'am.role as account_role', 'w.id as workspace_id', 'wm.role as member_role'])
-    .where('k.id', '=', claims.apiKeyId)
-    .where('k.user_id', '=', claims.userId)
-    .executeTakeFirst();
+  const row = await findActorRow(deps.db, { accountId, workspaceId, apiKeyId: claims.apiKeyId, userId: claims.userId });
   if (!row || row.revoked_at !== null || row.is_active !== 1) {
     throw errors.invalidToken();
   }
@@ -76,4 +64,59 @@ export async function resolveActor(deps: Deps, req: ActorRequest): Promise<Actor
     throw errors.forbidden('workspace_forbidden', 'You do not have access to this workspace.');
   }
   return { ...actor, workspaceId, workspaceRole: role };
+}
+
+interface ActorLookup {
+  accountId: string;
+  workspaceId: string | null;
+  apiKeyId: string;
+  userId: string;
+}
+
+/** The key, its user, and the user's roles in the requested account and workspace, in one query. */
+function actorQuery(db: Kysely<DB>, p: ActorLookup) {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .leftJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'k.user_id').on('am.account_id', '=', p.accountId))
+    .leftJoin('workspaces as w', (j) =>
+      // `w` only matches a workspace of the requested account; another account's workspace reads as absent.
+      j.on('w.id', '=', p.workspaceId ?? '').onRef('w.account_id', '=', 'am.account_id'),
+    )
+    .leftJoin('workspace_members as wm', (j) => j.onRef('wm.workspace_id', '=', 'w.id').onRef('wm.user_id', '=', 'k.user_id'))
+    .select(['k.revoked_at', 'k.account_id as key_account_id', 'u.is_active', 'am.role as account_role', 'w.id as workspace_id', 'wm.role as member_role'])
+    .where('k.id', '=', p.apiKeyId)
+    .where('k.user_id', '=', p.userId);
+}
+
+type ActorRow = Awaited<ReturnType<ReturnType<typeof actorQuery>['executeTakeFirstOrThrow']>>;
+
+const SLOTS = ['accountId', 'workspaceId', 'apiKeyId', 'userId'] as const;
+const placeholder = (slot: string) => `\u0000${slot}`;
+
+/*
+ * Every authenticated request runs this query. Building and compiling the five-table join with Kysely costs several
+ * times more than SQLite takes to run it, so it is compiled once per database handle (the SQL text differs by
+ * dialect) with placeholder values, and each request binds its own values in the recorded order. The query itself
+ * still runs on every request, so a revoked key or a removed member is refused at once, in every process.
+ */
+const compiled = new WeakMap<Kysely<DB>, { sql: string; slots: Array<(typeof SLOTS)[number]> }>();
+
+async function findActorRow(db: Kysely<DB>, p: ActorLookup): Promise<ActorRow | undefined> {
+  let template = compiled.get(db);
+  if (!template) {
+    const c = actorQuery(db, { accountId: placeholder('accountId'), workspaceId: placeholder('workspaceId'), apiKeyId: placeholder('apiKeyId'), userId: placeholder('userId') }).compile();
+    const slots = c.parameters.map((value) => {
+      const slot = SLOTS.find((s) => placeholder(s) === value);
+      if (!slot) {
+        throw new Error(`actor query has an unexpected parameter: ${String(value)}`);
+      }
+      return slot;
+    });
+    template = { sql: c.sql, slots };
+    compiled.set(db, template);
+  }
+  const values: Record<(typeof SLOTS)[number], string> = { ...p, workspaceId: p.workspaceId ?? '' };
+  const result = await db.executeQuery(CompiledQuery.raw(template.sql, template.slots.map((s) => values[s])));
+  return result.rows[0] as ActorRow | undefined;
 }

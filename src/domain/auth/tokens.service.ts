@@ -23,6 +23,22 @@ export interface TokenClaims {
   apiKeyId: string;
 }
 
+/*
+ * jose imports a raw Uint8Array secret as a WebCrypto key on every sign/verify, which costs about twice the
+ * verification itself. The imported key is derived from the secret alone (no per-request or per-process state), so it
+ * is kept per secret.
+ */
+const importedKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function signingKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = importedKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    importedKeys.set(secret, key);
+  }
+  return key;
+}
+
 /**
  * POST /auth/token: API key + secret -> short-lived signed token. A wrong key, secret or account gets the same
  * error, and repeated failures per client address and per key are rate limited.
@@ -64,7 +80,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     .setIssuedAt(nowSeconds)
     .setExpirationTime(nowSeconds + ttl)
     .setIssuer('atelier')
-    .sign(deps.tokenKey);
+    .sign(await signingKey(deps.tokenKey));
   await deps.db.updateTable('api_keys').set({ last_used_at: deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
   await recordHistory(deps, {
     accountId: row.account_id,
@@ -80,7 +96,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
 /** Checks signature, issuer and expiry (against the injected clock); throws `invalid_token`. */
 export async function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): Promise<TokenClaims> {
   try {
-    const { payload } = await jwtVerify(token, deps.tokenKey, {
+    const { payload } = await jwtVerify(token, await signingKey(deps.tokenKey), {
       issuer: 'atelier',
       algorithms: ['HS256'],
       currentDate: deps.clock.now(),
