@@ -89,6 +89,16 @@ export const EnvSchema = Type.Object({
     description:
       'Lease a worker holds on a running job, renewed while the handler runs; when a worker dies, its jobs run again after this long.',
   }),
+  MEDIA_MAX_PIXELS: Type.Integer({
+    minimum: 1,
+    default: 268_402_689,
+    description: 'Largest image (width x height) the media pipeline decodes; larger ones get a failed derivative (decompression-bomb guard).',
+  }),
+  MEDIA_TOOL_TIMEOUT_SECONDS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 3600,
+    description: 'Time limit of one ffmpeg, ffprobe, pdftoppm or pdfinfo run, in seconds; the tool is killed after it and the derivative fails.',
+  }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -110,6 +120,7 @@ export interface Config {
   readonly uploads: { readonly maxBytes: number };
   readonly shutdownTimeoutSeconds: number;
   readonly jobs: { readonly concurrency: number; readonly pollIntervalMs: number; readonly leaseSeconds: number };
+  readonly media: { readonly maxPixels: number; readonly toolTimeoutSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -159,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     jobs: { concurrency: e.WORKER_CONCURRENCY, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, leaseSeconds: e.JOB_LEASE_SECONDS },
+    media: { maxPixels: e.MEDIA_MAX_PIXELS, toolTimeoutSeconds: e.MEDIA_TOOL_TIMEOUT_SECONDS },
   } satisfies Config);
 }
 

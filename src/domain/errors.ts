@@ -72,4 +72,12 @@ export const errors = {
   tooLarge: (message: string) => new DomainError('too_large', 'payload_too_large', message),
   unsupportedMedia: (message: string) => new DomainError('unsupported_media', 'unsupported_media_type', message),
   unavailable: (message: string) => new DomainError('unavailable', 'unavailable', message),
+  /** A derivative that is still being made or could not be made: 404 whose message says which. */
+  derivativeNotReady: (kind: string, state: string, reason: string | null) =>
+    new DomainError(
+      'not_found',
+      'derivative_not_ready',
+      state === 'failed' ? `The ${kind} could not be made (state: failed): ${reason ?? 'no reason recorded'}` : `The ${kind} is not ready yet (state: ${state}).`,
+      { state },
+    ),
 };

@@ -2,7 +2,14 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { JobsTable } from '../db/schema.js';
 import { DEFAULT_PRIORITY, DEFAULT_RETRY, DEFAULT_TIMEOUT_SECONDS, type AnyJobDefinition, type RetryPolicy } from './define.js';
+import { derivativePageJob } from './handlers/derivative-page.job.js';
+import { derivativePosterJob } from './handlers/derivative-poster.job.js';
+import { derivativePreviewJob } from './handlers/derivative-preview.job.js';
+import { derivativeProxyJob } from './handlers/derivative-proxy.job.js';
+import { derivativeThumbnailJob } from './handlers/derivative-thumbnail.job.js';
+import { derivativeWaveformJob } from './handlers/derivative-waveform.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
+import { mediaProbeJob } from './handlers/media-probe.job.js';
 
 /*
  * The job registry: job name (`noun.verb`) -> payload schema, handler, retry policy, timeout and optional recurring
@@ -11,7 +18,17 @@ import { jobsPruneJob } from './handlers/jobs-prune.job.js';
  */
 
 /** Every job the app runs. Add a feature's job here: one import, one entry. */
-export const jobDefinitions = [jobsPruneJob] as const;
+export const jobDefinitions = [
+  jobsPruneJob,
+  // The media pipeline (src/domain/media): probe, then one job per derivative kind.
+  mediaProbeJob,
+  derivativeThumbnailJob,
+  derivativePreviewJob,
+  derivativePosterJob,
+  derivativeProxyJob,
+  derivativeWaveformJob,
+  derivativePageJob,
+] as const;
 
 export type AppJobDefinition = (typeof jobDefinitions)[number];
 

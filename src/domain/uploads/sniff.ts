@@ -29,6 +29,8 @@ const TEXTUAL_BY_EXTENSION: Record<string, string> = {
 
 export const OCTET_STREAM = 'application/octet-stream';
 
+const TIFF_MAGIC = [Buffer.from([0x49, 0x49, 0x2a, 0x00]), Buffer.from([0x4d, 0x4d, 0x00, 0x2a])];
+
 /** A pass-through that keeps a copy of the first SNIFF_BYTES bytes, so a stream can be sniffed without buffering. */
 export class HeadCapture extends Transform {
   private readonly chunks: Buffer[] = [];
@@ -53,6 +55,11 @@ export async function sniffContentType(head: Uint8Array, fileName: string): Prom
   const detected = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
   if (detected) {
     return detected.mime;
+  }
+  // file-type follows a TIFF's first IFD offset, which writers such as libtiff put at the END of the file, past the
+  // head we sniff: the TIFF magic alone is enough to call it a TIFF.
+  if (TIFF_MAGIC.some((m) => Buffer.from(head.subarray(0, 4)).equals(m))) {
+    return 'image/tiff';
   }
   return TEXTUAL_BY_EXTENSION[fileExtension(fileName)] ?? OCTET_STREAM;
 }

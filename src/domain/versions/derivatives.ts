@@ -18,7 +18,8 @@ const SHARP_IMAGES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gi
 
 /** Which derivatives a version of this content type gets; the media pipeline has a job per kind. */
 export function derivativeKindsFor(contentType: string): DerivativeKind[] {
-  if (SHARP_IMAGES.has(contentType)) {
+  // PSD too: sharp cannot read it, and the media pipeline fails these rows with that reason for the user to see.
+  if (SHARP_IMAGES.has(contentType) || contentType === 'image/vnd.adobe.photoshop') {
     return ['thumbnail', 'preview'];
   }
   if (contentType.startsWith('video/')) {

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { Ctx } from '../../../src/domain/context.js';
 import { commitUpload } from '../../../src/domain/uploads/commit.service.js';
 import { defineJob } from '../../../src/jobs/define.js';
+import { createJobs } from '../../../src/jobs/queue.js';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { PNG_1x1, sha256, uploadRaw } from './assets-fixtures.js';
@@ -17,8 +18,10 @@ const defs = ['thumbnail', 'preview'].map((kind) =>
 );
 
 describeEachDatabase('commitUpload queues derivative jobs in its transaction', (t) => {
-  const ctxFor = (ten: Tenant): Ctx => ({
-    ...t.jobs.withDefinitions(defs),
+  // The app registers the real media jobs (src/jobs/registry.ts); these stand-ins replace them in this registry.
+  const ctxFor = (ten: Tenant, definitions = defs): Ctx => ({
+    ...t.deps,
+    jobs: createJobs(definitions),
     actor: { userId: ten.userId, apiKeyId: null, accountId: ten.accountId, accountRole: 'owner', workspaceId: ten.workspaceId, workspaceRole: 'admin' },
   });
 
@@ -63,10 +66,20 @@ describeEachDatabase('commitUpload queues derivative jobs in its transaction', (
       (err: Error & { code?: string }) => err.code === 'size_mismatch',
     );
     assert.equal(await t.count('jobs'), jobsBefore);
-    // Through HTTP the app's own registry has no derivative jobs yet: the rows wait for the media pipeline.
-    const res = await uploadRaw(t, ten, PNG_1x1, { file_name: 'b.png' });
-    assert.equal(res.status, 201);
-    assert.deepEqual(res.body.currentVersion.derivatives.map((d: { state: string }) => d.state), ['pending', 'pending']);
+    // A build without derivative jobs registered: the rows wait, pending, and no job is queued.
+    const { version } = await commitUpload(ctxFor(ten, []), {
+      workspaceId: ten.workspaceId,
+      blob,
+      contentType: 'image/png',
+      originalFileName: 'b.png',
+      target: { newAsset: {} },
+    });
+    const states = await t.deps.db.selectFrom('derivatives').select('state').where('version_id', '=', version.id).execute();
+    assert.deepEqual(states.map((d) => d.state), ['pending', 'pending']);
     assert.equal(await t.count('jobs'), jobsBefore);
+    // Through HTTP the app's registry has the media pipeline: the upload queues its derivative jobs and the probe.
+    const res = await uploadRaw(t, ten, PNG_1x1, { file_name: 'c.png' });
+    assert.equal(res.status, 201);
+    assert.equal(await t.count('jobs'), jobsBefore + 3);
   });
 });

@@ -7,6 +7,7 @@ import { accountsRoutes } from './accounts.routes.js';
 import { assetsDownloadRoutes } from './assets-download.routes.js';
 import { assetsRoutes } from './assets.routes.js';
 import { authRoutes } from './auth.routes.js';
+import { derivativesRoutes } from './derivatives.routes.js';
 import { trashRoutes } from './trash.routes.js';
 import { versionsRoutes } from './versions.routes.js';
 import { workspacesRoutes } from './workspaces.routes.js';
@@ -34,6 +35,7 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(workspacesRoutes);
   await app.register(assetsRoutes);
   await app.register(versionsRoutes);
+  await app.register(derivativesRoutes);
   await app.register(assetsDownloadRoutes);
   await app.register(trashRoutes);
   await app.register(workspaceMembersRoutes);

@@ -1,0 +1,126 @@
+import { Readable } from 'node:stream';
+import type { AssetVersionRow } from '../../db/schema.js';
+import type { JobCtx } from '../../jobs/define.js';
+import { isoNow } from '../../lib/clock.js';
+import { blobToTempFile, putFile, withTempDir } from '../../media/files.js';
+import { MediaError, type ToolLimits } from '../../media/tool.js';
+import { inTransaction } from '../context.js';
+import { recordHistory } from '../history/history.service.js';
+import type { DerivativeJobPayload } from '../versions/derivatives.js';
+import {
+  findDerivative,
+  findVersionById,
+  findWorkspaceAccountId,
+  listVersionDerivatives,
+  lockVersion,
+  setThumbnailIfUnset,
+  settleDerivative,
+  type DerivativeOutcome,
+} from './media.repo.js';
+
+/** What a maker hands back: bytes in memory (small images) or a file in the job's temp dir (ffmpeg, pdftoppm). */
+export type MadeDerivative = { contentType: string; width: number | null; height: number | null } & ({ data: Buffer } | { path: string });
+
+export interface MakerInput {
+  /** The version's bytes as a private temp file (seekable, as the tools need). */
+  path: string;
+  version: AssetVersionRow;
+  limits: ToolLimits;
+  maxPixels: number;
+}
+
+/** Turns the input file into the derivative's bytes. Throws anything: every error it throws is about the input. */
+export type Maker = (input: MakerInput) => Promise<MadeDerivative>;
+
+/** Picks the maker for a version's content type, or says (a human reason) why this kind cannot be made from it. */
+export type ChooseMaker = (contentType: string) => Maker | string;
+
+/** The job's tool limits: the configured time limit, and the job's abort signal. */
+export const toolLimits = (ctx: JobCtx): ToolLimits => ({ timeoutSeconds: ctx.config.media.toolTimeoutSeconds, signal: ctx.signal });
+
+/**
+ * The body of every `derivative.<kind>` job. Idempotent: a row that is no longer pending (made, failed, or gone) is
+ * left alone. Input problems (unsupported, corrupt, over a limit, too slow) mark the row failed and end the job;
+ * anything else (blob store, database, a tool missing) is thrown so the queue retries it, and on the last attempt
+ * the row is marked failed before the error is thrown.
+ */
+export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayload, choose: ChooseMaker): Promise<void> {
+  const scope = { workspaceId: payload.workspace_id, id: payload.derivative_id };
+  const row = await findDerivative(ctx.db, scope);
+  if (!row || row.version_id !== payload.version_id || row.state !== 'pending') {
+    ctx.log.debug({ derivative_id: payload.derivative_id, state: row?.state }, 'derivative not pending; nothing to do');
+    return;
+  }
+  const version = await findVersionById(ctx.db, { workspaceId: payload.workspace_id, id: payload.version_id });
+  if (!version) {
+    return;
+  }
+  const make = choose(version.content_type);
+  if (typeof make === 'string') {
+    await settle(ctx, payload, version, { state: 'failed', error: make });
+    return;
+  }
+  let outcome: DerivativeOutcome;
+  try {
+    outcome = await withTempDir(async (dir) => {
+      const path = await blobToTempFile(ctx.blobs, version.blob_key, dir, ctx.signal);
+      let made: MadeDerivative;
+      try {
+        made = await make({ path, version, limits: toolLimits(ctx), maxPixels: ctx.config.media.maxPixels });
+      } catch (err) {
+        if (ctx.signal.aborted || (err instanceof MediaError && !err.permanent)) {
+          throw err;
+        }
+        return { state: 'failed' as const, error: err instanceof Error ? err.message : String(err) };
+      }
+      const put = 'data' in made ? await ctx.blobs.put(Readable.from([made.data])) : await putFile(ctx.blobs, made.path);
+      return { state: 'ready' as const, blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
+    });
+  } catch (err) {
+    // The job's own time limit on its last attempt ends it for good too; other aborts (shutdown, lost lease) do not.
+    const timedOut = ctx.signal.aborted && ctx.signal.reason instanceof Error && ctx.signal.reason.name === 'JobTimeoutError';
+    if ((!ctx.signal.aborted || timedOut) && ctx.job.attempt >= ctx.job.maxAttempts) {
+      const message = err instanceof Error ? err.message : String(err);
+      await settle(ctx, payload, version, { state: 'failed', error: `Gave up after ${ctx.job.attempt} attempts: ${message}` });
+    }
+    throw err;
+  }
+  await settle(ctx, payload, version, outcome);
+}
+
+/**
+ * Writes the outcome, and in the same transaction: a ready thumbnail becomes the version's thumbnail when it has
+ * none, and when this was the version's last pending derivative a `derivatives_ready` history event is recorded
+ * (the hook webhooks will use).
+ */
+async function settle(ctx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
+  const workspaceId = payload.workspace_id;
+  await inTransaction(ctx, async (tx) => {
+    if (!(await lockVersion(tx.db, { workspaceId, id: version.id }))) {
+      return;
+    }
+    const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));
+    if (!changed) {
+      return;
+    }
+    const rows = await listVersionDerivatives(tx.db, { workspaceId, versionId: version.id });
+    const kind = rows.find((r) => r.id === payload.derivative_id)?.kind;
+    if (outcome.state === 'ready' && kind === 'thumbnail') {
+      await setThumbnailIfUnset(tx.db, { workspaceId, id: version.id }, outcome.blob_key);
+    }
+    if (rows.some((r) => r.state === 'pending')) {
+      return;
+    }
+    await recordHistory(tx, {
+      accountId: await findWorkspaceAccountId(tx.db, workspaceId),
+      workspaceId,
+      assetId: version.asset_id,
+      userId: null,
+      subjectType: 'version',
+      recordId: version.id,
+      type: 'derivatives_ready',
+      data: { version_id: version.id, states: Object.fromEntries(rows.map((r) => [r.kind, r.state])) },
+    });
+  });
+  ctx.log.info({ derivative_id: payload.derivative_id, state: outcome.state, error: outcome.state === 'failed' ? outcome.error : undefined }, 'derivative settled');
+}
