@@ -89,6 +89,12 @@ export const EnvSchema = Type.Object({
     description:
       'Lease a worker holds on a running job, renewed while the handler runs; when a worker dies, its jobs run again after this long.',
   }),
+  BLOB_SWEEP_GRACE_SECONDS: Type.Integer({
+    minimum: 3600,
+    default: 86400,
+    description:
+      'The hourly orphan-blob sweep (`blobs.sweep`) deletes only blobs and upload temp files older than this, so uploads still in flight are safe (at least 3600).',
+  }),
   MEDIA_MAX_PIXELS: Type.Integer({
     minimum: 1,
     default: 268_402_689,
@@ -120,6 +126,7 @@ export interface Config {
   readonly uploads: { readonly maxBytes: number };
   readonly shutdownTimeoutSeconds: number;
   readonly jobs: { readonly concurrency: number; readonly pollIntervalMs: number; readonly leaseSeconds: number };
+  readonly blobSweep: { readonly graceSeconds: number };
   readonly media: { readonly maxPixels: number; readonly toolTimeoutSeconds: number };
 }
 
@@ -170,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     jobs: { concurrency: e.WORKER_CONCURRENCY, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, leaseSeconds: e.JOB_LEASE_SECONDS },
+    blobSweep: { graceSeconds: e.BLOB_SWEEP_GRACE_SECONDS },
     media: { maxPixels: e.MEDIA_MAX_PIXELS, toolTimeoutSeconds: e.MEDIA_TOOL_TIMEOUT_SECONDS },
   } satisfies Config);
 }

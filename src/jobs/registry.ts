@@ -8,7 +8,9 @@ import { derivativePreviewJob } from './handlers/derivative-preview.job.js';
 import { derivativeProxyJob } from './handlers/derivative-proxy.job.js';
 import { derivativeThumbnailJob } from './handlers/derivative-thumbnail.job.js';
 import { derivativeWaveformJob } from './handlers/derivative-waveform.job.js';
+import { blobsSweepJob } from './handlers/blobs-sweep.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
+import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
 import { mediaProbeJob } from './handlers/media-probe.job.js';
 
 /*
@@ -20,6 +22,8 @@ import { mediaProbeJob } from './handlers/media-probe.job.js';
 /** Every job the app runs. Add a feature's job here: one import, one entry. */
 export const jobDefinitions = [
   jobsPruneJob,
+  trashPurgeExpiredJob,
+  blobsSweepJob,
   // The media pipeline (src/domain/media): probe, then one job per derivative kind.
   mediaProbeJob,
   derivativeThumbnailJob,

@@ -1,0 +1,34 @@
+import { Type } from '@sinclair/typebox';
+import { getAccountSetting } from '../../domain/settings/settings.service.js';
+import { purgeTrash } from '../../domain/trash/trash.service.js';
+import { workspacesWithExpiredTrash } from '../../domain/trash/trash.repo.js';
+import { defineJob } from '../define.js';
+
+const DAY_MS = 86_400_000;
+/** The smallest retention the `trash_retention_days` setting allows: nothing younger can be due anywhere. */
+const MIN_RETENTION_DAYS = 1;
+
+/**
+ * Hourly: purges trashed assets older than their account's `trash_retention_days` setting (default 30), with an
+ * `asset_purged` history event (reason `retention`) each. Blobs are left to `blobs.sweep`. Idempotent.
+ */
+export const trashPurgeExpiredJob = defineJob({
+  name: 'trash.purge_expired',
+  payload: Type.Object({}),
+  schedule: { everySeconds: 3600, payload: {} },
+  priority: 200,
+  async handler(ctx) {
+    const now = ctx.clock.now().getTime();
+    const candidates = await workspacesWithExpiredTrash(ctx.db, new Date(now - MIN_RETENTION_DAYS * DAY_MS).toISOString());
+    const retention = new Map<string, number>();
+    let purged = 0;
+    for (const { workspaceId, accountId } of candidates) {
+      ctx.signal.throwIfAborted();
+      const days = retention.get(accountId) ?? (await getAccountSetting(ctx.db, accountId, 'trash_retention_days'));
+      retention.set(accountId, days);
+      const deletedBefore = new Date(now - days * DAY_MS).toISOString();
+      purged += await purgeTrash(ctx, { accountId, workspaceId, userId: null, deletedBefore, reason: 'retention' });
+    }
+    ctx.log.info({ purged, workspaces: candidates.length }, 'purged expired trash');
+  },
+});
