@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /*
  * Table interfaces. Conventions shared by both dialects:
@@ -144,6 +144,8 @@ export interface AssetsTable extends Keyed {
   current_version_id: string | null;
   created_by_user_id: string | null;
   locked_by_user_id: string | null;
+  /** When the current lock holder took the lock (null when unlocked). */
+  locked_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 = live, 0 = in the trash. */
   is_active: Generated<number>;
   deleted_at: string | null;
@@ -210,6 +212,18 @@ export interface JobsTable extends Keyed {
   finished_at: string | null;
 }
 
+/** A folder of a workspace; `path` is `/a/b/` (unique per workspace), the root `/` has no row. */
+export interface FoldersTable extends Keyed {
+  workspace_id: string;
+  path: string;
+  /** Null for a top-level folder. */
+  parent_id: string | null;
+  name: string;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -226,6 +240,7 @@ export interface DB {
   asset_versions: AssetVersionsTable;
   derivatives: DerivativesTable;
   jobs: JobsTable;
+  folders: FoldersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -249,3 +264,4 @@ export type DerivativeRow = Selectable<DerivativesTable>;
 export type NewDerivativeRow = Insertable<DerivativesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
+export type FolderRow = Selectable<FoldersTable>;

@@ -13,7 +13,9 @@ export function assertWritable(asset: AssetRow, actor: Actor): void {
     throw errors.conflict('asset_in_trash', 'The asset is in the trash; restore it first.');
   }
   if (asset.locked_by_user_id && asset.locked_by_user_id !== actor.userId) {
-    throw new DomainError('locked', 'asset_locked', 'The asset is locked by another user.', { locked_by_user_id: asset.locked_by_user_id });
+    throw new DomainError('locked', 'asset_locked', `The asset is locked by user ${asset.locked_by_user_id}; only they can change it until it is unlocked.`, {
+      locked_by_user_id: asset.locked_by_user_id,
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import { scopedWorkspaceId, inTransaction, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
+import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
 import { receiveFile } from '../uploads/receive.js';
@@ -142,6 +143,9 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
     );
     if (Object.keys(changes).length === 0) {
       return before;
+    }
+    if (set.file_location !== undefined && set.file_location !== before.file_location) {
+      await ensureFolderPath(tx, workspaceId, set.file_location);
     }
     const after = await updateAssetRow(tx.db, { workspaceId, id }, { ...set, updated_at: isoNow(tx.clock) });
     if (!after) {

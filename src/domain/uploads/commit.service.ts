@@ -9,6 +9,7 @@ import { findActiveAssetAtPath, findAsset, insertAsset, updateAssetRow } from '.
 import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
+import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
 import { enqueueMediaProbe } from '../media/probe.service.js';
 import { derivativeKindsFor, enqueueDerivativeJobs, insertPendingDerivatives } from '../versions/derivatives.js';
@@ -90,6 +91,7 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
           created_at: now,
           updated_at: now,
         });
+        await ensureFolderPath(tx, workspaceId, fileLocation);
         await recordHistory(tx, {
           accountId: ctx.actor.accountId,
           workspaceId,

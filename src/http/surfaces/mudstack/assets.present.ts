@@ -25,6 +25,7 @@ export function presentAsset(view: AssetView): AssetJson {
     isActive: a.is_active === 1,
     created_by_user_id: a.created_by_user_id,
     locked_by_user_id: a.locked_by_user_id,
+    locked_at: a.locked_at,
     file_name: a.file_name,
     file_location: a.file_location,
     current_version_id: a.current_version_id,

@@ -24,6 +24,7 @@ export const Asset = Type.Object(
     isActive: Type.Boolean(),
     created_by_user_id: NullableString,
     locked_by_user_id: NullableString,
+    locked_at: Type.Optional(NullableString),
     file_name: Type.String(),
     file_location: Type.String(),
     current_version_id: NullableString,

@@ -11,6 +11,12 @@ export const ErrorBody = Type.Object(
       fields: Type.Optional(
         Type.Array(Type.Object({ in: Type.String(), pointer: Type.String(), message: Type.String() })),
       ),
+      details: Type.Optional(
+        Type.Object(
+          { locked_by_user_id: Type.Optional(Type.String({ description: 'asset_locked: who holds the lock' })) },
+          { additionalProperties: true },
+        ),
+      ),
     }),
     request_id: Type.String(),
   },

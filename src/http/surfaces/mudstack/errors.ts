@@ -1,8 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorDetails } from '../../../domain/errors.js';
 import { STATUS_BY_KIND, toDomainError } from '../../framework-errors.js';
 
+// Details a client may act on (who holds a file lock); everything else in DomainError.details stays internal.
+const PUBLIC_DETAIL_KEYS = ['locked_by_user_id'] as const;
+
+function publicDetails(details: ErrorDetails | undefined): { details?: Record<string, unknown> } {
+  const picked = Object.fromEntries(PUBLIC_DETAIL_KEYS.filter((k) => details?.[k] !== undefined).map((k) => [k, details?.[k]]));
+  return Object.keys(picked).length > 0 ? { details: picked } : {};
+}
+
 /**
- * The core API's error shape: `{ "error": { "code", "message", "fields"? }, "request_id" }`.
+ * The core API's error shape: `{ "error": { "code", "message", "fields"?, "details"? }, "request_id" }`.
  * Validation problems name the bad field as a JSON pointer within the request part.
  */
 export function registerMudstackErrors(app: FastifyInstance): void {
@@ -27,6 +36,7 @@ export function registerMudstackErrors(app: FastifyInstance): void {
         code: domain.code,
         message: domain.message,
         ...(domain.details?.fields ? { fields: domain.details.fields } : {}),
+        ...publicDetails(domain.details),
       },
       request_id: request.id,
     });

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerAuth } from '../../plugins/auth.js';
+import { foldersRoutes } from './folders.routes.js';
+import { locksRoutes } from './locks.routes.js';
 import { accountInvitesRoutes } from './account-invites.routes.js';
 import { accountMembersRoutes } from './account-members.routes.js';
 import { accountSettingsRoutes } from './account-settings.routes.js';
@@ -40,4 +42,6 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(trashRoutes);
   await app.register(workspaceMembersRoutes);
   await app.register(usersRoutes);
+  await app.register(foldersRoutes);
+  await app.register(locksRoutes);
 };
