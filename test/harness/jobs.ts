@@ -2,7 +2,6 @@ import type { JobRow } from '../../src/db/schema.js';
 import type { Deps } from '../../src/domain/context.js';
 import type { AnyJobDefinition } from '../../src/jobs/define.js';
 import { createJobs } from '../../src/jobs/queue.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
 import { Worker, type RunReport, type WorkerOptions } from '../../src/jobs/worker.js';
 import type { TestApp } from './app.js';
 
@@ -14,9 +13,12 @@ import type { TestApp } from './app.js';
 export class TestJobs {
   constructor(private readonly t: TestApp) {}
 
-  /** The app's Deps with extra job definitions (a test's own jobs) in the registry. */
+  /**
+   * The app's Deps with a registry of exactly these definitions (a test's own jobs; spread `jobDefinitions` in to
+   * keep the app's): workers on it claim and schedule only these, so other features' jobs cannot interfere.
+   */
   withDefinitions(definitions: readonly AnyJobDefinition[], deps: Deps = this.t.deps): Deps {
-    return { ...deps, jobs: createJobs([...jobDefinitions, ...definitions]) };
+    return { ...deps, jobs: createJobs(definitions) };
   }
 
   /** A worker with test settings: short lease and poll, no backoff jitter (delays are exactly the policy's). */

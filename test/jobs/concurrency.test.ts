@@ -4,7 +4,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { createDeps, createLogger } from '../../src/deps.js';
 import { defineJob } from '../../src/jobs/define.js';
-import { jobDefinitions } from '../../src/jobs/registry.js';
 import { enqueueJob } from '../../src/jobs/queue.js';
 import { describeEachDatabase } from '../harness/app.js';
 import { waitFor } from './fixtures/test-jobs.js';
@@ -25,7 +24,7 @@ describeEachDatabase('job claiming under concurrency', (t) => {
         await delay(Math.random() * 3);
       },
     });
-    const definitions = [...jobDefinitions, count];
+    const definitions = [count];
     // Separate Deps = separate pools (PostgreSQL) or connections (SQLite) on the same database.
     const depsA = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
     const depsB = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
@@ -63,7 +62,7 @@ describeEachDatabase('job claiming under concurrency', (t) => {
 
   test('concurrent claims of the same jobs never hand one job to two workers', async () => {
     const noop = defineJob({ name: 'test.claim_race', payload: Type.Object({}), async handler() {} });
-    const definitions = [...jobDefinitions, noop];
+    const definitions = [noop];
     const pools = Array.from({ length: 4 }, () =>
       createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions }),
     );

@@ -29,7 +29,7 @@ function start(t: TestApp, args: string[], env: Record<string, string> = {}): Ch
     DATA_DIR: t.config.dataDir,
     TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'info',
-    WORKER_CONCURRENCY: '1',
+    WORKER_CONCURRENCY: '2',
     JOB_POLL_INTERVAL_MS: '50',
     JOB_LEASE_SECONDS: '2',
     SHUTDOWN_TIMEOUT_SECONDS: '5',
