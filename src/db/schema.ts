@@ -224,6 +224,64 @@ export interface FoldersTable extends Keyed {
   updated_at: string;
 }
 
+/** Workspace tags (organisation); `name_key` is the lower-cased name, unique per workspace. */
+export interface TagsTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  name_key: string;
+  color: string;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetTagsTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  tag_id: string;
+  created_by_user_id: string | null;
+  created_at: string;
+}
+
+export interface LibrariesTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  description: Generated<string>;
+  thumbnail_blob_key: string | null;
+  default_avatar: Generated<number>;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LibraryAssetsTable extends Keyed {
+  workspace_id: string;
+  library_id: string;
+  asset_id: string;
+  added_by_user_id: string | null;
+  created_at: string;
+}
+
+/** Workflow statuses; `rank` is a zero-padded decimal string, so text order is rank order. */
+export interface AssetStatusesTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  name_key: string;
+  color: string;
+  rank: string;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's favourite asset (favorites) or an asset whose changes notify the user (asset_subscriptions). */
+export interface AssetUserMarksTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -241,6 +299,13 @@ export interface DB {
   derivatives: DerivativesTable;
   jobs: JobsTable;
   folders: FoldersTable;
+  tags: TagsTable;
+  asset_tags: AssetTagsTable;
+  libraries: LibrariesTable;
+  library_assets: LibraryAssetsTable;
+  asset_statuses: AssetStatusesTable;
+  favorites: AssetUserMarksTable;
+  asset_subscriptions: AssetUserMarksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -265,3 +330,7 @@ export type NewDerivativeRow = Insertable<DerivativesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
 export type FolderRow = Selectable<FoldersTable>;
+export type TagRow = Selectable<TagsTable>;
+export type LibraryRow = Selectable<LibrariesTable>;
+export type LibraryUpdate = Updateable<LibrariesTable>;
+export type AssetStatusRow = Selectable<AssetStatusesTable>;

@@ -8,6 +8,7 @@ import { recordHistory } from '../history/history.service.js';
 import { createApiKey } from '../auth/api-keys.service.js';
 import { findUserByEmail } from '../users/users.repo.js';
 import { createUser } from '../users/users.service.js';
+import { insertDefaultStatuses } from '../statuses/default-statuses.js';
 
 type Db = { db: Kysely<DB>; clock: Clock };
 
@@ -49,6 +50,7 @@ export async function insertWorkspace(
     .returningAll()
     .executeTakeFirstOrThrow();
   await insertWorkspaceMember(deps, { workspaceId: row.id, userId: input.createdByUserId, role: 'admin' });
+  await insertDefaultStatuses(deps, { workspaceId: row.id, createdByUserId: input.createdByUserId });
   await recordHistory(deps, {
     accountId: input.accountId,
     workspaceId: row.id,

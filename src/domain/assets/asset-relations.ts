@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { AssetVersionRow, DB, DerivativeRow, UserRow } from '../../db/schema.js';
+import type { AssetStatusRow, AssetVersionRow, DB, DerivativeRow, LibraryRow, TagRow, UserRow } from '../../db/schema.js';
+import { listLibrariesOfAssets } from '../libraries/libraries.repo.js';
+import { listStatusesOfAssets } from '../statuses/statuses.repo.js';
+import { markedAssetIds } from '../subscriptions/asset-marks.repo.js';
+import { listTagsOfAssets } from '../tags/tags.repo.js';
 import { findUsersByIds } from '../users/users.repo.js';
 import { listDerivativesOfVersions } from '../versions/derivatives.js';
 import { listVersionsOfAssets } from '../versions/versions.repo.js';
@@ -20,22 +24,36 @@ export interface AssetRelated {
   versions: VersionView[];
   /** Distinct creators of the asset's versions, in order of first contribution. */
   collaborators: UserRow[];
+  /** Whether the calling user has favourited the asset. */
   favorited: boolean;
-  tags: never[];
-  libraries: never[];
+  /** In the order they were attached. */
+  tags: TagRow[];
+  /** In the order the asset was added to them. */
+  libraries: LibraryRow[];
   reviewRequests: never[];
+  assetStatus: AssetStatusRow | null;
 }
 
-const empty = (): AssetRelated => ({ versions: [], collaborators: [], favorited: false, tags: [], libraries: [], reviewRequests: [] });
+/** The related data of an asset that has none (also the fallback when presenting). */
+export const emptyAssetRelated = (): AssetRelated => ({
+  versions: [],
+  collaborators: [],
+  favorited: false,
+  tags: [],
+  libraries: [],
+  reviewRequests: [],
+  assetStatus: null,
+});
 
 /** Loads the related data of many assets of one workspace in a fixed number of queries (no N+1). */
 export async function loadAssetRelations(
   db: Kysely<DB>,
   workspaceId: string,
   assetIds: readonly string[],
-  _actorUserId: string,
+  actorUserId: string,
 ): Promise<Map<string, AssetRelated>> {
-  const out = new Map<string, AssetRelated>(assetIds.map((id) => [id, empty()]));
+  const out = new Map<string, AssetRelated>(assetIds.map((id) => [id, emptyAssetRelated()]));
+  await loadOrganisation(db, { workspaceId, assetIds, actorUserId }, out);
   const versions = await listVersionsOfAssets(db, { workspaceId, assetIds });
   const [derivatives, users] = await Promise.all([
     listDerivativesOfVersions(db, { workspaceId, versionIds: versions.map((v) => v.id) }),
@@ -67,4 +85,33 @@ export async function loadAssetRelations(
     }
   }
   return out;
+}
+
+/** Tags, libraries, the caller's favourite flag and the status: one query each for all assets. */
+async function loadOrganisation(
+  db: Kysely<DB>,
+  scope: { workspaceId: string; assetIds: readonly string[]; actorUserId: string },
+  out: Map<string, AssetRelated>,
+): Promise<void> {
+  const [tags, libraries, favorites, statuses] = await Promise.all([
+    listTagsOfAssets(db, scope),
+    listLibrariesOfAssets(db, scope),
+    markedAssetIds(db, 'favorites', { workspaceId: scope.workspaceId, userId: scope.actorUserId, assetIds: scope.assetIds }),
+    listStatusesOfAssets(db, scope),
+  ]);
+  for (const { assetId, tag } of tags) {
+    out.get(assetId)?.tags.push(tag);
+  }
+  for (const { assetId, library } of libraries) {
+    out.get(assetId)?.libraries.push(library);
+  }
+  for (const [assetId, related] of out) {
+    related.favorited = favorites.has(assetId);
+  }
+  for (const { assetId, status } of statuses) {
+    const related = out.get(assetId);
+    if (related) {
+      related.assetStatus = status;
+    }
+  }
 }

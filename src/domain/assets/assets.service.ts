@@ -1,14 +1,16 @@
 import type { AssetRow, AssetUpdate } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
-import { scopedWorkspaceId, inTransaction, type Ctx } from '../context.js';
+import { scopedAccountId, scopedWorkspaceId, inTransaction, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
+import { requireStatusId } from '../statuses/status-ref.js';
+import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { commitUpload } from '../uploads/commit.service.js';
 import { receiveFile } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
-import { loadAssetRelations, type AssetRelated } from './asset-relations.js';
+import { emptyAssetRelated, loadAssetRelations, type AssetRelated } from './asset-relations.js';
 import { ASSET_TYPES, type AssetType } from './asset-types.js';
 import { findActiveAssetAtPath, findAsset, findAssetsByIds, updateAssetRow } from './assets.repo.js';
 import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from './assets.rules.js';
@@ -24,7 +26,7 @@ export async function viewAssets(ctx: Ctx, rows: readonly AssetRow[]): Promise<A
   const related = await loadAssetRelations(ctx.db, workspaceId, rows.map((r) => r.id), ctx.actor.userId);
   return rows.map((asset) => ({
     asset,
-    related: related.get(asset.id) ?? { versions: [], collaborators: [], favorited: false, tags: [], libraries: [], reviewRequests: [] },
+    related: related.get(asset.id) ?? emptyAssetRelated(),
   }));
 }
 
@@ -124,11 +126,7 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
       set.file_location = cleanFolder(patch.fileLocation, 'file_location', 'body');
     }
     if (patch.statusId !== undefined) {
-      // TODO(#statuses): validate against the workspace's statuses once they exist; until then only clearing.
-      if (patch.statusId !== null) {
-        throw errors.invalidField('body', 'status_id', 'no such status in this workspace');
-      }
-      set.status_id = null;
+      set.status_id = patch.statusId === null ? null : await requireStatusId(tx.db, { workspaceId, statusId: patch.statusId });
     }
     const location = set.file_location ?? before.file_location;
     const fileName = set.file_name ?? before.file_name;
@@ -144,6 +142,7 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
     if (Object.keys(changes).length === 0) {
       return before;
     }
+    const onlyStatus = Object.keys(changes).every((k) => k === 'status_id');
     if (set.file_location !== undefined && set.file_location !== before.file_location) {
       await ensureFolderPath(tx, workspaceId, set.file_location);
     }
@@ -158,12 +157,17 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
       userId: ctx.actor.userId,
       subjectType: 'asset',
       recordId: id,
-      type: set.file_name !== undefined || set.name !== undefined ? 'asset_renamed' : 'asset_updated',
+      type: set.file_name !== undefined || set.name !== undefined ? 'asset_renamed' : onlyStatus ? 'asset_status_changed' : 'asset_updated',
       data: {
         before: Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof AssetRow]])),
         after: changes,
       },
     });
+    if ('status_id' in changes) {
+      const data = { before: { status_id: before.status_id }, after: { status_id: after.status_id } };
+      const actorUserId = ctx.actor.userId;
+      await notifySubscribers(tx, { workspaceId, accountId: scopedAccountId(tx), assetId: id, actorUserId, type: 'asset_status_changed', data });
+    }
     return after;
   });
   return viewAsset(ctx, asset);

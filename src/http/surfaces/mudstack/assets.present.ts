@@ -1,6 +1,9 @@
 import { assetTypeById, type AssetType } from '../../../domain/assets/asset-types.js';
 import type { AssetView } from '../../../domain/assets/assets.service.js';
 import type { AssetJson } from './assets.schemas.js';
+import { presentLibrary } from './libraries.present.js';
+import { presentAssetStatus } from './statuses.present.js';
+import { presentTag } from './tags.present.js';
 import { presentUser } from './users.present.js';
 import { presentVersion } from './versions.present.js';
 
@@ -35,11 +38,11 @@ export function presentAsset(view: AssetView): AssetJson {
     versions,
     collaborators: view.related.collaborators.map(presentUser),
     favorited: view.related.favorited,
-    tags: view.related.tags,
-    libraries: view.related.libraries,
+    tags: view.related.tags.map(presentTag),
+    libraries: view.related.libraries.map(presentLibrary),
     reviewRequests: view.related.reviewRequests,
     assetType: presentAssetType(assetTypeById(a.asset_type_id)),
-    assetStatus: null,
+    assetStatus: view.related.assetStatus ? presentAssetStatus(view.related.assetStatus) : null,
     description: a.description,
     deleted_at: a.deleted_at,
     created_at: a.created_at,

@@ -1,5 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NullableString, User } from './common.schemas.js';
+import { Library } from './libraries.schemas.js';
+import { AssetStatus } from './statuses.schemas.js';
+import { Tag } from './tags.schemas.js';
 import { Version } from './versions.schemas.js';
 
 export const AssetType = Type.Object({
@@ -34,11 +37,11 @@ export const Asset = Type.Object(
     versions: Type.Array(Version),
     collaborators: Type.Array(User),
     favorited: Type.Boolean(),
-    tags: Type.Array(Open),
-    libraries: Type.Array(Open),
+    tags: Type.Array(Tag),
+    libraries: Type.Array(Library),
     reviewRequests: Type.Array(Open),
     assetType: AssetType,
-    assetStatus: Type.Union([Open, Type.Null()]),
+    assetStatus: Type.Union([AssetStatus, Type.Null()]),
     description: Type.String(),
     deleted_at: NullableString,
     created_at: Type.String(),
@@ -76,7 +79,7 @@ export const AssetPatch = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 10000 })),
     file_location: Type.Optional(Type.String({ maxLength: 4096 })),
     // Null first: with the app's coerceTypes, a string branch tried first would turn null into ''.
-    status_id: Type.Optional(Type.Union([Type.Null(), Type.String()], { description: 'Only null (clear) until workspace statuses exist' })),
+    status_id: Type.Optional(Type.Union([Type.Null(), Type.String()], { description: 'An asset status id of this workspace (GET /workspaces/assetStatuses), or null to clear' })),
   },
   { additionalProperties: false },
 );

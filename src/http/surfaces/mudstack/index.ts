@@ -15,6 +15,11 @@ import { versionsRoutes } from './versions.routes.js';
 import { workspacesRoutes } from './workspaces.routes.js';
 import { workspaceMembersRoutes } from './workspace-members.routes.js';
 import { usersRoutes } from './users.routes.js';
+import { favoritesRoutes } from './favorites.routes.js';
+import { librariesRoutes } from './libraries.routes.js';
+import { statusesRoutes } from './statuses.routes.js';
+import { subscriptionsRoutes } from './subscriptions.routes.js';
+import { tagsRoutes } from './tags.routes.js';
 
 export interface MudstackOptions {
   /** The `/v1` alias serves the same routes but stays out of the OpenAPI document. */
@@ -42,6 +47,11 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(trashRoutes);
   await app.register(workspaceMembersRoutes);
   await app.register(usersRoutes);
+  await app.register(tagsRoutes);
+  await app.register(librariesRoutes);
+  await app.register(statusesRoutes);
+  await app.register(favoritesRoutes);
+  await app.register(subscriptionsRoutes);
   await app.register(foldersRoutes);
   await app.register(locksRoutes);
 };

@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+/** User ids subscribed to an asset, in order of subscription. Used by every feature that fans changes out. */
+export async function listAssetSubscribers(db: Kysely<DB>, scope: { workspaceId: string; assetId: string }): Promise<string[]> {
+  const rows = await db
+    .selectFrom('asset_subscriptions')
+    .select('user_id')
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('asset_id', '=', scope.assetId)
+    .orderBy('sequence')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
