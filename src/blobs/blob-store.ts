@@ -79,6 +79,8 @@ export interface BlobStore {
    * the commit can be retried (stale temp bytes are removed by sweepTemp).
    */
   adopt(uploadId: string, options?: PutOptions): Promise<PutResult>;
+  /** Streams the temp bytes of `uploadId` back (tus concatenates its parts); throws `upload_not_found` when absent. */
+  getTemp(uploadId: string): Promise<Readable>;
   /** Removes the temp bytes of `uploadId` (idempotent). */
   deleteTemp(uploadId: string): Promise<void>;
   /** Removes temp bytes older than `olderThan` (abandoned uploads, crashed puts); returns how many. */

@@ -133,6 +133,16 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  async getTemp(uploadId: string): Promise<Readable> {
+    assertUploadId(uploadId);
+    const path = join(this.tmpDir, uploadId);
+    // Opened before returning, so a missing file is `upload_not_found` here and not a stream error later.
+    const fh = await open(path, 'r').catch((err: unknown) => {
+      throw isErrno(err, 'ENOENT') ? errors.notFound('upload', uploadId) : err;
+    });
+    return fh.createReadStream({ highWaterMark: 1024 * 1024 });
+  }
+
   async deleteTemp(uploadId: string): Promise<void> {
     assertUploadId(uploadId);
     await rm(join(this.tmpDir, uploadId), { force: true });

@@ -264,6 +264,19 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async getTemp(uploadId: string): Promise<Readable> {
+    assertUploadId(uploadId);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
+      if (!(out.Body instanceof Readable)) {
+        throw new Error('S3 GetObject returned no Node.js stream');
+      }
+      return out.Body;
+    } catch (err) {
+      throw isNotFound(err) ? errors.notFound('upload', uploadId) : err;
+    }
+  }
+
   async deleteTemp(uploadId: string): Promise<void> {
     assertUploadId(uploadId);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));

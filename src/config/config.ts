@@ -67,6 +67,42 @@ export const EnvSchema = Type.Object({
     default: 50 * 1024 ** 3,
     description: 'Largest file accepted by any upload path, in bytes (default 50 GiB); larger uploads get 413.',
   }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/?#]+/?$',
+      description: 'Base URL clients reach Atelier at, e.g. `https://dam.example.com` (used in signed upload URLs). Absent: taken from the request (Host header).',
+    }),
+  ),
+  UPLOAD_URL_EXPIRY_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 7 * 86400,
+    default: 3600,
+    description: 'Lifetime of a presigned upload URL (POST /workspaces/assets/upload) and of its upload session, in seconds.',
+  }),
+  TUS_UPLOAD_EXPIRY_SECONDS: Type.Integer({
+    minimum: 60,
+    default: 86400,
+    description: 'How long a tus upload may take from its creation (Upload-Expires); abandoned uploads are deleted by the `uploads.expire` job.',
+  }),
+  IMPORT_ROOTS: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Comma-separated absolute server paths that POST /workspaces/import may read from (`{path}`). Absent: path imports are disabled (403).',
+    }),
+  ),
+  IMPORT_URL_ENABLED: Type.Boolean({
+    default: false,
+    description: 'Allow POST /workspaces/import with `{url}` (http/https downloads). Off: 403.',
+  }),
+  IMPORT_URL_ALLOW_PRIVATE: Type.Boolean({
+    default: false,
+    description: 'Allow URL imports from loopback, private and link-local addresses (checked after DNS resolution). Keep off in production (SSRF).',
+  }),
+  IMPORT_URL_TIMEOUT_SECONDS: Type.Integer({
+    minimum: 1,
+    default: 60,
+    description: 'A URL import fails when the remote server sends nothing for this many seconds.',
+  }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({
     minimum: 1,
     default: 30,
@@ -123,7 +159,18 @@ export interface Config {
     readonly rateLimitMax: number;
     readonly rateLimitWindowSeconds: number;
   };
-  readonly uploads: { readonly maxBytes: number };
+  readonly uploads: {
+    readonly maxBytes: number;
+    readonly publicUrl: string | undefined;
+    readonly urlExpirySeconds: number;
+    readonly tusExpirySeconds: number;
+  };
+  readonly imports: {
+    readonly roots: readonly string[];
+    readonly urlEnabled: boolean;
+    readonly urlAllowPrivate: boolean;
+    readonly urlTimeoutSeconds: number;
+  };
   readonly shutdownTimeoutSeconds: number;
   readonly jobs: { readonly concurrency: number; readonly pollIntervalMs: number; readonly leaseSeconds: number };
   readonly blobSweep: { readonly graceSeconds: number };
@@ -151,6 +198,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const key = e.path.replace(/^\//, '') || '(root)';
     return `${key}: ${e.message}${key in raw ? ` (got ${JSON.stringify(raw[key])})` : ''}`;
   });
+  for (const root of String(raw.IMPORT_ROOTS ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '')) {
+    if (!root.startsWith('/')) {
+      problems.push(`IMPORT_ROOTS: ${JSON.stringify(root)} is not an absolute path`);
+    }
+  }
   if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
@@ -174,7 +226,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
       rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
     },
-    uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
+    uploads: {
+      maxBytes: e.MAX_UPLOAD_BYTES,
+      publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+      urlExpirySeconds: e.UPLOAD_URL_EXPIRY_SECONDS,
+      tusExpirySeconds: e.TUS_UPLOAD_EXPIRY_SECONDS,
+    },
+    imports: {
+      roots: (e.IMPORT_ROOTS ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),
+      urlEnabled: e.IMPORT_URL_ENABLED,
+      urlAllowPrivate: e.IMPORT_URL_ALLOW_PRIVATE,
+      urlTimeoutSeconds: e.IMPORT_URL_TIMEOUT_SECONDS,
+    },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     jobs: { concurrency: e.WORKER_CONCURRENCY, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, leaseSeconds: e.JOB_LEASE_SECONDS },
     blobSweep: { graceSeconds: e.BLOB_SWEEP_GRACE_SECONDS },

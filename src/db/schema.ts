@@ -282,6 +282,53 @@ export interface AssetUserMarksTable extends Keyed {
   created_at: string;
 }
 
+/** A presigned or tus upload in progress (src/domain/uploads/). `metadata` is JSON text (file_location, name...). */
+export interface UploadSessionsTable extends Keyed {
+  workspace_id: string;
+  created_by_user_id: string | null;
+  kind: 'presigned' | 'tus';
+  file_name: string;
+  /** tus: Upload-Length; presigned: the optional `size` of the request. */
+  declared_size: number | null;
+  declared_checksum: string | null;
+  /** tus: Upload-Offset; presigned: bytes received by Atelier's signed PUT (0 when they went to S3 directly). */
+  received_bytes: Generated<number>;
+  state: Generated<'open' | 'committing' | 'committed' | 'failed'>;
+  asset_id: string | null;
+  version_id: string | null;
+  expires_at: string;
+  metadata: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One PATCH body of a tus upload, stored as the temp bytes named by the part's id. */
+export interface UploadPartsTable extends Keyed {
+  session_id: string;
+  start_offset: number;
+  size: number;
+  created_at: string;
+}
+
+/** An import from a server path or a URL (`import.run` job). `errors` and `asset_ids` are JSON arrays. */
+export interface ImportsTable extends Keyed {
+  workspace_id: string;
+  account_id: string;
+  created_by_user_id: string | null;
+  source_kind: 'path' | 'url';
+  source: string;
+  file_location: string;
+  state: Generated<'queued' | 'running' | 'completed' | 'failed'>;
+  total: Generated<number>;
+  done: Generated<number>;
+  failed: Generated<number>;
+  errors: Generated<string>;
+  asset_ids: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -298,6 +345,9 @@ export interface DB {
   asset_versions: AssetVersionsTable;
   derivatives: DerivativesTable;
   jobs: JobsTable;
+  upload_sessions: UploadSessionsTable;
+  upload_parts: UploadPartsTable;
+  imports: ImportsTable;
   folders: FoldersTable;
   tags: TagsTable;
   asset_tags: AssetTagsTable;
@@ -329,6 +379,9 @@ export type DerivativeRow = Selectable<DerivativesTable>;
 export type NewDerivativeRow = Insertable<DerivativesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
+export type UploadSessionRow = Selectable<UploadSessionsTable>;
+export type UploadPartRow = Selectable<UploadPartsTable>;
+export type ImportRow = Selectable<ImportsTable>;
 export type FolderRow = Selectable<FoldersTable>;
 export type TagRow = Selectable<TagsTable>;
 export type LibraryRow = Selectable<LibrariesTable>;

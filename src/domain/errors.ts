@@ -80,4 +80,6 @@ export const errors = {
       state === 'failed' ? `The ${kind} could not be made (state: failed): ${reason ?? 'no reason recorded'}` : `The ${kind} is not ready yet (state: ${state}).`,
       { state },
     ),
+  /** An upload session past its expiry: 404 with its own code (tus allows 404 or 410; we have no 410 kind). */
+  uploadExpired: (id: string) => new DomainError('not_found', 'upload_expired', `The upload ${id} has expired; start a new one.`),
 };

@@ -12,6 +12,8 @@ import { blobsSweepJob } from './handlers/blobs-sweep.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
 import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
 import { mediaProbeJob } from './handlers/media-probe.job.js';
+import { importRunJob } from '../domain/uploads/import-run.job.js';
+import { uploadsExpireJob } from '../domain/uploads/uploads-expire.job.js';
 
 /*
  * The job registry: job name (`noun.verb`) -> payload schema, handler, retry policy, timeout and optional recurring
@@ -22,6 +24,8 @@ import { mediaProbeJob } from './handlers/media-probe.job.js';
 /** Every job the app runs. Add a feature's job here: one import, one entry. */
 export const jobDefinitions = [
   jobsPruneJob,
+  uploadsExpireJob,
+  importRunJob,
   trashPurgeExpiredJob,
   blobsSweepJob,
   // The media pipeline (src/domain/media): probe, then one job per derivative kind.

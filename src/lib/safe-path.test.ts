@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileExtension, normalizeFolderPath, sanitizeFileName } from './safe-path.js';
+import { checkServerPath, fileExtension, isInsideRoot, joinFolderPath, normalizeFolderPath, sanitizeFileName } from './safe-path.js';
 
 test('sanitizeFileName keeps only the last segment and strips what is unsafe', () => {
   assert.equal(sanitizeFileName('hero.png'), 'hero.png');
@@ -47,4 +47,34 @@ test('fileExtension', () => {
   assert.equal(fileExtension('archive.tar.gz'), 'gz');
   assert.equal(fileExtension('README'), '');
   assert.equal(fileExtension('.env'), '');
+});
+
+test('checkServerPath refuses relative paths, NUL and dot segments instead of resolving them', () => {
+  assert.deepEqual(checkServerPath('/srv/import/a'), { ok: true, path: '/srv/import/a' });
+  assert.deepEqual(checkServerPath('/srv//import/a/'), { ok: true, path: '/srv/import/a' });
+  assert.deepEqual(checkServerPath('/'), { ok: true, path: '/' });
+  assert.equal(checkServerPath('srv/import').ok, false);
+  assert.equal(checkServerPath('/srv/import/../etc').ok, false);
+  assert.equal(checkServerPath('/srv/import/..').ok, false);
+  assert.equal(checkServerPath('/srv/./import').ok, false);
+  assert.equal(checkServerPath('/srv/im\u0000port').ok, false);
+  // `..` inside a name is just a name.
+  assert.deepEqual(checkServerPath('/srv/a..b'), { ok: true, path: '/srv/a..b' });
+});
+
+test('isInsideRoot compares whole segments', () => {
+  assert.equal(isInsideRoot('/srv/import', '/srv/import'), true);
+  assert.equal(isInsideRoot('/srv/import', '/srv/import/a/b.png'), true);
+  assert.equal(isInsideRoot('/srv/import/', '/srv/import/a'), true);
+  assert.equal(isInsideRoot('/srv/import', '/srv/import-other/a'), false);
+  assert.equal(isInsideRoot('/srv/import', '/srv'), false);
+  assert.equal(isInsideRoot('/srv/import', '/etc/passwd'), false);
+  assert.equal(isInsideRoot('/', '/etc/passwd'), true);
+});
+
+test('joinFolderPath appends a relative directory to a folder path', () => {
+  assert.equal(joinFolderPath('/Imports/', ''), '/Imports/');
+  assert.equal(joinFolderPath('/Imports', 'a/b'), '/Imports/a/b/');
+  assert.equal(joinFolderPath('/', 'a'), '/a/');
+  assert.equal(joinFolderPath('/x/', './a/'), '/x/a/');
 });

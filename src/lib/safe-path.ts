@@ -91,3 +91,36 @@ export function fileExtension(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : '';
 }
+
+export type ServerPathResult = { ok: true; path: string } | { ok: false; reason: string };
+
+/**
+ * A server-side path from a client (imports): absolute, no NUL, no `.` or `..` segments (refused, never resolved),
+ * no repeated or trailing slashes kept. Whether it stays inside an allowed root is checked after realpath.
+ */
+export function checkServerPath(input: string): ServerPathResult {
+  if (!input.startsWith('/')) {
+    return { ok: false, reason: 'must be an absolute path' };
+  }
+  if (input.includes('\u0000')) {
+    return { ok: false, reason: 'must not contain NUL characters' };
+  }
+  const segments = input.split('/').filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..')) {
+    return { ok: false, reason: 'must not contain "." or ".." segments' };
+  }
+  return { ok: true, path: `/${segments.join('/')}` };
+}
+
+/** True when the absolute, resolved `candidate` is `root` itself or inside it (not merely sharing a prefix). */
+export function isInsideRoot(root: string, candidate: string): boolean {
+  const base = root.endsWith('/') ? root.slice(0, -1) : root;
+  return candidate === base || candidate.startsWith(`${base}/`) || (base === '' && candidate.startsWith('/'));
+}
+
+/** The folder path `base` + a relative directory (`a/b`), for commitUpload's `/a/b/` form (normalised there). */
+export function joinFolderPath(base: string, relativeDir: string): string {
+  const rel = relativeDir.split(/[/\\]/).filter((s) => s !== '' && s !== '.').join('/');
+  const trimmed = base.endsWith('/') ? base : `${base}/`;
+  return rel === '' ? trimmed : `${trimmed}${rel}/`;
+}

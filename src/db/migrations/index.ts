@@ -3,6 +3,7 @@ import * as m202611230300 from './202611230300_create_foundation.js';
 import * as m202611230310 from './202611230310_add_invite_workspace_role.js';
 import * as m202611230320 from './202611230320_create_jobs.js';
 import * as m202611230330 from './202611230330_create_assets.js';
+import * as m202611230340 from './202611230340_create_upload_sessions.js';
 import * as m202611230350 from './202611230350_create_organisation.js';
 import * as m202611230400 from './202611230400_create_folders.js';
 
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '202611230310_add_invite_workspace_role': m202611230310,
   '202611230320_create_jobs': m202611230320,
   '202611230330_create_assets': m202611230330,
+  '202611230340_create_upload_sessions': m202611230340,
   '202611230350_create_organisation': m202611230350,
   '202611230400_create_folders': m202611230400,
 };

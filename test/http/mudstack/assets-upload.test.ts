@@ -17,7 +17,7 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     assert.deepEqual(Object.keys(a).sort(), [
       'assetStatus', 'assetType', 'asset_type_id', 'collaborators', 'created_at', 'created_by_user_id', 'currentVersion',
       'current_version_id', 'deleted_at', 'description', 'favorited', 'file_location', 'file_name', 'id', 'isActive',
-      'libraries', 'locked_by_user_id', 'name', 'reviewRequests', 'sequence', 'status_id', 'tags', 'updated_at', 'version',
+      'libraries', 'locked_at', 'locked_by_user_id', 'name', 'reviewRequests', 'sequence', 'status_id', 'tags', 'updated_at', 'version',
       'versions', 'workspace_id',
     ]);
     assert.equal(a.workspace_id, ten.workspaceId);
@@ -28,6 +28,7 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     assert.equal(a.asset_type_id, 'image');
     assert.equal(a.status_id, null);
     assert.equal(a.isActive, true);
+    assert.equal(a.locked_at, null);
     assert.equal(a.created_by_user_id, ten.userId);
     assert.equal(a.locked_by_user_id, null);
     assert.equal(typeof a.sequence, 'number');

@@ -1,0 +1,177 @@
+import type { Readable } from 'node:stream';
+import type { UploadSessionRow } from '../../db/schema.js';
+import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { newId } from '../../lib/ids.js';
+import { requirePermission } from '../access.js';
+import { viewAssets, type AssetView } from '../assets/assets.service.js';
+import { findAsset } from '../assets/assets.repo.js';
+import { cleanFileName } from '../assets/assets.rules.js';
+import { scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
+import { errors, isDomainError } from '../errors.js';
+import { commitUpload } from './commit.service.js';
+import { checkUploadSignature, signedUploadPath, signUploadQuery } from './signed-url.js';
+import { sniffBlob } from './sniff.js';
+import { commitTarget, preflightCommit, type UploadTarget } from './stream-store.js';
+import { findSession, findSessionForSignedPut, insertSession, moveSessionState, setReceivedBytes } from './upload-sessions.repo.js';
+
+/*
+ * The presigned upload (Mudstack §5.2): 1. POST /workspaces/assets/upload makes a session and a URL; 2. the client
+ * PUTs the bytes there (S3 directly, or Atelier's own HMAC-signed URL on the disk store); 3. POST
+ * /workspaces/assets/upload/assets adopts the bytes and commits them through commitUpload.
+ */
+
+export interface UploadUrlInput {
+  fileName: string;
+  size?: number | undefined;
+  checksum?: string | undefined;
+  /** Where this request reached Atelier (scheme://host), used when PUBLIC_URL is not set. */
+  requestBaseUrl: string;
+}
+
+/** Step 1: an upload session and the URL to PUT its bytes to (valid until the session expires). */
+export async function createUploadUrl(ctx: Ctx, input: UploadUrlInput): Promise<{ key: string; signedUrl: string; expiresAt: string }> {
+  requirePermission(ctx.actor, 'asset.write');
+  const workspaceId = scopedWorkspaceId(ctx);
+  const fileName = cleanFileName(input.fileName, 'name', 'body');
+  if (input.size !== undefined && input.size > ctx.config.uploads.maxBytes) {
+    throw errors.tooLarge(`The file is larger than the limit of ${ctx.config.uploads.maxBytes} bytes.`);
+  }
+  const now = isoNow(ctx.clock);
+  const expiresIn = ctx.config.uploads.urlExpirySeconds;
+  const session = await insertSession(ctx.db, {
+    id: newId(),
+    workspace_id: workspaceId,
+    created_by_user_id: ctx.actor.userId,
+    kind: 'presigned',
+    file_name: fileName,
+    declared_size: input.size ?? null,
+    declared_checksum: input.checksum?.toLowerCase() ?? null,
+    received_bytes: 0,
+    state: 'open',
+    asset_id: null,
+    version_id: null,
+    expires_at: isoAfterSeconds(ctx.clock, expiresIn),
+    metadata: '{}',
+    created_at: now,
+    updated_at: now,
+  });
+  const direct = await ctx.blobs.presignPut(session.id, {
+    expiresInSeconds: expiresIn,
+    ...(input.size !== undefined ? { contentLength: input.size } : {}),
+  });
+  const path = signedUploadPath(session.id);
+  const signedUrl =
+    direct ??
+    `${ctx.config.uploads.publicUrl ?? input.requestBaseUrl}${path}?${signUploadQuery(ctx.tokenKey, { method: 'PUT', path, expiresAt: new Date(session.expires_at) })}`;
+  return { key: session.id, signedUrl, expiresAt: session.expires_at };
+}
+
+/**
+ * Step 2 on the disk store: the body of a PUT to a self-signed URL becomes the session's temp bytes. No token: the
+ * signature is the capability (forged 403, expired 403). A later PUT replaces earlier bytes until the commit.
+ */
+export async function receiveSignedPut(
+  deps: Deps,
+  input: { sessionId: string; expires: string | undefined; sig: string | undefined; body: Readable },
+): Promise<{ size: number }> {
+  const path = signedUploadPath(input.sessionId);
+  const check = checkUploadSignature(deps.tokenKey, { method: 'PUT', path, expires: input.expires, sig: input.sig, now: deps.clock.now() });
+  if (check === 'forged') {
+    throw errors.forbidden('upload_signature_invalid', 'The upload URL signature is not valid.');
+  }
+  if (check === 'expired') {
+    throw errors.forbidden('upload_url_expired', 'The upload URL has expired; request a new one.');
+  }
+  const session = await findSessionForSignedPut(deps.db, input.sessionId);
+  if (!session || session.kind !== 'presigned') {
+    throw errors.notFound('upload', input.sessionId);
+  }
+  if (session.state !== 'open') {
+    throw errors.conflict('upload_not_open', 'This upload has already been committed or has failed.');
+  }
+  const limit = Math.min(deps.config.uploads.maxBytes, session.declared_size ?? Number.POSITIVE_INFINITY);
+  const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit });
+  await setReceivedBytes(deps.db, { id: session.id, bytes: size, now: isoNow(deps.clock) });
+  return { size };
+}
+
+export interface CommitPresignedInput extends UploadTarget {
+  key: string;
+  originalFileName: string;
+  checksum?: string | undefined;
+}
+
+async function requirePresignedSession(ctx: Ctx, id: string): Promise<UploadSessionRow> {
+  const session = await findSession(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id });
+  // Another user's session reads as absent too: the key is the capability of whoever asked for it.
+  if (!session || session.kind !== 'presigned' || session.created_by_user_id !== ctx.actor.userId) {
+    throw errors.notFound('upload', id);
+  }
+  return session;
+}
+
+async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
+  const asset = await findAsset(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id: assetId });
+  const [view] = asset ? await viewAssets(ctx, [asset]) : [];
+  if (!view) {
+    throw errors.notFound('asset', assetId);
+  }
+  return view;
+}
+
+/**
+ * Step 3: adopts the session's bytes (checked against the declared size and checksum: a mismatch keeps nothing)
+ * and commits them. Committing again returns the same asset (idempotent, until the session expires); an expired
+ * session is 404 `upload_expired`; no bytes yet is 409 `upload_incomplete`.
+ */
+export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInput): Promise<AssetView> {
+  requirePermission(ctx.actor, 'asset.write');
+  const workspaceId = scopedWorkspaceId(ctx);
+  const session = await requirePresignedSession(ctx, input.key);
+  if (session.state === 'committed' && session.asset_id) {
+    return viewOf(ctx, session.asset_id);
+  }
+  if (session.expires_at <= isoNow(ctx.clock)) {
+    throw errors.uploadExpired(session.id);
+  }
+  if (session.state === 'failed') {
+    throw errors.conflict('upload_failed', 'This upload failed its checks; its bytes were discarded. Start a new upload.');
+  }
+  await preflightCommit(ctx, { fileName: input.originalFileName, target: input, fieldsIn: 'body', fileNameField: 'original_file_name' });
+  if (!(await moveSessionState(ctx.db, { id: session.id, from: 'open', to: 'committing', now: isoNow(ctx.clock) }))) {
+    throw errors.conflict('upload_in_progress', 'This upload is being committed by another request.');
+  }
+  try {
+    const blob = await ctx.blobs.adopt(session.id, {
+      expectedSha256: input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined,
+      expectedSize: session.declared_size ?? undefined,
+      maxBytes: ctx.config.uploads.maxBytes,
+    });
+    const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
+    const result = await commitUpload(ctx, {
+      workspaceId,
+      blob,
+      contentType,
+      originalFileName: input.originalFileName,
+      target: commitTarget(input),
+      fieldsIn: 'body',
+    });
+    await moveSessionState(ctx.db, {
+      id: session.id,
+      from: 'committing',
+      to: 'committed',
+      now: isoNow(ctx.clock),
+      set: { asset_id: result.asset.id, version_id: result.version.id, received_bytes: blob.size },
+    });
+    return viewOf(ctx, result.asset.id);
+  } catch (err) {
+    const noBytes = isDomainError(err) && err.code === 'upload_not_found';
+    // A failed check discarded the bytes (adopt deletes them): the session cannot be committed any more.
+    const to = noBytes || !isDomainError(err) ? 'open' : 'failed';
+    await moveSessionState(ctx.db, { id: session.id, from: 'committing', to, now: isoNow(ctx.clock) });
+    if (noBytes) {
+      throw errors.conflict('upload_incomplete', 'No bytes have been uploaded to the signed URL yet.');
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,200 @@
+import type { Readable } from 'node:stream';
+import type { UploadSessionRow } from '../../db/schema.js';
+import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { newId } from '../../lib/ids.js';
+import { requirePermission } from '../access.js';
+import { cleanFileName } from '../assets/assets.rules.js';
+import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
+import { errors, isDomainError } from '../errors.js';
+import { commitUpload } from './commit.service.js';
+import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
+import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts, moveSessionState } from './upload-sessions.repo.js';
+
+/*
+ * tus 1.0.0 resumable uploads (core, creation, creation-with-upload, termination, expiration). The state (offset,
+ * length, metadata) is the upload_sessions row; each PATCH body is one temp object in the blob store named by its
+ * upload_parts row. An upload therefore resumes after a restart and on any API process. When the offset reaches the
+ * length, the parts are streamed into one blob (hashed, checked) and committed in the same request.
+ */
+
+export interface TusCreateInput {
+  length: number;
+  fileName: string;
+  checksum?: string | undefined;
+  target: UploadTarget;
+}
+
+export interface TusState {
+  session: UploadSessionRow;
+  /** Set once the upload is committed. */
+  assetId: string | null;
+  versionId: string | null;
+}
+
+const stateOf = (session: UploadSessionRow): TusState => ({ session, assetId: session.asset_id, versionId: session.version_id });
+
+/** POST (creation, optionally with the first chunk): a new upload of `length` bytes. */
+export async function createTusUpload(ctx: Ctx, input: TusCreateInput, firstChunk?: { body: Readable; contentLength?: number | undefined }): Promise<TusState> {
+  requirePermission(ctx.actor, 'asset.write');
+  const workspaceId = scopedWorkspaceId(ctx);
+  if (input.length > ctx.config.uploads.maxBytes) {
+    throw errors.tooLarge(`The file is larger than the limit of ${ctx.config.uploads.maxBytes} bytes.`);
+  }
+  const fileName = cleanFileName(input.fileName, 'filename', 'headers');
+  await preflightCommit(ctx, { fileName, target: input.target, fieldsIn: 'headers', fileNameField: 'filename' });
+  const now = isoNow(ctx.clock);
+  const session = await insertSession(ctx.db, {
+    id: newId(),
+    workspace_id: workspaceId,
+    created_by_user_id: ctx.actor.userId,
+    kind: 'tus',
+    file_name: fileName,
+    declared_size: input.length,
+    declared_checksum: input.checksum?.toLowerCase() ?? null,
+    received_bytes: 0,
+    state: 'open',
+    asset_id: null,
+    version_id: null,
+    expires_at: isoAfterSeconds(ctx.clock, ctx.config.uploads.tusExpirySeconds),
+    metadata: JSON.stringify(input.target),
+    created_at: now,
+    updated_at: now,
+  });
+  if (firstChunk) {
+    return appendTusChunk(ctx, { id: session.id, offset: 0, body: firstChunk.body, contentLength: firstChunk.contentLength });
+  }
+  return input.length === 0 ? completeTusUpload(ctx, session) : stateOf(session);
+}
+
+/** The caller's own, unexpired tus upload in this workspace (anyone else's reads as absent). */
+async function requireTusSession(ctx: Ctx, id: string): Promise<UploadSessionRow> {
+  const session = await findSession(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id });
+  if (!session || session.kind !== 'tus' || session.created_by_user_id !== ctx.actor.userId) {
+    throw errors.notFound('upload', id);
+  }
+  if (session.expires_at <= isoNow(ctx.clock) && session.state !== 'committed') {
+    throw errors.uploadExpired(id);
+  }
+  return session;
+}
+
+/** HEAD: the upload's offset, length and expiry (and its asset once committed). */
+export async function getTusUpload(ctx: Ctx, id: string): Promise<TusState> {
+  requirePermission(ctx.actor, 'asset.write');
+  return stateOf(await requireTusSession(ctx, id));
+}
+
+const offsetMismatch = (offset: number): Error =>
+  errors.conflict('upload_offset_mismatch', `Upload-Offset does not match the upload's current offset ${offset}.`);
+
+/**
+ * PATCH: appends one chunk at `offset`. The chunk is stored as its own temp object first, then the offset moves by
+ * compare-and-set, so of two PATCHes at the same offset exactly one wins (the other is 409 and its bytes deleted).
+ * A chunk cut short (client gone) is discarded whole: the offset stays, and the client resumes from it.
+ */
+export async function appendTusChunk(
+  ctx: Ctx,
+  input: { id: string; offset: number; body: Readable; contentLength?: number | undefined },
+): Promise<TusState> {
+  requirePermission(ctx.actor, 'asset.write');
+  const session = await requireTusSession(ctx, input.id);
+  const length = session.declared_size ?? 0;
+  if (session.state === 'failed') {
+    input.body.resume();
+    throw errors.conflict('upload_failed', 'This upload failed its checks; its bytes were discarded. Start a new upload.');
+  }
+  if (session.state !== 'open' || input.offset !== session.received_bytes) {
+    input.body.resume();
+    throw offsetMismatch(session.received_bytes);
+  }
+  const remaining = length - input.offset;
+  if (input.contentLength !== undefined && input.contentLength > remaining) {
+    throw errors.tooLarge(`The chunk goes past Upload-Length (${remaining} bytes remain).`);
+  }
+  if (remaining === 0) {
+    // Everything arrived but an earlier completion did not finish (I/O error): an empty PATCH retries it.
+    input.body.resume();
+    return completeTusUpload(ctx, session);
+  }
+  const partId = newId();
+  const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining });
+  if (size === 0) {
+    await ctx.blobs.deleteTemp(partId);
+    return stateOf(session);
+  }
+  const next = input.offset + size;
+  const now = isoNow(ctx.clock);
+  const advanced = await inTransaction(ctx, async (tx) => {
+    if (!(await advanceOffset(tx.db, { id: session.id, expected: input.offset, next, now }))) {
+      return false;
+    }
+    await insertPart(tx.db, { id: partId, session_id: session.id, start_offset: input.offset, size, created_at: now });
+    return true;
+  });
+  if (!advanced) {
+    await ctx.blobs.deleteTemp(partId);
+    const current = await findSession(ctx.db, { workspaceId: session.workspace_id, id: session.id });
+    throw offsetMismatch(current?.received_bytes ?? input.offset);
+  }
+  const updated = { ...session, received_bytes: next, updated_at: now };
+  return next === length ? completeTusUpload(ctx, updated) : stateOf(updated);
+}
+
+async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
+  for (const part of await listParts(ctx.db, sessionId)) {
+    await ctx.blobs.deleteTemp(part.id);
+  }
+}
+
+/**
+ * All bytes are in: streams the parts into one blob with the declared checksum and length checked (a mismatch
+ * stores nothing and fails the upload), commits it, then frees the parts.
+ */
+async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
+  if (!(await moveSessionState(ctx.db, { id: session.id, from: 'open', to: 'committing', now: isoNow(ctx.clock) }))) {
+    throw errors.conflict('upload_in_progress', 'This upload is being completed by another request.');
+  }
+  try {
+    const parts = await listParts(ctx.db, session.id);
+    const target = JSON.parse(session.metadata) as UploadTarget;
+    const file = await storeStream(ctx.blobs, concatTemp(ctx.blobs, parts.map((p) => p.id)), session.file_name, {
+      expectedSha256: session.declared_checksum ?? undefined,
+      expectedSize: session.declared_size ?? 0,
+      maxBytes: ctx.config.uploads.maxBytes,
+    });
+    const result = await commitUpload(ctx, {
+      workspaceId: session.workspace_id,
+      blob: file.blob,
+      contentType: file.contentType,
+      originalFileName: session.file_name,
+      target: commitTarget(target),
+      fieldsIn: 'headers',
+    });
+    const now = isoNow(ctx.clock);
+    await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'committed', now, set: { asset_id: result.asset.id, version_id: result.version.id } });
+    await deletePartBytes(ctx, session.id);
+    await deleteParts(ctx.db, session.id);
+    return { session: { ...session, state: 'committed', asset_id: result.asset.id, version_id: result.version.id }, assetId: result.asset.id, versionId: result.version.id };
+  } catch (err) {
+    if (isDomainError(err)) {
+      // The bytes are wrong (checksum, size) or cannot be committed: nothing is kept, the upload is over.
+      await deletePartBytes(ctx, session.id);
+      await deleteParts(ctx.db, session.id);
+      await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'failed', now: isoNow(ctx.clock) });
+    } else {
+      await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'open', now: isoNow(ctx.clock) });
+    }
+    throw err;
+  }
+}
+
+/** DELETE (termination): frees the upload's bytes and forgets it; a committed asset stays. */
+export async function terminateTusUpload(ctx: Ctx, id: string): Promise<void> {
+  requirePermission(ctx.actor, 'asset.write');
+  const session = await requireTusSession(ctx, id);
+  if (session.state === 'committing') {
+    throw errors.conflict('upload_in_progress', 'This upload is being completed; try again later.');
+  }
+  await deletePartBytes(ctx, session.id);
+  await deleteSession(ctx.db, session.id);
+}

@@ -1,0 +1,93 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { DB, UploadPartRow, UploadSessionRow, UploadSessionsTable } from '../../db/schema.js';
+
+type Db = Kysely<DB>;
+type SessionState = UploadSessionRow['state'];
+
+/** Inserts an upload session. */
+export async function insertSession(db: Db, row: Omit<UploadSessionRow, 'sequence'>): Promise<UploadSessionRow> {
+  return db.insertInto('upload_sessions').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The session of `id` in the workspace, or undefined (another workspace's id reads as absent). */
+export async function findSession(db: Db, scope: { workspaceId: string; id: string }): Promise<UploadSessionRow | undefined> {
+  return db
+    .selectFrom('upload_sessions')
+    .selectAll()
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('id', '=', scope.id)
+    .executeTakeFirst();
+}
+
+/**
+ * The session of `id` in any workspace. Only for the self-signed PUT, whose URL signature (checked before this) is
+ * the capability and names the session; every other lookup is tenant-scoped.
+ */
+export async function findSessionForSignedPut(db: Db, id: string): Promise<UploadSessionRow | undefined> {
+  return db.selectFrom('upload_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Compare-and-set of the state: true when this caller moved it from `from` (so exactly one caller wins). */
+export async function moveSessionState(
+  db: Db,
+  input: { id: string; from: SessionState; to: SessionState; now: string; set?: Updateable<UploadSessionsTable> },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ ...input.set, state: input.to, updated_at: input.now })
+    .where('id', '=', input.id)
+    .where('state', '=', input.from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Records bytes received by a signed PUT (each PUT replaces the earlier bytes). */
+export async function setReceivedBytes(db: Db, input: { id: string; bytes: number; now: string }): Promise<void> {
+  await db.updateTable('upload_sessions').set({ received_bytes: input.bytes, updated_at: input.now }).where('id', '=', input.id).execute();
+}
+
+/**
+ * Moves a tus upload's offset from `expected` to `next` only if no other request moved it first (the database is
+ * the lock, so concurrent PATCHes in one or several processes cannot both append at the same offset).
+ */
+export async function advanceOffset(db: Db, input: { id: string; expected: number; next: number; now: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ received_bytes: input.next, updated_at: input.now })
+    .where('id', '=', input.id)
+    .where('state', '=', 'open')
+    .where('received_bytes', '=', input.expected)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Inserts a tus part row (its id names its temp bytes). */
+export async function insertPart(db: Db, row: Omit<UploadPartRow, 'sequence'>): Promise<void> {
+  await db.insertInto('upload_parts').values(row).execute();
+}
+
+/** A session's parts in byte order. */
+export async function listParts(db: Db, sessionId: string): Promise<UploadPartRow[]> {
+  return db.selectFrom('upload_parts').selectAll().where('session_id', '=', sessionId).orderBy('start_offset').execute();
+}
+
+/** Deletes a session's part rows (their temp bytes must be deleted first). */
+export async function deleteParts(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('upload_parts').where('session_id', '=', sessionId).execute();
+}
+
+/** Deletes a session and (cascade) its part rows. */
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('upload_sessions').where('id', '=', id).execute();
+}
+
+/** Sessions whose expiry has passed, oldest first. */
+export async function listExpiredSessions(db: Db, input: { now: string; limit: number }): Promise<UploadSessionRow[]> {
+  return db
+    .selectFrom('upload_sessions')
+    .selectAll()
+    .where('expires_at', '<=', input.now)
+    .orderBy('expires_at')
+    .limit(input.limit)
+    .execute();
+}
