@@ -7,6 +7,7 @@ import { assertWritable } from '../assets/assets.rules.js';
 import { requireAsset, viewAssets, type AssetView } from '../assets/assets.service.js';
 import { inTransaction, scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors } from '../errors.js';
+import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
 import { findAssetsIn } from '../downloads/downloads.repo.js';
 import { deleteTrashedAssets, listTrashedAssets, listTrashedIds, type TrashCursor } from './trash.repo.js';
@@ -95,6 +96,8 @@ async function restoreInTx(tx: Ctx, assets: readonly AssetRow[]): Promise<void> 
       fileName = numberedName(asset.file_name, n);
     }
     await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { is_active: 1, deleted_at: null, deleted_by_user_id: null, file_name: fileName, updated_at: now });
+    // Its folder may have been deleted meanwhile (DELETE folder ?recursive=true): bring the folder back too.
+    await ensureFolderPath(tx, workspaceId, asset.file_location);
     await recordHistory(tx, {
       accountId: tx.actor.accountId,
       workspaceId,

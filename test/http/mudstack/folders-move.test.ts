@@ -137,6 +137,13 @@ describeEachDatabase('folders: rename, move, delete', (t) => {
     const sub = await t.req('DELETE', `/workspaces/folders/${withSub.id}?recursive=true`, { headers: ten.headers });
     assert.equal(sub.status, 200);
     assert.equal((await byPath(ten, '/WithSub/Child')).status, 404);
+    // Restoring an asset from the trash brings its folders back.
+    assert.equal((await byPath(ten, '/Full/Deep')).status, 404);
+    const restored = await t.req('PATCH', `/workspaces/assets/${b.id}/restore`, { headers: ten.headers });
+    assert.equal(restored.status, 200, restored.text);
+    assert.equal(restored.body.file_location, '/Full/Deep/');
+    assert.equal((await byPath(ten, '/Full/Deep')).status, 200);
+    assert.equal((await byPath(ten, '/Full')).body.parent_id, null);
   });
 
   test('recursive delete and moves refuse while an asset inside is locked by someone else (423), all or nothing', async () => {

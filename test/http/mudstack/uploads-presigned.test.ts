@@ -10,7 +10,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** Step 2 exactly as the real client does it: a PUT of the raw bytes with an empty Content-Type. */
 async function putBytes(url: string, data: Buffer): Promise<Response> {
-  return fetch(url, { method: 'PUT', body: data, headers: { 'content-type': '' } });
+  return fetch(url, { method: 'PUT', body: new Uint8Array(data), headers: { 'content-type': '' } });
 }
 
 describeEachDatabaseAndStore('presigned upload (Mudstack §5.2)', (t, store) => {
