@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffSeconds } from './define.js';
-import { periodJobId } from './worker.js';
+import { periodJobId } from './run-helpers.js';
 
 test('backoff doubles from baseSeconds, is capped at maxSeconds, and jitter only shortens it', () => {
   const p = { baseSeconds: 10, maxSeconds: 300, jitter: 0.2 };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JobRow } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
@@ -6,6 +6,7 @@ import { backoffSeconds, DEFAULT_RETRY, type JobCtx } from './define.js';
 import { completeJob, describeError, extendLease, killJob, releaseJob, retryJob } from './jobs.repo.js';
 import { enqueueJob } from './queue.js';
 import type { RegisteredJob } from './registry.js';
+import { AbortReason, parsePayload, periodJobId, untilAborted } from './run-helpers.js';
 
 export interface WorkerOptions {
   /** Jobs run at the same time. */
@@ -29,17 +30,6 @@ export interface RunReport {
   attempt: number;
   outcome: RunOutcome;
   error?: string;
-}
-
-/** Why a handler's signal aborted; its `kind` decides what happens to the row. */
-class AbortReason extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'lost' | 'shutdown',
-    message: string,
-  ) {
-    super(message);
-    this.name = kind === 'timeout' ? 'JobTimeoutError' : 'JobAbortedError';
-  }
 }
 
 interface Running {
@@ -141,6 +131,11 @@ export class Worker {
       let claimedAll = false;
       try {
         await this.enqueueScheduled();
+      } catch (err) {
+        // Scheduling trouble must not stop this worker from running jobs; it is tried again next round.
+        this.deps.log.error({ err, worker: this.id }, 'enqueueing scheduled jobs failed');
+      }
+      try {
         const free = this.options.concurrency - this.running.size;
         if (free > 0) {
           const jobs = await this.claim(free);
@@ -313,48 +308,4 @@ export class Worker {
       this.deps.log.warn({ err, job: job.id }, 'job heartbeat failed');
     }
   }
-}
-
-/** A stable UUID-shaped id for (schedule name, period start): the same in every process. */
-export function periodJobId(name: string, periodStartMs: number): string {
-  const h = createHash('sha256').update(`schedule:${name}:${periodStartMs}`).digest('hex');
-  // UUID layout, version nibble 8 ("custom", RFC 9562), variant 10xx.
-  const variant = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function parsePayload(registered: RegisteredJob, text: string): { value: unknown; error?: undefined } | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { error: 'The stored payload is not JSON.' };
-  }
-  // The schema may have changed since the job was queued: such a payload can never run, so the job goes dead.
-  if (!registered.check.Check(value)) {
-    const first = registered.check.Errors(value).First();
-    return { error: `The payload no longer matches the schema of ${registered.definition.name}: ${first?.path ?? ''} ${first?.message ?? ''}` };
-  }
-  return { value };
-}
-
-/** Settles with the handler, or rejects as soon as the signal aborts (a handler that ignores its signal is abandoned). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
