@@ -50,6 +50,8 @@ export const WORKSPACE_PERMISSIONS = {
   'statuses.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
   'webhooks.manage': WORKSPACE_ADMINS,
+  /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
+  'discussion.moderate': WORKSPACE_ADMINS,
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
 

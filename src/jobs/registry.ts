@@ -9,6 +9,7 @@ import { derivativeProxyJob } from './handlers/derivative-proxy.job.js';
 import { derivativeThumbnailJob } from './handlers/derivative-thumbnail.job.js';
 import { derivativeWaveformJob } from './handlers/derivative-waveform.job.js';
 import { blobsSweepJob } from './handlers/blobs-sweep.job.js';
+import { attachmentThumbnailJob } from './handlers/attachment-thumbnail.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
 import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
 import { mediaProbeJob } from './handlers/media-probe.job.js';
@@ -36,6 +37,7 @@ export const jobDefinitions = [
   derivativeProxyJob,
   derivativeWaveformJob,
   derivativePageJob,
+  attachmentThumbnailJob,
 ] as const;
 
 export type AppJobDefinition = (typeof jobDefinitions)[number];

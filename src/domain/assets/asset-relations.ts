@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AssetStatusRow, AssetVersionRow, DB, DerivativeRow, LibraryRow, TagRow, UserRow } from '../../db/schema.js';
 import { listLibrariesOfAssets } from '../libraries/libraries.repo.js';
+import { loadOpenReviewRequests, type ReviewRequestView } from '../reviews/review-views.js';
 import { listStatusesOfAssets } from '../statuses/statuses.repo.js';
 import { markedAssetIds } from '../subscriptions/asset-marks.repo.js';
 import { listTagsOfAssets } from '../tags/tags.repo.js';
@@ -30,7 +31,8 @@ export interface AssetRelated {
   tags: TagRow[];
   /** In the order the asset was added to them. */
   libraries: LibraryRow[];
-  reviewRequests: never[];
+  /** Open review requests, oldest first. */
+  reviewRequests: ReviewRequestView[];
   assetStatus: AssetStatusRow | null;
 }
 
@@ -54,6 +56,12 @@ export async function loadAssetRelations(
 ): Promise<Map<string, AssetRelated>> {
   const out = new Map<string, AssetRelated>(assetIds.map((id) => [id, emptyAssetRelated()]));
   await loadOrganisation(db, { workspaceId, assetIds, actorUserId }, out);
+  for (const [assetId, requests] of await loadOpenReviewRequests(db, { workspaceId, assetIds })) {
+    const related = out.get(assetId);
+    if (related) {
+      related.reviewRequests = requests;
+    }
+  }
   const versions = await listVersionsOfAssets(db, { workspaceId, assetIds });
   const [derivatives, users] = await Promise.all([
     listDerivativesOfVersions(db, { workspaceId, versionIds: versions.map((v) => v.id) }),

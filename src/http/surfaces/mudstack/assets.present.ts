@@ -2,6 +2,7 @@ import { assetTypeById, type AssetType } from '../../../domain/assets/asset-type
 import type { AssetView } from '../../../domain/assets/assets.service.js';
 import type { AssetJson } from './assets.schemas.js';
 import { presentLibrary } from './libraries.present.js';
+import { presentReviewRequest } from './review-requests.present.js';
 import { presentAssetStatus } from './statuses.present.js';
 import { presentTag } from './tags.present.js';
 import { presentUser } from './users.present.js';
@@ -40,7 +41,7 @@ export function presentAsset(view: AssetView): AssetJson {
     favorited: view.related.favorited,
     tags: view.related.tags.map(presentTag),
     libraries: view.related.libraries.map(presentLibrary),
-    reviewRequests: view.related.reviewRequests,
+    reviewRequests: view.related.reviewRequests.map(presentReviewRequest),
     assetType: presentAssetType(assetTypeById(a.asset_type_id)),
     assetStatus: view.related.assetStatus ? presentAssetStatus(view.related.assetStatus) : null,
     description: a.description,

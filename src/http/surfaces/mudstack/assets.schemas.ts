@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NullableString, User } from './common.schemas.js';
 import { Library } from './libraries.schemas.js';
+import { ReviewRequest } from './review-requests.schemas.js';
 import { AssetStatus } from './statuses.schemas.js';
 import { Tag } from './tags.schemas.js';
 import { Version } from './versions.schemas.js';
@@ -13,9 +14,6 @@ export const AssetType = Type.Object({
   generic: Type.Boolean(),
   knownExtensions: Type.Array(Type.String()),
 });
-
-// Filled by later features (tags, libraries, review requests); open objects until their shapes exist.
-const Open = Type.Object({}, { additionalProperties: true });
 
 export const Asset = Type.Object(
   {
@@ -39,7 +37,7 @@ export const Asset = Type.Object(
     favorited: Type.Boolean(),
     tags: Type.Array(Tag),
     libraries: Type.Array(Library),
-    reviewRequests: Type.Array(Open),
+    reviewRequests: Type.Array(ReviewRequest, { description: 'Open review requests, oldest first' }),
     assetType: AssetType,
     assetStatus: Type.Union([AssetStatus, Type.Null()]),
     description: Type.String(),

@@ -23,6 +23,10 @@ import { librariesRoutes } from './libraries.routes.js';
 import { statusesRoutes } from './statuses.routes.js';
 import { subscriptionsRoutes } from './subscriptions.routes.js';
 import { tagsRoutes } from './tags.routes.js';
+import { commentsRoutes } from './comments.routes.js';
+import { attachmentsRoutes } from './attachments.routes.js';
+import { reviewsRoutes } from './reviews.routes.js';
+import { reviewRequestsRoutes } from './review-requests.routes.js';
 
 export interface MudstackOptions {
   /** The `/v1` alias serves the same routes but stays out of the OpenAPI document. */
@@ -60,4 +64,8 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(subscriptionsRoutes);
   await app.register(foldersRoutes);
   await app.register(locksRoutes);
+  await app.register(commentsRoutes);
+  await app.register(attachmentsRoutes);
+  await app.register(reviewsRoutes);
+  await app.register(reviewRequestsRoutes);
 };
