@@ -41,6 +41,9 @@ export interface S3BlobStoreOptions extends S3Location {
   singleCopyLimitBytes?: number;
 }
 
+/** A dedup hit on an object older than this re-copies it (see moveIntoPlace); far below BLOB_SWEEP_GRACE_SECONDS. */
+const DEDUP_REFRESH_MS = 10 * 60 * 1000;
+
 /**
  * Content-addressed blobs in an S3 bucket: `<prefix><ab>/<cd>/<sha256>`. A put streams through a hash into a temp
  * object `<prefix>tmp/<uuid>` (multipart for large bodies); once the hash is known and checked, the temp object
@@ -122,9 +125,16 @@ export class S3BlobStore implements BlobStore {
     });
   }
 
-  /** Copies a checked temp object to its content address (unless already there: dedup) and deletes the temp. */
+  /**
+   * Copies a checked temp object to its content address and deletes the temp. When the content is already there
+   * (dedup) the copy is skipped, unless that object is older than DEDUP_REFRESH_MS: copying over it then refreshes its
+   * LastModified, so the orphan sweep (blobs.sweep keeps blobs younger than its grace period) cannot delete an old
+   * unreferenced blob between this put and the commit that is about to reference it. Disk gets the same by renaming a
+   * fresh file over the old one.
+   */
   private async moveIntoPlace(tempKey: string, result: PutResult, etag: string | undefined): Promise<void> {
-    if (!(await this.exists(result.key))) {
+    const existing = await this.stat(result.key);
+    if (!existing || existing.modifiedAt.getTime() < Date.now() - DEDUP_REFRESH_MS) {
       await copyObject({ client: this.client, bucket: this.bucket, key: tempKey }, this.keyOf(result.key), {
         size: result.size,
         ifMatch: etag,

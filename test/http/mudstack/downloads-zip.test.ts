@@ -41,7 +41,7 @@ describeEachDatabaseAndStore('downloads: bulk ZIP', (t) => {
     const b = await uploadFile(t, ten, 'b.bin', data);
     await t.deps.db.updateTable('assets').set({ file_location: '/../../etc/', file_name: '..\\..\\evil\r\n.txt' }).where('id', '=', b.id).execute();
     const c = await uploadFile(t, ten, 'c.bin', data);
-    await t.deps.db.updateTable('assets').set({ file_location: 'C:\\Windows\\', file_name: '/abs\u0000olute' }).where('id', '=', c.id).execute();
+    await t.deps.db.updateTable('assets').set({ file_location: 'C:\\Windows\\', file_name: '/abs\u0007olute' }).where('id', '=', c.id).execute();
     const res = await wire(t, 'POST', '/workspaces/assets/download', { headers: ten.headers, json: { ids: [b.id, c.id, up.id] } });
     assert.equal(res.status, 200, res.body.toString());
     const names = readZip(res.body).map((e) => e.name);

@@ -41,14 +41,13 @@ export async function sendDownload(
       .header('content-range', unsatisfiedRange(size))
       .send({ error: { code: 'range_not_satisfiable', message: `The file has ${size} bytes.` }, request_id: request.id });
   }
-  void reply.type(version.content_type).header('content-disposition', contentDisposition(target.fileName, disposition));
   const range = verdict.kind === 'partial' ? verdict.range : undefined;
+  // Opened before the file's headers are set: a blob that cannot be read becomes a clean error response.
+  const body = request.method === 'HEAD' ? undefined : await openDownload(ctx, target, range);
+  void reply.type(version.content_type).header('content-disposition', contentDisposition(target.fileName, disposition));
   if (range) {
     void reply.status(206).header('content-range', contentRange(range, size));
   }
   void reply.header('content-length', String(range ? range.end - range.start + 1 : size));
-  if (request.method === 'HEAD') {
-    return reply.send();
-  }
-  return reply.send(await openDownload(ctx, target, range));
+  return body ? reply.send(body) : reply.send();
 }
