@@ -59,14 +59,19 @@ export async function refreshed(t: TestApp, ten: Tenant): Promise<Tenant> {
 
 /**
  * Sends a request whose body is cut short: `Content-Length: declared`, then `sent` bytes, then the socket closes.
- * Resolves once the socket is closed.
+ * Resolves once the socket is closed, with what the server answered before that ('' when it was still reading the
+ * body, as it must be for the test to mean anything).
  */
 export async function truncatedRequest(
   base: string,
   input: { method: string; path: string; headers: Record<string, string>; declared: number; sent: number },
-): Promise<void> {
+): Promise<string> {
   const url = new URL(base);
   const socket = connect(Number(url.port), url.hostname);
+  let answered = '';
+  socket.on('data', (d: Buffer) => {
+    answered += d.toString('latin1');
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
@@ -93,6 +98,7 @@ export async function truncatedRequest(
   await new Promise((r) => setTimeout(r, 150));
   socket.destroy();
   await new Promise((r) => setTimeout(r, 100));
+  return answered;
 }
 
 /** A second app ("API process") on the same database and blob store as `t`: its own connections and store client. */
