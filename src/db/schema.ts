@@ -392,6 +392,41 @@ export interface ReviewRequestsTable extends Keyed {
   cancelled_at: string | null;
 }
 
+/** Task statuses per workspace (shared by the Mudstack and Workstream surfaces); `is_closed` 0/1. */
+export interface TaskStatusesTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  /** Lower-cased name, unique per workspace. */
+  name_key: string;
+  color: string;
+  rank: number;
+  is_closed: Generated<number>;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A task (Mudstack task = Workstream task). `priority` 1 Low, 2 Medium, 3 High; `form_fields` JSON text. */
+export interface TasksTable extends Keyed {
+  account_id: string;
+  workspace_id: string;
+  /** Workstream project; null for Mudstack tasks. */
+  project_id: string | null;
+  asset_id: string | null;
+  title: string;
+  description: Generated<string>;
+  priority: Generated<number>;
+  status_id: string;
+  creator_id: string | null;
+  assignee_id: string | null;
+  /** `YYYY-MM-DD` or an ISO date-time. */
+  due_date: string | null;
+  form_fields: Generated<string>;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -423,6 +458,8 @@ export interface DB {
   reviews: ReviewsTable;
   attachments: AttachmentsTable;
   review_requests: ReviewRequestsTable;
+  task_statuses: TaskStatusesTable;
+  tasks: TasksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -458,3 +495,7 @@ export type CommentRow = Selectable<CommentsTable>;
 export type ReviewRow = Selectable<ReviewsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type ReviewRequestRow = Selectable<ReviewRequestsTable>;
+export type TaskStatusRow = Selectable<TaskStatusesTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type NewTaskRow = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
