@@ -427,6 +427,60 @@ export interface TasksTable extends Keyed {
   updated_at: string;
 }
 
+export interface WebhooksTable extends Keyed {
+  workspace_id: string;
+  url: string;
+  /** `whsec_` + base64; kept in clear because it signs every delivery. */
+  secret: string;
+  /** JSON array of history event types, or ["*"]. */
+  event_types: string;
+  active: number;
+  description: string | null;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WebhookDeliveryState = 'pending' | 'succeeded' | 'failed' | 'dead';
+
+export interface WebhookDeliveriesTable extends Keyed {
+  webhook_id: string;
+  workspace_id: string;
+  /** The message id (webhook-id header): the history event's id, or a generated one for pings. */
+  event_id: string;
+  event_type: string;
+  /** The JSON body sent. */
+  payload: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  duration_ms: number | null;
+  created_at: string;
+  delivered_at: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface EventCursorsTable extends Keyed {
+  name: string;
+  last_sequence: number;
+  updated_at: string;
+}
+
+/**
+ * The text an asset is found by (domain/search): one row per asset, keyed by it, carrying the asset's `sequence`.
+ * `names` / `body` are space-joined tokens. PostgreSQL adds a `document` tsvector, written by the dialect module only.
+ */
+export interface AssetSearchTable {
+  asset_id: string;
+  sequence: number;
+  workspace_id: string;
+  names: string;
+  body: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   accounts: AccountsTable;
@@ -460,6 +514,9 @@ export interface DB {
   review_requests: ReviewRequestsTable;
   task_statuses: TaskStatusesTable;
   tasks: TasksTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  event_cursors: EventCursorsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -474,6 +531,8 @@ export type InviteRow = Selectable<InvitesTable>;
 export type SettingRow = Selectable<SettingsTable>;
 export type HistoryEventRow = Selectable<HistoryEventsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type AssetRow = Selectable<AssetsTable>;
 export type NewAssetRow = Insertable<AssetsTable>;
 export type AssetUpdate = Updateable<AssetsTable>;

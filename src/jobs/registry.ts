@@ -13,6 +13,9 @@ import { attachmentThumbnailJob } from './handlers/attachment-thumbnail.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
 import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
 import { mediaProbeJob } from './handlers/media-probe.job.js';
+import { eventsDispatchJob } from './handlers/events-dispatch.job.js';
+import { webhookDeliverJob } from './handlers/webhook-deliver.job.js';
+import { emailSendJob } from './handlers/email-send.job.js';
 import { importRunJob } from '../domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from '../domain/uploads/uploads-expire.job.js';
 
@@ -38,6 +41,10 @@ export const jobDefinitions = [
   derivativeWaveformJob,
   derivativePageJob,
   attachmentThumbnailJob,
+  // Notifications fan-out (src/domain/events, webhooks, email): the outbox dispatcher and its deliveries.
+  eventsDispatchJob,
+  webhookDeliverJob,
+  emailSendJob,
 ] as const;
 
 export type AppJobDefinition = (typeof jobDefinitions)[number];

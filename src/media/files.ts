@@ -42,3 +42,60 @@ export async function fileSize(path: string): Promise<number> {
 
 /** A readable over a file (for sharp streaming or exifr). */
 export const readFileStream = (path: string): Readable => createReadStream(path);
+
+/** Tells a blob-read failure (retry later) from a failure of the file's content (do not retry). */
+export class BlobReadError extends Error {
+  override name = 'BlobReadError';
+}
+
+/**
+ * A version's bytes as a job's tools want them, fetched lazily: `file()` streams them once into a private temp
+ * file (ffmpeg, pdftoppm: seekable input); `bytes(max)` reads a small blob into memory instead (sharp decodes a
+ * buffer as fast as a file, and the temp-file round trip is a large share of a thumbnail's cost). `dispose()`
+ * removes the temp dir. Read failures are BlobReadErrors.
+ */
+export class BlobInput {
+  private dir: string | undefined;
+  private path: Promise<string> | undefined;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    readonly key: string,
+    readonly size: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  file(): Promise<string> {
+    this.path ??= (async () => {
+      this.dir = await mkdtemp(join(tmpdir(), 'atelier-media-'));
+      try {
+        return await blobToTempFile(this.blobs, this.key, this.dir, this.signal);
+      } catch (err) {
+        throw this.signal?.aborted ? err : new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+      }
+    })();
+    return this.path;
+  }
+
+  /** The whole blob in memory when it is at most `maxBytes`, else undefined (use file()). */
+  async bytes(maxBytes: number): Promise<Buffer | undefined> {
+    if (this.size > maxBytes) {
+      return undefined;
+    }
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await this.blobs.get(this.key)) {
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    } catch (err) {
+      throw this.signal?.aborted ? err : new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.dir) {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+}

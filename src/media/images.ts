@@ -82,11 +82,11 @@ export async function readImageInfo(path: string, maxPixels: number): Promise<Im
 }
 
 /**
- * Decodes the first page/frame of an image file, applies its EXIF orientation and encodes a WebP whose longest
+ * Decodes the first page/frame of an image (file path or bytes), applies its EXIF orientation and encodes a WebP whose longest
  * side is at most `size` (never enlarged). JPEG inputs are shrunk while decoding, so small sizes are cheap.
  */
-export async function renderWebp(path: string, options: { size: number; maxPixels: number; quality?: number }): Promise<RenderedImage> {
-  const { data, info } = await sharp(path, { limitInputPixels: options.maxPixels, failOn: 'error' })
+export async function renderWebp(input: string | Buffer, options: { size: number; maxPixels: number; quality?: number }): Promise<RenderedImage> {
+  const { data, info } = await sharp(input, { limitInputPixels: options.maxPixels, failOn: 'error' })
     .rotate()
     .resize(options.size, options.size, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: options.quality ?? 80 })

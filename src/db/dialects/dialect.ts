@@ -15,6 +15,11 @@ export interface Dialect {
    * `attempts` counted up. PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one UPDATE (single writer).
    */
   claimJobs(db: Kysely<DB>, params: ClaimJobsParams): Promise<JobRow[]>;
+  /**
+   * The highest history_events.sequence below which no new row can still appear (every writer that took a lower
+   * sequence has committed or rolled back), so the event dispatcher may step over gaps up to it. Not in a transaction.
+   */
+  settledHistorySequence(db: Kysely<DB>): Promise<number>;
 }
 
 export interface ClaimJobsParams {

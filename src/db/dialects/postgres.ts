@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
 import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
@@ -39,4 +40,14 @@ export const postgresDialect: Dialect = {
       .execute();
     return inClaimOrder(rows);
   },
-};
+  async settledHistorySequence(db) {
+    // NOTE(postgres): identity values are taken at INSERT time but become visible at COMMIT, so a lower sequence can
+    // appear after a higher one. SHARE mode conflicts with the ROW EXCLUSIVE lock every inserting transaction holds
+    // until it ends: once granted, all sequences handed out so far are committed or rolled back for good.
+    return db.transaction().execute(async (trx) => {
+      await sql`set local lock_timeout = '5s'`.execute(trx);
+      await sql`lock table history_events in share mode`.execute(trx);
+      const row = await trx.selectFrom('history_events').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst();
+      return Number(row?.m ?? 0);
+    });
+  },};

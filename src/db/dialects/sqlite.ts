@@ -35,4 +35,9 @@ export const sqliteDialect: Dialect = {
       .execute();
     return inClaimOrder(rows);
   },
-};
+  async settledHistorySequence(db) {
+    // NOTE(sqlite): one writer at a time, so a committed row never has a lower sequence than one still in flight:
+    // every gap below the visible maximum is a rollback that will never fill.
+    const row = await db.selectFrom('history_events').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst();
+    return Number(row?.m ?? 0);
+  },};

@@ -8,6 +8,7 @@ import * as m202611230350 from './202611230350_create_organisation.js';
 import * as m202611230400 from './202611230400_create_folders.js';
 import * as m202611230410 from './202611230410_create_comments_reviews.js';
 import * as m202611230420 from './202611230420_create_tasks.js';
+import * as m202611230430 from './202611230430_create_webhooks.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '202611230400_create_folders': m202611230400,
   '202611230410_create_comments_reviews': m202611230410,
   '202611230420_create_tasks': m202611230420,
+  '202611230430_create_webhooks': m202611230430,
 };

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { AssetVersionRow } from '../../db/schema.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
-import { blobToTempFile, putFile, withTempDir } from '../../media/files.js';
+import { BlobInput, BlobReadError, putFile } from '../../media/files.js';
 import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction } from '../context.js';
 import { recordHistory } from '../history/history.service.js';
@@ -22,8 +22,8 @@ import {
 export type MadeDerivative = { contentType: string; width: number | null; height: number | null } & ({ data: Buffer } | { path: string });
 
 export interface MakerInput {
-  /** The version's bytes as a private temp file (seekable, as the tools need). */
-  path: string;
+  /** The version's bytes: as a private temp file (seekable, as the tools need) or, when small, in memory. */
+  source: BlobInput;
   version: AssetVersionRow;
   limits: ToolLimits;
   maxPixels: number;
@@ -61,21 +61,15 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     return;
   }
   let outcome: DerivativeOutcome;
+  const source = new BlobInput(ctx.blobs, version.blob_key, Number(version.size), ctx.signal);
   try {
-    outcome = await withTempDir(async (dir) => {
-      const path = await blobToTempFile(ctx.blobs, version.blob_key, dir, ctx.signal);
-      let made: MadeDerivative;
-      try {
-        made = await make({ path, version, limits: toolLimits(ctx), maxPixels: ctx.config.media.maxPixels });
-      } catch (err) {
-        if (ctx.signal.aborted || (err instanceof MediaError && !err.permanent)) {
-          throw err;
-        }
-        return { state: 'failed' as const, error: err instanceof Error ? err.message : String(err) };
-      }
+    const made = await tryMake(ctx, make, { source, version, limits: toolLimits(ctx), maxPixels: ctx.config.media.maxPixels });
+    if ('error' in made) {
+      outcome = { state: 'failed', error: made.error };
+    } else {
       const put = 'data' in made ? await ctx.blobs.put(Readable.from([made.data])) : await putFile(ctx.blobs, made.path);
-      return { state: 'ready' as const, blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
-    });
+      outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
+    }
   } catch (err) {
     // The job's own time limit on its last attempt ends it for good too; other aborts (shutdown, lost lease) do not.
     const timedOut = ctx.signal.aborted && ctx.signal.reason instanceof Error && ctx.signal.reason.name === 'JobTimeoutError';
@@ -84,8 +78,22 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
       await settle(ctx, payload, version, { state: 'failed', error: `Gave up after ${ctx.job.attempt} attempts: ${message}` });
     }
     throw err;
+  } finally {
+    await source.dispose();
   }
   await settle(ctx, payload, version, outcome);
+}
+
+/** Runs the maker; a failure about the input becomes `{ error }`, anything to retry (or an abort) is thrown. */
+async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<MadeDerivative | { error: string }> {
+  try {
+    return await make(input);
+  } catch (err) {
+    if (ctx.signal.aborted || err instanceof BlobReadError || (err instanceof MediaError && !err.permanent)) {
+      throw err;
+    }
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /**

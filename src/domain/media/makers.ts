@@ -30,8 +30,11 @@ function unsupported(kind: string, contentType: string): string {
   return `Unsupported format: no ${kind} can be made from ${contentType}.`;
 }
 
+/** Images up to this size are decoded from memory instead of a temp file (see BlobInput). */
+const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
+
 /** sharp to WebP with a human reason on failure (pixel cap, unsupported, corrupt). */
-async function webp(path: string, size: number, input: MakerInput, quality?: number): Promise<MadeDerivative> {
+async function webp(path: string | Buffer, size: number, input: MakerInput, quality?: number): Promise<MadeDerivative> {
   try {
     const out = await renderWebp(path, { size, maxPixels: input.maxPixels, ...(quality === undefined ? {} : { quality }) });
     return { data: out.data, width: out.width, height: out.height, contentType: 'image/webp' };
@@ -42,15 +45,19 @@ async function webp(path: string, size: number, input: MakerInput, quality?: num
 
 /** The video frame a poster and a video thumbnail are made from: at 10% of the duration (1 s when unknown). */
 async function posterFrame(input: MakerInput): Promise<string> {
-  const probe = await probeMedia(input.path, input.limits);
+  const path = await input.source.file();
+  const probe = await probeMedia(path, input.limits);
   if (!probe.video) {
     throw unprocessable('The file has no video stream to take a frame from.');
   }
   const at = posterTime(probe.durationSeconds);
-  return extractFrame(input.path, probe.durationSeconds !== undefined ? Math.min(at, Math.max(0, probe.durationSeconds - 0.05)) : at, input.limits);
+  return extractFrame(path, probe.durationSeconds !== undefined ? Math.min(at, Math.max(0, probe.durationSeconds - 0.05)) : at, input.limits);
 }
 
-const imageMaker = (size: number, quality?: number): Maker => (input) => webp(input.path, size, input, quality);
+const imageMaker =
+  (size: number, quality?: number): Maker =>
+  async (input) =>
+    webp((await input.source.bytes(IN_MEMORY_MAX_BYTES)) ?? (await input.source.file()), size, input, quality);
 
 export const chooseThumbnail: ChooseMaker = (t) => {
   if (SHARP_READS.has(t)) {
@@ -60,7 +67,7 @@ export const chooseThumbnail: ChooseMaker = (t) => {
     return async (input) => webp(await posterFrame(input), THUMBNAIL_SIZE, input);
   }
   if (isPdf(t)) {
-    return async (input) => webp(await renderFirstPage(input.path, THUMBNAIL_SIZE, input.limits), THUMBNAIL_SIZE, input);
+    return async (input) => webp(await renderFirstPage(await input.source.file(), THUMBNAIL_SIZE, input.limits), THUMBNAIL_SIZE, input);
   }
   return unsupported('thumbnail', t);
 };
@@ -73,7 +80,7 @@ export const choosePoster: ChooseMaker = (t) =>
 export const chooseProxy: ChooseMaker = (t) =>
   isVideo(t)
     ? async (input) => {
-        const path = await transcodeProxy(input.path, input.limits);
+        const path = await transcodeProxy(await input.source.file(), input.limits);
         const probe = await probeMedia(path, input.limits);
         return { path, contentType: 'video/mp4', width: probe.video?.width ?? null, height: probe.video?.height ?? null };
       }
@@ -81,13 +88,13 @@ export const chooseProxy: ChooseMaker = (t) =>
 
 export const chooseWaveform: ChooseMaker = (t) =>
   isAudio(t) || isVideo(t)
-    ? async (input) => ({ path: await renderWaveform(input.path, input.limits), contentType: 'image/png', ...WAVEFORM_SIZE })
+    ? async (input) => ({ path: await renderWaveform(await input.source.file(), input.limits), contentType: 'image/png', ...WAVEFORM_SIZE })
     : unsupported('waveform', t);
 
 export const choosePage: ChooseMaker = (t) =>
   isPdf(t)
     ? async (input) => {
-        const path = await renderFirstPage(input.path, PAGE_SIZE, input.limits);
+        const path = await renderFirstPage(await input.source.file(), PAGE_SIZE, input.limits);
         return { path, contentType: 'image/png', ...(await imageSize(path)) };
       }
     : unsupported('page', t);

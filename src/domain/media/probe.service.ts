@@ -10,6 +10,7 @@ import { pdfInfo } from '../../media/pdf.js';
 import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction } from '../context.js';
 import { findVersionById, lockVersion, updateVersionMetadata } from './media.repo.js';
+import { reindexAsset } from '../search/search-index.js';
 
 export const MEDIA_PROBE_JOB = 'media.probe';
 
@@ -125,5 +126,6 @@ export async function probeVersion(ctx: JobCtx, payload: MediaProbePayload): Pro
       delete merged.probe_error;
     }
     await updateVersionMetadata(tx.db, scope, JSON.stringify(merged));
+    await reindexAsset(tx, { workspaceId: payload.workspace_id, assetId: current.asset_id });
   });
 }

@@ -27,6 +27,7 @@ import { commentsRoutes } from './comments.routes.js';
 import { attachmentsRoutes } from './attachments.routes.js';
 import { reviewsRoutes } from './reviews.routes.js';
 import { reviewRequestsRoutes } from './review-requests.routes.js';
+import { webhooksRoutes } from './webhooks.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
@@ -71,6 +72,7 @@ export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, 
   await app.register(attachmentsRoutes);
   await app.register(reviewsRoutes);
   await app.register(reviewRequestsRoutes);
+  await app.register(webhooksRoutes);
   await app.register(taskStatusesRoutes);
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);

@@ -1,0 +1,184 @@
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { loadConfig } from '../../src/config/config.js';
+import { migrateToLatest } from '../../src/db/database.js';
+import { createDeps } from '../../src/deps.js';
+import { bootstrap } from '../../src/domain/accounts/accounts.service.js';
+import type { Ctx } from '../../src/domain/context.js';
+import { commitUpload } from '../../src/domain/uploads/commit.service.js';
+import { THUMBNAIL_SIZE } from '../../src/domain/media/makers.js';
+import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
+import { Worker } from '../../src/jobs/worker.js';
+import { renderWebp } from '../../src/media/images.js';
+
+/*
+ * Thumbnail throughput: the real pipeline vs a bare sharp loop, same machine, same files, same concurrency.
+ *
+ *   npm run bench:thumbnails                                  # 200 images, concurrency = WORKER_CONCURRENCY (default 2)
+ *   BENCH_IMAGES=50 WORKER_CONCURRENCY=4 npm run bench:thumbnails
+ *   BENCH_DATA_DIR=/dev/shm npm run bench:thumbnails         # data dir on tmpfs: fsync costs nothing
+ *   BENCH_ROUNDS=3 npm run bench:thumbnails                  # more alternating raw/pipeline rounds (best run counts)
+ *
+ * Inputs: BENCH_IMAGES JPEGs of 3000x2000 (6 MP, gradients + shapes + noise, quality 90, ~1-3 MB), made once into
+ * $TMPDIR/atelier-bench-thumbnails/ and reused.
+ *
+ * (a) pipeline: each file is committed with commitUpload (real blob store on disk, SQLite in a temp data dir) BEFORE
+ *     the clock starts; only `derivative.thumbnail` is registered, so the queue holds exactly one job per image. The
+ *     clock runs from Worker.start() (concurrency N, the default poll interval and lease) until every thumbnail row
+ *     has left `pending`. Per job this includes: claim (SQL), loading the derivative and version rows, streaming the
+ *     blob to a private temp file, sharp decode (JPEG shrink-on-load) + resize + WebP encode, blob put (hash,
+ *     fsync'd write, rename), the settle transaction (row update, thumbnail_blob_key, derivatives_ready history once
+ *     the version has no pending rows: preview rows stay pending here as their job is not registered), job completion.
+ * (b) raw: the same renderWebp call (src/media/images.ts: rotate, 256 px inside, WebP q80) on the same source files,
+ *     N at a time, results kept in memory only.
+ * libvips' operation cache is off for both (it would otherwise serve repeated raw runs from cache).
+ */
+
+const COUNT = Number(process.env.BENCH_IMAGES ?? 200);
+const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 2);
+const WIDTH = 3000;
+const HEIGHT = 2000;
+const MAX_PIXELS = 268_402_689;
+/** Where the pipeline's data dir (SQLite + disk blob store) is made; /dev/shm takes fsync latency out of the run. */
+const DATA_PARENT = process.env.BENCH_DATA_DIR ?? tmpdir();
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+sharp.cache(false);
+
+function svg(i: number): Buffer {
+  const hue = (i * 47) % 360;
+  const circles = Array.from({ length: 12 }, (_, k) => {
+    const x = ((i + 1) * 911 * (k + 3)) % WIDTH;
+    const y = ((i + 7) * 577 * (k + 5)) % HEIGHT;
+    const r = 80 + ((i * 13 + k * 71) % 400);
+    return `<circle cx="${x}" cy="${y}" r="${r}" fill="hsl(${(hue + k * 29) % 360},70%,${35 + (k % 5) * 10}%)" opacity="0.8"/>`;
+  }).join('');
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
+      `<stop offset="0" stop-color="hsl(${hue},60%,20%)"/><stop offset="1" stop-color="hsl(${(hue + 120) % 360},80%,70%)"/></linearGradient></defs>` +
+      `<rect width="${WIDTH}" height="${HEIGHT}" fill="url(#g)"/>${circles}</svg>`,
+  );
+}
+
+async function inputs(): Promise<string[]> {
+  const dir = join(tmpdir(), 'atelier-bench-thumbnails', `${WIDTH}x${HEIGHT}-v1`);
+  mkdirSync(dir, { recursive: true });
+  const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 24 } } }).png().toBuffer();
+  const files: string[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    const file = join(dir, `img-${String(i).padStart(4, '0')}.jpg`);
+    if (!existsSync(file)) {
+      if (i % 20 === 0) {
+        process.stderr.write(`generating inputs ${i}/${COUNT}\n`);
+      }
+      await sharp(svg(i)).composite([{ input: noise, blend: 'soft-light' }]).jpeg({ quality: 90 }).toFile(file);
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
+}
+
+/** CPU seconds (user + system, all threads of this process) used since `from`. */
+const cpuSince = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+};
+const cpu = { raw: [] as number[], pipeline: [] as number[] };
+
+async function raw(files: readonly string[]): Promise<number> {
+  const start = performance.now();
+  const c = process.cpuUsage();
+  await pool(files, CONCURRENCY, (f) => renderWebp(f, { size: THUMBNAIL_SIZE, maxPixels: MAX_PIXELS }));
+  cpu.raw.push(cpuSince(c));
+  return (performance.now() - start) / 1000;
+}
+
+async function pipeline(files: readonly string[]): Promise<number> {
+  const dataDir = mkdtempSync(join(DATA_PARENT, 'atelier-bench-thumbs-data-'));
+  try {
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123', WORKER_CONCURRENCY: String(CONCURRENCY) });
+    const deps = createDeps(config, { jobDefinitions: [derivativeThumbnailJob] });
+    try {
+      await migrateToLatest(deps.db);
+      const boot = await bootstrap(deps, 'Bench');
+      const ctx: Ctx = {
+        ...deps,
+        actor: { userId: boot.user_id, apiKeyId: null, accountId: boot.account_id, accountRole: 'owner', workspaceId: boot.workspace_id, workspaceRole: 'admin' },
+      };
+      process.stderr.write(`committing ${files.length} uploads (not timed)\n`);
+      for (const [i, file] of files.entries()) {
+        const blob = await deps.blobs.put(createReadStream(file));
+        await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${i}.jpg`, target: { newAsset: {} } });
+      }
+      const pending = async () =>
+        Number(
+          (
+            await deps.db
+              .selectFrom('derivatives')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('kind', '=', 'thumbnail')
+              .where('state', '=', 'pending')
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const worker = new Worker(deps, config.jobs);
+      const start = performance.now();
+      const c = process.cpuUsage();
+      worker.start();
+      while ((await pending()) > 0) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = (performance.now() - start) / 1000;
+      cpu.pipeline.push(cpuSince(c));
+      await worker.stop(10_000);
+      const failed = await deps.db.selectFrom('derivatives').select('error').where('state', '=', 'failed').execute();
+      if (failed.length > 0) {
+        throw new Error(`${failed.length} thumbnails failed: ${failed[0]?.error ?? ''}`);
+      }
+      return seconds;
+    } finally {
+      await deps.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const files = await inputs();
+const mb = files.reduce((s, f) => s + statSync(f).size, 0) / 1024 / 1024;
+process.stderr.write(`${files.length} JPEGs ${WIDTH}x${HEIGHT}, ${mb.toFixed(0)} MB; concurrency ${CONCURRENCY}; warming up\n`);
+await raw(files.slice(0, Math.min(10, files.length)));
+// Other processes share this machine's 2 cores: rounds alternate raw and pipeline runs, and the best run of each
+// (least disturbed) is compared; every run is printed.
+const rawRuns: number[] = [];
+const pipeRuns: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  rawRuns.push(await raw(files));
+  pipeRuns.push(await pipeline(files));
+}
+rawRuns.push(await raw(files));
+const best = (runs: number[]) => Math.min(...runs);
+const rate = (s: number) => files.length / s;
+const list = (runs: number[]) => runs.map((r) => `${r.toFixed(2)} s`).join(', ');
+const lines = [
+  `thumbnails: ${files.length} x ${WIDTH}x${HEIGHT} JPEG -> ${THUMBNAIL_SIZE} px WebP, concurrency ${CONCURRENCY}, disk blob store + SQLite under ${DATA_PARENT}`,
+  `raw sharp loop:   ${rate(best(rawRuns)).toFixed(1)} images/s (best of ${list(rawRuns)})`,
+  `pipeline (queue): ${rate(best(pipeRuns)).toFixed(1)} images/s (best of ${list(pipeRuns)})`,
+  `CPU per image (this process, all threads): raw ${((best(cpu.raw.slice(1)) / files.length) * 1000).toFixed(1)} ms, pipeline ${((best(cpu.pipeline) / files.length) * 1000).toFixed(1)} ms (least of the runs)`,
+  `ratio pipeline/raw: ${((rate(best(pipeRuns)) / rate(best(rawRuns))) * 100).toFixed(1)} % (target >= 90 %)`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
