@@ -136,6 +136,22 @@ export const EnvSchema = Type.Object({
     default: 268_402_689,
     description: 'Largest image (width x height) the media pipeline decodes; larger ones get a failed derivative (decompression-bomb guard).',
   }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description:
+        'Absent: no e-mail. `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`: every notification is also e-mailed to its recipient (job `email.send`, retried).',
+    }),
+  ),
+  SMTP_FROM: Type.String({
+    minLength: 3,
+    default: 'Atelier <atelier@localhost>',
+    description: 'The From address of notification e-mails, e.g. `Atelier <dam@example.com>`.',
+  }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({
+    default: false,
+    description: 'Allow webhook URLs on loopback, private and link-local addresses (checked on create and again after DNS resolution at delivery). Keep off in production (SSRF).',
+  }),
   MEDIA_TOOL_TIMEOUT_SECONDS: Type.Number({
     exclusiveMinimum: 0,
     default: 3600,
@@ -175,6 +191,9 @@ export interface Config {
   readonly jobs: { readonly concurrency: number; readonly pollIntervalMs: number; readonly leaseSeconds: number };
   readonly blobSweep: { readonly graceSeconds: number };
   readonly media: { readonly maxPixels: number; readonly toolTimeoutSeconds: number };
+  /** Notification e-mail; `smtpUrl` undefined: e-mail is off. */
+  readonly email: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly webhooks: { readonly allowPrivate: boolean };
 }
 
 export class ConfigError extends Error {
@@ -242,6 +261,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobs: { concurrency: e.WORKER_CONCURRENCY, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, leaseSeconds: e.JOB_LEASE_SECONDS },
     blobSweep: { graceSeconds: e.BLOB_SWEEP_GRACE_SECONDS },
     media: { maxPixels: e.MEDIA_MAX_PIXELS, toolTimeoutSeconds: e.MEDIA_TOOL_TIMEOUT_SECONDS },
+    email: { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
   } satisfies Config);
 }
 

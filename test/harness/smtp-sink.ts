@@ -26,9 +26,10 @@ export class SmtpSink {
     return `smtp://user:pass@127.0.0.1:${this.port}`;
   }
 
+  /** Listens on 127.0.0.1: on an ephemeral port the first time, on the same port when started again. */
   async start(): Promise<void> {
     this.server = createServer((socket) => this.session(socket));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 

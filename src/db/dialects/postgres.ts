@@ -50,4 +50,5 @@ export const postgresDialect: Dialect = {
       const row = await trx.selectFrom('history_events').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst();
       return Number(row?.m ?? 0);
     });
-  },};
+  },
+};

@@ -40,4 +40,5 @@ export const sqliteDialect: Dialect = {
     // every gap below the visible maximum is a rollback that will never fill.
     const row = await db.selectFrom('history_events').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst();
     return Number(row?.m ?? 0);
-  },};
+  },
+};

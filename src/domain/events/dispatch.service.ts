@@ -53,6 +53,7 @@ async function fanOut(tx: Deps, events: readonly HistoryEventRow[]): Promise<voi
         actorUserId: e.user_id,
         type: e.type,
         data: { ...data, history_event_id: e.id },
+        occurredAt: e.created_at,
       });
     }
   }

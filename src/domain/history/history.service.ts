@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB, HistoryEventRow } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import { isoNow, type Clock } from '../../lib/clock.js';
+import type { Jobs } from '../../jobs/queue.js';
+import { requestEventDispatch } from '../events/request-dispatch.js';
 
 export interface HistoryEntry {
   accountId: string | null;
@@ -15,8 +17,12 @@ export interface HistoryEntry {
   data?: Record<string, unknown>;
 }
 
-/** Appends one history event in the caller's transaction. History is never updated or deleted. */
-export async function recordHistory(ctx: { db: Kysely<DB>; clock: Clock }, entry: HistoryEntry): Promise<void> {
+/**
+ * Appends one history event in the caller's transaction. History is never updated or deleted. It is also the outbox:
+ * with `jobs` (any Ctx/Deps has them) an `events.dispatch` run is requested in the same transaction, which fans the
+ * event out to webhooks and subscribers (src/domain/events/dispatch.service.ts).
+ */
+export async function recordHistory(ctx: { db: Kysely<DB>; clock: Clock; jobs?: Jobs }, entry: HistoryEntry): Promise<void> {
   await ctx.db
     .insertInto('history_events')
     .values({
@@ -32,6 +38,9 @@ export async function recordHistory(ctx: { db: Kysely<DB>; clock: Clock }, entry
       created_at: isoNow(ctx.clock),
     })
     .execute();
+  if (ctx.jobs) {
+    await requestEventDispatch({ db: ctx.db, clock: ctx.clock, jobs: ctx.jobs });
+  }
 }
 
 export type HistoryScope =

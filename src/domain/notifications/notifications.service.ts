@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { DB, NotificationRow } from '../../db/schema.js';
+import type { Config } from '../../config/config.js';
 import { isoNow, type Clock } from '../../lib/clock.js';
+import type { Jobs } from '../../jobs/queue.js';
+import { requestNotificationEmails } from '../email/request-email.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { scopedAccountId, type Ctx } from '../context.js';
@@ -17,15 +20,18 @@ export interface NewNotification {
 
 /**
  * Stores one notification per recipient, in the caller's transaction (call it inside the change that caused it).
- * Other features (subscriptions, watchers, mentions, reminders) call this; delivery by e-mail/webhook is theirs.
+ * Other features (subscriptions, watchers, mentions, reminders) call this; e-mail follows when SMTP is configured.
  */
-export async function notify(deps: { db: Kysely<DB>; clock: Clock }, input: NewNotification): Promise<NotificationRow[]> {
+export async function notify(
+  deps: { db: Kysely<DB>; clock: Clock; config?: Config; jobs?: Jobs },
+  input: NewNotification,
+): Promise<NotificationRow[]> {
   const userIds = [...new Set(input.userIds)];
   if (userIds.length === 0) {
     return [];
   }
   const now = isoNow(deps.clock);
-  return deps.db
+  const rows = await deps.db
     .insertInto('notifications')
     .values(
       userIds.map((userId) => ({
@@ -41,6 +47,9 @@ export async function notify(deps: { db: Kysely<DB>; clock: Clock }, input: NewN
     )
     .returningAll()
     .execute();
+  // With SMTP configured (SMTP_URL), each one is also e-mailed by an `email.send` job queued in this transaction.
+  await requestNotificationEmails(deps, rows);
+  return rows;
 }
 
 export interface NotificationPage {

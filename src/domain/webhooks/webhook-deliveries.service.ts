@@ -79,7 +79,8 @@ export async function createDelivery(
 
 /**
  * Fans a batch of history events out to the active endpoints of their workspaces (one query for the endpoints).
- * An endpoint gets only events that happened after it was created. Returns how many deliveries were queued.
+ * An endpoint gets only events that happened after it was created, and none about itself (its own creation or
+ * changes). Returns how many deliveries were queued.
  */
 export async function queueDeliveriesForEvents(tx: Pick<Deps, 'db' | 'clock' | 'jobs'>, events: readonly HistoryEventRow[]): Promise<number> {
   const workspaceIds = events.flatMap((e) => (e.workspace_id ? [e.workspace_id] : []));
@@ -87,7 +88,8 @@ export async function queueDeliveriesForEvents(tx: Pick<Deps, 'db' | 'clock' | '
   let queued = 0;
   for (const event of events) {
     for (const webhook of webhooks) {
-      if (webhook.workspace_id === event.workspace_id && webhook.created_at <= event.created_at && webhookWants(webhook, event.type)) {
+      const aboutItself = event.subject_type === 'webhook' && event.record_id === webhook.id;
+      if (webhook.workspace_id === event.workspace_id && webhook.created_at <= event.created_at && !aboutItself && webhookWants(webhook, event.type)) {
         await createDelivery(tx, { webhook, eventId: event.id, message: messageOfEvent(event) });
         queued++;
       }
