@@ -66,6 +66,11 @@ export interface BlobStore {
   /** A URL a client can GET the blob from directly (S3 only; the disk store answers undefined). */
   presignGet(key: BlobKey, options: { expiresInSeconds: number; fileName?: string; contentType?: string }): Promise<string | undefined>;
   /**
+   * Where a stored blob can be read in place on this machine (disk store), so media tools open it without a copy;
+   * undefined for remote stores. Read-only: nothing may ever write through this path.
+   */
+  localPath(key: BlobKey): string | undefined;
+  /**
    * A URL a client can PUT the bytes of `uploadId` to directly (S3 only; the disk store answers undefined and the
    * HTTP layer serves an HMAC-signed URL to Atelier itself, which calls putTemp). With `contentLength`, S3 refuses
    * a body of any other length.

@@ -213,6 +213,10 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  localPath(key: BlobKey): string {
+    return this.pathOf(key);
+  }
+
   async presignGet(): Promise<string | undefined> {
     return undefined;
   }

@@ -209,6 +209,10 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  localPath(): undefined {
+    return undefined;
+  }
+
   async presignGet(key: BlobKey, options: { expiresInSeconds: number; fileName?: string; contentType?: string }): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.bucket,

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,9 +22,18 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
-/** Streams a blob into `<dir>/input` (never buffered in memory); aborts with the job. Returns the file's path. */
+/**
+ * Makes `<dir>/input` hold the blob's bytes: a symlink to the blob in place when the store is local (no copy), else a
+ * streamed copy (never buffered in memory) that aborts with the job. Returns the file's path.
+ */
 export async function blobToTempFile(blobs: BlobStore, key: string, dir: string, signal?: AbortSignal): Promise<string> {
   const path = join(dir, INPUT_FILE);
+  const local = blobs.localPath(key);
+  if (local !== undefined) {
+    await stat(local);
+    await symlink(local, path);
+    return path;
+  }
   const source = await blobs.get(key);
   await pipeline(source, createWriteStream(path, { mode: 0o600 }), signal ? { signal } : {});
   return path;
@@ -49,10 +58,10 @@ export class BlobReadError extends Error {
 }
 
 /**
- * A version's bytes as a job's tools want them, fetched lazily: `file()` streams them once into a private temp
- * file (ffmpeg, pdftoppm: seekable input); `bytes(max)` reads a small blob into memory instead (sharp decodes a
- * buffer as fast as a file, and the temp-file round trip is a large share of a thumbnail's cost). `dispose()`
- * removes the temp dir. Read failures are BlobReadErrors.
+ * A version's bytes as a job's tools want them, fetched lazily: `file()` gives a path in a private temp dir, a
+ * symlink to the blob in place on the disk store (tools read it directly, as a raw sharp loop would) or a streamed
+ * copy from a remote store (tools need seekable files). `dispose()` removes the temp dir. Read failures are
+ * BlobReadErrors.
  */
 export class BlobInput {
   private dir: string | undefined;
@@ -75,22 +84,6 @@ export class BlobInput {
       }
     })();
     return this.path;
-  }
-
-  /** The whole blob in memory when it is at most `maxBytes`, else undefined (use file()). */
-  async bytes(maxBytes: number): Promise<Buffer | undefined> {
-    if (this.size > maxBytes) {
-      return undefined;
-    }
-    try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await this.blobs.get(this.key)) {
-        chunks.push(chunk as Buffer);
-      }
-      return Buffer.concat(chunks);
-    } catch (err) {
-      throw this.signal?.aborted ? err : new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
-    }
   }
 
   async dispose(): Promise<void> {

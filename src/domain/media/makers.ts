@@ -30,9 +30,6 @@ function unsupported(kind: string, contentType: string): string {
   return `Unsupported format: no ${kind} can be made from ${contentType}.`;
 }
 
-/** Images up to this size are decoded from memory instead of a temp file (see BlobInput). */
-const IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024;
-
 /** sharp to WebP with a human reason on failure (pixel cap, unsupported, corrupt). */
 async function webp(path: string | Buffer, size: number, input: MakerInput, quality?: number): Promise<MadeDerivative> {
   try {
@@ -57,7 +54,7 @@ async function posterFrame(input: MakerInput): Promise<string> {
 const imageMaker =
   (size: number, quality?: number): Maker =>
   async (input) =>
-    webp((await input.source.bytes(IN_MEMORY_MAX_BYTES)) ?? (await input.source.file()), size, input, quality);
+    webp(await input.source.file(), size, input, quality);
 
 export const chooseThumbnail: ChooseMaker = (t) => {
   if (SHARP_READS.has(t)) {
