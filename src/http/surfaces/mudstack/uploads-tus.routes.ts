@@ -105,12 +105,15 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.options(
     '/workspaces/assets/tus',
-    { config: { scope: 'public' }, schema: { tags, summary: 'tus: server capabilities' } },
+    {
+      config: { scope: 'public' },
+      schema: { tags, summary: 'tus: server capabilities', response: { 204: Type.Null({ description: 'See Tus-Version, Tus-Extension, Tus-Max-Size' }) } },
+    },
     async (_request, reply) =>
       reply
         .status(204)
         .headers({ 'tus-version': TUS_VERSION, 'tus-extension': EXTENSIONS, 'tus-max-size': String(limit) })
-        .send(),
+        .send(null),
   );
 
   app.post(
