@@ -114,7 +114,7 @@ describeEachDatabase('asset history', (t) => {
       cursor = res.headers['x-next-cursor'] as string | undefined;
     } while (cursor);
     assert.deepEqual(seen, all);
-    for (const query of [{ limit: '0' }, { limit: '501' }, { cursor: 'abc' }]) {
+    for (const query of [{ limit: '0' }, { limit: '501' }, { cursor: 'abc' }] as Array<Record<string, string>>) {
       const res = await t.req('GET', `/workspaces/assets/${asset.id}/history`, { headers: ten.headers, query });
       assert.equal(res.status, 400, JSON.stringify(query));
       assert.equal(res.body.error.fields[0].pointer, `/${Object.keys(query)[0]}`);

@@ -272,6 +272,23 @@ describeEachDatabase('tasks', (t) => {
     assert.ok(done.body.completed_at);
   });
 
+  test('subscribers of the task\'s asset are told of task changes (not the one who made them)', async () => {
+    const ten = await t.factory.tenant();
+    const watcher = await t.factory.member(ten, { workspace: 'viewer' });
+    const asset = await uploadAsset(t, ten, 'watched.txt');
+    const sub = await t.req('POST', `/workspaces/assets/${asset.id}/subscriptions`, { headers: watcher.headers });
+    assert.ok(sub.status < 300, sub.text);
+    const task = await createTask(t, ten, { title: 'Watched', asset_id: asset.id });
+    await t.req('PATCH', `/workspaces/tasks/${task.id}`, { headers: ten.headers, json: { status: 'Completed' } });
+    await t.req('DELETE', `/workspaces/tasks/${task.id}`, { headers: ten.headers });
+    const notes = await t.deps.db.selectFrom('notifications').select(['type', 'data']).where('user_id', '=', watcher.userId).orderBy('sequence').execute();
+    assert.deepEqual(
+      notes.map((n) => [n.type, JSON.parse(n.data).event, JSON.parse(n.data).task_id, JSON.parse(n.data).asset_id]),
+      ['task_created', 'task_updated', 'task_deleted'].map((e) => ['subscribed_asset_changed', e, task.id, asset.id]),
+    );
+    assert.equal(await t.deps.db.selectFrom('notifications').select('id').where('user_id', '=', ten.userId).executeTakeFirst(), undefined);
+  });
+
   test('401 without or with a bad token', async () => {
     const ten = await t.factory.tenant();
     const task = await createTask(t, ten, { title: 'x' });
