@@ -212,16 +212,51 @@ export interface JobsTable extends Keyed {
   finished_at: string | null;
 }
 
-/** A folder of a workspace; `path` is `/a/b/` (unique per workspace), the root `/` has no row. */
-export interface FoldersTable extends Keyed {
+/** A presigned or tus upload in progress (src/domain/uploads/). `metadata` is JSON text (file_location, name...). */
+export interface UploadSessionsTable extends Keyed {
   workspace_id: string;
-  path: string;
-  /** Null for a top-level folder. */
-  parent_id: string | null;
-  name: string;
   created_by_user_id: string | null;
+  kind: 'presigned' | 'tus';
+  file_name: string;
+  /** tus: Upload-Length; presigned: the optional `size` of the request. */
+  declared_size: number | null;
+  declared_checksum: string | null;
+  /** tus: Upload-Offset; presigned: bytes received by Atelier's signed PUT (0 when they went to S3 directly). */
+  received_bytes: Generated<number>;
+  state: Generated<'open' | 'committing' | 'committed' | 'failed'>;
+  asset_id: string | null;
+  version_id: string | null;
+  expires_at: string;
+  metadata: Generated<string>;
   created_at: string;
   updated_at: string;
+}
+
+/** One PATCH body of a tus upload, stored as the temp bytes named by the part's id. */
+export interface UploadPartsTable extends Keyed {
+  session_id: string;
+  start_offset: number;
+  size: number;
+  created_at: string;
+}
+
+/** An import from a server path or a URL (`import.run` job). `errors` and `asset_ids` are JSON arrays. */
+export interface ImportsTable extends Keyed {
+  workspace_id: string;
+  account_id: string;
+  created_by_user_id: string | null;
+  source_kind: 'path' | 'url';
+  source: string;
+  file_location: string;
+  state: Generated<'queued' | 'running' | 'completed' | 'failed'>;
+  total: Generated<number>;
+  done: Generated<number>;
+  failed: Generated<number>;
+  errors: Generated<string>;
+  asset_ids: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
 
 /** Workspace tags (organisation); `name_key` is the lower-cased name, unique per workspace. */
@@ -282,51 +317,16 @@ export interface AssetUserMarksTable extends Keyed {
   created_at: string;
 }
 
-/** A presigned or tus upload in progress (src/domain/uploads/). `metadata` is JSON text (file_location, name...). */
-export interface UploadSessionsTable extends Keyed {
+/** A folder of a workspace; `path` is `/a/b/` (unique per workspace), the root `/` has no row. */
+export interface FoldersTable extends Keyed {
   workspace_id: string;
+  path: string;
+  /** Null for a top-level folder. */
+  parent_id: string | null;
+  name: string;
   created_by_user_id: string | null;
-  kind: 'presigned' | 'tus';
-  file_name: string;
-  /** tus: Upload-Length; presigned: the optional `size` of the request. */
-  declared_size: number | null;
-  declared_checksum: string | null;
-  /** tus: Upload-Offset; presigned: bytes received by Atelier's signed PUT (0 when they went to S3 directly). */
-  received_bytes: Generated<number>;
-  state: Generated<'open' | 'committing' | 'committed' | 'failed'>;
-  asset_id: string | null;
-  version_id: string | null;
-  expires_at: string;
-  metadata: Generated<string>;
   created_at: string;
   updated_at: string;
-}
-
-/** One PATCH body of a tus upload, stored as the temp bytes named by the part's id. */
-export interface UploadPartsTable extends Keyed {
-  session_id: string;
-  start_offset: number;
-  size: number;
-  created_at: string;
-}
-
-/** An import from a server path or a URL (`import.run` job). `errors` and `asset_ids` are JSON arrays. */
-export interface ImportsTable extends Keyed {
-  workspace_id: string;
-  account_id: string;
-  created_by_user_id: string | null;
-  source_kind: 'path' | 'url';
-  source: string;
-  file_location: string;
-  state: Generated<'queued' | 'running' | 'completed' | 'failed'>;
-  total: Generated<number>;
-  done: Generated<number>;
-  failed: Generated<number>;
-  errors: Generated<string>;
-  asset_ids: Generated<string>;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
 }
 
 /** Comments on an asset or a version; soft-deleted (content emptied, deleted_at set). JSON text: mentions, viewer_metadata. */
@@ -500,7 +500,6 @@ export interface DB {
   upload_sessions: UploadSessionsTable;
   upload_parts: UploadPartsTable;
   imports: ImportsTable;
-  folders: FoldersTable;
   tags: TagsTable;
   asset_tags: AssetTagsTable;
   libraries: LibrariesTable;
@@ -508,12 +507,14 @@ export interface DB {
   asset_statuses: AssetStatusesTable;
   favorites: AssetUserMarksTable;
   asset_subscriptions: AssetUserMarksTable;
+  folders: FoldersTable;
   comments: CommentsTable;
   reviews: ReviewsTable;
   attachments: AttachmentsTable;
   review_requests: ReviewRequestsTable;
   task_statuses: TaskStatusesTable;
   tasks: TasksTable;
+  asset_search: AssetSearchTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
@@ -545,11 +546,11 @@ export type NewJobRow = Insertable<JobsTable>;
 export type UploadSessionRow = Selectable<UploadSessionsTable>;
 export type UploadPartRow = Selectable<UploadPartsTable>;
 export type ImportRow = Selectable<ImportsTable>;
-export type FolderRow = Selectable<FoldersTable>;
 export type TagRow = Selectable<TagsTable>;
 export type LibraryRow = Selectable<LibrariesTable>;
 export type LibraryUpdate = Updateable<LibrariesTable>;
 export type AssetStatusRow = Selectable<AssetStatusesTable>;
+export type FolderRow = Selectable<FoldersTable>;
 export type CommentRow = Selectable<CommentsTable>;
 export type ReviewRow = Selectable<ReviewsTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { DomainError } from '../../domain/errors.js';
 import type { DB, JobRow } from '../schema.js';
 
@@ -20,6 +20,30 @@ export interface Dialect {
    * sequence has committed or rolled back), so the event dispatcher may step over gaps up to it. Not in a transaction.
    */
   settledHistorySequence(db: Kysely<DB>): Promise<number>;
+  /** Inserts or replaces assets' search rows (asset_search, plus the dialect's full-text index of them). */
+  writeSearchDocuments(db: Kysely<DB>, docs: readonly SearchDocument[]): Promise<void>;
+  /**
+   * A parenthesised derived table `(asset_sequence, score)` of the workspace's assets whose search text has every
+   * term as a token prefix; a higher score is more relevant (name matches outweigh the rest). Terms are plain text
+   * (domain/search/search-tokens.ts); the dialect quotes them, so they never act as query syntax.
+   */
+  searchMatches(workspaceId: string, terms: readonly string[]): RawBuilder<SearchMatchRow>;
+}
+
+/** One asset's search text, as tokens (domain/search/search-tokens.ts). */
+export interface SearchDocument {
+  assetId: string;
+  /** The asset's sequence (the search row's key and the FTS rowid). */
+  sequence: number;
+  workspaceId: string;
+  names: readonly string[];
+  body: readonly string[];
+  updatedAt: string;
+}
+
+export interface SearchMatchRow {
+  asset_sequence: number;
+  score: number;
 }
 
 export interface ClaimJobsParams {

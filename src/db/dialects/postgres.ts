@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
 import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { postgresSearchMatches, writePostgresSearchDocuments } from './postgres-search.js';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -51,4 +52,6 @@ export const postgresDialect: Dialect = {
       return Number(row?.m ?? 0);
     });
   },
+  writeSearchDocuments: writePostgresSearchDocuments,
+  searchMatches: postgresSearchMatches,
 };

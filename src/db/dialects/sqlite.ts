@@ -1,6 +1,7 @@
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
 import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { sqliteSearchMatches, writeSqliteSearchDocuments } from './sqlite-search.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -41,4 +42,6 @@ export const sqliteDialect: Dialect = {
     const row = await db.selectFrom('history_events').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst();
     return Number(row?.m ?? 0);
   },
+  writeSearchDocuments: writeSqliteSearchDocuments,
+  searchMatches: sqliteSearchMatches,
 };

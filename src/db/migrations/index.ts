@@ -9,6 +9,7 @@ import * as m202611230400 from './202611230400_create_folders.js';
 import * as m202611230410 from './202611230410_create_comments_reviews.js';
 import * as m202611230420 from './202611230420_create_tasks.js';
 import * as m202611230430 from './202611230430_create_webhooks.js';
+import * as m202611230440 from './202611230440_create_search.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '202611230410_create_comments_reviews': m202611230410,
   '202611230420_create_tasks': m202611230420,
   '202611230430_create_webhooks': m202611230430,
+  '202611230440_create_search': m202611230440,
 };

@@ -5,6 +5,7 @@ import { scopedAccountId, scopedWorkspaceId, inTransaction, type Ctx } from '../
 import { errors } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
+import { reindexAsset } from '../search/search-index.js';
 import { requireStatusId } from '../statuses/status-ref.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { commitUpload } from '../uploads/commit.service.js';
@@ -147,6 +148,7 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
       await ensureFolderPath(tx, workspaceId, set.file_location);
     }
     const after = await updateAssetRow(tx.db, { workspaceId, id }, { ...set, updated_at: isoNow(tx.clock) });
+    await reindexAsset(tx, { workspaceId, assetId: id });
     if (!after) {
       throw errors.notFound('asset', id);
     }

@@ -6,6 +6,7 @@ import { requireAsset } from '../assets/assets.service.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { reindexAsset } from '../search/search-index.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { deleteAssetTag, findTagsByIds, findTagsByNameKeys, listTagsOfAssets } from './tags.repo.js';
 import { assertNotTrashed, cleanLabelName, MAX_TAGS_PER_REQUEST, nameKey } from './tags.rules.js';
@@ -68,6 +69,7 @@ async function attach(ctx: Ctx, asset: AssetRow, tags: readonly TagRow[]): Promi
     });
   }
   if (added.length > 0) {
+    await reindexAsset(ctx, { workspaceId, assetId: asset.id });
     await notifySubscribers(ctx, {
       workspaceId,
       accountId: scopedAccountId(ctx),
@@ -144,6 +146,7 @@ export async function removeAssetTag(ctx: Ctx, assetId: string, tagId: string): 
     if (!(await deleteAssetTag(tx.db, { workspaceId, assetId, tagId }))) {
       return;
     }
+    await reindexAsset(tx, { workspaceId, assetId });
     await recordHistory(tx, {
       accountId: tx.actor.accountId,
       workspaceId,

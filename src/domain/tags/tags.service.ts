@@ -5,6 +5,7 @@ import { requirePermission } from '../access.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { assetIdsOfTag, reindexAssets } from '../search/search-index.js';
 import { assetIdsWithTag, findTag, findTagsByNameKeys, listTagRows } from './tags.repo.js';
 import { cleanColor, cleanLabelName, nameKey } from './tags.rules.js';
 
@@ -119,6 +120,9 @@ export async function updateTag(ctx: Ctx, id: string, input: { name?: string | u
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (patch.name !== undefined) {
+      await reindexAssets(tx, { workspaceId, assetIds: await assetIdsOfTag(tx.db, { workspaceId, tagId: id }) });
+    }
     await recordHistory(tx, {
       accountId: tx.actor.accountId,
       workspaceId,
@@ -141,6 +145,7 @@ export async function deleteTag(ctx: Ctx, id: string): Promise<void> {
     const assetIds = await assetIdsWithTag(tx.db, { workspaceId, tagId: id });
     // asset_tags rows go by FK cascade.
     await tx.db.deleteFrom('tags').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await reindexAssets(tx, { workspaceId, assetIds });
     const base = { accountId: tx.actor.accountId, workspaceId, userId: tx.actor.userId };
     for (const assetId of assetIds) {
       await recordHistory(tx, {

@@ -9,6 +9,7 @@ import { inTransaction, scopedWorkspaceId, type Ctx, type Deps } from '../contex
 import { errors } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
+import { reindexAsset } from '../search/search-index.js';
 import { findAssetsIn } from '../downloads/downloads.repo.js';
 import { deleteTrashedAssets, listTrashedAssets, listTrashedIds, type TrashCursor } from './trash.repo.js';
 
@@ -96,6 +97,7 @@ async function restoreInTx(tx: Ctx, assets: readonly AssetRow[]): Promise<void> 
       fileName = numberedName(asset.file_name, n);
     }
     await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { is_active: 1, deleted_at: null, deleted_by_user_id: null, file_name: fileName, updated_at: now });
+    await reindexAsset(tx, { workspaceId, assetId: asset.id });
     // Its folder may have been deleted meanwhile (DELETE folder ?recursive=true): bring the folder back too.
     await ensureFolderPath(tx, workspaceId, asset.file_location);
     await recordHistory(tx, {

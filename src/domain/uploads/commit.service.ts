@@ -11,6 +11,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
+import { reindexAsset } from '../search/search-index.js';
 import { enqueueMediaProbe } from '../media/probe.service.js';
 import { derivativeKindsFor, enqueueDerivativeJobs, insertPendingDerivatives } from '../versions/derivatives.js';
 import { insertVersion, maxVersionNumber } from '../versions/versions.repo.js';
@@ -136,6 +137,7 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
     const pending = await insertPendingDerivatives(tx, { workspaceId, versionId: version.id, kinds: derivativeKindsFor(input.contentType) });
     await enqueueDerivativeJobs(tx, pending);
     await enqueueMediaProbe(tx, { workspaceId, versionId: version.id });
+    await reindexAsset(tx, { workspaceId, assetId: asset.id });
     await recordHistory(tx, {
       accountId: ctx.actor.accountId,
       workspaceId,

@@ -10,6 +10,7 @@ import { updateAssetRow } from '../assets/assets.repo.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
 import { receiveFile } from '../uploads/receive.js';
@@ -146,6 +147,7 @@ export async function makeVersionCurrent(ctx: Ctx, assetId: string, versionId: s
       deleted_at: null,
     });
     await updateAssetRow(tx.db, { workspaceId, id: assetId }, { current_version_id: version.id, updated_at: now });
+    await reindexAsset(tx, { workspaceId, assetId });
     // Same bytes, same derivatives: ready ones are copied; the rest are made again.
     const sourceDerivatives = await listDerivativesOfVersions(tx.db, { workspaceId, versionIds: [source.id] });
     const copied = await copyReadyDerivatives(tx, { workspaceId, from: sourceDerivatives, toVersionId: version.id });
