@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 
@@ -125,6 +125,14 @@ try {
     throw new Error(`cp failed: ${cp.stderr.toString()}`);
   }
   rmSync(join(dataDir, 'copy.bin'));
+  // The same with the copy made durable (`sync FILE` fsyncs it), as Atelier does before it answers.
+  const syncStart = process.hrtime.bigint();
+  const cps = spawnSync('sh', ['-c', `cp "${source}" "${join(dataDir, 'copy.bin')}" && sync "${join(dataDir, 'copy.bin')}"`]);
+  const cpSyncSeconds = Number(process.hrtime.bigint() - syncStart) / 1e9;
+  if (cps.status !== 0) {
+    throw new Error(`cp + sync failed: ${cps.stderr.toString()}`);
+  }
+  rmSync(join(dataDir, 'copy.bin'));
 
   const port = await freePort();
   const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.tmp/bench-profiles')}`] : [];
@@ -157,6 +165,23 @@ try {
     throw new Error(`checksum/size mismatch: ${stored.checksum} ${stored.size} vs ${sha256} ${BYTES}`);
   }
 
+  await stop(server);
+  server = undefined;
+
+  // The same upload to a bare Node server that only hashes, writes and fsyncs: what Node itself does on this machine.
+  const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ingest/bare-server.ts'), join(dataDir, 'bare.bin')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [barePortLine] = (await once(bare.stdout!, 'data')) as [Buffer];
+  const bareStart = process.hrtime.bigint();
+  const bareRes = await upload(`http://127.0.0.1:${barePortLine.toString().trim()}/`, {}, source);
+  const bareSeconds = Number(process.hrtime.bigint() - bareStart) / 1e9;
+  await stop(bare);
+  if (bareRes.body !== sha256) {
+    throw new Error('bare server checksum mismatch');
+  }
+
   const mbps = (s: number) => BYTES / 1e6 / s;
   const ratio = cpSeconds / upSeconds;
   process.stdout.write(
@@ -166,15 +191,19 @@ try {
       '| what | seconds | MB/s |',
       '| --- | --- | --- |',
       `| cp (same file system) | ${cpSeconds.toFixed(2)} | ${mbps(cpSeconds).toFixed(0)} |`,
+      `| cp + sync of the copy | ${cpSyncSeconds.toFixed(2)} | ${mbps(cpSyncSeconds).toFixed(0)} |`,
       `| Atelier POST /workspaces/assets (raw body, hashed + fsynced) | ${upSeconds.toFixed(2)} | ${mbps(upSeconds).toFixed(0)} |`,
+      `| bare Node HTTP server (hash + write + fsync only) | ${bareSeconds.toFixed(2)} | ${mbps(bareSeconds).toFixed(0)} |`,
       '',
-      `upload / cp throughput: ${(ratio * 100).toFixed(1)}% (target >= 70%)`,
+      `upload / cp throughput: ${(ratio * 100).toFixed(1)}% (target >= 70%); upload / (cp + sync): ${((cpSyncSeconds / upSeconds) * 100).toFixed(1)}%`,
+      `upload / bare Node server: ${((bareSeconds / upSeconds) * 100).toFixed(1)}%`,
+      `load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other processes skew these figures)`,
       `server RSS before upload: ${(rssBefore / 1e6).toFixed(0)} MB; peak RSS (VmHWM): ${(hwm / 1e6).toFixed(0)} MB (target < 200 MB)`,
       `checksum verified: ${sha256}`,
       '',
     ].join('\n'),
   );
-  process.stdout.write(`${JSON.stringify({ bytes: BYTES, cp_seconds: cpSeconds, upload_seconds: upSeconds, ratio: Math.round(ratio * 1000) / 1000, vm_hwm_bytes: hwm })}\n`);
+  process.stdout.write(`${JSON.stringify({ bytes: BYTES, cp_seconds: cpSeconds, cp_sync_seconds: cpSyncSeconds, upload_seconds: upSeconds, bare_seconds: bareSeconds, ratio: Math.round(ratio * 1000) / 1000, vm_hwm_bytes: hwm })}\n`);
 } finally {
   if (server) {
     await stop(server);
