@@ -72,7 +72,8 @@ try {
   server = spawn(process.execPath, [join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Server logs (warn and above) go to stderr, so a failure inside the stream is visible.
+    stdio: ['ignore', 2, 'inherit'],
   });
   const pid = server.pid ?? 0;
   const base = `http://127.0.0.1:${port}`;
@@ -132,9 +133,13 @@ try {
   const firstByteMs = performance.now() - start;
   let bytes = 0;
   const chunks: Buffer[] | undefined = VERIFY ? [] : undefined;
-  for await (const chunk of res.body) {
-    bytes += chunk.byteLength;
-    chunks?.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of res.body) {
+      bytes += chunk.byteLength;
+      chunks?.push(Buffer.from(chunk));
+    }
+  } catch (err) {
+    throw new Error(`download cut after ${bytes} of ${res.headers.get('content-length')} bytes, ${((performance.now() - start) / 1000).toFixed(1)} s`, { cause: err });
   }
   const seconds = (performance.now() - start) / 1000;
   clearInterval(sampler);

@@ -50,8 +50,11 @@ export async function buildZip(blobs: BlobStore, entries: readonly ZipEntry[], l
   output.once('close', () => open?.destroy());
   const size = await new Promise<number>((resolve) => {
     // @types/yazl omits the callback's argument (yazl 3 README: calculatedTotalSizeCallback(calculatedTotalSize)).
-    const end = zip.end.bind(zip) as (options: undefined, cb: (total: number) => void) => void;
-    end(undefined, resolve);
+    const end = zip.end.bind(zip) as (options: { forceZip64Format: boolean }, cb: (total: number) => void) => void;
+    // Always the ZIP64 end-of-central-directory records (76 bytes): yazl 3.3.1 predicts them once the central
+    // directory reaches 64 KiB (about 800 entries) but writes them only past 4 GiB, so its Content-Length would be
+    // 76 bytes too long. Forcing them makes prediction and output agree; every current unzip tool reads ZIP64.
+    end({ forceZip64Format: true }, resolve);
   });
   if (size < 0) {
     throw new Error('yazl could not compute the archive size of stored entries');

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDatabaseAndStore } from '../../harness/app.js';
+import { Readable } from 'node:stream';
+import { buildZip } from '../../../src/domain/downloads/zip-stream.js';
 import { randomData } from './assets-fixtures.js';
 import { readZip, unzipList, uploadFile, wire } from './downloads-fixtures.js';
 
@@ -84,5 +86,21 @@ describeEachDatabaseAndStore('downloads: bulk ZIP', (t) => {
     const ok = await wire(t, 'POST', '/workspaces/assets/download', { headers: viewer.headers, json: { ids: [a.id] } });
     assert.equal(ok.status, 200);
     assert.deepEqual(readZip(ok.body).map((e) => e.name), ['a.bin']);
+  });
+
+  test('Content-Length is exact for large central directories (2,000 entries, ZIP64 end records)', async () => {
+    const data = randomData(10);
+    const { key } = await t.deps.blobs.put(Readable.from(data));
+    const entries = Array.from({ length: 2000 }, (_, i) => ({ name: `folder/file-${i}.bin`, blobKey: key, size: 10, mtime: new Date(0) }));
+    const zip = await buildZip(t.deps.blobs, entries, t.deps.log);
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.stream) {
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    assert.equal(body.length, zip.size);
+    const read = readZip(body);
+    assert.equal(read.length, 2000);
+    assert.deepEqual(read[1999], { name: 'folder/file-1999.bin', data });
   });
 });
