@@ -55,7 +55,7 @@ export async function requireAsset(ctx: Ctx, id: string): Promise<AssetRow> {
 export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<AssetView> {
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
-  const { file, fields } = await source.read((stream, fileName) => receiveFile(ctx, stream, fileName));
+  const { file, fields } = await source.read((stream, fileName, expected) => receiveFile(ctx, stream, fileName, expected));
   if (!file) {
     throw errors.invalidField(source.fieldsIn === 'query' ? 'body' : source.fieldsIn, 'file', 'is required');
   }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
 import type { Ctx } from '../context.js';
 import { HeadCapture, sniffContentType } from './sniff.js';
+import type { ExpectedContent } from './upload-source.js';
 
 /** A file whose bytes are durable in the blob store but not yet committed to any row. */
 export interface ReceivedFile {
@@ -13,13 +14,18 @@ export interface ReceivedFile {
 
 /**
  * Streams a file into the blob store (at most config.uploads.maxBytes, else `too_large`) while keeping its first
- * bytes for sniffing. The whole file is never in memory. Until commitUpload references it, the blob is an orphan
- * that the sweep removes.
+ * bytes for sniffing. The whole file is never in memory. A declared size or checksum known up front is checked by
+ * the store itself, so a mismatch keeps no bytes at all; otherwise, until commitUpload references it, the blob is an
+ * orphan that the sweep removes.
  */
-export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string): Promise<ReceivedFile> {
+export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}): Promise<ReceivedFile> {
   const head = new HeadCapture();
   stream.on('error', (err) => head.destroy(err));
-  const blob = await ctx.blobs.put(stream.pipe(head), { maxBytes: ctx.config.uploads.maxBytes });
+  const blob = await ctx.blobs.put(stream.pipe(head), {
+    maxBytes: ctx.config.uploads.maxBytes,
+    expectedSha256: expected.sha256,
+    expectedSize: expected.size,
+  });
   const contentType = await sniffContentType(head.head(), originalFileName);
   return { blob, contentType, originalFileName };
 }

@@ -15,11 +15,20 @@ export interface UploadFields {
   size?: number | undefined;
 }
 
+/** What the client declared about the bytes; checked by the blob store while they arrive. */
+export interface ExpectedContent {
+  sha256?: string | undefined;
+  size?: number | undefined;
+}
+
 /**
  * How a surface hands an upload request to the domain without the domain seeing HTTP: `read` consumes the
  * request, passing the file stream to `receive` (which stores it), and returns the metadata fields.
  */
 export interface UploadSource {
   fieldsIn: FieldProblem['in'];
-  read(receive: (stream: Readable, fileName: string) => Promise<ReceivedFile>): Promise<{ file: ReceivedFile | undefined; fields: UploadFields }>;
+  /** `expected`: the declared size and checksum when they are known before the bytes (raw bodies, query fields). */
+  read(
+    receive: (stream: Readable, fileName: string, expected?: ExpectedContent) => Promise<ReceivedFile>,
+  ): Promise<{ file: ReceivedFile | undefined; fields: UploadFields }>;
 }

@@ -57,7 +57,7 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   const workspaceId = scopedWorkspaceId(ctx);
   // Refuse before reading the body: a foreign, trashed or locked asset never gets bytes stored for it.
   assertWritable(await requireAsset(ctx, assetId), ctx.actor);
-  const { file, fields } = await source.read((stream, fileName) => receiveFile(ctx, stream, fileName));
+  const { file, fields } = await source.read((stream, fileName, expected) => receiveFile(ctx, stream, fileName, expected));
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
   }

@@ -112,6 +112,13 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     const badSize = await uploadRaw(t, ten, PNG_1x1, { file_name: 'a.png', size: String(PNG_1x1.length + 1) });
     assert.equal(badSize.status, 400);
     assert.equal(badSize.body.error.code, 'size_mismatch');
+    // A raw body's declared checksum is checked while the bytes arrive: not even an orphan blob is kept.
+    const blobsBefore = await t.blobCount();
+    const fresh = Buffer.from(`never stored ${Math.random()}`);
+    const badRaw = await uploadRaw(t, ten, fresh, { file_name: 'b.txt', checksum: sha256(Buffer.from('other')) });
+    assert.equal(badRaw.status, 400);
+    assert.equal(badRaw.body.error.code, 'checksum_mismatch');
+    assert.equal(await t.blobCount(), blobsBefore);
     const malformed = await uploadRaw(t, ten, PNG_1x1, { file_name: 'a.png', checksum: 'xyz' });
     assert.equal(malformed.status, 400);
     assert.deepEqual(malformed.body.error.fields.map((f: { pointer: string }) => f.pointer), ['/checksum']);

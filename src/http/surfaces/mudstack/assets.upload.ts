@@ -70,7 +70,8 @@ export function uploadSourceOf(request: FastifyRequest, query: UploadQueryJson):
       if (!query.file_name) {
         throw errors.invalidField('query', 'file_name', 'is required with a raw body');
       }
-      return { file: await receive(body, query.file_name), fields: toFields(query) };
+      const fields = toFields(query);
+      return { file: await receive(body, query.file_name, { sha256: fields.checksum, size: fields.size }), fields };
     },
   };
 }
