@@ -202,7 +202,7 @@ describeEachDatabase('search: transport, filters and errors', (t) => {
     assert.deepEqual(await found(t, ten, 'hero'), [mine.id]);
     assert.deepEqual(await found(t, other, 'hero'), [theirs.id]);
     assert.deepEqual(await idsOf(t, { ...ten, headers: { ...ten.headers, 'x-workspace-id': second } }, { query: { query: 'hero' } }), [inSecond.id]);
-    for (const q of [{}, { include_deleted: 'true' }]) {
+    for (const q of [{}, { include_deleted: 'true' }] as Array<Record<string, string>>) {
       const ids = await idsOf(t, ten, { query: q });
       assert.ok(!ids.includes(theirs.id) && !ids.includes(inSecond.id));
     }
