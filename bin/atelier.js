@@ -4,4 +4,11 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  // An operator sees what failed (database unreachable, port in use, ...), not a stack trace.
+  const code = err && typeof err === 'object' && 'code' in err ? ` (${err.code})` : '';
+  process.stderr.write(`atelier: ${err instanceof Error ? err.message : String(err)}${code}\n`);
+  process.exitCode = 1;
+}

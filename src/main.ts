@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, configTableMarkdown, loadConfig, type Config } from './config/config.js';
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
-import { serve } from './serve.js';
 import type { AnyJobDefinition } from './jobs/define.js';
 import { keysCommand } from './cli/keys.js';
 import { bootstrap } from './domain/accounts/accounts.service.js';
@@ -52,10 +51,14 @@ export async function main(argv: string[], options: { jobDefinitions?: readonly 
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-workers': { type: 'boolean' } } });
+      // Loaded only here: the HTTP app pulls in every route and media library, which the other commands never use.
+      const { serve } = await import('./serve.js');
       return serve(config, { workers: !values['no-workers'], http: true }, options);
     }
-    case 'worker':
+    case 'worker': {
+      const { serve } = await import('./serve.js');
       return serve(config, { workers: true, http: false }, options);
+    }
     case 'migrate': {
       const deps = createDeps(config);
       try {

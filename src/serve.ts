@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
@@ -15,12 +16,20 @@ export async function serve(
   options: { jobDefinitions?: readonly AnyJobDefinition[] } = {},
 ): Promise<number> {
   const deps = createDeps(config, options);
-  await migrateToLatest(deps.db);
-  // Fail at startup, not on the first upload, when the blob store is unusable (e.g. the S3 bucket is missing).
-  await deps.blobs.verify();
-  const app = mode.http ? await buildApp(deps) : undefined;
-  if (app) {
-    await app.listen({ port: config.http.port, host: config.http.host });
+  let app: FastifyInstance | undefined;
+  try {
+    await migrateToLatest(deps.db);
+    // Fail at startup, not on the first upload, when the blob store is unusable (e.g. the S3 bucket is missing).
+    await deps.blobs.verify();
+    app = mode.http ? await buildApp(deps) : undefined;
+    if (app) {
+      await app.listen({ port: config.http.port, host: config.http.host });
+    }
+  } catch (err) {
+    // Release the database (an open pg pool would keep the process alive); the CLI reports the cause.
+    await app?.close().catch(() => undefined);
+    await deps.close().catch(() => undefined);
+    throw err;
   }
   const worker = mode.workers ? new Worker(deps, config.jobs) : undefined;
   worker?.start();
@@ -37,6 +46,8 @@ export async function serve(
       const timer = setTimeout(() => {
         deps.log.error('shutdown timed out');
         resolve(1);
+        // Requests or jobs still running would keep the process alive past its budget.
+        setTimeout(() => process.exit(1), 500).unref();
       }, config.shutdownTimeoutSeconds * 1000);
       timer.unref();
       void (async () => {

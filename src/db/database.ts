@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Dialect } from './dialects/dialect.js';
@@ -38,8 +38,47 @@ export function createDatabase(config: Pick<Config, 'database'>): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: sqliteDialect, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh, and SQLite's parse-and-plan step was about a fifth of the CPU of
+ * an authenticated GET (bench/api). Statements are kept by SQL text (bounded, oldest dropped first); SQLite
+ * re-prepares a kept statement by itself after a schema change. A statement still iterating a stream is not handed
+ * out again.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(query: string) {
+      // NOTE(sqlite): Kysely opens transactions with a deferred `begin`. A deferred transaction that reads and then
+      // writes fails at once with SQLITE_BUSY_SNAPSHOT when another process (the server, a worker, the CLI) wrote in
+      // between; `begin immediate` takes the write lock up front and waits for it (busy_timeout) instead.
+      const sqlText = query === 'begin' ? 'begin immediate' : query;
+      const hit = statements.get(sqlText);
+      if (hit && !hit.busy) {
+        return hit;
+      }
+      const statement = sqlite.prepare(sqlText);
+      if (!hit) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) {
+            statements.delete(oldest);
+          }
+        }
+        statements.set(sqlText, statement);
+      }
+      return statement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
 }
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -107,7 +107,7 @@ export class ServerProcess {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
-  async waitHealthy(timeoutMs = 30_000): Promise<void> {
+  async waitHealthy(timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DATABASES } from '../harness/databases.js';
@@ -19,6 +20,26 @@ describe('atelier serve: configuration errors', () => {
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       assert.equal(existsSync(join(cli.dataDir, 'atelier.db')), false, 'nothing is created on a bad configuration');
     } finally {
+      await cli.stop();
+    }
+  });
+
+  test('an unreachable database or a port in use: exit 1 with a one-line reason, no stack trace', async () => {
+    const cli = await new CliEnv('sqlite').start();
+    const blocker = createServer();
+    try {
+      const down = await cli.run(['migrate'], { DATABASE_URL: 'postgres://atelier@127.0.0.1:1/atelier' });
+      assert.equal(down.code, 1);
+      assert.match(down.stderr, /^atelier: .*ECONNREFUSED/);
+      assert.doesNotMatch(down.stderr, /\n\s+at /, 'no stack trace');
+
+      const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as AddressInfo).port)));
+      const busy = await cli.run(['serve'], { PORT: String(port), HOST: '127.0.0.1' });
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, /EADDRINUSE/);
+      assert.doesNotMatch(busy.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      blocker.close();
       await cli.stop();
     }
   });

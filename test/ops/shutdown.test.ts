@@ -76,4 +76,26 @@ for (const kind of DATABASES) {
       assert.ok(messages.includes('shutting down'), messages.join('\n'));
     });
   });
+
+  describe(`shutdown budget [${kind}]`, () => {
+    const cli = new CliEnv(kind);
+    after(() => cli.stop());
+
+    test('a request still running after SHUTDOWN_TIMEOUT_SECONDS does not keep the process alive: exit 1', async () => {
+      await cli.start({ env: { SHUTDOWN_TIMEOUT_SECONDS: '1' } });
+      const server = await cli.serve();
+      const url = new URL('/auth/token', server.url);
+      // A body that never completes.
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      req.on('error', () => undefined);
+      req.write('{"key":');
+      await sleep(300);
+      const signalled = Date.now();
+      server.child.kill('SIGTERM');
+      assert.deepEqual(await server.exited, { code: 1, signal: null });
+      const took = Date.now() - signalled;
+      assert.ok(took >= 1000 && took < 10_000, `exited after ${took} ms`);
+      req.destroy();
+    });
+  });
 }
