@@ -14,7 +14,7 @@ import type { LoadResult } from './load.js';
  *   npm run bench:api                        # 10 s per target, 32 connections
  *   BENCH_SECONDS=20 BENCH_CONNECTIONS=64 npm run bench:api
  *   BENCH_LOG_LEVEL=info npm run bench:api   # Atelier with its request logs on (default: warn)
- *   BENCH_CPU_PROF=1 npm run bench:api       # also writes a V8 CPU profile of the Atelier process to bench/api/profiles/
+ *   BENCH_CPU_PROF=1 npm run bench:api       # also writes a V8 CPU profile of the Atelier process to .tmp/bench-profiles/
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -97,7 +97,7 @@ try {
   const tenant = JSON.parse(boot.stdout) as { account_id: string; workspace_id: string; key: string; secret: string };
 
   const atelierPort = await freePort();
-  const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/api/profiles')}`] : [];
+  const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.tmp/bench-profiles')}`] : [];
   const atelier = spawn(process.execPath, [...profArgs, join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
     cwd: ROOT,
     env: { ...env, PORT: String(atelierPort), HOST: '127.0.0.1' },
