@@ -76,6 +76,9 @@ try {
     const prep = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/harness/prepare-template.ts')], { env, stdio: 'inherit' });
     if (prep.status !== 0) throw new Error('could not prepare the PostgreSQL template database');
   }
+  // Compile the source tree into tsx's on-disk cache once, so that the first test files and the servers they spawn
+  // do not all transform the same modules at the same moment on a cold machine.
+  spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/app.ts'); await import('./src/main.ts');"], { cwd: root, env, stdio: 'inherit' });
   const args = process.argv.slice(2);
   const files = (args.length ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(resolve(a)) : [resolve(a)])) : [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))]).sort();
   const concurrency = process.env.TEST_CONCURRENCY ?? '3';
