@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LoadResult } from './load.js';
+import { freePort, waitFor, stop } from '../lib/processes.js';
 
 /*
  * API overhead benchmark: Atelier's authenticated `GET /workspaces` (token verify + one actor query + the workspace
@@ -23,45 +23,6 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) {
-      throw new Error(`server exited with ${child.exitCode}`);
-    }
-    try {
-      if ((await fetch(url)).ok) {
-        return;
-      }
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null) {
-      res();
-      return;
-    }
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-  });
-}
 
 /** Runs bench/api/load.ts in its own process and returns its result. */
 function load(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {

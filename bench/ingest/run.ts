@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { freePort, waitFor, stop } from '../lib/processes.js';
 
 /*
  * Ingest benchmark: one single-request upload (POST /workspaces/assets, raw body streamed from a file) of a 1 GiB
@@ -22,45 +22,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const MiB = 1024 ** 2;
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) {
-      throw new Error(`server exited with ${child.exitCode}`);
-    }
-    try {
-      if ((await fetch(url)).ok) {
-        return;
-      }
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null) {
-      res();
-      return;
-    }
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-  });
-}
 
 /** Writes `bytes` of incompressible data (a random MiB with a counter stamped in) and returns its SHA-256. */
 async function generateFile(path: string, bytes: number): Promise<string> {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort, waitFor } from '../lib/processes.js';
 
 /*
  * Bulk download benchmark: N files (default 1,000 x 1 MiB of random bytes, so nothing compresses or dedups) are
@@ -22,34 +22,6 @@ const FILES = Number(process.env.BENCH_FILES ?? 1000);
 const FILE_BYTES = Number(process.env.BENCH_FILE_MIB ?? 1) * 1024 * 1024;
 const VERIFY = process.env.BENCH_VERIFY === '1';
 const UPLOAD_CONCURRENCY = 4;
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) {
-      throw new Error(`server exited with ${child.exitCode}`);
-    }
-    try {
-      if ((await fetch(url)).ok) {
-        return;
-      }
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 /** A field of /proc/<pid>/status in KiB. */
 function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
