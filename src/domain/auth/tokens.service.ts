@@ -1,7 +1,8 @@
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { SignJWT } from 'jose';
 import type { Deps } from '../context.js';
 import { errors } from '../errors.js';
 import { verifySecret } from '../../lib/secrets.js';
+import { verifyHs256 } from '../../lib/jwt-hs256.js';
 import { assertNotRateLimited, recordAuthFailure } from './rate-limit.js';
 import { recordHistory } from '../history/history.service.js';
 
@@ -21,22 +22,6 @@ export interface TokenClaims {
   userId: string;
   accountId: string;
   apiKeyId: string;
-}
-
-/*
- * jose imports a raw Uint8Array secret as a WebCrypto key on every sign/verify, which costs about twice the
- * verification itself. The imported key is derived from the secret alone (no per-request or per-process state), so it
- * is kept per secret.
- */
-const importedKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-
-function signingKey(secret: Uint8Array): Promise<CryptoKey> {
-  let key = importedKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    importedKeys.set(secret, key);
-  }
-  return key;
 }
 
 /**
@@ -80,7 +65,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     .setIssuedAt(nowSeconds)
     .setExpirationTime(nowSeconds + ttl)
     .setIssuer('atelier')
-    .sign(await signingKey(deps.tokenKey));
+    .sign(deps.tokenKey);
   await deps.db.updateTable('api_keys').set({ last_used_at: deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
   await recordHistory(deps, {
     accountId: row.account_id,
@@ -95,20 +80,9 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
 
 /** Checks signature, issuer and expiry (against the injected clock); throws `invalid_token`. */
 export async function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): Promise<TokenClaims> {
-  try {
-    const { payload } = await jwtVerify(token, await signingKey(deps.tokenKey), {
-      issuer: 'atelier',
-      algorithms: ['HS256'],
-      currentDate: deps.clock.now(),
-    });
-    if (typeof payload.sub !== 'string' || typeof payload.acc !== 'string' || typeof payload.kid !== 'string') {
-      throw errors.invalidToken();
-    }
-    return { userId: payload.sub, accountId: payload.acc, apiKeyId: payload.kid };
-  } catch (err) {
-    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) {
-      throw errors.invalidToken();
-    }
-    throw err;
+  const payload = verifyHs256(token, deps.tokenKey, { issuer: 'atelier', now: deps.clock.now() });
+  if (!payload || typeof payload.sub !== 'string' || typeof payload.acc !== 'string' || typeof payload.kid !== 'string') {
+    throw errors.invalidToken();
   }
+  return { userId: payload.sub, accountId: payload.acc, apiKeyId: payload.kid };
 }
