@@ -21,6 +21,12 @@ import {
 
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
 
+/**
+ * Bytes a put may buffer ahead of the disk. With the default 16 KiB every socket chunk waited for its own write in
+ * libuv's thread pool and stalled the socket; a few MiB lets writev batch chunks while the socket keeps reading.
+ */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
   try {
@@ -60,7 +66,7 @@ export class DiskBlobStore implements BlobStore {
   private async writeFile(path: string, body: Readable, maxBytes: number | undefined): Promise<PutResult> {
     await mkdir(this.tmpDir, { recursive: true });
     const counter = new HashingCounter(maxBytes);
-    await pipeline(body, counter, createWriteStream(path, { flags: 'wx' }));
+    await pipeline(body, counter, createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
     await fsyncPath(path);
     const sha256 = counter.digest();
     return { key: sha256, size: counter.bytes, sha256 };
