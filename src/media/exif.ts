@@ -1,8 +1,8 @@
 import exifr from 'exifr';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
-const WHOLE_FILE_MAX = 16 * 1024 * 1024;
-const HEAD_BYTES = 1024 * 1024;
+/** EXIF, XMP and IPTC of JPEG, PNG and WebP sit in a file's first bytes; a TIFF's tail IFDs are missed (documented). */
+const HEAD_BYTES = 2 * 1024 * 1024;
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -77,10 +77,9 @@ export function jsonSafe(value: unknown, depth = 0): JsonValue | undefined {
 export async function readEmbeddedMetadata(path: string): Promise<EmbeddedMetadata> {
   let raw: Record<string, unknown> | undefined;
   try {
-    // exifr's chunked file reader fails on some valid JPEGs (sharp's, for one), so it gets whole bytes: the file
-    // when small, else its head (EXIF, XMP and IPTC of JPEG/PNG/WebP sit there; a TIFF's tail IFDs are then missed).
-    const size = (await stat(path)).size;
-    const input = size <= WHOLE_FILE_MAX ? await readFile(path) : await readHead(path, HEAD_BYTES);
+    // exifr's chunked file reader fails on some valid JPEGs (sharp's, for one), so it gets bytes: the file's head,
+    // never the whole file.
+    const input = await readHead(path, HEAD_BYTES);
     raw = (await exifr.parse(input, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, icc: false, jfif: false, ihdr: false, mergeOutput: false, translateValues: true, reviveValues: true })) as
       | Record<string, unknown>
       | undefined;
