@@ -216,12 +216,14 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     }
     const statuses = await workspaceTaskStatuses(tx);
     const set: TaskUpdate = {};
+    // One instant for the whole update, so completed_at equals updated_at when a task is closed.
+    const now = isoNow(tx.clock);
     const status = resolveStatus(statuses, input);
     const beforeStatus = statuses.find((s) => s.id === before.status_id);
     if (status && status.id !== before.status_id) {
       set.status_id = status.id;
       if (status.is_closed === 1 && beforeStatus?.is_closed !== 1) {
-        set.completed_at = isoNow(tx.clock);
+        set.completed_at = now;
       } else if (status.is_closed === 0) {
         set.completed_at = null;
       }
@@ -248,7 +250,7 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     if (changed.length === 0) {
       return before;
     }
-    const after = await updateTaskRow(tx.db, { workspaceId, id }, { ...set, updated_at: isoNow(tx.clock) });
+    const after = await updateTaskRow(tx.db, { workspaceId, id }, { ...set, updated_at: now });
     if (!after) {
       throw errors.notFound('task', id);
     }
