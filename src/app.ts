@@ -5,11 +5,28 @@ import type { Deps } from './domain/context.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
+import { lazyChildLogger } from './http/plugins/request-logger.js';
+import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
 import './http/types.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** `/v1/x` → `/x`, `/v1` → `/`, `/v1?q` → `/?q`; anything else unchanged. */
+export function withoutVersionPrefix(url: string): string {
+  if (!url.startsWith('/v1')) {
+    return url;
+  }
+  const rest = url.slice(3);
+  if (rest === '') {
+    return '/';
+  }
+  if (rest.startsWith('/')) {
+    return rest;
+  }
+  return rest.startsWith('?') ? `/${rest}` : url;
+}
 
 /** Builds the HTTP app on already-created deps. No I/O here, so tests build it on a temp database. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -20,6 +37,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
+    childLoggerFactory: lazyChildLogger,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers } },
+    // `/v1/...` is an alias of the un-prefixed API. It is rewritten before routing rather than registered as a second
+    // copy of every route, which would double the compiled validators and serializers held in memory.
+    rewriteUrl: (req) => withoutVersionPrefix(req.url ?? '/'),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
@@ -27,8 +49,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   app.decorate('deps', deps);
   app.decorateRequest('actor', null);
-  app.addHook('onSend', async (request, reply) => {
+  // Set as the request arrives (a reply keeps its headers through errors); a synchronous hook, because this runs on
+  // every request and an async onSend hook costs a promise and a hook-runner pass per reply.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
 
   registerMudstackErrors(app);
@@ -36,6 +61,5 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await registerMultipart(app);
   await app.register(healthRoutes);
   await app.register(mudstackSurface);
-  await app.register(mudstackSurface, { prefix: '/v1', hidden: true });
   return app;
 }

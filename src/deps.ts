@@ -64,6 +64,7 @@ export function createDeps(
     config,
     db: database.db,
     dialect: database.dialect,
+    cache: database.cache,
     clock: options.clock ?? systemClock,
     log: options.log ?? createLogger(config.logLevel),
     blobs: createBlobStore(config),

@@ -1,24 +1,32 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Dialect } from './dialects/dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
+import { lazyModule } from '../lib/lazy-module.js';
 import { migrations } from './migrations/index.js';
+import { noReadCache, stampedReadCache, type ChangeStamp, type ReadCache } from './read-cache.js';
+import { QueuedSqliteDialect } from './sqlite-driver.js';
 import type { DB } from './schema.js';
+
+/** pg, loaded only when DATABASE_URL names PostgreSQL (see lazyModule). */
+const pgModule = lazyModule<typeof import('pg')>('pg');
 
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** Memoised hot reads; on PostgreSQL (many writers this process cannot see) it always reads. */
+  cache: ReadCache;
   close(): Promise<void>;
 }
 
 /** Opens the configured database: better-sqlite3 in WAL mode, or a pg pool. */
 export function createDatabase(config: Pick<Config, 'database'>): Database {
   if (config.database.kind === 'postgres') {
+    const pg = pgModule();
     const pool = new pg.Pool({
       connectionString: config.database.url,
       max: 10,
@@ -30,7 +38,7 @@ export function createDatabase(config: Pick<Config, 'database'>): Database {
     // (or fails, which /readyz reports).
     pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: postgresDialect, close: () => db.destroy() };
+    return { db, dialect: postgresDialect, cache: noReadCache, close: () => db.destroy() };
   }
   mkdirSync(dirname(config.database.file), { recursive: true });
   const sqlite = new SQLite(config.database.file);
@@ -38,8 +46,9 @@ export function createDatabase(config: Pick<Config, 'database'>): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+  const writes = { count: 0 };
+  const db = new Kysely<DB>({ dialect: new QueuedSqliteDialect({ database: withStatementCache(sqlite, writes) }) });
+  return { db, dialect: sqliteDialect, cache: stampedReadCache(sqliteChangeStamp(sqlite, writes)), close: () => db.destroy() };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -50,7 +59,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * re-prepares a kept statement by itself after a schema change. A statement still iterating a stream is not handed
  * out again.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, writes: { count: number }): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     prepare(query: string) {
@@ -60,9 +69,11 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       const sqlText = query === 'begin' ? 'begin immediate' : query;
       const hit = statements.get(sqlText);
       if (hit && !hit.busy) {
+        countWrite(hit, writes);
         return hit;
       }
       const statement = sqlite.prepare(sqlText);
+      countWrite(statement, writes);
       if (!hit) {
         if (statements.size >= STATEMENT_CACHE_SIZE) {
           const oldest = statements.keys().next().value;
@@ -78,6 +89,39 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       statements.clear();
       sqlite.close();
     },
+  };
+}
+
+/** Kysely prepares a statement for every execution, so counting prepared writers counts executed writes. */
+function countWrite(statement: SQLite.Statement, writes: { count: number }): void {
+  if (!statement.reader) {
+    writes.count++;
+  }
+}
+
+/**
+ * See ChangeStamp: SQLite's data_version (other connections' commits) and this connection's own writes (always
+ * current). Reading data_version takes the WAL read lock, about as dear as a small query, so it is read once per turn
+ * of the event loop and shared by the requests handled in that turn; another process's commit is seen from the next.
+ */
+function sqliteChangeStamp(sqlite: SQLite.Database, writes: { count: number }): ChangeStamp {
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  let version: string | undefined;
+  let fresh = false;
+  return () => {
+    if (!fresh) {
+      try {
+        version = String(dataVersion.get());
+      } catch {
+        // The connection is busy (a streamed query is open): no answer, so the caller reads.
+        version = undefined;
+      }
+      fresh = true;
+      setImmediate(() => {
+        fresh = false;
+      });
+    }
+    return version === undefined ? undefined : `${version}:${writes.count}`;
   };
 }
 

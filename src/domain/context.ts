@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config/config.js';
 import type { Dialect } from '../db/dialects/dialect.js';
+import type { ReadCache } from '../db/read-cache.js';
 import type { DB } from '../db/schema.js';
 import type { Jobs } from '../jobs/queue.js';
 import type { Clock } from '../lib/clock.js';
@@ -23,6 +24,8 @@ export interface Deps {
   config: Config;
   db: Kysely<DB>;
   dialect: Dialect;
+  /** Memoised hot reads, valid until the next write (src/db/read-cache.ts). */
+  cache: ReadCache;
   clock: Clock;
   log: Logger;
   blobs: BlobStore;

@@ -39,7 +39,10 @@ export async function resolveActor(deps: Deps, req: ActorRequest): Promise<Actor
   const accountId = req.scope === 'user' ? claims.accountId : requireUuidHeader('x-account-id', req.accountHeader);
   const workspaceId = req.scope === 'workspace' ? requireUuidHeader('x-workspace-id', req.workspaceHeader) : null;
 
-  const row = await findActorRow(deps.db, { accountId, workspaceId, apiKeyId: claims.apiKeyId, userId: claims.userId });
+  const lookup = { accountId, workspaceId, apiKeyId: claims.apiKeyId, userId: claims.userId };
+  const row = await deps.cache.get(deps.db, `actor:${lookup.apiKeyId}:${lookup.userId}:${accountId}:${workspaceId ?? ''}`, () =>
+    findActorRow(deps.db, lookup),
+  );
   if (!row || row.revoked_at !== null || row.is_active !== 1) {
     throw errors.invalidToken();
   }
@@ -98,7 +101,8 @@ const placeholder = (slot: string) => `\u0000${slot}`;
  * Every authenticated request runs this query. Building and compiling the five-table join with Kysely costs several
  * times more than SQLite takes to run it, so it is compiled once per database handle (the SQL text differs by
  * dialect) with placeholder values, and each request binds its own values in the recorded order. The query itself
- * still runs on every request, so a revoked key or a removed member is refused at once, in every process.
+ * still runs on every request the read cache cannot answer, which is any request after a write, so a revoked key or a
+ * removed member is refused at once, in every process.
  */
 const compiled = new WeakMap<Kysely<DB>, { sql: string; slots: Array<(typeof SLOTS)[number]> }>();
 

@@ -1,5 +1,6 @@
-import { SignJWT } from 'jose';
+import { lazyImport } from '../../lib/lazy-module.js';
 import type { Deps } from '../context.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 import { errors } from '../errors.js';
 import { verifySecret } from '../../lib/secrets.js';
 import { verifyHs256 } from '../../lib/jwt-hs256.js';
@@ -59,6 +60,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
   }
   const ttl = deps.config.auth.tokenTtlSeconds;
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+  const { SignJWT } = await jose();
   const token = await new SignJWT({ acc: row.account_id, kid: row.id })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(row.user_id)
@@ -78,11 +80,45 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
   return { token, expiresIn: ttl };
 }
 
+interface VerifiedToken {
+  claims: TokenClaims;
+  /** Seconds since the epoch; `nbf` 0 when the token has none. */
+  exp: number;
+  nbf: number;
+}
+
+/*
+ * Tokens whose signature checked out, by their exact text (signature included, so no other string can match one).
+ * A client sends the same token on every request until it expires; the HMAC and JSON decoding are done once per
+ * token, and expiry is still checked against the clock on every use.
+ */
+const verified = new WeakMap<Uint8Array, BoundedMap<string, VerifiedToken>>();
+
+/** jose only signs (a token per key exchange); loaded when the first token is issued. */
+const jose = lazyImport(() => import('jose'));
+
 /** Checks signature, issuer and expiry (against the injected clock); throws `invalid_token`. */
 export async function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): Promise<TokenClaims> {
-  const payload = verifyHs256(token, deps.tokenKey, { issuer: 'atelier', now: deps.clock.now() });
+  let known = verified.get(deps.tokenKey);
+  if (!known) {
+    known = new BoundedMap(10_000);
+    verified.set(deps.tokenKey, known);
+  }
+  const now = deps.clock.now();
+  const hit = known.get(token);
+  if (hit) {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    if (hit.exp <= nowSeconds || hit.nbf > nowSeconds) {
+      known.delete(token);
+      throw errors.invalidToken();
+    }
+    return hit.claims;
+  }
+  const payload = verifyHs256(token, deps.tokenKey, { issuer: 'atelier', now });
   if (!payload || typeof payload.sub !== 'string' || typeof payload.acc !== 'string' || typeof payload.kid !== 'string') {
     throw errors.invalidToken();
   }
-  return { userId: payload.sub, accountId: payload.acc, apiKeyId: payload.kid };
+  const claims = { userId: payload.sub, accountId: payload.acc, apiKeyId: payload.kid };
+  known.set(token, { claims, exp: payload.exp as number, nbf: typeof payload.nbf === 'number' ? payload.nbf : 0 });
+  return claims;
 }

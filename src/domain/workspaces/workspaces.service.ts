@@ -67,10 +67,15 @@ async function requireCurrentWorkspace(ctx: Ctx): Promise<WorkspaceRow> {
 
 const snapshot = (w: WorkspaceRow): Record<string, unknown> => ({ name: w.name, thumbnail_file_id: w.thumbnail_blob_key });
 
-/** GET /workspaces: the workspace named by the request's scope, with the caller's role and usage. */
+/**
+ * GET /workspaces: the workspace named by the request's scope, with the caller's role and usage. Clients call it
+ * often (it is how documented scripts check their credentials), and it is five queries, so it goes through the read
+ * cache: any write (an upload, a member added, a rename) makes the next call read afresh.
+ */
 export async function getCurrentWorkspace(ctx: Ctx): Promise<WorkspaceView> {
   requirePermission(ctx.actor, 'workspace.read');
-  return viewOf(ctx, await requireCurrentWorkspace(ctx));
+  const key = `workspace-view:${scopedAccountId(ctx)}:${scopedWorkspaceId(ctx)}:${ctx.actor.userId}`;
+  return ctx.cache.get(ctx.db, key, async () => viewOf(ctx, await requireCurrentWorkspace(ctx)));
 }
 
 /** POST /workspaces: a new workspace in the caller's account; the creator becomes its admin member. */

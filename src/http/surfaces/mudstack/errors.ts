@@ -43,7 +43,7 @@ export function registerMudstackErrors(app: FastifyInstance): void {
   });
   app.setNotFoundHandler(async (request, reply) => {
     return reply.status(404).send({
-      error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+      error: { code: 'route_not_found', message: `No route ${request.method} ${request.originalUrl.split('?')[0]}.` },
       request_id: request.id,
     });
   });

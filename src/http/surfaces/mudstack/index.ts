@@ -33,18 +33,11 @@ import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 
-export interface MudstackOptions {
-  /** The `/v1` alias serves the same routes but stays out of the OpenAPI document. */
-  hidden?: boolean;
-}
-
-/** The Mudstack-style core API, mounted at `/` and at `/v1`. Its error shape is the app's default (app.ts). */
-export const mudstackSurface: FastifyPluginAsync<MudstackOptions> = async (app, opts) => {
-  if (opts.hidden) {
-    app.addHook('onRoute', (route) => {
-      route.schema = { ...route.schema, hide: true };
-    });
-  }
+/**
+ * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
+ * app's default (app.ts).
+ */
+export const mudstackSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   await app.register(authRoutes);
   await app.register(accountsRoutes);

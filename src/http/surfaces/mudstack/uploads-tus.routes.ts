@@ -158,7 +158,8 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         withUpload ? { body, contentLength: integerHeader(request, 'Content-Length', false) } : undefined,
       );
-      const path = request.url.split('?')[0]?.replace(/\/$/, '') ?? '/workspaces/assets/tus';
+      // The URL as the client sent it (`/v1/...` included), so the upload's location keeps the client's prefix.
+      const path = request.originalUrl.split('?')[0]?.replace(/\/$/, '') ?? '/workspaces/assets/tus';
       sendState(reply, state);
       return reply.status(201).header('location', `${base(request)}${path}/${state.session.id}`).send(null);
     },
