@@ -76,6 +76,10 @@ try {
     const prep = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/harness/prepare-template.ts')], { env, stdio: 'inherit' });
     if (prep.status !== 0) throw new Error('could not prepare the PostgreSQL template database');
   }
+  // Servers and CLIs the tests spawn run bin/atelier.js, which runs dist/ when it is current: build it, so they run
+  // what `npm start` runs.
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.js')], { cwd: root, env, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed');
   // Compile the source tree into tsx's on-disk cache once, so that the first test files and the servers they spawn
   // do not all transform the same modules at the same moment on a cold machine.
   spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/app.ts'); await import('./src/main.ts');"], { cwd: root, env, stdio: 'inherit' });

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { freePort, waitFor, stop } from '../lib/processes.js';
+import { ATELIER_NODE_FLAGS, freePort, waitFor, stop } from '../lib/processes.js';
 
 /*
  * Ingest benchmark: one single-request upload (POST /workspaces/assets, raw body streamed from a file) of a 1 GiB
@@ -97,7 +97,7 @@ try {
 
   const port = await freePort();
   const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.tmp/bench-profiles')}`] : [];
-  server = spawn(process.execPath, [...profArgs, join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
+  server = spawn(process.execPath, [...ATELIER_NODE_FLAGS, ...profArgs, join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],

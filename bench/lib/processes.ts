@@ -1,7 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /* Process helpers shared by the benchmark scripts that start Atelier (or a peer) as a child process. */
+
+/** Node flags Atelier runs with: the same as bin/atelier.js's shebang and `npm start`. */
+export const ATELIER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 /** A TCP port free on loopback right now. */
 export function freePort(): Promise<number> {
@@ -43,4 +47,22 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => res());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. Throughput on a
+ * shared VM drifts with its neighbours; CPU time per request does much less.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) {
+    return undefined;
+  }
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitFor } from '../lib/processes.js';
+import { ATELIER_NODE_FLAGS, freePort, waitFor } from '../lib/processes.js';
 
 /*
  * Bulk download benchmark: N files (default 1,000 x 1 MiB of random bytes, so nothing compresses or dedups) are
@@ -41,7 +41,7 @@ try {
   }
   const tenant = JSON.parse(boot.stdout) as { account_id: string; workspace_id: string; key: string; secret: string };
   const port = await freePort();
-  server = spawn(process.execPath, [join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
+  server = spawn(process.execPath, [...ATELIER_NODE_FLAGS, join(ROOT, 'bin/atelier.js'), 'serve', '--no-workers'], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Server logs (warn and above) go to stderr, so a failure inside the stream is visible.

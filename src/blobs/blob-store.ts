@@ -25,6 +25,8 @@ export interface PutOptions {
   expectedSize?: number | undefined;
   /** Abort with `too_large` as soon as more bytes than this arrive. */
   maxBytes?: number | undefined;
+  /** Sees every chunk as it is stored (the uploads keep the first bytes for sniffing); must not keep them all. */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
 /** Inclusive byte range, as HTTP's `Range: bytes=start-end` (RFC 9110 §14.1.2). */

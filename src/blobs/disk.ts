@@ -1,12 +1,12 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
-import { assertExpected, assertSizeAllowed, hashStream, HashingCounter } from './hashing.js';
+import { writeHashedFile } from './file-writer.js';
+import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
 import {
   assertUploadId,
   isBlobKey,
@@ -20,12 +20,6 @@ import {
 } from './blob-store.js';
 
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
-
-/**
- * Bytes a put may buffer ahead of the disk. With the default 16 KiB every socket chunk waited for its own write in
- * libuv's thread pool and stalled the socket; a few MiB lets writev batch chunks while the socket keeps reading.
- */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
@@ -63,13 +57,10 @@ export class DiskBlobStore implements BlobStore {
   }
 
   /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
-  private async writeFile(path: string, body: Readable, maxBytes: number | undefined): Promise<PutResult> {
+  private async writeFile(path: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<PutResult> {
     await mkdir(this.tmpDir, { recursive: true });
-    const counter = new HashingCounter(maxBytes);
-    await pipeline(body, counter, createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
-    await fsyncPath(path);
-    const sha256 = counter.digest();
-    return { key: sha256, size: counter.bytes, sha256 };
+    const { sha256, size } = await writeHashedFile(path, body, maxBytes, onChunk);
+    return { key: sha256, size, sha256 };
   }
 
   /** Renames a complete, fsynced temp file to its content address and fsyncs the directory. */
@@ -84,7 +75,7 @@ export class DiskBlobStore implements BlobStore {
   async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
     const tmp = join(this.tmpDir, newId());
     try {
-      const result = await this.writeFile(tmp, body, options.maxBytes);
+      const result = await this.writeFile(tmp, body, options.maxBytes, options.onChunk);
       assertExpected(result, options);
       await this.moveIntoPlace(tmp, result.key);
       return result;

@@ -3,28 +3,56 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises';
 import { errors } from '../domain/errors.js';
 
-/** A pass-through that hashes and counts bytes, and fails with `too_large` past `maxBytes`. */
-export class HashingCounter extends Transform {
+/** SHA-256 and byte count of data seen chunk by chunk; `add` throws `too_large` past `maxBytes`. */
+export class Sha256Tally {
   private readonly hash = createHash('sha256');
-  /** Not `size`: lib-storage's Upload takes a body's `size` property as its total length. */
   bytes = 0;
 
-  constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {
-    super();
-  }
+  constructor(
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+    private readonly onChunk?: (chunk: Buffer) => void,
+  ) {}
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  add(chunk: Buffer): void {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) {
-      cb(errors.tooLarge(`The file is larger than the limit of ${this.maxBytes} bytes.`));
-      return;
+      throw errors.tooLarge(`The file is larger than the limit of ${this.maxBytes} bytes.`);
     }
     this.hash.update(chunk);
-    cb(null, chunk);
+    this.onChunk?.(chunk);
   }
 
   digest(): string {
     return this.hash.digest('hex');
+  }
+}
+
+/** A pass-through that hashes and counts bytes, and fails with `too_large` past `maxBytes`. */
+export class HashingCounter extends Transform {
+  private readonly tally: Sha256Tally;
+
+  constructor(maxBytes?: number, onChunk?: (chunk: Buffer) => void) {
+    super();
+    this.tally = new Sha256Tally(maxBytes, onChunk);
+  }
+
+  /** Not `size`: lib-storage's Upload takes a body's `size` property as its total length. */
+  get bytes(): number {
+    return this.tally.bytes;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.tally.add(chunk);
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    cb(null, chunk);
+  }
+
+  digest(): string {
+    return this.tally.digest();
   }
 }
 

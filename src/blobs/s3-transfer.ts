@@ -1,21 +1,17 @@
 import { Transform, type Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  S3ServiceException,
-  UploadPartCopyCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { lazyModule } from '../lib/lazy-module.js';
 import { HashingCounter } from './hashing.js';
+
+/** The AWS SDK, loaded when an S3 store is first used (see lazyModule): disk-only processes never load it. */
+export const awsS3 = lazyModule<typeof import('@aws-sdk/client-s3')>('@aws-sdk/client-s3');
+const awsStorage = lazyModule<typeof import('@aws-sdk/lib-storage')>('@aws-sdk/lib-storage');
 
 const GiB = 1024 ** 3;
 
 /** An S3 "no such key / bucket" answer (404), whatever the operation calls it. */
 export function isNotFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
+  return err instanceof awsS3().S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
 }
 
 export interface ObjectRef {
@@ -33,16 +29,16 @@ export interface ObjectRef {
 export async function hashingUpload(
   target: ObjectRef,
   body: Readable,
-  options: { maxBytes: number | undefined; partSize: number; queueSize: number },
+  options: { maxBytes: number | undefined; onChunk?: ((chunk: Buffer) => void) | undefined; partSize: number; queueSize: number },
 ): Promise<{ size: number; sha256: string }> {
-  const counter = new HashingCounter(options.maxBytes);
+  const counter = new HashingCounter(options.maxBytes, options.onChunk);
   let sourceError: unknown;
   counter.on('error', (err) => {
     sourceError ??= err;
   });
   body.on('error', (err) => counter.destroy(err));
   body.pipe(counter);
-  const upload = new Upload({
+  const upload = new (awsStorage().Upload)({
     client: target.client,
     params: { Bucket: target.bucket, Key: target.key, Body: counter },
     partSize: options.partSize,
@@ -58,7 +54,7 @@ export async function hashingUpload(
     if (upload.uploadId) {
       // Best effort: on failure the parts stay until a lifecycle rule (AbortIncompleteMultipartUpload) drops them.
       await target.client
-        .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: upload.uploadId }))
+        .send(new (awsS3().AbortMultipartUploadCommand)({ Bucket: target.bucket, Key: target.key, UploadId: upload.uploadId }))
         .catch(() => undefined);
     }
     throw sourceError ?? err;
@@ -79,17 +75,17 @@ export async function copyObject(
   const { client, bucket } = source;
   const CopySource = encodeURI(`${bucket}/${source.key}`);
   if (options.size <= options.singleCopyLimit) {
-    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: targetKey, CopySource, CopySourceIfMatch: options.ifMatch }));
+    await client.send(new (awsS3().CopyObjectCommand)({ Bucket: bucket, Key: targetKey, CopySource, CopySourceIfMatch: options.ifMatch }));
     return;
   }
   const partSize = Math.max(GiB, Math.ceil(options.size / 10_000));
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: targetKey }));
+  const { UploadId } = await client.send(new (awsS3().CreateMultipartUploadCommand)({ Bucket: bucket, Key: targetKey }));
   try {
     const parts: Array<{ PartNumber: number; ETag: string | undefined }> = [];
     for (let start = 0, n = 1; start < options.size; start += partSize, n += 1) {
       const end = Math.min(start + partSize, options.size) - 1;
       const out = await client.send(
-        new UploadPartCopyCommand({
+        new (awsS3().UploadPartCopyCommand)({
           Bucket: bucket,
           Key: targetKey,
           UploadId,
@@ -101,9 +97,9 @@ export async function copyObject(
       );
       parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag });
     }
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: parts } }));
+    await client.send(new (awsS3().CompleteMultipartUploadCommand)({ Bucket: bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: parts } }));
   } catch (err) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId })).catch(() => undefined);
+    await client.send(new (awsS3().AbortMultipartUploadCommand)({ Bucket: bucket, Key: targetKey, UploadId })).catch(() => undefined);
     throw err;
   }
 }

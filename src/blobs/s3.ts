@@ -1,20 +1,12 @@
 import { Readable } from 'node:stream';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
+import { lazyModule } from '../lib/lazy-module.js';
 import { contentDisposition } from './content-disposition.js';
 import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
-import { copyObject, hashingUpload, isNotFound, takeBytes } from './s3-transfer.js';
+import { awsS3, copyObject, hashingUpload, isNotFound, takeBytes } from './s3-transfer.js';
+
 import type { S3Location } from './s3-url.js';
 import {
   assertUploadId,
@@ -27,6 +19,8 @@ import {
   type PutResult,
   type TempPutOptions,
 } from './blob-store.js';
+
+const presigner = lazyModule<typeof import('@aws-sdk/s3-request-presigner')>('@aws-sdk/s3-request-presigner');
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -58,7 +52,7 @@ export class S3BlobStore implements BlobStore {
   private readonly singleCopyLimit: number;
 
   constructor(private readonly options: S3BlobStoreOptions) {
-    this.client = new S3Client({
+    this.client = new (awsS3().S3Client)({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle,
@@ -91,7 +85,7 @@ export class S3BlobStore implements BlobStore {
 
   async verify(): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      await this.client.send(new (awsS3().HeadBucketCommand)({ Bucket: this.bucket }));
     } catch (err) {
       if (!isNotFound(err)) {
         throw new Error(`S3 bucket ${this.bucket} is not reachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -99,14 +93,14 @@ export class S3BlobStore implements BlobStore {
       if (!this.options.createBucket) {
         throw new Error(`S3 bucket ${this.bucket} does not exist: create it, or fix STORAGE_URL`, { cause: err });
       }
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      await this.client.send(new (awsS3().CreateBucketCommand)({ Bucket: this.bucket }));
     }
   }
 
   async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
     const tempKey = this.tempKeyOf(newId());
     try {
-      const { size, sha256 } = await this.upload(tempKey, body, options.maxBytes);
+      const { size, sha256 } = await this.upload(tempKey, body, options.maxBytes, options.onChunk);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
       await this.moveIntoPlace(tempKey, result, undefined);
@@ -117,9 +111,10 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  private upload(objectKey: string, body: Readable, maxBytes: number | undefined): Promise<{ size: number; sha256: string }> {
+  private upload(objectKey: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<{ size: number; sha256: string }> {
     return hashingUpload({ client: this.client, bucket: this.bucket, key: objectKey }, body, {
       maxBytes,
+      onChunk,
       partSize: this.partSize,
       queueSize: this.queueSize,
     });
@@ -141,18 +136,18 @@ export class S3BlobStore implements BlobStore {
         singleCopyLimit: this.singleCopyLimit,
       });
     }
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tempKey }));
+    await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: tempKey }));
   }
 
   private async deleteQuietly(objectKey: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })).catch(() => undefined);
+    await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: objectKey })).catch(() => undefined);
   }
 
   async get(key: BlobKey, range?: ByteRange): Promise<Readable> {
     const Key = this.keyOf(key);
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+        new (awsS3().GetObjectCommand)({ Bucket: this.bucket, Key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
       );
       if (!(out.Body instanceof Readable)) {
         throw new Error('S3 GetObject returned no Node.js stream');
@@ -176,7 +171,7 @@ export class S3BlobStore implements BlobStore {
       return undefined;
     }
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      const out = await this.client.send(new (awsS3().HeadObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }));
       return { key, size: out.ContentLength ?? 0, modifiedAt: out.LastModified ?? new Date(0) };
     } catch (err) {
       if (isNotFound(err)) {
@@ -192,11 +187,11 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: BlobKey): Promise<void> {
     // DeleteObject of an absent key succeeds (S3 API, DeleteObject): idempotent as the interface asks.
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+    await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }));
   }
 
   async *list(): AsyncIterable<BlobStat> {
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.options.prefix });
+    const pages = awsS3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.options.prefix });
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         const name = object.Key?.slice(this.options.prefix.length) ?? '';
@@ -214,23 +209,23 @@ export class S3BlobStore implements BlobStore {
   }
 
   async presignGet(key: BlobKey, options: { expiresInSeconds: number; fileName?: string; contentType?: string }): Promise<string> {
-    const command = new GetObjectCommand({
+    const command = new (awsS3().GetObjectCommand)({
       Bucket: this.bucket,
       Key: this.keyOf(key),
       ...(options.fileName !== undefined ? { ResponseContentDisposition: contentDisposition(options.fileName) } : {}),
       ...(options.contentType !== undefined ? { ResponseContentType: options.contentType } : {}),
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+    return presigner().getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
   }
 
   async presignPut(uploadId: string, options: { expiresInSeconds: number; contentLength?: number }): Promise<string> {
     assertUploadId(uploadId);
-    const command = new PutObjectCommand({
+    const command = new (awsS3().PutObjectCommand)({
       Bucket: this.bucket,
       Key: this.tempKeyOf(uploadId),
       ...(options.contentLength !== undefined ? { ContentLength: options.contentLength } : {}),
     });
-    return getSignedUrl(this.client, command, {
+    return presigner().getSignedUrl(this.client, command, {
       expiresIn: options.expiresInSeconds,
       ...(options.contentLength !== undefined ? { signableHeaders: new Set(['content-length']) } : {}),
     });
@@ -249,7 +244,7 @@ export class S3BlobStore implements BlobStore {
     try {
       let out;
       try {
-        out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: tempKey }));
+        out = await this.client.send(new (awsS3().GetObjectCommand)({ Bucket: this.bucket, Key: tempKey }));
       } catch (err) {
         throw isNotFound(err) ? errors.notFound('upload', uploadId) : err;
       }
@@ -281,7 +276,7 @@ export class S3BlobStore implements BlobStore {
   async getTemp(uploadId: string): Promise<Readable> {
     assertUploadId(uploadId);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
+      const out = await this.client.send(new (awsS3().GetObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
       if (!(out.Body instanceof Readable)) {
         throw new Error('S3 GetObject returned no Node.js stream');
       }
@@ -293,12 +288,12 @@ export class S3BlobStore implements BlobStore {
 
   async deleteTemp(uploadId: string): Promise<void> {
     assertUploadId(uploadId);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
+    await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
   }
 
   async sweepTemp(olderThan: Date): Promise<number> {
     let removed = 0;
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.tempKeyOf('') });
+    const pages = awsS3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.tempKeyOf('') });
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         if (object.Key && object.LastModified && object.LastModified < olderThan) {

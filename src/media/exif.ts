@@ -1,5 +1,7 @@
-import exifr from 'exifr';
+import { lazyModule } from '../lib/lazy-module.js';
 import { open } from 'node:fs/promises';
+
+const exifr = lazyModule<typeof import('exifr').default>('exifr');
 
 /** EXIF, XMP and IPTC of JPEG, PNG and WebP sit in a file's first bytes; a TIFF's tail IFDs are missed (documented). */
 const HEAD_BYTES = 2 * 1024 * 1024;
@@ -80,7 +82,7 @@ export async function readEmbeddedMetadata(path: string): Promise<EmbeddedMetada
     // exifr's chunked file reader fails on some valid JPEGs (sharp's, for one), so it gets bytes: the file's head,
     // never the whole file.
     const input = await readHead(path, HEAD_BYTES);
-    raw = (await exifr.parse(input, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, icc: false, jfif: false, ihdr: false, mergeOutput: false, translateValues: true, reviveValues: true })) as
+    raw = (await exifr().parse(input, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, icc: false, jfif: false, ihdr: false, mergeOutput: false, translateValues: true, reviveValues: true })) as
       | Record<string, unknown>
       | undefined;
   } catch {

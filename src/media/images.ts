@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+import { lazyModule } from '../lib/lazy-module.js';
+
+const sharp = lazyModule<typeof import('sharp').default>('sharp');
 
 /** Pixel cap for any image we decode (about 268 megapixels, sharp's own default), against decompression bombs. */
 export const MAX_INPUT_PIXELS = 268_402_689;
@@ -9,7 +12,7 @@ export const MAX_INPUT_PIXELS = 268_402_689;
  * pixels. Re-encoding strips metadata and anything that is not pixels.
  */
 export function webpResizer(size: number): Sharp {
-  return sharp({ limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+  return sharp()({ limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
     .rotate()
     .resize(size, size, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 82 });
@@ -59,7 +62,7 @@ export function describeSharpError(err: unknown, maxPixels: number): string {
 
 /** Reads width, height, format and orientation from the file's header; refuses images over `maxPixels`. */
 export async function readImageInfo(path: string, maxPixels: number): Promise<ImageInfo> {
-  const m = await sharp(path, { limitInputPixels: maxPixels }).metadata();
+  const m = await sharp()(path, { limitInputPixels: maxPixels }).metadata();
   if (!m.width || !m.height || !m.format) {
     throw new Error('Input file contains unsupported image format');
   }
@@ -86,7 +89,7 @@ export async function readImageInfo(path: string, maxPixels: number): Promise<Im
  * side is at most `size` (never enlarged). JPEG inputs are shrunk while decoding, so small sizes are cheap.
  */
 export async function renderWebp(input: string | Buffer, options: { size: number; maxPixels: number; quality?: number }): Promise<RenderedImage> {
-  const { data, info } = await sharp(input, { limitInputPixels: options.maxPixels, failOn: 'error' })
+  const { data, info } = await sharp()(input, { limitInputPixels: options.maxPixels, failOn: 'error' })
     .rotate()
     .resize(options.size, options.size, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: options.quality ?? 80 })
@@ -96,6 +99,6 @@ export async function renderWebp(input: string | Buffer, options: { size: number
 
 /** Width and height of an image file the pipeline made itself (a PNG from pdftoppm or ffmpeg). */
 export async function imageSize(path: string): Promise<{ width: number; height: number }> {
-  const m = await sharp(path).metadata();
+  const m = await sharp()(path).metadata();
   return { width: m.width ?? 0, height: m.height ?? 0 };
 }

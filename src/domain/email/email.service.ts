@@ -1,6 +1,8 @@
-import { createTransport } from 'nodemailer';
+import { lazyModule } from '../../lib/lazy-module.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { namesFor, renderNotificationEmail } from './notification-email.js';
+
+const nodemailer = lazyModule<typeof import('nodemailer')>('nodemailer');
 
 /**
  * Sends the e-mail of one stored notification (job `email.send`) over SMTP_URL. A failure throws, so the queue
@@ -27,7 +29,7 @@ export async function sendNotificationEmail(ctx: JobCtx, scope: { accountId: str
   }
   const data = JSON.parse(n.data) as Record<string, unknown>;
   const content = renderNotificationEmail(n, data, await namesFor(ctx.db, n, data));
-  const transport = createTransport(smtpUrl);
+  const transport = nodemailer().createTransport(smtpUrl);
   try {
     await transport.sendMail({
       from: ctx.config.email.from,

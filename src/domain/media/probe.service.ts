@@ -1,4 +1,4 @@
-import { fileTypeFromFile } from 'file-type';
+import { lazyImport } from '../../lib/lazy-module.js';
 import type { Deps } from '../context.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -11,6 +11,8 @@ import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction } from '../context.js';
 import { findVersionById, lockVersion, updateVersionMetadata } from './media.repo.js';
 import { reindexAsset } from '../search/search-index.js';
+
+const fileType = lazyImport(() => import('file-type'));
 
 export const MEDIA_PROBE_JOB = 'media.probe';
 
@@ -33,7 +35,7 @@ type Facts = Record<string, JsonValue>;
 
 /** What the file's bytes say it is, and its dimensions, duration, codecs, pages and embedded metadata. */
 async function describe(path: string, storedType: string, limits: ToolLimits, maxPixels: number): Promise<Facts> {
-  const detected = (await fileTypeFromFile(path))?.mime;
+  const detected = (await (await fileType()).fileTypeFromFile(path))?.mime;
   const type = detected ?? storedType;
   const facts: Facts = { detected_type: detected ?? null };
   if (type.startsWith('image/')) {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
 import type { Ctx } from '../context.js';
-import { HeadCapture, sniffContentType } from './sniff.js';
+import { storeStream } from './stream-store.js';
 import type { ExpectedContent } from './upload-source.js';
 
 /** A file whose bytes are durable in the blob store but not yet committed to any row. */
@@ -19,13 +19,9 @@ export interface ReceivedFile {
  * orphan that the sweep removes.
  */
 export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}): Promise<ReceivedFile> {
-  const head = new HeadCapture();
-  stream.on('error', (err) => head.destroy(err));
-  const blob = await ctx.blobs.put(stream.pipe(head), {
+  return storeStream(ctx.blobs, stream, originalFileName, {
     maxBytes: ctx.config.uploads.maxBytes,
     expectedSha256: expected.sha256,
     expectedSize: expected.size,
   });
-  const contentType = await sniffContentType(head.head(), originalFileName);
-  return { blob, contentType, originalFileName };
 }

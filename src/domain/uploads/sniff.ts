@@ -1,7 +1,10 @@
-import { fileTypeFromBuffer } from 'file-type';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { BlobStore } from '../../blobs/blob-store.js';
+import { lazyImport } from '../../lib/lazy-module.js';
 import { fileExtension } from '../../lib/safe-path.js';
+
+/** file-type (ES module only), loaded with the first upload. */
+const fileType = lazyImport(() => import('file-type'));
 
 /** file-type needs at most this many bytes from the start of a file. */
 export const SNIFF_BYTES = 4100;
@@ -31,19 +34,18 @@ export const OCTET_STREAM = 'application/octet-stream';
 
 const TIFF_MAGIC = [Buffer.from([0x49, 0x49, 0x2a, 0x00]), Buffer.from([0x4d, 0x4d, 0x00, 0x2a])];
 
-/** A pass-through that keeps a copy of the first SNIFF_BYTES bytes, so a stream can be sniffed without buffering. */
-export class HeadCapture extends Transform {
+/** Keeps a copy of the first SNIFF_BYTES bytes of a stream as a blob store stores it (PutOptions.onChunk). */
+export class HeadCapture {
   private readonly chunks: Buffer[] = [];
   private captured = 0;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  readonly observe = (chunk: Buffer): void => {
     if (this.captured < SNIFF_BYTES) {
       const part = chunk.subarray(0, SNIFF_BYTES - this.captured);
       this.chunks.push(Buffer.from(part));
       this.captured += part.length;
     }
-    cb(null, chunk);
-  }
+  };
 
   head(): Buffer {
     return Buffer.concat(this.chunks);
@@ -52,7 +54,7 @@ export class HeadCapture extends Transform {
 
 /** The content type of a file from its first bytes (file-type), else from a small table of textual extensions. */
 export async function sniffContentType(head: Uint8Array, fileName: string): Promise<string> {
-  const detected = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
+  const detected = head.length > 0 ? await (await fileType()).fileTypeFromBuffer(head) : undefined;
   if (detected) {
     return detected.mime;
   }

@@ -13,8 +13,7 @@ import { HeadCapture, sniffContentType } from './sniff.js';
  */
 export async function storeStream(blobs: BlobStore, stream: Readable, fileName: string, options: PutOptions): Promise<ReceivedFile> {
   const head = new HeadCapture();
-  stream.on('error', (err) => head.destroy(err));
-  const blob = await blobs.put(stream.pipe(head), options);
+  const blob = await blobs.put(stream, { ...options, onChunk: head.observe });
   const contentType = await sniffContentType(head.head(), fileName);
   return { blob, contentType, originalFileName: fileName };
 }

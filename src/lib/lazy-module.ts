@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * A CommonJS dependency loaded on first use instead of at startup. sharp (libvips), the AWS SDK and pg each add
+ * megabytes to every process that imports them, and an API process on the defaults (disk store, SQLite, workers
+ * elsewhere) needs none of them; loading them lazily keeps its resident memory down (bench/ingest). Synchronous, so
+ * it fits code that builds a client or a pipeline without awaiting.
+ */
+export function lazyModule<T>(id: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= requireHere(id) as T);
+}
+
+/** The same for an ES-module-only dependency, loaded with `import()` on first use. */
+export function lazyImport<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
+}
