@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 /* Process helpers shared by the benchmark scripts that start Atelier (or a peer) as a child process. */
 
 /** Node flags Atelier runs with: the same as bin/atelier.js's shebang and `npm start`. */
-export const ATELIER_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const ATELIER_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /** A TCP port free on loopback right now. */
 export function freePort(): Promise<number> {
