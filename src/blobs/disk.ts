@@ -58,17 +58,31 @@ export class DiskBlobStore implements BlobStore {
 
   /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
   private async writeFile(path: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<PutResult> {
-    await mkdir(this.tmpDir, { recursive: true });
-    const { sha256, size } = await writeHashedFile(path, body, maxBytes, onChunk);
+    // The temp dir exists from verify(); it is made again only if something removed it since. Not checked up front:
+    // every put would pay a thread-pool round trip for it (bench/thumbnails).
+    const write = () => writeHashedFile(path, body, maxBytes, onChunk);
+    const { sha256, size } = await write().catch(async (err: unknown) => {
+      if (!isErrno(err, 'ENOENT') || body.readableDidRead) {
+        throw err;
+      }
+      await mkdir(this.tmpDir, { recursive: true });
+      return write();
+    });
     return { key: sha256, size, sha256 };
   }
 
   /** Renames a complete, fsynced temp file to its content address and fsyncs the directory. */
   private async moveIntoPlace(tmp: string, key: BlobKey): Promise<void> {
     const dir = join(this.root, key.slice(0, 2), key.slice(2, 4));
-    await mkdir(dir, { recursive: true });
-    // Same content already stored: rename over it is harmless (same bytes), and keeps one copy.
-    await rename(tmp, this.pathOf(key));
+    // Same content already stored: rename over it is harmless (same bytes), and keeps one copy. The prefix directory
+    // is made only when the rename says it is missing.
+    await rename(tmp, this.pathOf(key)).catch(async (err: unknown) => {
+      if (!isErrno(err, 'ENOENT')) {
+        throw err;
+      }
+      await mkdir(dir, { recursive: true });
+      await rename(tmp, this.pathOf(key));
+    });
     await fsyncPath(dir);
   }
 

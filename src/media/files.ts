@@ -86,6 +86,23 @@ export class BlobInput {
     return this.path;
   }
 
+  /**
+   * A path an in-process reader (sharp) can open: the blob in place on a local store, with no temp dir at all; else
+   * `file()`. Never for external tools, which run in and write into the private dir `file()` makes.
+   */
+  async readablePath(): Promise<string> {
+    const local = this.blobs.localPath(this.key);
+    if (local === undefined) {
+      return this.file();
+    }
+    try {
+      await stat(local);
+    } catch (err) {
+      throw new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+    }
+    return local;
+  }
+
   async dispose(): Promise<void> {
     if (this.dir) {
       await rm(this.dir, { recursive: true, force: true });

@@ -54,7 +54,7 @@ async function posterFrame(input: MakerInput): Promise<string> {
 const imageMaker =
   (size: number, quality?: number): Maker =>
   async (input) =>
-    webp(await input.source.file(), size, input, quality);
+    webp(await input.source.readablePath(), size, input, quality);
 
 export const chooseThumbnail: ChooseMaker = (t) => {
   if (SHARP_READS.has(t)) {
