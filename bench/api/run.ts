@@ -14,7 +14,7 @@ import { ATELIER_NODE_FLAGS, cpuSeconds, freePort, waitFor, stop } from '../lib/
  * The host's speed drifts from minute to minute (a shared VM), so the two targets are measured in alternating rounds
  * and the ratio is reported per round and as the median over rounds.
  *
- *   npm run bench:api                        # 3 rounds of 10 s per target, 32 connections
+ *   npm run bench:api                        # 5 rounds of 10 s per target, 32 connections
  *   BENCH_ROUNDS=5 npm run bench:api
  *   BENCH_SECONDS=20 BENCH_CONNECTIONS=64 npm run bench:api
  *   BENCH_LOG_LEVEL=info npm run bench:api   # Atelier with its request logs on (default: warn)
@@ -25,7 +25,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 
