@@ -108,6 +108,8 @@ function sqliteChangeStamp(sqlite: SQLite.Database, writes: { count: number }): 
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   let version: string | undefined;
   let fresh = false;
+  // The last stamp made, reused while neither counter moved (no string built per call).
+  let last = { version: undefined as string | undefined, writes: -1, stamp: '' };
   return () => {
     if (!fresh) {
       try {
@@ -121,7 +123,13 @@ function sqliteChangeStamp(sqlite: SQLite.Database, writes: { count: number }): 
         fresh = false;
       });
     }
-    return version === undefined ? undefined : `${version}:${writes.count}`;
+    if (version === undefined) {
+      return undefined;
+    }
+    if (last.version !== version || last.writes !== writes.count) {
+      last = { version, writes: writes.count, stamp: `${version}:${writes.count}` };
+    }
+    return last.stamp;
   };
 }
 

@@ -7,8 +7,11 @@ import { BoundedMap } from '../lib/bounded-map.js';
  * read again after any write, so a revoked key or a removed member is refused on the very next request.
  */
 export interface ReadCache {
-  /** `load()`'s result, or the one remembered under `key` if no write happened since it was loaded. */
-  get<T>(db: Kysely<any>, key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * `load()`'s result, or the one remembered under `key` if no write happened since it was loaded. A hit is returned
+   * as is, not wrapped in a promise: this runs on every request, and callers `await` either.
+   */
+  get<T>(db: Kysely<any>, key: string, load: () => Promise<T>): T | Promise<T>;
 }
 
 /** Always loads: for databases whose writes this process cannot see cheaply (PostgreSQL, written by many processes). */
@@ -31,7 +34,7 @@ interface Entry {
 export function stampedReadCache(stamp: ChangeStamp, max = 10_000): ReadCache {
   const entries = new BoundedMap<string, Entry>(max);
   return {
-    async get<T>(db: Kysely<any>, key: string, load: () => Promise<T>): Promise<T> {
+    get<T>(db: Kysely<any>, key: string, load: () => Promise<T>): T | Promise<T> {
       // Inside a transaction a read may see the transaction's own uncommitted writes: never remember those.
       if (db.isTransaction) {
         return load();
@@ -45,9 +48,10 @@ export function stampedReadCache(stamp: ChangeStamp, max = 10_000): ReadCache {
       if (hit && hit.stamp === before) {
         return hit.value as T;
       }
-      const value = await load();
-      entries.set(key, { stamp: before, value });
-      return value;
+      return load().then((value) => {
+        entries.set(key, { stamp: before, value });
+        return value;
+      });
     },
   };
 }

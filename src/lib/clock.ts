@@ -7,5 +7,5 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export const isoNow = (clock: Clock): string => clock.now().toISOString();
 
-export const isoAfterSeconds = (clock: Clock, seconds: number): string =>
-  new Date(clock.now().getTime() + seconds * 1000).toISOString();
+/** `seconds` after the instant `iso`: pass the same `now` a row is created with, not a second read of the clock. */
+export const isoAfterSeconds = (iso: string, seconds: number): string => new Date(Date.parse(iso) + seconds * 1000).toISOString();

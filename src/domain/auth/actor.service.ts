@@ -35,7 +35,7 @@ export async function resolveActor(deps: Deps, req: ActorRequest): Promise<Actor
   if (!req.token) {
     throw errors.unauthenticated();
   }
-  const claims = await verifyToken(deps, req.token);
+  const claims = verifyToken(deps, req.token);
   const accountId = req.scope === 'user' ? claims.accountId : requireUuidHeader('x-account-id', req.accountHeader);
   const workspaceId = req.scope === 'workspace' ? requireUuidHeader('x-workspace-id', req.workspaceHeader) : null;
 

@@ -98,7 +98,7 @@ const verified = new WeakMap<Uint8Array, BoundedMap<string, VerifiedToken>>();
 const jose = lazyImport(() => import('jose'));
 
 /** Checks signature, issuer and expiry (against the injected clock); throws `invalid_token`. */
-export async function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): Promise<TokenClaims> {
+export function verifyToken(deps: Pick<Deps, 'tokenKey' | 'clock'>, token: string): TokenClaims {
   let known = verified.get(deps.tokenKey);
   if (!known) {
     known = new BoundedMap(10_000);

@@ -50,7 +50,7 @@ export async function createUploadUrl(ctx: Ctx, input: UploadUrlInput): Promise<
     state: 'open',
     asset_id: null,
     version_id: null,
-    expires_at: isoAfterSeconds(ctx.clock, expiresIn),
+    expires_at: isoAfterSeconds(now, expiresIn),
     metadata: '{}',
     created_at: now,
     updated_at: now,

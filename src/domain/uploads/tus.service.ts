@@ -55,7 +55,7 @@ export async function createTusUpload(ctx: Ctx, input: TusCreateInput, firstChun
     state: 'open',
     asset_id: null,
     version_id: null,
-    expires_at: isoAfterSeconds(ctx.clock, ctx.config.uploads.tusExpirySeconds),
+    expires_at: isoAfterSeconds(now, ctx.config.uploads.tusExpirySeconds),
     metadata: JSON.stringify(input.target),
     created_at: now,
     updated_at: now,
