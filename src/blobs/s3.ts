@@ -6,7 +6,6 @@ import { lazyModule } from '../lib/lazy-module.js';
 import { contentDisposition } from './content-disposition.js';
 import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
 import { awsS3, copyObject, hashingUpload, isNotFound, takeBytes } from './s3-transfer.js';
-
 import type { S3Location } from './s3-url.js';
 import {
   assertUploadId,

@@ -1,5 +1,5 @@
-import { lazyModule } from '../lib/lazy-module.js';
 import { open } from 'node:fs/promises';
+import { lazyModule } from '../lib/lazy-module.js';
 
 const exifr = lazyModule<typeof import('exifr').default>('exifr');
 

@@ -57,6 +57,8 @@ export class BlobReadError extends Error {
   override name = 'BlobReadError';
 }
 
+const readFailure = (err: unknown): BlobReadError => new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+
 /**
  * A version's bytes as a job's tools want them, fetched lazily: `file()` gives a path in a private temp dir, a
  * symlink to the blob in place on the disk store (tools read it directly, as a raw sharp loop would) or a streamed
@@ -80,7 +82,7 @@ export class BlobInput {
       try {
         return await blobToTempFile(this.blobs, this.key, this.dir, this.signal);
       } catch (err) {
-        throw this.signal?.aborted ? err : new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+        throw this.signal?.aborted ? err : readFailure(err);
       }
     })();
     return this.path;
@@ -98,7 +100,7 @@ export class BlobInput {
     try {
       await stat(local);
     } catch (err) {
-      throw new BlobReadError(`Could not read the file from the blob store: ${String(err)}`, { cause: err });
+      throw readFailure(err);
     }
     return local;
   }

@@ -1,9 +1,9 @@
-import { lazyImport } from '../../lib/lazy-module.js';
-import type { Deps } from '../context.js';
 import { BoundedMap } from '../../lib/bounded-map.js';
-import { errors } from '../errors.js';
-import { verifySecret } from '../../lib/secrets.js';
 import { verifyHs256 } from '../../lib/jwt-hs256.js';
+import { lazyImport } from '../../lib/lazy-module.js';
+import { verifySecret } from '../../lib/secrets.js';
+import type { Deps } from '../context.js';
+import { errors } from '../errors.js';
 import { assertNotRateLimited, recordAuthFailure } from './rate-limit.js';
 import { recordHistory } from '../history/history.service.js';
 
