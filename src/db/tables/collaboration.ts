@@ -1,0 +1,156 @@
+import type { Generated } from 'kysely';
+import type { Keyed } from './keyed.js';
+
+/* Comments, reviews, attachments, review requests, tasks, webhooks, the search index. */
+
+/** Comments on an asset or a version; soft-deleted (content emptied, deleted_at set). JSON text: mentions, viewer_metadata. */
+export interface CommentsTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  asset_version_id: string | null;
+  user_id: string | null;
+  parent_id: string | null;
+  content: string;
+  mentions: Generated<string>;
+  viewer_metadata: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+/** A reviewer's answer on a version: status approved | changes_requested | commented. */
+export interface ReviewsTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  asset_version_id: string | null;
+  user_id: string | null;
+  assigned_user_id: string | null;
+  status: string;
+  content: string;
+  mentions: Generated<string>;
+  viewer_metadata: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A file on an asset, optionally on one review or comment; `blob_key` / `thumbnail_blob_key` are blob store keys. */
+export interface AttachmentsTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  created_by_user_id: string | null;
+  review_id: string | null;
+  comment_id: string | null;
+  blob_key: string;
+  thumbnail_blob_key: string | null;
+  name: string;
+  description: Generated<string>;
+  content_type: string;
+  size: number;
+  created_at: string;
+}
+
+/** A request that `user_id` review a version; state open | completed | cancelled. */
+export interface ReviewRequestsTable extends Keyed {
+  workspace_id: string;
+  asset_id: string;
+  asset_version_id: string | null;
+  requestor_id: string | null;
+  user_id: string;
+  review_id: string | null;
+  state: string;
+  message: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  cancelled_at: string | null;
+}
+
+/** Task statuses per workspace (shared by the Mudstack and Workstream surfaces); `is_closed` 0/1. */
+export interface TaskStatusesTable extends Keyed {
+  workspace_id: string;
+  name: string;
+  /** Lower-cased name, unique per workspace. */
+  name_key: string;
+  color: string;
+  rank: number;
+  is_closed: Generated<number>;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A task (Mudstack task = Workstream task). `priority` 1 Low, 2 Medium, 3 High; `form_fields` JSON text. */
+export interface TasksTable extends Keyed {
+  account_id: string;
+  workspace_id: string;
+  /** Workstream project; null for Mudstack tasks. */
+  project_id: string | null;
+  asset_id: string | null;
+  title: string;
+  description: Generated<string>;
+  priority: Generated<number>;
+  status_id: string;
+  creator_id: string | null;
+  assignee_id: string | null;
+  /** `YYYY-MM-DD` or an ISO date-time. */
+  due_date: string | null;
+  form_fields: Generated<string>;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhooksTable extends Keyed {
+  workspace_id: string;
+  url: string;
+  /** `whsec_` + base64; kept in clear because it signs every delivery. */
+  secret: string;
+  /** JSON array of history event types, or ["*"]. */
+  event_types: string;
+  active: number;
+  description: string | null;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WebhookDeliveryState = 'pending' | 'succeeded' | 'failed' | 'dead';
+
+export interface WebhookDeliveriesTable extends Keyed {
+  webhook_id: string;
+  workspace_id: string;
+  /** The message id (webhook-id header): the history event's id, or a generated one for pings. */
+  event_id: string;
+  event_type: string;
+  /** The JSON body sent. */
+  payload: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  duration_ms: number | null;
+  created_at: string;
+  delivered_at: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface EventCursorsTable extends Keyed {
+  name: string;
+  last_sequence: number;
+  updated_at: string;
+}
+
+/**
+ * The text an asset is found by (domain/search): one row per asset, keyed by it, carrying the asset's `sequence`.
+ * `names` / `body` are space-joined tokens. PostgreSQL adds a `document` tsvector, written by the dialect module only.
+ */
+export interface AssetSearchTable {
+  asset_id: string;
+  sequence: number;
+  workspace_id: string;
+  names: string;
+  body: string;
+  updated_at: string;
+}
