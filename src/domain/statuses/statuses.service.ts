@@ -7,7 +7,7 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
-import { assertNotTrashed, cleanColor, cleanLabelName, nameKey } from '../tags/tags.rules.js';
+import { assertNotTrashed, cleanColor, cleanLabelName, labelPatch, nameKey } from '../tags/tags.rules.js';
 import { requireStatusId } from './status-ref.js';
 import { findStatus, findStatusByNameKey, listStatusRows, maxRank } from './statuses.repo.js';
 import { cleanRank, DEFAULT_STATUS_COLOR, nextRank } from './statuses.rules.js';
@@ -93,21 +93,7 @@ export async function updateAssetStatus(ctx: Ctx, id: string, input: StatusInput
   const workspaceId = scopedWorkspaceId(ctx);
   return inTransaction(ctx, async (tx) => {
     const before = await requireStatus(tx, id);
-    const patch: { name?: string; name_key?: string; color?: string; rank?: string } = {};
-    if (name !== undefined && name !== before.name) {
-      const clash = await findStatusByNameKey(tx.db, { workspaceId, key: nameKey(name) });
-      if (clash && clash.id !== id) {
-        throw nameTaken(name);
-      }
-      patch.name = name;
-      patch.name_key = nameKey(name);
-    }
-    if (color !== undefined && color !== before.color) {
-      patch.color = color;
-    }
-    if (rank !== undefined && rank !== before.rank) {
-      patch.rank = rank;
-    }
+    const patch = await labelPatch(before, { name, color, rank }, (key) => findStatusByNameKey(tx.db, { workspaceId, key }), nameTaken);
     if (Object.keys(patch).length === 0) {
       return before;
     }

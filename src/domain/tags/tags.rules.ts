@@ -24,6 +24,42 @@ export function cleanLabelName(value: string, field = 'name', part: FieldProblem
 /** The case-insensitive identity of a name (unique per workspace). */
 export const nameKey = (name: string): string => name.toLowerCase();
 
+/** The fields of a named, coloured, ranked row (asset and task statuses) that an update changes. */
+export interface LabelPatch<R> {
+  name?: string;
+  name_key?: string;
+  color?: string;
+  rank?: R;
+}
+
+/**
+ * What an update of a status changes: the new name (and its key) unless another row of the workspace already has it
+ * (`taken`), the colour, the rank; fields sent unchanged are left out. `findByKey` looks a name key up.
+ */
+export async function labelPatch<R>(
+  before: { id: string; name: string; color: string; rank: R },
+  input: { name?: string | undefined; color?: string | undefined; rank?: R | undefined },
+  findByKey: (key: string) => Promise<{ id: string } | undefined>,
+  taken: (name: string) => Error,
+): Promise<LabelPatch<R>> {
+  const patch: LabelPatch<R> = {};
+  if (input.name !== undefined && input.name !== before.name) {
+    const clash = await findByKey(nameKey(input.name));
+    if (clash && clash.id !== before.id) {
+      throw taken(input.name);
+    }
+    patch.name = input.name;
+    patch.name_key = nameKey(input.name);
+  }
+  if (input.color !== undefined && input.color !== before.color) {
+    patch.color = input.color;
+  }
+  if (input.rank !== undefined && input.rank !== before.rank) {
+    patch.rank = input.rank;
+  }
+  return patch;
+}
+
 /** A `#rrggbb` colour, stored as sent. */
 export function cleanColor(value: string, field = 'color'): string {
   if (!COLOR_RE.test(value)) {

@@ -5,7 +5,7 @@ import { requirePermission } from '../access.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
-import { cleanColor, cleanLabelName, nameKey } from '../tags/tags.rules.js';
+import { cleanColor, cleanLabelName, labelPatch, nameKey, type LabelPatch } from '../tags/tags.rules.js';
 import { countTasksWithStatus, ensureTaskStatuses, findTaskStatus, findTaskStatusByKey } from './task-statuses.repo.js';
 import { cleanTaskRank, DEFAULT_TASK_STATUS_COLOR, nextTaskRank } from './task-statuses.rules.js';
 
@@ -101,21 +101,12 @@ export async function updateTaskStatus(ctx: Ctx, id: string, input: TaskStatusIn
   return inTransaction(ctx, async (tx) => {
     const all = await workspaceTaskStatuses(tx);
     const before = await requireTaskStatus(tx, id);
-    const patch: { name?: string; name_key?: string; color?: string; rank?: number; is_closed?: number } = {};
-    if (name !== undefined && name !== before.name) {
-      const clash = await findTaskStatusByKey(tx.db, { workspaceId, key: nameKey(name) });
-      if (clash && clash.id !== id) {
-        throw nameTaken(name);
-      }
-      patch.name = name;
-      patch.name_key = nameKey(name);
-    }
-    if (color !== undefined && color !== before.color) {
-      patch.color = color;
-    }
-    if (rank !== undefined && rank !== before.rank) {
-      patch.rank = rank;
-    }
+    const patch: LabelPatch<number> & { is_closed?: number } = await labelPatch(
+      before,
+      { name, color, rank },
+      (key) => findTaskStatusByKey(tx.db, { workspaceId, key }),
+      nameTaken,
+    );
     if (input.isClosed !== undefined && (input.isClosed ? 1 : 0) !== before.is_closed) {
       if (input.isClosed && all.filter((s) => s.is_closed === 0 && s.id !== id).length === 0) {
         throw lastOpen();
