@@ -218,6 +218,28 @@ describeEachDatabase('job worker', (t) => {
     await t.jobs.runUntilIdle({ deps });
   });
 
+  test('a claim takes due jobs and expired leases together, in priority order, and leaves jobs not yet due', async () => {
+    const noop = defineJob({ name: 'test.order', payload: Label, async handler() {} });
+    const deps = t.jobs.withDefinitions([noop]);
+    const low = (await enqueueJob(deps, 'test.order', { label: 'low' }, { priority: 200 })).job;
+    const later = (await enqueueJob(deps, 'test.order', { label: 'later' }, { priority: 1, runAt: new Date(t.clock.now().getTime() + 60_000) })).job;
+    const expired = (await enqueueJob(deps, 'test.order', { label: 'expired' }, { priority: 50 })).job;
+    const high = (await enqueueJob(deps, 'test.order', { label: 'high' }, { priority: 10 })).job;
+    // 'expired' was claimed by a worker that died: its lease ran out a second ago.
+    await t.deps.db
+      .updateTable('jobs')
+      .set({ state: 'running', attempts: 1, locked_by: 'gone', locked_until: new Date(t.clock.now().getTime() - 1000).toISOString() })
+      .where('id', '=', expired.id)
+      .execute();
+    const reports = await t.jobs.worker({ deps, concurrency: 1 }).runUntilIdle();
+    assert.deepEqual(
+      reports.map((r) => r.id),
+      [high.id, expired.id, low.id],
+    );
+    assert.equal((await findJob(t.deps.db, later.id))?.state, 'available');
+    assert.match((await findJob(t.deps.db, expired.id))?.last_error ?? '', /lease expired: worker gone/);
+  });
+
   test('stop() past its timeout aborts the handler and hands the job back to the queue', async () => {
     const stubborn = defineJob({
       name: 'test.stubborn',

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, JobRow } from '../schema.js';
 import type { ClaimJobsParams } from './dialect.js';
 
@@ -7,16 +7,23 @@ import type { ClaimJobsParams } from './dialect.js';
  * Timestamps are ISO-8601 UTC text of one fixed width, so `<=` on text orders them correctly in both databases.
  */
 
-/** Due `available` jobs, or `running` jobs whose lease ran out, restricted to the names the worker handles. */
-export function claimable(eb: ExpressionBuilder<DB, 'jobs'>, p: ClaimJobsParams): Expression<SqlBool> {
+/** A claim's two kinds of candidate: due `available` jobs, and `running` jobs whose lease ran out. */
+export type ClaimKind = 'due' | 'expired';
+
+/**
+ * One kind of candidate, restricted to the names the worker handles, first in claim order (priority, then oldest),
+ * at most `limit`. The dialects query the two kinds apart, merge them and order them again: as one OR, neither
+ * database could walk an index in claim order, so every claim read and sorted every available job (0.7 ms a claim
+ * with 2,000 queued, on SQLite). Apart, `due` walks jobs_claim_idx and stops after `limit` rows.
+ */
+export function candidates(db: Kysely<DB>, p: ClaimJobsParams, kind: ClaimKind) {
   const now = p.now.toISOString();
-  return eb.and([
-    eb('name', 'in', [...p.names]),
-    eb.or([
-      eb.and([eb('state', '=', 'available'), eb('run_at', '<=', now)]),
-      eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
-    ]),
-  ]);
+  const base = db.selectFrom('jobs').select(['id', 'priority', 'run_at', 'sequence']).where('name', 'in', [...p.names]);
+  const filtered =
+    kind === 'due'
+      ? base.where('state', '=', 'available').where('run_at', '<=', now)
+      : base.where('state', '=', 'running').where('locked_until', '<', now);
+  return filtered.orderBy('priority').orderBy('run_at').orderBy('sequence').limit(p.limit);
 }
 
 /** What a claim writes: running, leased to the worker, one more attempt; a re-claimed job notes the lost lease. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { candidates, claimUpdate, inClaimOrder } from './jobs-claim.js';
 import { postgresSearchMatches, writePostgresSearchDocuments } from './postgres-search.js';
 
 export const postgresDialect: Dialect = {
@@ -18,21 +18,14 @@ export const postgresDialect: Dialect = {
     return undefined;
   },
   async claimJobs(db, p) {
-    // NOTE(postgres): lock candidate rows in a CTE with FOR UPDATE SKIP LOCKED, so concurrent workers each take
-    // different rows without waiting; the row lock re-checks `claimable` against the latest row version.
+    // NOTE(postgres): each kind of candidate is locked in its own CTE with FOR UPDATE SKIP LOCKED, so concurrent
+    // workers each take different rows without waiting, and the row lock re-checks the kind's condition against the
+    // latest row version. Rows locked but not taken (past `limit` once merged) are free again when the statement ends.
     const rows = await db
-      .with('next', (qb) =>
-        qb
-          .selectFrom('jobs')
-          .select('id')
-          .where((eb) => claimable(eb, p))
-          .orderBy('priority')
-          .orderBy('run_at')
-          .orderBy('sequence')
-          .limit(p.limit)
-          .forUpdate()
-          .skipLocked(),
-      )
+      .with('due', () => candidates(db, p, 'due').forUpdate().skipLocked())
+      .with('expired', () => candidates(db, p, 'expired').forUpdate().skipLocked())
+      .with('c', (qc) => qc.selectFrom('due').selectAll().unionAll(qc.selectFrom('expired').selectAll()))
+      .with('next', (qc) => qc.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(p.limit))
       .updateTable('jobs')
       .from('next')
       .set(claimUpdate(p))

@@ -1,6 +1,6 @@
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { claimable, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { candidates, claimUpdate, inClaimOrder } from './jobs-claim.js';
 import { sqliteSearchMatches, writeSqliteSearchDocuments } from './sqlite-search.js';
 
 export const sqliteDialect: Dialect = {
@@ -18,20 +18,18 @@ export const sqliteDialect: Dialect = {
   },
   async claimJobs(db, p) {
     // NOTE(sqlite): one UPDATE statement takes the write lock before it reads, so with a single writer the select
-    // and the update are atomic across connections and processes (busy_timeout makes other writers wait).
+    // and the update are atomic across connections and processes (busy_timeout makes other writers wait). Each kind
+    // is wrapped in its own SELECT: SQLite allows no ORDER BY or LIMIT on the arms of a UNION.
     const rows = await db
+      .with('c', (qc) =>
+        qc
+          .selectFrom(candidates(db, p, 'due').as('due'))
+          .selectAll()
+          .unionAll(qc.selectFrom(candidates(db, p, 'expired').as('expired')).selectAll()),
+      )
       .updateTable('jobs')
       .set(claimUpdate(p))
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('jobs')
-          .select('id')
-          .where((e) => claimable(e, p))
-          .orderBy('priority')
-          .orderBy('run_at')
-          .orderBy('sequence')
-          .limit(p.limit),
-      )
+      .where('id', 'in', (eb) => eb.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(p.limit))
       .returningAll()
       .execute();
     return inClaimOrder(rows);
