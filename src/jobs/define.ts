@@ -37,6 +37,12 @@ export interface JobInfo {
 export interface JobCtx extends Deps {
   signal: AbortSignal;
   job: JobInfo;
+  /**
+   * Says the rest of this run waits on I/O (a durable write, a transaction), not the CPU, so the worker may start
+   * another job in its slot meanwhile. The run keeps its lease, heartbeat and time limit until the handler returns;
+   * a worker holds at most twice its concurrency in runs at once. Calling it again does nothing.
+   */
+  releaseSlot(): void;
 }
 
 export interface JobDefinition<N extends string = string, S extends TSchema = TSchema> {

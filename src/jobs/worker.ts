@@ -36,6 +36,8 @@ interface Running {
   job: JobRow;
   controller: AbortController;
   done: Promise<RunReport>;
+  /** The handler said its remaining work is I/O (JobCtx.releaseSlot): it no longer counts against concurrency. */
+  released: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ interface Running {
 export class Worker {
   readonly id: string;
   private readonly running = new Map<string, Running>();
+  /** Runs in `running` that released their slot. */
+  private released = 0;
   private readonly enqueuedPeriods = new Map<string, number>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -136,7 +140,7 @@ export class Worker {
         this.deps.log.error({ err, worker: this.id }, 'enqueueing scheduled jobs failed');
       }
       try {
-        const free = this.options.concurrency - this.running.size;
+        const free = this.freeSlots();
         if (free > 0) {
           const jobs = await this.claim(free);
           for (const job of jobs) {
@@ -151,6 +155,15 @@ export class Worker {
         await this.sleep(this.options.pollIntervalMs);
       }
     }
+  }
+
+  /**
+   * Slots a claim may fill: concurrency minus the runs still holding theirs, and never more runs in flight than
+   * twice the concurrency (released runs still hold memory, file handles and connections).
+   */
+  private freeSlots(): number {
+    const { concurrency } = this.options;
+    return Math.min(concurrency - (this.running.size - this.released), 2 * concurrency - this.running.size);
   }
 
   /** Waits for the poll interval, or less when a handler finishes or stop() is called. */
@@ -177,17 +190,22 @@ export class Worker {
 
   private launch(job: JobRow): Promise<RunReport> {
     const controller = new AbortController();
-    const done = this.execute(job, controller)
+    // Started a microtask later, so the run is in `running` before its handler can release its slot.
+    const done = Promise.resolve()
+      .then(() => this.execute(job, controller))
       .catch((err: unknown): RunReport => {
         // The row could not be updated (database unreachable): the lease expires and the job runs again.
         this.deps.log.error({ err, job: job.id, worker: this.id }, 'could not record the end of a job run');
         return { id: job.id, name: job.name, attempt: job.attempts, outcome: 'lost', error: describeError(err) };
       })
       .finally(() => {
+        if (this.running.get(job.id)?.released) {
+          this.released--;
+        }
         this.running.delete(job.id);
         this.wake?.();
       });
-    this.running.set(job.id, { job, controller, done });
+    this.running.set(job.id, { job, controller, done, released: false });
     return done;
   }
 
@@ -224,6 +242,7 @@ export class Worker {
       log,
       signal: controller.signal,
       job: { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts },
+      releaseSlot: () => this.releaseSlot(job.id),
     };
     let failure: unknown;
     let succeeded = false;
@@ -291,6 +310,16 @@ export class Worker {
       log[end.outcome === 'dead' ? 'error' : 'warn']({ error: end.error, outcome: end.outcome }, 'job failed');
     }
     return report(end.outcome, end.error);
+  }
+
+  private releaseSlot(jobId: string): void {
+    const run = this.running.get(jobId);
+    if (!run || run.released) {
+      return;
+    }
+    run.released = true;
+    this.released++;
+    this.wake?.();
   }
 
   private async heartbeat(job: JobRow, controller: AbortController): Promise<void> {

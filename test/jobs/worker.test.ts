@@ -218,6 +218,43 @@ describeEachDatabase('job worker', (t) => {
     await t.jobs.runUntilIdle({ deps });
   });
 
+  test('a handler that releases its slot lets the next job start while it finishes, up to twice the concurrency', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const tail = defineJob({
+      name: 'test.tail',
+      payload: Label,
+      async handler(ctx, payload) {
+        started.push(payload.label);
+        ctx.releaseSlot();
+        ctx.releaseSlot(); // a second call changes nothing
+        await gate;
+      },
+    });
+    const deps = t.jobs.withDefinitions([tail]);
+    const jobs: Array<{ id: string }> = [];
+    for (const label of ['a', 'b', 'c']) {
+      jobs.push((await enqueueJob(deps, 'test.tail', { label })).job);
+    }
+    const w = t.jobs.worker({ deps, concurrency: 1 });
+    w.start();
+    try {
+      // Concurrency 1: 'a' releases its slot, so 'b' starts while 'a' still runs; 'c' waits, as two runs are the cap.
+      await waitFor('two runs in flight', async () => started.length === 2);
+      await delay(150);
+      assert.deepEqual(started, ['a', 'b']);
+      const states = await Promise.all(jobs.map(async (j) => (await findJob(t.deps.db, j.id))?.state));
+      assert.deepEqual(states, ['running', 'running', 'available']);
+      release();
+      await waitFor('all completed', async () => (await Promise.all(jobs.map((j) => findJob(t.deps.db, j.id)))).every((r) => r?.state === 'completed'));
+      assert.deepEqual(started, ['a', 'b', 'c']);
+    } finally {
+      release();
+      await w.stop(5000);
+    }
+  });
+
   test('a claim takes due jobs and expired leases together, in priority order, and leaves jobs not yet due', async () => {
     const noop = defineJob({ name: 'test.order', payload: Label, async handler() {} });
     const deps = t.jobs.withDefinitions([noop]);

@@ -67,6 +67,8 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     if ('error' in made) {
       outcome = { state: 'failed', error: made.error };
     } else {
+      // What is left (a durable put, the settle transaction) waits on the disk: let the next job start.
+      ctx.releaseSlot();
       const put = 'data' in made ? await ctx.blobs.put(Readable.from([made.data])) : await putFile(ctx.blobs, made.path);
       outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
     }
