@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -92,18 +92,51 @@ async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<
   );
 }
 
+/**
+ * CPU milliseconds per thread kind so far: the main thread, libvips' workers, and the other threads (libuv's pool,
+ * where sharp's calls and fs operations run). Linux only (/proc); empty elsewhere.
+ */
+function threadCpu(): Map<string, number> {
+  const byKind = new Map<string, number>();
+  if (!existsSync('/proc/self/task')) {
+    return byKind;
+  }
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    const kind = tid === String(process.pid) ? 'main' : name.startsWith('libvips') ? 'libvips' : 'other';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
+  }
+  return byKind;
+}
+
+/** Per-image CPU by thread kind between two threadCpu() readings. */
+const perImage = (from: Map<string, number>, to: Map<string, number>, images: number): string =>
+  ['main', 'other', 'libvips'].map((k) => `${k} ${(((to.get(k) ?? 0) - (from.get(k) ?? 0)) / images).toFixed(1)}`).join(', ');
+
 /** CPU seconds (user + system, all threads of this process) used since `from`. */
 const cpuSince = (from: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1e6;
 };
 const cpu = { raw: [] as number[], pipeline: [] as number[] };
+const threads = { raw: [] as string[], pipeline: [] as string[] };
 
 async function raw(files: readonly string[]): Promise<number> {
   const start = performance.now();
   const c = process.cpuUsage();
+  const t = threadCpu();
   await pool(files, CONCURRENCY, (f) => renderWebp(f, { size: THUMBNAIL_SIZE, maxPixels: MAX_PIXELS }));
   cpu.raw.push(cpuSince(c));
+  threads.raw.push(perImage(t, threadCpu(), files.length));
   return (performance.now() - start) / 1000;
 }
 
@@ -138,12 +171,14 @@ async function pipeline(files: readonly string[]): Promise<number> {
       const worker = new Worker(deps, config.jobs);
       const start = performance.now();
       const c = process.cpuUsage();
+      const t = threadCpu();
       worker.start();
       while ((await pending()) > 0) {
         await new Promise((r) => setTimeout(r, 20));
       }
       const seconds = (performance.now() - start) / 1000;
       cpu.pipeline.push(cpuSince(c));
+      threads.pipeline.push(perImage(t, threadCpu(), files.length));
       await worker.stop(10_000);
       const failed = await deps.db.selectFrom('derivatives').select('error').where('state', '=', 'failed').execute();
       if (failed.length > 0) {
@@ -179,6 +214,7 @@ const lines = [
   `raw sharp loop:   ${rate(best(rawRuns)).toFixed(1)} images/s (best of ${list(rawRuns)})`,
   `pipeline (queue): ${rate(best(pipeRuns)).toFixed(1)} images/s (best of ${list(pipeRuns)})`,
   `CPU per image (this process, all threads): raw ${((best(cpu.raw.slice(1)) / files.length) * 1000).toFixed(1)} ms, pipeline ${((best(cpu.pipeline) / files.length) * 1000).toFixed(1)} ms (least of the runs)`,
+  `CPU ms per image by thread (main, other = libuv pool, libvips), each run: raw ${threads.raw.slice(1).join(' | ')}; pipeline ${threads.pipeline.join(' | ')}`,
   `ratio pipeline/raw: ${((rate(best(pipeRuns)) / rate(best(rawRuns))) * 100).toFixed(1)} % (target >= 90 %)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -121,6 +121,23 @@ export function blobStoreContract(name: string, target: ContractTarget): void {
       assert.deepEqual(await c.tempEntries(), []);
     });
 
+    it('stores a Buffer as it stores the same bytes streamed, with the same checks and nothing left on failure', async () => {
+      const c = await target.create();
+      const data = Buffer.from('rendered derivative bytes');
+      const seen: Buffer[] = [];
+      const a = await c.store.put(data, { expectedSha256: sha256(data), expectedSize: data.length, onChunk: (chunk) => seen.push(chunk) });
+      assert.deepEqual(a, { key: sha256(data), size: data.length, sha256: sha256(data) });
+      assert.deepEqual(Buffer.concat(seen), data, 'onChunk sees the bytes');
+      assert.deepEqual(await c.store.put(Readable.from([data])), a, 'the streamed copy dedups with it');
+      assert.deepEqual(await readAll(await c.store.get(a.key)), data);
+      assert.deepEqual(await listKeys(c.store), [a.key]);
+      await rejectsWith(c.store.put(Buffer.from('abc'), { expectedSha256: sha256('abd') }), { code: 'checksum_mismatch' });
+      await rejectsWith(c.store.put(Buffer.from('abc'), { expectedSize: 4 }), { code: 'size_mismatch' });
+      await rejectsWith(c.store.put(Buffer.from('0123456789'), { maxBytes: 5 }), { kind: 'too_large' });
+      assert.deepEqual(await listKeys(c.store), [a.key]);
+      assert.deepEqual(await c.tempEntries(), []);
+    });
+
     it('refuses a checksum mismatch and keeps nothing', async () => {
       const c = await target.create();
       const promise = c.store.put(Readable.from([Buffer.from('abc')]), { expectedSha256: sha256('abd') });

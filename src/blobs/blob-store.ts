@@ -55,8 +55,11 @@ export interface BlobStore {
   readonly kind: 'disk' | 's3';
   /** Fails clearly at startup when the store cannot be used (S3: the bucket does not exist). */
   verify(): Promise<void>;
-  /** Streams, hashes and stores `body`; on any failure (checks, limit, stream error) nothing is left behind. */
-  put(body: Readable, options?: PutOptions): Promise<PutResult>;
+  /**
+   * Streams, hashes and stores `body` (a Buffer: bytes already in memory, such as a rendered derivative, stored
+   * without a stream); on any failure (checks, limit, stream error) nothing is left behind.
+   */
+  put(body: Readable | Buffer, options?: PutOptions): Promise<PutResult>;
   /** Throws `not_found` when absent. The caller clamps `range` to the blob's size (RFC 9110 §14.1.2). */
   get(key: BlobKey, range?: ByteRange): Promise<Readable>;
   stat(key: BlobKey): Promise<BlobStat | undefined>;

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { writeHashedFile } from './file-writer.js';
-import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
+import { renameDurably, writeSmallFile } from './durable-fs.js';
+import { assertExpected, assertSizeAllowed, hashStream, Sha256Tally } from './hashing.js';
 import {
   assertUploadId,
   isBlobKey,
@@ -20,15 +21,6 @@ import {
 } from './blob-store.js';
 
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
-
-async function fsyncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Content-addressed blobs on disk: `<root>/<ab>/<cd>/<sha256>`. A put streams into `<root>/tmp/`, fsyncs, renames
@@ -71,25 +63,15 @@ export class DiskBlobStore implements BlobStore {
     return { key: sha256, size, sha256 };
   }
 
-  /** Renames a complete, fsynced temp file to its content address and fsyncs the directory. */
-  private async moveIntoPlace(tmp: string, key: BlobKey): Promise<void> {
-    const dir = join(this.root, key.slice(0, 2), key.slice(2, 4));
-    // Same content already stored: rename over it is harmless (same bytes), and keeps one copy. The prefix directory
-    // is made only when the rename says it is missing.
-    await rename(tmp, this.pathOf(key)).catch(async (err: unknown) => {
-      if (!isErrno(err, 'ENOENT')) {
-        throw err;
-      }
-      await mkdir(dir, { recursive: true });
-      await rename(tmp, this.pathOf(key));
-    });
-    await fsyncPath(dir);
+  /** Renames a complete, fsynced temp file to its content address (same content already there: harmless, one copy kept). */
+  private moveIntoPlace(tmp: string, key: BlobKey): Promise<void> {
+    return renameDurably(tmp, this.pathOf(key));
   }
 
-  async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
+  async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     const tmp = join(this.tmpDir, newId());
     try {
-      const result = await this.writeFile(tmp, body, options.maxBytes, options.onChunk);
+      const result = Buffer.isBuffer(body) ? await this.writeBytes(tmp, body, options) : await this.writeFile(tmp, body, options.maxBytes, options.onChunk);
       assertExpected(result, options);
       await this.moveIntoPlace(tmp, result.key);
       return result;
@@ -99,14 +81,28 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  /** Bytes already in memory (a rendered derivative): hashed here, written and fsynced without a stream. */
+  private async writeBytes(path: string, data: Buffer, options: PutOptions): Promise<PutResult> {
+    const tally = new Sha256Tally(options.maxBytes, options.onChunk);
+    tally.add(data);
+    await writeSmallFile(path, data).catch(async (err: unknown) => {
+      if (!isErrno(err, 'ENOENT')) {
+        throw err;
+      }
+      await mkdir(this.tmpDir, { recursive: true });
+      await writeSmallFile(path, data);
+    });
+    const sha256 = tally.digest();
+    return { key: sha256, size: data.length, sha256 };
+  }
+
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     // Written under a private name and renamed, so adopt never sees half-written bytes.
     const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
     try {
       const { size } = await this.writeFile(part, body, options.maxBytes);
-      await rename(part, join(this.tmpDir, uploadId));
-      await fsyncPath(this.tmpDir);
+      await renameDurably(part, join(this.tmpDir, uploadId));
       return { size };
     } catch (err) {
       await rm(part, { force: true });

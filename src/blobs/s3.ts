@@ -96,10 +96,10 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async put(body: Readable, options: PutOptions = {}): Promise<PutResult> {
+  async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     const tempKey = this.tempKeyOf(newId());
     try {
-      const { size, sha256 } = await this.upload(tempKey, body, options.maxBytes, options.onChunk);
+      const { size, sha256 } = await this.upload(tempKey, Buffer.isBuffer(body) ? Readable.from([body]) : body, options.maxBytes, options.onChunk);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
       await this.moveIntoPlace(tempKey, result, undefined);

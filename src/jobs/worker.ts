@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JobRow } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
+import { lazyChild } from '../lib/lazy-logger.js';
 import { backoffSeconds, DEFAULT_RETRY, type JobCtx } from './define.js';
 import { completeJob, describeError, extendLease, killJob, releaseJob, retryJob } from './jobs.repo.js';
 import { enqueueJob } from './queue.js';
@@ -217,7 +218,7 @@ export class Worker {
       outcome,
       ...(error === undefined ? {} : { error }),
     });
-    const log = this.deps.log.child({ job: job.id, jobName: job.name, attempt: job.attempts, worker: this.id });
+    const log = lazyChild(this.deps.log, { job: job.id, jobName: job.name, attempt: job.attempts, worker: this.id });
     const registered = this.deps.jobs.registry.get(job.name);
     // A run whose worker died on the last attempt is not tried again.
     if (job.attempts > job.max_attempts) {

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -90,19 +90,21 @@ export class BlobInput {
 
   /**
    * A path an in-process reader (sharp) can open: the blob in place on a local store, with no temp dir at all; else
-   * `file()`. Never for external tools, which run in and write into the private dir `file()` makes.
+   * `file()`. Never for external tools, which run in and write into the private dir `file()` makes. A local blob
+   * that is missing shows up as the reader's failure; `assertReadable` then tells it from bad content.
    */
   async readablePath(): Promise<string> {
+    return this.blobs.localPath(this.key) ?? this.file();
+  }
+
+  /** Throws a BlobReadError when the blob cannot be read in place (called after a reader failed). */
+  async assertReadable(): Promise<void> {
     const local = this.blobs.localPath(this.key);
-    if (local === undefined) {
-      return this.file();
+    if (local !== undefined) {
+      await access(local, constants.R_OK).catch((err: unknown) => {
+        throw readFailure(err);
+      });
     }
-    try {
-      await stat(local);
-    } catch (err) {
-      throw readFailure(err);
-    }
-    return local;
   }
 
   async dispose(): Promise<void> {

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { AssetVersionRow } from '../../db/schema.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
@@ -69,7 +68,7 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     } else {
       // What is left (a durable put, the settle transaction) waits on the disk: let the next job start.
       ctx.releaseSlot();
-      const put = 'data' in made ? await ctx.blobs.put(Readable.from([made.data])) : await putFile(ctx.blobs, made.path);
+      const put = 'data' in made ? await ctx.blobs.put(made.data) : await putFile(ctx.blobs, made.path);
       outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
     }
   } catch (err) {
@@ -94,6 +93,8 @@ async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<Mad
     if (ctx.signal.aborted || err instanceof BlobReadError || (err instanceof MediaError && !err.permanent)) {
       throw err;
     }
+    // A blob read in place that has gone missing is the store's problem, not the content's: retried, not failed.
+    await input.source.assertReadable();
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -105,6 +105,22 @@ describeEachDatabase('media pipeline: failures, the derivative route, idempotenc
     assert.deepEqual(await snapshot(), first);
   });
 
+  test('a blob missing from the store: derivative jobs retry later instead of failing the derivatives', async () => {
+    const ids = await upload(t, ten, await makeImage('jpeg', 640, 480), 'vanished.jpg');
+    const { blob_key } = await t.deps.db.selectFrom('asset_versions').select('blob_key').where('id', '=', ids.versionId).executeTakeFirstOrThrow();
+    await t.deps.blobs.delete(blob_key);
+    const reports = (await t.jobs.runUntilIdle({ allowFailures: true })).filter((r) => r.name.startsWith('derivative.'));
+    assert.deepEqual(reports.map((r) => [r.name, r.outcome]).sort(), [
+      ['derivative.preview', 'retry'],
+      ['derivative.thumbnail', 'retry'],
+    ]);
+    for (const r of reports) {
+      assert.match(String(r.error), /Could not read the file from the blob store/);
+    }
+    const v = await getVersion(t, ten, ids);
+    assert.deepEqual(v.derivatives.map((d) => d.state), ['pending', 'pending']);
+  });
+
   test('an uploaded thumbnail wins over the generated one', async () => {
     const ids = await upload(t, ten, await makeImage('png', 300, 200), 'custom.png');
     const mp = multipart({}, { name: 't.png', data: await makeImage('png', 64, 64), type: 'image/png' });
