@@ -3,9 +3,8 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises';
 import { errors } from '../domain/errors.js';
 
-/** SHA-256 and byte count of data seen chunk by chunk; `add` throws `too_large` past `maxBytes`. */
-export class Sha256Tally {
-  private readonly hash = createHash('sha256');
+/** Byte count of data seen chunk by chunk, shown to `onChunk`; `add` throws `too_large` past `maxBytes`. */
+export class ByteTally {
   bytes = 0;
 
   constructor(
@@ -18,8 +17,17 @@ export class Sha256Tally {
     if (this.bytes > this.maxBytes) {
       throw errors.tooLarge(`The file is larger than the limit of ${this.maxBytes} bytes.`);
     }
-    this.hash.update(chunk);
     this.onChunk?.(chunk);
+  }
+}
+
+/** A ByteTally that also hashes (SHA-256) what it sees. */
+export class Sha256Tally extends ByteTally {
+  private readonly hash = createHash('sha256');
+
+  override add(chunk: Buffer): void {
+    super.add(chunk);
+    this.hash.update(chunk);
   }
 
   digest(): string {
