@@ -1,36 +1,33 @@
-import { closeSync, fsync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
 
 /*
- * The disk store's durable steps for small files and directory entries. Opening, writing bytes already in memory,
- * closing and renaming are synchronous: on a local disk each is one short syscall, where a thread-pool round trip
- * costs several times that in CPU (a thumbnail's put was about 1 ms of CPU, half of it round trips: bench/thumbnails).
- * The fsyncs, which wait on the device, stay off the event loop.
+ * The disk store's durable steps for small files and directory entries. All of them run on libuv's pool, even the
+ * cheap ones: creating or renaming a file needs the file system journal, and while another put's fsync is
+ * committing it they wait. Done synchronously (tried: it saved a thread-pool round trip each), those waits stalled
+ * the event loop for up to a third of a millisecond per call (bench/thumbnails).
  */
-
-const fsyncFd = promisify(fsync);
 
 /** Creates `path` (which must not exist) holding `data`, and fsyncs it. */
 export async function writeSmallFile(path: string, data: Uint8Array): Promise<void> {
-  const fd = openSync(path, 'wx', 0o644);
+  const fh = await open(path, 'wx', 0o644);
   try {
     for (let done = 0; done < data.length; ) {
-      done += writeSync(fd, data, done, data.length - done);
+      done += (await fh.write(data, done, data.length - done)).bytesWritten;
     }
-    await fsyncFd(fd);
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
 /** Makes a rename or a new entry in `dir` durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
-  const fd = openSync(dir, 'r');
+  const fh = await open(dir, 'r');
   try {
-    await fsyncFd(fd);
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
@@ -41,13 +38,13 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 export async function renameDurably(from: string, to: string): Promise<void> {
   const dir = dirname(to);
   try {
-    renameSync(from, to);
+    await rename(from, to);
   } catch (err) {
     if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT')) {
       throw err;
     }
-    const first = mkdirSync(dir, { recursive: true });
-    renameSync(from, to);
+    const first = await mkdir(dir, { recursive: true });
+    await rename(from, to);
     // Each directory made is a new entry in its parent: fsync the parents, from `dir`'s up to the first one made's.
     if (first !== undefined) {
       const top = dirname(first);
