@@ -147,6 +147,8 @@ async function pipeline(files: readonly string[]): Promise<number> {
     const deps = createDeps(config, { jobDefinitions: [derivativeThumbnailJob] });
     try {
       await migrateToLatest(deps.db);
+      // As `atelier serve` and `atelier worker` start: the blob store checks itself and makes its prefix directories.
+      await deps.blobs.verify();
       const boot = await bootstrap(deps, 'Bench');
       const ctx: Ctx = {
         ...deps,

@@ -10,6 +10,11 @@ export interface Dialect {
   /** Turns a driver constraint error into a domain error (unique -> conflict, foreign key -> invalid). */
   translateError(err: unknown): DomainError | undefined;
   /**
+   * Makes a SELECT lock the rows it reads until the transaction ends. PostgreSQL: FOR UPDATE. SQLite: unchanged, as
+   * its transactions (`begin immediate`) already run one at a time.
+   */
+  lockingRead<QB extends { forUpdate(): QB }>(qb: QB): QB;
+  /**
    * Atomically claims up to `limit` jobs for a worker: due `available` jobs, and `running` jobs whose lease expired
    * (their worker died), in priority order. Claimed rows become `running`, leased until now + leaseSeconds, with
    * `attempts` counted up. PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one UPDATE (single writer).

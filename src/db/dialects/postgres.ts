@@ -17,6 +17,9 @@ export const postgresDialect: Dialect = {
     }
     return undefined;
   },
+  lockingRead(qb) {
+    return qb.forUpdate();
+  },
   async claimJobs(db, p) {
     // NOTE(postgres): each kind of candidate is locked in its own CTE with FOR UPDATE SKIP LOCKED, so concurrent
     // workers each take different rows without waiting, and the row lock re-checks the kind's condition against the

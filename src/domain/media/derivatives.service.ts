@@ -107,7 +107,7 @@ async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<Mad
 async function settle(ctx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
   const workspaceId = payload.workspace_id;
   await inTransaction(ctx, async (tx) => {
-    if (!(await lockVersion(tx.db, { workspaceId, id: version.id }))) {
+    if (!(await lockVersion(tx, { workspaceId, id: version.id }))) {
       return;
     }
     const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));

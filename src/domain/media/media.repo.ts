@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../../db/dialects/dialect.js';
 import type { AssetVersionRow, DB, DerivativeRow } from '../../db/schema.js';
 
 /* Queries of the media pipeline's jobs. Every one takes the workspace scope the job's payload carries. */
@@ -45,18 +46,16 @@ export async function findWorkspaceAccountId(db: Kysely<DB>, workspaceId: string
 }
 
 /**
- * Takes the version row's lock for the rest of the transaction (a no-op update). NOTE(postgres): two derivative
- * jobs of one version settling at once are serialised here, so exactly one of them sees "none pending" afterwards.
- * NOTE(sqlite): transactions are already serialised.
+ * Takes the version row's lock for the rest of the transaction, and says whether the version still exists.
+ * NOTE(postgres): two derivative jobs of one version settling at once are serialised here, so exactly one of them
+ * sees "none pending" afterwards. A locking read, not a no-op update: that rewrote the row, metadata and all, on
+ * every settle. NOTE(sqlite): transactions are already serialised.
  */
-export async function lockVersion(db: Kysely<DB>, scope: { workspaceId: string; id: string }): Promise<boolean> {
-  const r = await db
-    .updateTable('asset_versions')
-    .set((eb) => ({ metadata: eb.ref('metadata') }))
-    .where('id', '=', scope.id)
-    .where('workspace_id', '=', scope.workspaceId)
+export async function lockVersion(tx: { db: Kysely<DB>; dialect: Dialect }, scope: { workspaceId: string; id: string }): Promise<boolean> {
+  const row = await tx.dialect
+    .lockingRead(tx.db.selectFrom('asset_versions').select('id').where('id', '=', scope.id).where('workspace_id', '=', scope.workspaceId))
     .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  return row !== undefined;
 }
 
 export type DerivativeOutcome =

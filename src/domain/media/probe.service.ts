@@ -118,7 +118,7 @@ export async function probeVersion(ctx: JobCtx, payload: MediaProbePayload): Pro
   });
   await inTransaction(ctx, async (tx) => {
     // Re-read under the row lock: another writer may have changed metadata since.
-    await lockVersion(tx.db, scope);
+    await lockVersion(tx, scope);
     const current = await findVersionById(tx.db, scope);
     if (!current) {
       return;
