@@ -308,6 +308,21 @@ export function blobStoreContract(name: string, target: ContractTarget): void {
       assert.deepEqual(await c.tempEntries(), []);
     });
 
+    it('adopts temp bytes of many batches (9 MiB + 5 bytes) with the digest node computes, and refuses them past maxBytes', async () => {
+      const c = await target.create();
+      const size = 9 * MiB + 5;
+      const gen = generatedBody(size);
+      const id = randomUUID();
+      assert.deepEqual(await c.store.putTemp(id, gen.body), { size });
+      await rejectsWith(c.store.adopt(id, { maxBytes: 4 * MiB }), { kind: 'too_large' });
+      const again = generatedBody(size);
+      await c.store.putTemp(id, again.body);
+      const adopted = await c.store.adopt(id, { expectedSize: size });
+      const digest = again.sha256();
+      assert.deepEqual(adopted, { key: digest, size, sha256: digest });
+      assert.deepEqual(await c.tempEntries(), []);
+    });
+
     it('streams a 64 MiB body without holding it, with the right digest', async () => {
       const c = await target.create();
       const gen = generatedBody(64 * MiB);

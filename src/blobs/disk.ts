@@ -7,7 +7,8 @@ import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { writeHashedFile } from './file-writer.js';
 import { fsyncDirectory, renameDurably, writeSmallFile } from './durable-fs.js';
-import { assertExpected, assertSizeAllowed, hashStream, Sha256Tally } from './hashing.js';
+import { hashFile } from './hash-thread.js';
+import { assertExpected, assertSizeAllowed, Sha256Tally } from './hashing.js';
 import {
   assertUploadId,
   isBlobKey,
@@ -141,7 +142,7 @@ export class DiskBlobStore implements BlobStore {
     }
     try {
       assertSizeAllowed((await stat(claimed)).size, options);
-      const { size, sha256 } = await hashStream(createReadStream(claimed), options.maxBytes);
+      const { size, sha256 } = await hashFile(claimed, options.maxBytes);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
       await this.moveIntoPlace(claimed, result.key);

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { ByteTally } from './hashing.js';
 
 /*
  * SHA-256 on a thread of its own, for large bodies. Hashing on the event loop was the biggest single cost of a
@@ -124,5 +127,45 @@ export class OffThreadSha256 {
     if (!this.thread.dead) {
       this.thread.drop(this.id);
     }
+  }
+}
+
+const FILE_BATCH_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Size and SHA-256 of a stored file that nothing writes any more (an upload's temp bytes at commit). Files of more
+ * than one batch are read in two alternating shared batches, one hashed on the hashing thread while the next is
+ * read; smaller ones are hashed here. Fails with `too_large` past `maxBytes`.
+ */
+export async function hashFile(path: string, maxBytes?: number): Promise<{ size: number; sha256: string }> {
+  const tally = new ByteTally(maxBytes);
+  const fh = await open(path, 'r');
+  try {
+    if ((await fh.stat()).size <= FILE_BATCH_BYTES) {
+      const data = await fh.readFile();
+      tally.add(data);
+      return { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    }
+    const hash = new OffThreadSha256();
+    try {
+      const buffers = [sharedBuffer(FILE_BATCH_BYTES), sharedBuffer(FILE_BATCH_BYTES)] as const;
+      const hashed: [Promise<void>, Promise<void>] = [Promise.resolve(), Promise.resolve()];
+      for (let i: 0 | 1 = 0; ; i = i === 0 ? 1 : 0) {
+        await hashed[i];
+        const { bytesRead } = await fh.read(buffers[i], 0, FILE_BATCH_BYTES, null);
+        if (bytesRead === 0) {
+          break;
+        }
+        tally.add(buffers[i].subarray(0, bytesRead));
+        hashed[i] = hash.update(buffers[i], bytesRead);
+      }
+      await Promise.all(hashed);
+      return { size: tally.bytes, sha256: await hash.digest() };
+    } catch (err) {
+      hash.drop();
+      throw err;
+    }
+  } finally {
+    await fh.close();
   }
 }
