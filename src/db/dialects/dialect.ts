@@ -15,6 +15,12 @@ export interface Dialect {
    */
   lockingRead<QB extends { forUpdate(): QB }>(qb: QB): QB;
   /**
+   * Serialises, until the transaction ends, the transactions that lock the same `key`: for a row that does not
+   * exist yet (an asset at a path), which no row lock can guard. PostgreSQL: a transaction-scoped advisory lock.
+   * SQLite: nothing, as its transactions already run one at a time. Call it inside a transaction.
+   */
+  lockKey(db: Kysely<DB>, key: string): Promise<void>;
+  /**
    * Atomically claims up to `limit` jobs for a worker: due `available` jobs, and `running` jobs whose lease expired
    * (their worker died), in priority order. Claimed rows become `running`, leased until now + leaseSeconds, with
    * `attempts` counted up. PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one UPDATE (single writer).

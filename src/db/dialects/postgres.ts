@@ -20,6 +20,11 @@ export const postgresDialect: Dialect = {
   lockingRead(qb) {
     return qb.forUpdate();
   },
+  async lockKey(db, key) {
+    // NOTE(postgres): hashtextextended gives the 64-bit key pg_advisory_xact_lock takes; a collision only serialises
+    // two unrelated transactions a little longer.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+  },
   async claimJobs(db, p) {
     // NOTE(postgres): each kind of candidate is locked in its own CTE with FOR UPDATE SKIP LOCKED, so concurrent
     // workers each take different rows without waiting, and the row lock re-checks the kind's condition against the

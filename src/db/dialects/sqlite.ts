@@ -19,6 +19,9 @@ export const sqliteDialect: Dialect = {
   lockingRead(qb) {
     return qb;
   },
+  async lockKey() {
+    // NOTE(sqlite): `begin immediate` already serialises every writing transaction.
+  },
   async claimJobs(db, p) {
     // NOTE(sqlite): one UPDATE statement takes the write lock before it reads, so with a single writer the select
     // and the update are atomic across connections and processes (busy_timeout makes other writers wait). Each kind

@@ -71,7 +71,9 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
     } else {
       const spec = input.target.newAsset;
       const fileLocation = cleanFolder(spec.fileLocation, 'file_location', part);
-      // "Create or update asset": the same file name in the same folder is a new version of that asset.
+      // "Create or update asset": the same file name in the same folder is a new version of that asset. Concurrent
+      // first uploads to one path wait for each other here, so the later one finds the asset the first made.
+      await tx.dialect.lockKey(tx.db, `asset-path:${workspaceId}:${fileLocation}:${fileName}`);
       asset = await findActiveAssetAtPath(tx.db, { workspaceId, fileLocation, fileName });
       if (!asset) {
         createdAsset = true;

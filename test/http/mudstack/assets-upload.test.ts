@@ -179,6 +179,20 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     assert.equal(viaForm.body.currentVersion.version_number, 4);
   });
 
+  test('concurrent first uploads to one new path make one asset with a version each', async () => {
+    const ten = await t.factory.tenant();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => uploadRaw(t, ten, Buffer.from(`take ${i}`), { file_name: 'race.txt', file_location: '/Race/' })),
+    );
+    assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201, 201, 201]);
+    const ids = new Set(results.map((r) => r.body.id));
+    assert.equal(ids.size, 1, 'one asset');
+    const rows = await t.deps.db.selectFrom('assets').select('id').where('workspace_id', '=', ten.workspaceId).where('file_name', '=', 'race.txt').execute();
+    assert.equal(rows.length, 1);
+    const versions = await t.deps.db.selectFrom('asset_versions').select('version_number').where('asset_id', '=', rows[0]?.id ?? '').orderBy('version_number').execute();
+    assert.deepEqual(versions.map((v) => v.version_number), [1, 2, 3, 4, 5, 6]);
+  });
+
   test('workspace usage counts live assets and distinct blob bytes', async () => {
     const ten = await t.factory.tenant();
     const data = randomData(1000);
