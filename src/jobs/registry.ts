@@ -11,6 +11,7 @@ import { derivativeWaveformJob } from './handlers/derivative-waveform.job.js';
 import { blobsSweepJob } from './handlers/blobs-sweep.job.js';
 import { attachmentThumbnailJob } from './handlers/attachment-thumbnail.job.js';
 import { jobsPruneJob } from './handlers/jobs-prune.job.js';
+import { webhooksPruneJob } from './handlers/webhooks-prune.job.js';
 import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
 import { mediaProbeJob } from './handlers/media-probe.job.js';
 import { eventsDispatchJob } from './handlers/events-dispatch.job.js';
@@ -28,6 +29,7 @@ import { uploadsExpireJob } from '../domain/uploads/uploads-expire.job.js';
 /** Every job the app runs. Add a feature's job here: one import, one entry. */
 export const jobDefinitions = [
   jobsPruneJob,
+  webhooksPruneJob,
   uploadsExpireJob,
   importRunJob,
   trashPurgeExpiredJob,

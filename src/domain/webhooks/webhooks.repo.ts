@@ -107,3 +107,13 @@ export async function listDeliveryRows(
 export async function updateDeliveryRow(db: Kysely<DB>, scope: Scope & { id: string }, set: Updateable<WebhookDeliveriesTable>): Promise<void> {
   await db.updateTable('webhook_deliveries').set(set).where('workspace_id', '=', scope.workspaceId).where('id', '=', scope.id).execute();
 }
+
+/** Deletes finished deliveries (succeeded or dead) created before `before`; answers how many. */
+export async function pruneDeliveryRows(db: Kysely<DB>, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('state', 'in', ['succeeded', 'dead'])
+    .where('created_at', '<', before.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

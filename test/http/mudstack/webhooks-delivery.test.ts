@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { enqueueJob } from '../../../src/jobs/queue.js';
 import { describeEachDatabase, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { HttpSink, type SinkRequest } from '../../harness/http-sink.js';
@@ -145,6 +146,25 @@ describeEachDatabase('webhooks: deliveries (signed, retried, logged)', (t) => {
     const log = await deliveries(t, ten, w.id);
     assert.deepEqual(log.map((x) => [x.id, x.state]), [[again.body.id, 'succeeded'], [d?.id, 'dead']]);
     assert.equal(received('/down').at(-1)?.headers['webhook-id'], d?.event_id);
+  });
+
+  test('webhooks.prune deletes finished deliveries older than keepDays and keeps recent or unfinished ones', async () => {
+    const ten = await t.factory.tenant();
+    const w = await hook(ten, ['asset_created'], '/prune');
+    for (const name of ['p1.txt', 'p2.txt', 'p3.txt']) {
+      await uploadMultipart(t, ten, { name, data: Buffer.from(name) });
+    }
+    await t.jobs.runUntilIdle();
+    const [newest, middle, oldest] = await deliveries(t, ten, w.id);
+    assert.deepEqual([newest?.state, middle?.state, oldest?.state], ['succeeded', 'succeeded', 'succeeded']);
+    // Two of them are 31 days old; one of those is still waiting for a retry.
+    const old = new Date(t.clock.now().getTime() - 31 * 86400 * 1000).toISOString();
+    await t.deps.db.updateTable('webhook_deliveries').set({ created_at: old }).where('id', 'in', [middle?.id, oldest?.id]).execute();
+    await t.deps.db.updateTable('webhook_deliveries').set({ state: 'failed' }).where('id', '=', oldest?.id).execute();
+    await enqueueJob(t.deps, 'webhooks.prune', { keepDays: 30 });
+    await t.jobs.runUntilIdle();
+    const left = await deliveries(t, ten, w.id);
+    assert.deepEqual(left.map((d) => d.id), [newest?.id, oldest?.id]);
   });
 
   test('POST /test sends a signed ping; a disabled endpoint gets nothing (409 on test); a deleted one is not called', async () => {
