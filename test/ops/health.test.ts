@@ -65,7 +65,11 @@ if (DATABASES.includes('postgres')) {
       } finally {
         await admin.end();
       }
-      const ready = await server.req('GET', '/readyz');
+      // If the server dies here (seen once in CI, not reproduced), say what it printed.
+      const ready = await server.req('GET', '/readyz').catch(async (err: unknown) => {
+        const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running'), 1000))]);
+        throw new Error(`atelier serve went away (${String(err)}; exit: ${JSON.stringify(exit)}); it wrote:\n${server.stderr}${server.stdout}`);
+      });
       assert.equal(ready.status, 503);
       assert.deepEqual(ready.body, { status: 'unavailable', reason: 'database unreachable' });
       assert.equal((await server.req('GET', '/healthz')).status, 200);
