@@ -65,18 +65,28 @@ export class DiskBlobStore implements BlobStore {
     await fsyncDirectory(this.root);
   }
 
-  /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
-  private async writeFile(path: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<PutResult> {
-    // The temp dir exists from verify(); it is made again only if something removed it since. Not checked up front:
-    // every put would pay a thread-pool round trip for it (bench/thumbnails).
-    const write = () => writeHashedFile(path, body, maxBytes, onChunk);
-    const { sha256, size } = await write().catch(async (err: unknown) => {
-      if (!isErrno(err, 'ENOENT') || body.readableDidRead) {
+  /**
+   * Runs `create` (which makes a file in the temp dir), and once more after making the temp dir when it says ENOENT.
+   * The temp dir exists from verify(); it is made again only if something removed it since. Not checked up front:
+   * every put would pay a thread-pool round trip for it (bench/thumbnails). `canRetry` says whether the input can be
+   * read again (a stream that has started cannot).
+   */
+  private async inTempDir<T>(create: () => Promise<T>, canRetry: () => boolean = () => true): Promise<T> {
+    return create().catch(async (err: unknown) => {
+      if (!isErrno(err, 'ENOENT') || !canRetry()) {
         throw err;
       }
       await mkdir(this.tmpDir, { recursive: true });
-      return write();
+      return create();
     });
+  }
+
+  /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
+  private async writeFile(path: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<PutResult> {
+    const { sha256, size } = await this.inTempDir(
+      () => writeHashedFile(path, body, maxBytes, onChunk),
+      () => !body.readableDidRead,
+    );
     return { key: sha256, size, sha256 };
   }
 
@@ -102,13 +112,7 @@ export class DiskBlobStore implements BlobStore {
   private async writeBytes(path: string, data: Buffer, options: PutOptions): Promise<PutResult> {
     const tally = new Sha256Tally(options.maxBytes, options.onChunk);
     tally.add(data);
-    await writeSmallFile(path, data).catch(async (err: unknown) => {
-      if (!isErrno(err, 'ENOENT')) {
-        throw err;
-      }
-      await mkdir(this.tmpDir, { recursive: true });
-      await writeSmallFile(path, data);
-    });
+    await this.inTempDir(() => writeSmallFile(path, data));
     const sha256 = tally.digest();
     return { key: sha256, size: data.length, sha256 };
   }

@@ -49,8 +49,6 @@ interface Running {
 export class Worker {
   readonly id: string;
   private readonly running = new Map<string, Running>();
-  /** Runs in `running` that released their slot. */
-  private released = 0;
   private readonly enqueuedPeriods = new Map<string, number>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -164,7 +162,11 @@ export class Worker {
    */
   private freeSlots(): number {
     const { concurrency } = this.options;
-    return Math.min(concurrency - (this.running.size - this.released), 2 * concurrency - this.running.size);
+    let holding = 0;
+    for (const run of this.running.values()) {
+      holding += run.released ? 0 : 1;
+    }
+    return Math.min(concurrency - holding, 2 * concurrency - this.running.size);
   }
 
   /** Waits for the poll interval, or less when a handler finishes or stop() is called. */
@@ -200,9 +202,6 @@ export class Worker {
         return { id: job.id, name: job.name, attempt: job.attempts, outcome: 'lost', error: describeError(err) };
       })
       .finally(() => {
-        if (this.running.get(job.id)?.released) {
-          this.released--;
-        }
         this.running.delete(job.id);
         this.wake?.();
       });
@@ -319,7 +318,6 @@ export class Worker {
       return;
     }
     run.released = true;
-    this.released++;
     this.wake?.();
   }
 
