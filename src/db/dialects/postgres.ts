@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { candidates, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { candidates, claimUpdate, runClaim, type ClaimBuilder } from './jobs-claim.js';
 import { postgresSearchMatches, writePostgresSearchDocuments } from './postgres-search.js';
 
 export const postgresDialect: Dialect = {
@@ -25,22 +25,11 @@ export const postgresDialect: Dialect = {
     // two unrelated transactions a little longer.
     await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
   },
-  async claimJobs(db, p) {
+  claimJobs(db, p) {
     // NOTE(postgres): each kind of candidate is locked in its own CTE with FOR UPDATE SKIP LOCKED, so concurrent
     // workers each take different rows without waiting, and the row lock re-checks the kind's condition against the
     // latest row version. Rows locked but not taken (past `limit` once merged) are free again when the statement ends.
-    const rows = await db
-      .with('due', () => candidates(db, p, 'due').forUpdate().skipLocked())
-      .with('expired', () => candidates(db, p, 'expired').forUpdate().skipLocked())
-      .with('c', (qc) => qc.selectFrom('due').selectAll().unionAll(qc.selectFrom('expired').selectAll()))
-      .with('next', (qc) => qc.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(p.limit))
-      .updateTable('jobs')
-      .from('next')
-      .set(claimUpdate(p))
-      .whereRef('jobs.id', '=', 'next.id')
-      .returningAll('jobs')
-      .execute();
-    return inClaimOrder(rows);
+    return runClaim(db, p, postgresClaim);
   },
   async settledHistorySequence(db) {
     // NOTE(postgres): identity values are taken at INSERT time but become visible at COMMIT, so a lower sequence can
@@ -56,3 +45,15 @@ export const postgresDialect: Dialect = {
   writeSearchDocuments: writePostgresSearchDocuments,
   searchMatches: postgresSearchMatches,
 };
+
+const postgresClaim: ClaimBuilder = (db, v) =>
+  db
+    .with('due', () => candidates(db, v, 'due').forUpdate().skipLocked())
+    .with('expired', () => candidates(db, v, 'expired').forUpdate().skipLocked())
+    .with('c', (qc) => qc.selectFrom('due').selectAll().unionAll(qc.selectFrom('expired').selectAll()))
+    .with('next', (qc) => qc.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(v.limit))
+    .updateTable('jobs')
+    .from('next')
+    .set(claimUpdate(v))
+    .whereRef('jobs.id', '=', 'next.id')
+    .returningAll('jobs');

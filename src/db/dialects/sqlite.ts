@@ -1,6 +1,6 @@
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { candidates, claimUpdate, inClaimOrder } from './jobs-claim.js';
+import { candidates, claimUpdate, runClaim, type ClaimBuilder } from './jobs-claim.js';
 import { sqliteSearchMatches, writeSqliteSearchDocuments } from './sqlite-search.js';
 
 export const sqliteDialect: Dialect = {
@@ -22,23 +22,11 @@ export const sqliteDialect: Dialect = {
   async lockKey() {
     // NOTE(sqlite): `begin immediate` already serialises every writing transaction.
   },
-  async claimJobs(db, p) {
+  claimJobs(db, p) {
     // NOTE(sqlite): one UPDATE statement takes the write lock before it reads, so with a single writer the select
     // and the update are atomic across connections and processes (busy_timeout makes other writers wait). Each kind
     // is wrapped in its own SELECT: SQLite allows no ORDER BY or LIMIT on the arms of a UNION.
-    const rows = await db
-      .with('c', (qc) =>
-        qc
-          .selectFrom(candidates(db, p, 'due').as('due'))
-          .selectAll()
-          .unionAll(qc.selectFrom(candidates(db, p, 'expired').as('expired')).selectAll()),
-      )
-      .updateTable('jobs')
-      .set(claimUpdate(p))
-      .where('id', 'in', (eb) => eb.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(p.limit))
-      .returningAll()
-      .execute();
-    return inClaimOrder(rows);
+    return runClaim(db, p, sqliteClaim);
   },
   async settledHistorySequence(db) {
     // NOTE(sqlite): one writer at a time, so a committed row never has a lower sequence than one still in flight:
@@ -49,3 +37,16 @@ export const sqliteDialect: Dialect = {
   writeSearchDocuments: writeSqliteSearchDocuments,
   searchMatches: sqliteSearchMatches,
 };
+
+const sqliteClaim: ClaimBuilder = (db, v) =>
+  db
+    .with('c', (qc) =>
+      qc
+        .selectFrom(candidates(db, v, 'due').as('due'))
+        .selectAll()
+        .unionAll(qc.selectFrom(candidates(db, v, 'expired').as('expired')).selectAll()),
+    )
+    .updateTable('jobs')
+    .set(claimUpdate(v))
+    .where('id', 'in', (eb) => eb.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(v.limit))
+    .returningAll();
