@@ -1,4 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
 
 /* How a job is declared. Kept apart from registry.ts so feature job files and the registry do not import each other. */
@@ -43,6 +45,13 @@ export interface JobCtx extends Deps {
    * a worker holds at most twice its concurrency in runs at once. Calling it again does nothing.
    */
   releaseSlot(): void;
+  /**
+   * Marks this run completed inside the handler's own last transaction (`db` is that transaction), so the job's
+   * effect and its end commit together and the worker writes nothing after the handler returns. When the run no
+   * longer owns its row (lease lost, job cancelled) it throws, which rolls the transaction back. Call it only in
+   * the transaction the handler ends with: a handler that throws after it has committed leaves a completed job.
+   */
+  completeWithin(db: Kysely<DB>): Promise<void>;
 }
 
 export interface JobDefinition<N extends string = string, S extends TSchema = TSchema> {

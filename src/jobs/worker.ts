@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { JobRow } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { DB, JobRow } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
 import { lazyChild } from '../lib/lazy-logger.js';
 import { backoffSeconds, DEFAULT_RETRY, type JobCtx } from './define.js';
@@ -39,6 +40,8 @@ interface Running {
   done: Promise<RunReport>;
   /** The handler said its remaining work is I/O (JobCtx.releaseSlot): it no longer counts against concurrency. */
   released: boolean;
+  /** The handler wrote the run's completion in its own transaction (JobCtx.completeWithin). */
+  completedWithin: boolean;
 }
 
 /**
@@ -205,7 +208,7 @@ export class Worker {
         this.running.delete(job.id);
         this.wake?.();
       });
-    this.running.set(job.id, { job, controller, done, released: false });
+    this.running.set(job.id, { job, controller, done, released: false, completedWithin: false });
     return done;
   }
 
@@ -243,6 +246,7 @@ export class Worker {
       signal: controller.signal,
       job: { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts },
       releaseSlot: () => this.releaseSlot(job.id),
+      completeWithin: (db) => this.completeWithin(job, controller, db),
     };
     let failure: unknown;
     let succeeded = false;
@@ -256,6 +260,10 @@ export class Worker {
       clearTimeout(timeout);
     }
     if (succeeded) {
+      if (this.running.get(job.id)?.completedWithin) {
+        log.debug('job completed');
+        return report('completed');
+      }
       return this.settle(job, report, log, { outcome: 'completed' });
     }
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -321,8 +329,21 @@ export class Worker {
     this.wake?.();
   }
 
+  private async completeWithin(job: JobRow, controller: AbortController, db: Kysely<DB>): Promise<void> {
+    if (!(await completeJob(db, job, this.deps.clock.now()))) {
+      const reason = new AbortReason('lost', 'The lease was lost or the job was cancelled.');
+      controller.abort(reason);
+      throw reason;
+    }
+    const run = this.running.get(job.id);
+    if (run) {
+      run.completedWithin = true;
+    }
+  }
+
   private async heartbeat(job: JobRow, controller: AbortController): Promise<void> {
-    if (controller.signal.aborted) {
+    // A run that completed within its transaction no longer owns a running row; the handler is just returning.
+    if (controller.signal.aborted || this.running.get(job.id)?.completedWithin) {
       return;
     }
     try {

@@ -4,7 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { defineJob } from '../../src/jobs/define.js';
 import { completeJob } from '../../src/jobs/jobs.repo.js';
-import { enqueueJob, findJob, typedEnqueue } from '../../src/jobs/queue.js';
+import { inTransaction } from '../../src/domain/context.js';
+import { cancelJob, enqueueJob, findJob, typedEnqueue } from '../../src/jobs/queue.js';
 import { describeEachDatabase } from '../harness/app.js';
 import { waitFor } from './fixtures/test-jobs.js';
 
@@ -320,11 +321,47 @@ describeEachDatabase('job worker', (t) => {
     const w = t.jobs.worker({ deps, leaseSeconds: 0.3 });
     w.start();
     await waitFor('job running', async () => (await findJob(t.deps.db, job.id))?.state === 'running');
-    const { cancelJob } = await import('../../src/jobs/queue.js');
     assert.equal(await cancelJob(t.deps, job.id), true);
     await waitFor('handler aborted', async () => aborted, 3000);
     await w.stop(1000);
     const row = await findJob(t.deps.db, job.id);
     assert.equal(row?.state, 'cancelled');
+  });
+
+  test('a handler that completes within its transaction commits its effect and the job together; a lost run keeps neither', async () => {
+    const marker = defineJob({ name: 'test.marker', payload: Label, async handler() {} });
+    const atomic = defineJob({
+      name: 'test.atomic',
+      payload: Label,
+      async handler(ctx, payload) {
+        if (payload.label === 'cancelled') {
+          // The run no longer owns its row when it comes to complete: its transaction must roll back.
+          await cancelJob(ctx, ctx.job.id);
+        }
+        await inTransaction(ctx, async (tx) => {
+          await enqueueJob(tx, 'test.marker', { label: payload.label }, { runAt: new Date(ctx.clock.now().getTime() + 3_600_000) });
+          await ctx.completeWithin(tx.db);
+        });
+      },
+    });
+    const deps = t.jobs.withDefinitions([atomic, marker]);
+    const kept = await enqueueJob(deps, 'test.atomic', { label: 'kept' });
+    const lost = await enqueueJob(deps, 'test.atomic', { label: 'cancelled' });
+
+    const reports = await t.jobs.runUntilIdle({ deps, allowFailures: true });
+    const outcomes = Object.fromEntries(reports.map((r) => [r.id, r.outcome]));
+    assert.deepEqual(outcomes, { [kept.job.id]: 'completed', [lost.job.id]: 'lost' });
+
+    const keptRow = await findJob(t.deps.db, kept.job.id);
+    assert.equal(keptRow?.state, 'completed');
+    assert.equal(keptRow?.locked_by, null);
+    assert.ok(keptRow?.finished_at);
+    assert.equal((await findJob(t.deps.db, lost.job.id))?.state, 'cancelled');
+    const markers = await t.deps.db.selectFrom('jobs').select('payload').where('name', '=', 'test.marker').execute();
+    assert.deepEqual(
+      markers.map((m) => (typeof m.payload === 'string' ? JSON.parse(m.payload) : m.payload)),
+      [{ label: 'kept' }],
+      'only the completed run\'s write is kept',
+    );
   });
 });

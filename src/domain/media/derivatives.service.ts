@@ -56,7 +56,7 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
   }
   const make = choose(version.content_type);
   if (typeof make === 'string') {
-    await settle(ctx, payload, version, { state: 'failed', error: make });
+    await settle(ctx, payload, version, { state: 'failed', error: make }, { completeJob: true });
     return;
   }
   let outcome: DerivativeOutcome;
@@ -76,13 +76,13 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     const timedOut = ctx.signal.aborted && ctx.signal.reason instanceof Error && ctx.signal.reason.name === 'JobTimeoutError';
     if ((!ctx.signal.aborted || timedOut) && ctx.job.attempt >= ctx.job.maxAttempts) {
       const message = err instanceof Error ? err.message : String(err);
-      await settle(ctx, payload, version, { state: 'failed', error: `Gave up after ${ctx.job.attempt} attempts: ${message}` });
+      await settle(ctx, payload, version, { state: 'failed', error: `Gave up after ${ctx.job.attempt} attempts: ${message}` }, { completeJob: false });
     }
     throw err;
   } finally {
     await source.dispose();
   }
-  await settle(ctx, payload, version, outcome);
+  await settle(ctx, payload, version, outcome, { completeJob: true });
 }
 
 /** Runs the maker; a failure about the input becomes `{ error }`, anything to retry (or an abort) is thrown. */
@@ -102,36 +102,50 @@ async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<Mad
 /**
  * Writes the outcome, and in the same transaction: a ready thumbnail becomes the version's thumbnail when it has
  * none, and when this was the version's last pending derivative a `derivatives_ready` history event is recorded
- * (the hook webhooks will use).
+ * (the hook webhooks will use). With `completeJob` the job's completion commits with it (the run ends here).
  */
-async function settle(ctx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
-  const workspaceId = payload.workspace_id;
+async function settle(
+  ctx: JobCtx,
+  payload: DerivativeJobPayload,
+  version: AssetVersionRow,
+  outcome: DerivativeOutcome,
+  options: { completeJob: boolean },
+): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    if (!(await lockVersion(tx, { workspaceId, id: version.id }))) {
-      return;
+    await applyOutcome(tx, payload, version, outcome);
+    if (options.completeJob) {
+      await ctx.completeWithin(tx.db);
     }
-    const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));
-    if (!changed) {
-      return;
-    }
-    const rows = await listVersionDerivatives(tx.db, { workspaceId, versionId: version.id });
-    const kind = rows.find((r) => r.id === payload.derivative_id)?.kind;
-    if (outcome.state === 'ready' && kind === 'thumbnail') {
-      await setThumbnailIfUnset(tx.db, { workspaceId, id: version.id }, outcome.blob_key);
-    }
-    if (rows.some((r) => r.state === 'pending')) {
-      return;
-    }
-    await recordHistory(tx, {
-      accountId: await findWorkspaceAccountId(tx.db, workspaceId),
-      workspaceId,
-      assetId: version.asset_id,
-      userId: null,
-      subjectType: 'version',
-      recordId: version.id,
-      type: 'derivatives_ready',
-      data: { version_id: version.id, states: Object.fromEntries(rows.map((r) => [r.kind, r.state])) },
-    });
   });
   ctx.log.info({ derivative_id: payload.derivative_id, state: outcome.state, error: outcome.state === 'failed' ? outcome.error : undefined }, 'derivative settled');
+}
+
+/** The derivative row's new state, the version's thumbnail, and the history event (see settle). */
+async function applyOutcome(tx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
+  const workspaceId = payload.workspace_id;
+  if (!(await lockVersion(tx, { workspaceId, id: version.id }))) {
+    return;
+  }
+  const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));
+  if (!changed) {
+    return;
+  }
+  const rows = await listVersionDerivatives(tx.db, { workspaceId, versionId: version.id });
+  const kind = rows.find((r) => r.id === payload.derivative_id)?.kind;
+  if (outcome.state === 'ready' && kind === 'thumbnail') {
+    await setThumbnailIfUnset(tx.db, { workspaceId, id: version.id }, outcome.blob_key);
+  }
+  if (rows.some((r) => r.state === 'pending')) {
+    return;
+  }
+  await recordHistory(tx, {
+    accountId: await findWorkspaceAccountId(tx.db, workspaceId),
+    workspaceId,
+    assetId: version.asset_id,
+    userId: null,
+    subjectType: 'version',
+    recordId: version.id,
+    type: 'derivatives_ready',
+    data: { version_id: version.id, states: Object.fromEntries(rows.map((r) => [r.kind, r.state])) },
+  });
 }
