@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -78,6 +78,47 @@ describe('DiskBlobStore temp directory', () => {
     await assert.rejects(store.put(Readable.from([Buffer.from('abc')]), { maxBytes: 2 }));
     assert.deepEqual(tmpFiles(root), []);
     assert.equal(readdirSync(root).filter((d) => d !== 'tmp').length, 1, 'only the one stored blob');
+  });
+});
+
+
+const fileSha256 = async (path: string): Promise<string> => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+};
+
+describe('DiskBlobStore large writes', () => {
+  // Whole batches go to the disk with O_DIRECT, the tail through the page cache: the file must hold exactly the bytes.
+  it('stores the bytes sent: whole batches, a partial tail, and a body of exactly one batch', async () => {
+    const root = tempDir();
+    const store = new DiskBlobStore(root);
+    await store.verify();
+    for (const size of [5 * 1024 * 1024 + 5, 2 * 1024 * 1024, 4 * 1024 * 1024 + 4096]) {
+      const body = generatedBody(size);
+      const put = await store.put(body.body);
+      const sent = body.sha256();
+      assert.equal(put.size, size);
+      assert.equal(put.sha256, sent);
+      assert.equal(await fileSha256(join(root, put.key.slice(0, 2), put.key.slice(2, 4), put.key)), sent, `bytes on disk for ${size}`);
+    }
+    assert.deepEqual(tmpFiles(root), []);
+  });
+
+  // Past the aligned pool's 16 batches, batches are plain buffers written through the page cache.
+  it('stores many multi-batch bodies at once, more batches than the aligned pool holds, each with its own bytes', async () => {
+    const root = tempDir();
+    const store = new DiskBlobStore(root);
+    await store.verify();
+    const bodies = Array.from({ length: 8 }, (_, i) => generatedBody(7 * 1024 * 1024 + i * 4097));
+    const puts = await Promise.all(bodies.map((b) => store.put(b.body)));
+    for (const [i, put] of puts.entries()) {
+      const sent = bodies[i]?.sha256();
+      assert.equal(put.sha256, sent);
+      assert.equal(await fileSha256(join(root, put.key.slice(0, 2), put.key.slice(2, 4), put.key)), sent);
+    }
   });
 });
 
