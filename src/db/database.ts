@@ -37,6 +37,10 @@ export function createDatabase(config: Pick<Config, 'database'>): Database {
     // 'error'; unhandled, that would crash the process. The pool discards the client and the next query reconnects
     // (or fails, which /readyz reports).
     pool.on('error', () => undefined);
+    // A client checked out of the pool (a transaction between two statements) whose connection drops emits 'error'
+    // on itself, where nothing listened: that crashed the server when its database was dropped. Its next query
+    // fails on its own, and the pool discards it when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: postgresDialect, cache: noReadCache, close: () => db.destroy() };
   }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { DATABASES } from '../harness/databases.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { createDatabase } from '../../src/db/database.js';
+import { clonePostgresDatabase, DATABASES } from '../harness/databases.js';
 import { TestApp } from '../harness/app.js';
 import { CliEnv, type ServerProcess } from '../cli/cli-harness.js';
 
@@ -73,6 +76,42 @@ if (DATABASES.includes('postgres')) {
       assert.equal(ready.status, 503);
       assert.deepEqual(ready.body, { status: 'unavailable', reason: 'database unreachable' });
       assert.equal((await server.req('GET', '/healthz')).status, 200);
+    });
+
+    // What killed the server above now and then: a connection dropped while a transaction holds it between two
+    // statements makes its pg client emit 'error' with nobody listening, which crashed the process.
+    test('a connection dropped mid-transaction fails that transaction only; the process lives and the pool reconnects', async () => {
+      const clone = await clonePostgresDatabase();
+      const database = createDatabase({ database: { kind: 'postgres', url: clone.url } });
+      const uncaught: unknown[] = [];
+      const onUncaught = (err: unknown): void => {
+        uncaught.push(err);
+      };
+      process.on('uncaughtException', onUncaught);
+      try {
+        await assert.rejects(
+          database.db.transaction().execute(async (trx) => {
+            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+            const admin = new pg.Client({ connectionString: process.env.TEST_PG_URL });
+            await admin.connect();
+            try {
+              await admin.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+            } finally {
+              await admin.end();
+            }
+            // The connection ends while no query runs on it: the client's 'error' event fires now.
+            await delay(300);
+            await sql`select 1`.execute(trx);
+          }),
+        );
+        assert.deepEqual(uncaught, []);
+        const { rows } = await sql<{ one: number }>`select 1 as one`.execute(database.db);
+        assert.equal(rows[0]?.one, 1);
+      } finally {
+        process.off('uncaughtException', onUncaught);
+        await database.close();
+        await clone.drop();
+      }
     });
   });
 }
