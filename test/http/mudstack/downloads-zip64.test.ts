@@ -3,32 +3,17 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { generatedBody } from '../../../src/blobs/blob-store.contract.js';
 import { BLOB_STORES, TestApp } from '../../harness/app.js';
 import { DATABASES } from '../../harness/databases.js';
-import { listening } from './uploads-fixtures.js';
+import { uploadFile } from './downloads-fixtures.js';
+import { listening, streamUpload } from './uploads-fixtures.js';
 
 const GiB = 1024 ** 3;
 /** Past 4 GiB, so the entry's sizes and the next entry's offset only fit ZIP64 fields. */
 const BIG = 4 * GiB + 3 * 1024 ** 2 + 12;
-
-/** POSTs a generated body (never held in memory) as a raw upload over a real socket. */
-function streamUpload(url: string, headers: Record<string, string>, bytes: number): Promise<{ status: number; body: any; sha256: string }> {
-  const gen = generatedBody(bytes);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(bytes) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), sha256: gen.sha256() }));
-    });
-    req.on('error', reject);
-    gen.body.pipe(req);
-  });
-}
 
 // Downloads the archive to a file (POST with JSON), then reads it back with zipfile: each entry's name, size,
 // SHA-256 and offset; zipfile checks every CRC as it reads.
@@ -78,22 +63,13 @@ describe('bulk ZIP past 4 GiB [sqlite, disk]', { skip: !DATABASES.includes('sqli
     assert.equal(big.status, 201, JSON.stringify(big.body).slice(0, 300));
     assert.equal(big.body.currentVersion.size, BIG);
     const smallData = Buffer.from('after the 4 GiB mark\n');
-    const smallRes = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = request(`${base}/workspaces/assets?file_name=small.txt`, { method: 'POST', headers: { ...ten.headers, 'content-type': 'application/octet-stream', 'content-length': String(smallData.length) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end(smallData);
-    });
-    assert.equal(smallRes.status, 201);
+    const small = await uploadFile(t, ten, 'small.txt', smallData);
     phase('uploaded');
 
     // python3 downloads and checks the archive: a client in this process would share its event loop with the
     // server it measures, and zipfile is a reader independent of the writer.
     const file = join(dir, 'assets.zip');
-    const body = JSON.stringify({ ids: [big.body.id, smallRes.body.id] });
+    const body = JSON.stringify({ ids: [big.body.id, small.id] });
     // Not execFileSync: the server answering it runs on this event loop.
     const { stdout } = await promisify(execFile)('python3', ['-c', FETCH_AND_CHECK, `${base}/workspaces/assets/download`, JSON.stringify({ ...ten.headers, 'content-type': 'application/json' }), body, file]);
     const out = JSON.parse(stdout) as { status: number; contentLength: string; received: number; entries: Array<[string, number, string, number]> };

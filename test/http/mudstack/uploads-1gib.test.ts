@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { generatedBody } from '../../../src/blobs/blob-store.contract.js';
 import { BLOB_STORES, TestApp } from '../../harness/app.js';
 import { DATABASES } from '../../harness/databases.js';
-import { listening } from './uploads-fixtures.js';
+import { listening, streamUpload } from './uploads-fixtures.js';
 
 const GiB = 1024 ** 3;
-
-/** POSTs a generated body (never held in memory) as a raw upload over a real socket. */
-function streamUpload(url: string, headers: Record<string, string>, bytes: number): Promise<{ status: number; body: any; sha256: string }> {
-  const gen = generatedBody(bytes);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(bytes) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), sha256: gen.sha256() }));
-    });
-    req.on('error', reject);
-    gen.body.pipe(req);
-  });
-}
 
 // SQLite + disk only, to keep CI time down: the upload path is the same on PostgreSQL, and S3 has its own memory
 // test in bench/blob-put.ts.

@@ -1,8 +1,10 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '../../../src/app.js';
+import { generatedBody } from '../../../src/blobs/blob-store.contract.js';
 import { S3BlobStore } from '../../../src/blobs/s3.js';
 import { parseS3Url } from '../../../src/blobs/s3-url.js';
 import { createDeps, createLogger } from '../../../src/deps.js';
@@ -113,4 +115,18 @@ export async function secondApp(t: TestApp): Promise<{ app: Awaited<ReturnType<t
       await deps.close();
     },
   };
+}
+
+/** POSTs a generated body (never held in memory) as a raw upload over a real socket; answers the SHA-256 sent. */
+export function streamUpload(url: string, headers: Record<string, string>, bytes: number): Promise<{ status: number; body: any; sha256: string }> {
+  const gen = generatedBody(bytes);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(bytes) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), sha256: gen.sha256() }));
+    });
+    req.on('error', reject);
+    gen.body.pipe(req);
+  });
 }
