@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
-import { writeHashedFile } from './file-writer.js';
+import { writeBodyFile } from './file-writer.js';
 import { fsyncDirectory, renameDurably, writeSmallFile } from './durable-fs.js';
 import { hashFile } from './hash-thread.js';
 import { assertExpected, assertSizeAllowed, Sha256Tally } from './hashing.js';
@@ -82,9 +82,9 @@ export class DiskBlobStore implements BlobStore {
   }
 
   /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
-  private async writeFile(path: string, body: Readable, maxBytes: number | undefined, onChunk?: (chunk: Buffer) => void): Promise<PutResult> {
+  private async writeFile(path: string, body: Readable, options: PutOptions): Promise<PutResult> {
     const { sha256, size } = await this.inTempDir(
-      () => writeHashedFile(path, body, maxBytes, onChunk),
+      () => writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk }),
       () => !body.readableDidRead,
     );
     return { key: sha256, size, sha256 };
@@ -98,7 +98,7 @@ export class DiskBlobStore implements BlobStore {
   async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     const tmp = join(this.tmpDir, newId());
     try {
-      const result = Buffer.isBuffer(body) ? await this.writeBytes(tmp, body, options) : await this.writeFile(tmp, body, options.maxBytes, options.onChunk);
+      const result = Buffer.isBuffer(body) ? await this.writeBytes(tmp, body, options) : await this.writeFile(tmp, body, options);
       assertExpected(result, options);
       await this.moveIntoPlace(tmp, result.key);
       return result;
@@ -122,7 +122,11 @@ export class DiskBlobStore implements BlobStore {
     // Written under a private name and renamed, so adopt never sees half-written bytes.
     const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
     try {
-      const { size } = await this.writeFile(part, body, options.maxBytes);
+      // Not hashed: adopt and the join of tus parts hash the bytes they store.
+      const { size } = await this.inTempDir(
+        () => writeBodyFile(part, body, { maxBytes: options.maxBytes, hash: false }),
+        () => !body.readableDidRead,
+      );
       await renameDurably(part, join(this.tmpDir, uploadId));
       return { size };
     } catch (err) {

@@ -7,10 +7,10 @@ import { OffThreadSha256 } from './hash-thread.js';
 import { ByteTally } from './hashing.js';
 
 /*
- * Streams a body into a new file, hashing it on the way, in large batches: socket chunks (64 KiB, each a fresh
- * allocation) are copied into reused 2 MiB page-aligned shared batches (batch-buffers.ts). Each full batch is
- * written at its offset and, for bodies of more than one batch, hashed on the hashing thread (hash-thread.ts) while
- * the next one fills; at most two batches are in flight. Writes go one at a time: two writes to one file serialise
+ * Streams a body into a new file, hashing it on the way (unless the caller needs no hash), in large batches: socket
+ * chunks (64 KiB, each a fresh allocation) are copied into reused 2 MiB page-aligned shared batches
+ * (batch-buffers.ts). Each full batch is written at its offset and, for bodies of more than one batch, hashed on the
+ * hashing thread (hash-thread.ts) while the next one fills; at most two batches are in flight. Writes go one at a time: two writes to one file serialise
  * on its inode lock in the kernel, and the waiting thread spun.
  *
  * Full batches are written with O_DIRECT, past the page cache, through a second descriptor. Copying a large upload
@@ -57,12 +57,23 @@ export interface WrittenFile {
   size: number;
 }
 
+export interface WriteOptions {
+  /** Fail with `too_large` as soon as more bytes than this arrive. */
+  maxBytes?: number | undefined;
+  /** Sees each chunk as it arrives. */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
+}
+
 /**
- * Writes `body` to a new file at `path` (which must not exist), fsyncs it, and answers its SHA-256 and size. Fails
- * with `too_large` past `maxBytes`; `onChunk` sees each chunk as it is hashed. On any failure the partial file is left for the caller to remove.
+ * Writes `body` to a new file at `path` (which must not exist), fsyncs it, and answers its SHA-256 and size; with
+ * `hash: false` only its size (bytes whose hash nobody reads: an upload's temp parts, hashed when they are joined).
+ * On any failure the partial file is left for the caller to remove.
  */
-export async function writeHashedFile(path: string, body: Readable, maxBytes?: number, onChunk?: (chunk: Buffer) => void): Promise<WrittenFile> {
-  const tally = new ByteTally(maxBytes, onChunk);
+export function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash: false }): Promise<{ size: number }>;
+export function writeBodyFile(path: string, body: Readable, options?: WriteOptions): Promise<WrittenFile>;
+export async function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash?: boolean } = {}): Promise<{ size: number; sha256?: string }> {
+  const hashing = options.hash !== false;
+  const tally = new ByteTally(options.maxBytes, options.onChunk);
   const fh = await open(path, 'wx');
   // Bodies that fit one batch are hashed here when they end; larger ones batch by batch on the hashing thread.
   let offThread: OffThreadSha256 | undefined;
@@ -138,7 +149,9 @@ export async function writeHashedFile(path: string, body: Readable, maxBytes?: n
     batch = undefined;
     used = 0;
     let hashed: Promise<void> = Promise.resolve();
-    if (last && !offThread) {
+    if (!hashing) {
+      // Written only.
+    } else if (last && !offThread) {
       inline = createHash('sha256').update(filled.bytes.subarray(0, length)).digest('hex');
     } else {
       offThread ??= new OffThreadSha256();
@@ -223,6 +236,9 @@ export async function writeHashedFile(path: string, body: Readable, maxBytes?: n
       throw failure;
     }
     await fh.sync();
+    if (!hashing) {
+      return { size: tally.bytes };
+    }
     const sha256 = inline ?? (offThread ? await offThread.digest() : createHash('sha256').digest('hex'));
     return { sha256, size: tally.bytes };
   } catch (err) {
