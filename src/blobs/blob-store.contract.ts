@@ -258,19 +258,22 @@ export function blobStoreContract(name: string, target: ContractTarget): void {
       assert.deepEqual(await c.tempEntries(), []);
     });
 
-    it('presigned GET and PUT URLs are refused once they expire (S3)', { skip: !target.presigns }, async () => {
-      const c = await target.create();
-      const { key } = await c.store.put(Readable.from([Buffer.from('short-lived')]));
-      const get = await c.store.presignGet(key, { expiresInSeconds: 1 });
-      const uploadId = randomUUID();
-      const put = await c.store.presignPut(uploadId, { expiresInSeconds: 1 });
-      assert.ok(get && put);
-      // Signatures carry whole seconds: past 2 s the one-second window has closed whatever the rounding.
-      await new Promise((r) => setTimeout(r, 2100));
-      assert.equal((await fetch(get)).status, 403);
-      assert.equal((await fetch(put, { method: 'PUT', body: Buffer.from('too late') })).status, 403);
-      assert.deepEqual(await c.tempEntries(), [], 'nothing was written through the expired PUT URL');
-    });
+    // Only where the store presigns (S3); the disk store's presign methods answer undefined (tested above).
+    if (target.presigns) {
+      it('presigned GET and PUT URLs are refused once they expire (S3)', async () => {
+        const c = await target.create();
+        const { key } = await c.store.put(Readable.from([Buffer.from('short-lived')]));
+        const get = await c.store.presignGet(key, { expiresInSeconds: 1 });
+        const uploadId = randomUUID();
+        const put = await c.store.presignPut(uploadId, { expiresInSeconds: 1 });
+        assert.ok(get && put);
+        // Signatures carry whole seconds: past 2 s the one-second window has closed whatever the rounding.
+        await new Promise((r) => setTimeout(r, 2100));
+        assert.equal((await fetch(get)).status, 403);
+        assert.equal((await fetch(put, { method: 'PUT', body: Buffer.from('too late') })).status, 403);
+        assert.deepEqual(await c.tempEntries(), [], 'nothing was written through the expired PUT URL');
+      });
+    }
 
     it('putTemp then adopt: stores, dedups, and refuses bad bytes leaving nothing', async () => {
       const c = await target.create();
