@@ -29,9 +29,10 @@ import { renderWebp } from '../../src/media/images.js';
  *     clock runs from Worker.start() (concurrency N, the default poll interval and lease) until the last job's
  *     handler returns (a job's completion commits with its derivative row; all rows are checked after). Per job
  *     this includes: claim (SQL), loading the derivative and version rows, reading the blob in place (the disk
- *     store's file), sharp decode (JPEG shrink-on-load) + resize + WebP encode, blob put (hash, fsync'd write, rename), the
- *     settle transaction (row update, thumbnail_blob_key, derivatives_ready history once the version has no pending
- *     rows: preview rows stay pending here as their job is not registered) with the job's completion in it.
+ *     store's file), sharp decode (JPEG shrink-on-load) + resize + WebP encode, blob put (hash, fsync'd write,
+ *     rename), the settle transaction (row update, thumbnail_blob_key, derivatives_ready history once the version
+ *     has no pending rows: preview rows stay pending here as their job is not registered) with the job's completion
+ *     in it.
  * (b) raw: the same renderWebp call (src/media/images.ts: rotate, 256 px inside, WebP q80) on the same source files,
  *     N at a time, results kept in memory only.
  * libvips' operation cache is off for both (it would otherwise serve repeated raw runs from cache).

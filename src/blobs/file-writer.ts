@@ -10,8 +10,8 @@ import { ByteTally } from './hashing.js';
  * Streams a body into a new file, hashing it on the way (unless the caller needs no hash), in large batches: socket
  * chunks (64 KiB, each a fresh allocation) are copied into reused 2 MiB page-aligned shared batches
  * (batch-buffers.ts). Each full batch is written at its offset and, for bodies of more than one batch, hashed on the
- * hashing thread (hash-thread.ts) while the next one fills; at most two batches are in flight. Writes go one at a time: two writes to one file serialise
- * on its inode lock in the kernel, and the waiting thread spun.
+ * hashing thread (hash-thread.ts) while the next one fills; at most two batches are in flight. Writes go one at a
+ * time: two writes to one file serialise on its inode lock in the kernel, and the waiting thread spun.
  *
  * Full batches are written with O_DIRECT, past the page cache, through a second descriptor. Copying a large upload
  * into the page cache was most of its cost: on this project's test VM, 0.7 to 3 s of system time per GiB depending
@@ -149,11 +149,9 @@ export async function writeBodyFile(path: string, body: Readable, options: Write
     batch = undefined;
     used = 0;
     let hashed: Promise<void> = Promise.resolve();
-    if (!hashing) {
-      // Written only.
-    } else if (last && !offThread) {
+    if (hashing && last && !offThread) {
       inline = createHash('sha256').update(filled.bytes.subarray(0, length)).digest('hex');
-    } else {
+    } else if (hashing) {
       offThread ??= new OffThreadSha256();
       hashed = offThread.update(filled.bytes, length);
     }
