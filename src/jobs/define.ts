@@ -42,9 +42,16 @@ export interface JobCtx extends Deps {
   /**
    * Says the rest of this run waits on I/O (a durable write, a transaction), not the CPU, so the worker may start
    * another job in its slot meanwhile. The run keeps its lease, heartbeat and time limit until the handler returns;
-   * a worker holds at most twice its concurrency in runs at once. Calling it again does nothing.
+   * a worker holds at most twice its concurrency in runs at once, plus runs claimed ahead (see acquiresSlot). Calling
+   * it again does nothing.
    */
   releaseSlot(): void;
+  /**
+   * For definitions with `acquiresSlot`: waits for one of the worker's CPU slots (other definitions hold theirs from
+   * the start, and for them this returns at once). Rejects with the abort reason if the run is aborted meanwhile; the
+   * job's time limit starts again once the slot is held. Calling it again, or after releaseSlot, does nothing.
+   */
+  acquireSlot(): Promise<void>;
   /**
    * Marks this run completed inside the handler's own last transaction (`db` is that transaction), so the job's
    * effect and its end commit together and the worker writes nothing after the handler returns. When the run no
@@ -63,6 +70,14 @@ export interface JobDefinition<N extends string = string, S extends TSchema = TS
   retry?: { maxAttempts?: number; backoff?: Partial<BackoffPolicy> };
   /** After this long the handler's signal aborts and the run counts as failed. */
   timeoutSeconds?: number;
+  /**
+   * The handler starts without a CPU slot and calls `ctx.acquireSlot()` before its CPU-bound part. A worker whose
+   * slots are all held claims up to `concurrency` such jobs ahead, so their first steps (reading their rows) are done
+   * when a slot frees: the CPU never waits on a claim or a lookup. What a handler does before acquiring must be
+   * cheap, read-only and safe to repeat: a worker that stops hands a run still waiting for its slot back to the queue
+   * without counting the attempt.
+   */
+  acquiresSlot?: boolean;
   /** Default priority of this job (lower runs first). */
   priority?: number;
   /** Recurring: workers enqueue it once per period of `everySeconds` (periods are aligned to the Unix epoch). */

@@ -94,6 +94,19 @@ export function releaseJob(db: Kysely<DB>, job: Claimed, p: { error: string; now
   );
 }
 
+/**
+ * Hands back a run that never started its work (a worker stopping while the run waited for a slot): available at
+ * once, and the claim's attempt not counted.
+ */
+export function unclaimJob(db: Kysely<DB>, job: Claimed, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  return applied(
+    ownedBy(db, job)
+      .set({ state: 'available', run_at: at, attempts: job.attempts - 1, locked_by: null, locked_until: null, updated_at: at })
+      .executeTakeFirst(),
+  );
+}
+
 /** Deletes finished jobs: completed and cancelled ones before `finishedBefore`, dead ones before `deadBefore`. */
 export async function pruneJobs(db: Kysely<DB>, p: { finishedBefore: Date; deadBefore: Date }): Promise<number> {
   const result = await db

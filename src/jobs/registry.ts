@@ -76,6 +76,8 @@ export interface JobRegistry {
   get(name: string): RegisteredJob | undefined;
   /** Names this process can run; workers claim only these. */
   names(): readonly string[];
+  /** The names among them whose definitions acquire their slot themselves (JobDefinition.acquiresSlot). */
+  namesAcquiringSlots(): readonly string[];
   schedules(): readonly JobSchedule[];
 }
 
@@ -115,9 +117,11 @@ export function createJobRegistry(definitions: readonly AnyJobDefinition[]): Job
     }
   }
   const names = Object.freeze([...byName.keys()]);
+  const acquiring = Object.freeze(names.filter((n) => byName.get(n)?.definition.acquiresSlot === true));
   return {
     get: (name) => byName.get(name),
     names: () => names,
+    namesAcquiringSlots: () => acquiring,
     schedules: () => schedules,
   };
 }

@@ -5,10 +5,11 @@ import type { DB, JobRow } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
 import { lazyChild } from '../lib/lazy-logger.js';
 import { backoffSeconds, DEFAULT_RETRY, type JobCtx } from './define.js';
-import { completeJob, describeError, extendLease, killJob, releaseJob, retryJob } from './jobs.repo.js';
+import { completeJob, describeError, extendLease, killJob, releaseJob, retryJob, unclaimJob } from './jobs.repo.js';
 import { enqueueJob } from './queue.js';
 import type { RegisteredJob } from './registry.js';
 import { AbortReason, parsePayload, periodJobId, untilAborted } from './run-helpers.js';
+import { Slots } from './slots.js';
 
 export interface WorkerOptions {
   /** Jobs run at the same time. */
@@ -38,8 +39,11 @@ interface Running {
   job: JobRow;
   controller: AbortController;
   done: Promise<RunReport>;
-  /** The handler said its remaining work is I/O (JobCtx.releaseSlot): it no longer counts against concurrency. */
-  released: boolean;
+  /**
+   * Where the run is with its CPU slot: `waiting` until it holds one (a definition with `acquiresSlot` prepares
+   * meanwhile), `holding`, then `released` once the handler says the rest is I/O (JobCtx.releaseSlot) or it ends.
+   */
+  slot: 'waiting' | 'holding' | 'released';
   /** The handler wrote the run's completion in its own transaction (JobCtx.completeWithin). */
   completedWithin: boolean;
 }
@@ -52,6 +56,7 @@ interface Running {
 export class Worker {
   readonly id: string;
   private readonly running = new Map<string, Running>();
+  private readonly slots: Slots;
   private readonly enqueuedPeriods = new Map<string, number>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -62,6 +67,7 @@ export class Worker {
     private readonly options: WorkerOptions,
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.slots = new Slots(options.concurrency);
   }
 
   /** Starts the poll loop (returns at once). */
@@ -73,13 +79,19 @@ export class Worker {
   }
 
   /**
-   * Graceful stop: claim nothing more, wait up to `timeoutMs` for running handlers, then abort the rest and hand
-   * their jobs back to the queue (the attempt counts). Resolves when no handler of this worker is being awaited.
+   * Graceful stop: claim nothing more, hand runs still waiting for a slot back to the queue at once (the attempt
+   * does not count), wait up to `timeoutMs` for running handlers, then abort the rest and hand their jobs back to the
+   * queue (the attempt counts). Resolves when no handler of this worker is being awaited.
    */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
+    for (const r of this.running.values()) {
+      if (r.slot === 'waiting') {
+        r.controller.abort(new AbortReason('shutdown', 'Interrupted: the worker shut down before the job started.'));
+      }
+    }
     const pending = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -142,13 +154,13 @@ export class Worker {
         this.deps.log.error({ err, worker: this.id }, 'enqueueing scheduled jobs failed');
       }
       try {
-        const free = this.freeSlots();
-        if (free > 0) {
-          const jobs = await this.claim(free);
+        const plan = this.nextClaim();
+        if (plan) {
+          const jobs = await this.claim(plan.limit, plan.names);
           for (const job of jobs) {
             void this.launch(job);
           }
-          claimedAll = jobs.length === free;
+          claimedAll = jobs.length === plan.limit;
         }
       } catch (err) {
         this.deps.log.error({ err, worker: this.id }, 'job poll failed');
@@ -160,16 +172,24 @@ export class Worker {
   }
 
   /**
-   * Slots a claim may fill: concurrency minus the runs still holding theirs, and never more runs in flight than
-   * twice the concurrency (released runs still hold memory, file handles and connections).
+   * What the next claim may take. Any job, as many as there are slots neither held nor promised to a waiting run.
+   * With every slot spoken for: up to `concurrency` jobs whose definitions acquire their slot themselves, claimed
+   * ahead so they are ready when a slot frees. Never more runs in flight than twice the concurrency, plus those
+   * claimed ahead (released runs still hold memory, file handles and connections).
    */
-  private freeSlots(): number {
+  private nextClaim(): { limit: number; names: readonly string[] } | undefined {
     const { concurrency } = this.options;
-    let holding = 0;
+    let waiting = 0;
     for (const run of this.running.values()) {
-      holding += run.released ? 0 : 1;
+      waiting += run.slot === 'waiting' ? 1 : 0;
     }
-    return Math.min(concurrency - holding, 2 * concurrency - this.running.size);
+    const free = Math.min(concurrency - this.slots.holding - waiting, 2 * concurrency - this.running.size);
+    if (free > 0) {
+      return { limit: free, names: this.deps.jobs.registry.names() };
+    }
+    const ahead = Math.min(concurrency - waiting, 3 * concurrency - this.running.size);
+    const names = this.deps.jobs.registry.namesAcquiringSlots();
+    return ahead > 0 && names.length > 0 ? { limit: ahead, names } : undefined;
   }
 
   /** Waits for the poll interval, or less when a handler finishes or stop() is called. */
@@ -184,19 +204,19 @@ export class Worker {
     });
   }
 
-  private claim(limit: number): Promise<JobRow[]> {
+  private claim(limit: number, names: readonly string[] = this.deps.jobs.registry.names()): Promise<JobRow[]> {
     return this.deps.dialect.claimJobs(this.deps.db, {
       workerId: this.id,
       limit,
       leaseSeconds: this.options.leaseSeconds,
       now: this.deps.clock.now(),
-      names: this.deps.jobs.registry.names(),
+      names,
     });
   }
 
   private launch(job: JobRow): Promise<RunReport> {
     const controller = new AbortController();
-    // Started a microtask later, so the run is in `running` before its handler can release its slot.
+    // Started a microtask later, so the run is in `running` before its handler can take or release its slot.
     const done = Promise.resolve()
       .then(() => this.execute(job, controller))
       .catch((err: unknown): RunReport => {
@@ -205,10 +225,11 @@ export class Worker {
         return { id: job.id, name: job.name, attempt: job.attempts, outcome: 'lost', error: describeError(err) };
       })
       .finally(() => {
+        this.releaseSlot(job.id);
         this.running.delete(job.id);
         this.wake?.();
       });
-    this.running.set(job.id, { job, controller, done, released: false, completedWithin: false });
+    this.running.set(job.id, { job, controller, done, slot: 'waiting', completedWithin: false });
     return done;
   }
 
@@ -236,26 +257,53 @@ export class Worker {
       return this.settle(job, report, log, { outcome: 'dead', error: payload.error });
     }
     const heartbeat = setInterval(() => void this.heartbeat(job, controller), (this.options.leaseSeconds * 1000) / 3);
-    const timeout = setTimeout(
-      () => controller.abort(new AbortReason('timeout', `Timed out after ${registered.timeoutSeconds} s.`)),
-      registered.timeoutSeconds * 1000,
-    );
+    let timeout: NodeJS.Timeout | undefined;
+    let over = false;
+    const startClock = () => {
+      clearTimeout(timeout);
+      if (over) {
+        // The run ended (aborted) while its handler was still waiting for a slot: no clock to start.
+        return;
+      }
+      timeout = setTimeout(
+        () => controller.abort(new AbortReason('timeout', `Timed out after ${registered.timeoutSeconds} s.`)),
+        registered.timeoutSeconds * 1000,
+      );
+    };
+    // Waiting for a slot is not the job's time: the clock stops meanwhile and starts afresh once the slot is held.
+    const acquireSlot = async () => {
+      if (this.running.get(job.id)?.slot !== 'waiting') {
+        return;
+      }
+      clearTimeout(timeout);
+      try {
+        await this.acquireSlot(job.id, controller.signal);
+      } finally {
+        startClock();
+      }
+    };
     const ctx: JobCtx = {
       ...this.deps,
       log,
       signal: controller.signal,
       job: { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts },
+      acquireSlot,
       releaseSlot: () => this.releaseSlot(job.id),
       completeWithin: (db) => this.completeWithin(job, controller, db),
     };
     let failure: unknown;
     let succeeded = false;
     try {
+      startClock();
+      if (!registered.definition.acquiresSlot) {
+        await acquireSlot();
+      }
       await untilAborted(registered.definition.handler(ctx, payload.value), controller.signal);
       succeeded = true;
     } catch (err) {
       failure = err;
     } finally {
+      over = true;
       clearInterval(heartbeat);
       clearTimeout(timeout);
     }
@@ -273,7 +321,8 @@ export class Worker {
     }
     const error = describeError(reason instanceof AbortReason ? reason : failure);
     if (reason instanceof AbortReason && reason.kind === 'shutdown') {
-      return this.settle(job, report, log, { outcome: 'released', error });
+      const started = this.running.get(job.id)?.slot !== 'waiting';
+      return this.settle(job, report, log, { outcome: 'released', error, ...(started ? {} : { notStarted: true }) });
     }
     if (job.attempts < job.max_attempts) {
       return this.settle(job, report, log, { outcome: 'retry', error, retry: registered });
@@ -286,7 +335,7 @@ export class Worker {
     job: JobRow,
     report: (outcome: RunOutcome, error?: string) => RunReport,
     log: Deps['log'],
-    end: { outcome: Exclude<RunOutcome, 'lost'>; error?: string; retry?: RegisteredJob; attempts?: number },
+    end: { outcome: Exclude<RunOutcome, 'lost'>; error?: string; retry?: RegisteredJob; attempts?: number; notStarted?: true },
   ): Promise<RunReport> {
     const now = this.deps.clock.now();
     const error = end.error ?? '';
@@ -296,7 +345,7 @@ export class Worker {
         applied = await completeJob(this.deps.db, job, now);
         break;
       case 'released':
-        applied = await releaseJob(this.deps.db, job, { error, now });
+        applied = end.notStarted ? await unclaimJob(this.deps.db, job, now) : await releaseJob(this.deps.db, job, { error, now });
         break;
       case 'dead':
         applied = await killJob(this.deps.db, job, { error, now, ...(end.attempts === undefined ? {} : { attempts: end.attempts }) });
@@ -320,12 +369,31 @@ export class Worker {
     return report(end.outcome, end.error);
   }
 
-  private releaseSlot(jobId: string): void {
+  /** Takes a slot for a waiting run (a run holding one, or done with it, takes none). */
+  private async acquireSlot(jobId: string, signal: AbortSignal): Promise<void> {
     const run = this.running.get(jobId);
-    if (!run || run.released) {
+    if (!run || run.slot !== 'waiting') {
       return;
     }
-    run.released = true;
+    await this.slots.acquire(signal);
+    if (run.slot === 'waiting') {
+      run.slot = 'holding';
+    } else {
+      // Released while it waited (the handler went on without it): the slot goes to the next run.
+      this.slots.release();
+    }
+  }
+
+  /** Ends a run's claim on the CPU: a held slot passes to the next waiting run; the poll loop may claim more. */
+  private releaseSlot(jobId: string): void {
+    const run = this.running.get(jobId);
+    if (!run || run.slot === 'released') {
+      return;
+    }
+    if (run.slot === 'holding') {
+      this.slots.release();
+    }
+    run.slot = 'released';
     this.wake?.();
   }
 

@@ -256,6 +256,117 @@ describeEachDatabase('job worker', (t) => {
     }
   });
 
+  test('a job that acquires its slot itself is claimed ahead, prepares while the slots are held, and runs its CPU part in a freed slot', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const events: string[] = [];
+    let inSlot = 0;
+    let maxInSlot = 0;
+    const occupy = async (ms: number) => {
+      inSlot++;
+      maxInSlot = Math.max(maxInSlot, inSlot);
+      await delay(ms);
+      inSlot--;
+    };
+    const hold = defineJob({
+      name: 'test.hold',
+      payload: Label,
+      async handler() {
+        events.push('hold:start');
+        inSlot++;
+        await gate;
+        inSlot--;
+        events.push('hold:end');
+      },
+    });
+    const ahead = defineJob({
+      name: 'test.ahead',
+      payload: Label,
+      acquiresSlot: true,
+      // Shorter than the wait for a slot below: the time limit does not run while the job waits for one.
+      timeoutSeconds: 1,
+      async handler(ctx, payload) {
+        events.push(`${payload.label}:prepared`);
+        await ctx.acquireSlot();
+        await ctx.acquireSlot(); // a second call changes nothing
+        events.push(`${payload.label}:slot`);
+        await occupy(20);
+      },
+    });
+    const deps = t.jobs.withDefinitions([hold, ahead]);
+    const holdJob = (await enqueueJob(deps, 'test.hold', { label: 'hold' }, { priority: 1 })).job;
+    const jobs: Array<{ id: string }> = [];
+    for (const label of ['a', 'b', 'c']) {
+      jobs.push((await enqueueJob(deps, 'test.ahead', { label })).job);
+    }
+    const w = t.jobs.worker({ deps, concurrency: 1, pollIntervalMs: 20 });
+    w.start();
+    try {
+      await waitFor('one job claimed ahead', async () => events.includes('a:prepared'));
+      await delay(1200);
+      // Concurrency 1: one job is claimed ahead and waits for the slot 'hold' has; the others stay queued.
+      assert.deepEqual(events, ['hold:start', 'a:prepared']);
+      const states = await Promise.all([holdJob, ...jobs].map(async (j) => (await findJob(t.deps.db, j.id))?.state));
+      assert.deepEqual(states, ['running', 'running', 'available', 'available']);
+      release();
+      const all = [holdJob, ...jobs];
+      await waitFor('all completed', async () => (await Promise.all(all.map((j) => findJob(t.deps.db, j.id)))).every((r) => r?.state === 'completed'));
+      assert.ok(events.indexOf('hold:end') < events.indexOf('a:slot'), events.join(' '));
+      assert.deepEqual(
+        events.filter((e) => e.endsWith(':slot')),
+        ['a:slot', 'b:slot', 'c:slot'],
+      );
+      assert.equal(maxInSlot, 1, 'never more runs in their CPU part than the concurrency');
+      assert.equal((await findJob(t.deps.db, jobs[0]?.id ?? ''))?.attempts, 1);
+    } finally {
+      release();
+      await w.stop(5000);
+    }
+  });
+
+  test('stop() hands a run still waiting for its slot back to the queue at once, without counting the attempt', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slotted: string[] = [];
+    const hold = defineJob({
+      name: 'test.hold',
+      payload: Label,
+      async handler() {
+        await gate;
+      },
+    });
+    const ahead = defineJob({
+      name: 'test.ahead',
+      payload: Label,
+      acquiresSlot: true,
+      async handler(ctx, payload) {
+        await ctx.acquireSlot();
+        slotted.push(payload.label);
+      },
+    });
+    const deps = t.jobs.withDefinitions([hold, ahead]);
+    const holdJob = (await enqueueJob(deps, 'test.hold', { label: 'hold' }, { priority: 1 })).job;
+    const waiting = (await enqueueJob(deps, 'test.ahead', { label: 'a' })).job;
+    const w = t.jobs.worker({ deps, concurrency: 1, pollIntervalMs: 20 });
+    w.start();
+    try {
+      await waitFor('claimed ahead', async () => (await findJob(t.deps.db, waiting.id))?.state === 'running');
+      const stopping = w.stop(10_000);
+      await waitFor('handed back', async () => (await findJob(t.deps.db, waiting.id))?.state === 'available');
+      const row = await findJob(t.deps.db, waiting.id);
+      assert.equal(row?.attempts, 0);
+      assert.equal(row?.locked_by, null);
+      assert.deepEqual(slotted, []);
+      release();
+      await stopping;
+      assert.equal((await findJob(t.deps.db, holdJob.id))?.state, 'completed');
+      assert.deepEqual(slotted, []);
+    } finally {
+      release();
+      await w.stop(5000);
+    }
+  });
+
   test('a claim takes due jobs and expired leases together, in priority order, and leaves jobs not yet due', async () => {
     const noop = defineJob({ name: 'test.order', payload: Label, async handler() {} });
     const deps = t.jobs.withDefinitions([noop]);

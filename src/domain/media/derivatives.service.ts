@@ -59,6 +59,8 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     await settle(ctx, payload, version, { state: 'failed', error: make }, { completeJob: true });
     return;
   }
+  // The rows above were read without a slot (acquiresSlot): making the derivative is the CPU-bound part.
+  await ctx.acquireSlot();
   let outcome: DerivativeOutcome;
   const source = new BlobInput(ctx.blobs, version.blob_key, Number(version.size), ctx.signal);
   try {

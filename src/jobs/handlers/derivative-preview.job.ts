@@ -10,5 +10,7 @@ export const derivativePreviewJob = defineJob({
   retry: { maxAttempts: 3, backoff: { baseSeconds: 15 } },
   timeoutSeconds: 7200,
   priority: 60,
+  // Its rows are read before a CPU slot is taken (runDerivativeJob), so claimed ahead they are ready when one frees.
+  acquiresSlot: true,
   handler: (ctx, payload) => runDerivativeJob(ctx, payload, choosePreview),
 });
