@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { writeBodyFile } from './file-writer.js';
-import { fsyncDirectory, renameDurably, writeSmallFile } from './durable-fs.js';
+import { fsyncDirectory, renameDurably, storeSmallFile } from './durable-fs.js';
 import { hashFile } from './hash-thread.js';
 import { assertExpected, assertSizeAllowed, Sha256Tally } from './hashing.js';
 import {
@@ -71,7 +71,7 @@ export class DiskBlobStore implements BlobStore {
    * every put would pay a thread-pool round trip for it (bench/thumbnails). `canRetry` says whether the input can be
    * read again (a stream that has started cannot).
    */
-  private async inTempDir<T>(create: () => Promise<T>, canRetry: () => boolean = () => true): Promise<T> {
+  private async inTempDir<T>(create: () => Promise<T>, canRetry: () => boolean): Promise<T> {
     return create().catch(async (err: unknown) => {
       if (!isErrno(err, 'ENOENT') || !canRetry()) {
         throw err;
@@ -97,8 +97,11 @@ export class DiskBlobStore implements BlobStore {
 
   async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     const tmp = join(this.tmpDir, newId());
+    if (Buffer.isBuffer(body)) {
+      return this.putBytes(tmp, body, options);
+    }
     try {
-      const result = Buffer.isBuffer(body) ? await this.writeBytes(tmp, body, options) : await this.writeFile(tmp, body, options);
+      const result = await this.writeFile(tmp, body, options);
       assertExpected(result, options);
       await this.moveIntoPlace(tmp, result.key);
       return result;
@@ -108,13 +111,18 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
-  /** Bytes already in memory (a rendered derivative): hashed here, written and fsynced without a stream. */
-  private async writeBytes(path: string, data: Buffer, options: PutOptions): Promise<PutResult> {
+  /**
+   * Bytes already in memory (a rendered derivative): hashed and checked here, then written, fsynced and renamed
+   * into place in one step on a file-system thread (durable-fs.ts), which removes its temp file on failure.
+   */
+  private async putBytes(tmp: string, data: Buffer, options: PutOptions): Promise<PutResult> {
     const tally = new Sha256Tally(options.maxBytes, options.onChunk);
     tally.add(data);
-    await this.inTempDir(() => writeSmallFile(path, data));
     const sha256 = tally.digest();
-    return { key: sha256, size: data.length, sha256 };
+    const result = { key: sha256, size: data.length, sha256 };
+    assertExpected(result, options);
+    await storeSmallFile(tmp, data, this.pathOf(result.key));
+    return result;
   }
 
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {

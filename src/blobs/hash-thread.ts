@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import { ByteTally } from './hashing.js';
+import { ServiceThreads, type ServiceThread } from './service-threads.js';
 
 /*
  * SHA-256 on a thread of its own, for large bodies. Hashing on the event loop was the biggest single cost of a
  * large upload: 0.6 s of a 1 GiB upload's 1.8 s of main-thread CPU (bench/ingest), and the loop could not read the
  * socket meanwhile. Batches live in SharedArrayBuffers, so handing one over copies nothing; the thread answers each
  * batch once hashed, so its buffer can be reused. SHA-256 is sequential, so one thread serves every file, in order.
- * The thread starts on first use, keeps the process alive only while it has work, and is replaced if it dies.
  */
 
-// Plain CommonJS evaluated in the worker, so it runs the same from dist/ and from the TypeScript sources.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
@@ -35,71 +33,8 @@ parentPort.on('message', (m) => {
 });
 `;
 
-interface Pending {
-  resolve: (hex: string | undefined) => void;
-  reject: (err: Error) => void;
-}
-
-class HashThread {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextKey = 0;
-  dead = false;
-
-  constructor() {
-    // No execArgv: the thread needs neither the TypeScript loader nor the parent's V8 flags.
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
-    this.worker.on('message', (m: { key: number; hex?: string }) => {
-      const p = this.pending.get(m.key);
-      this.pending.delete(m.key);
-      this.refWhileBusy();
-      p?.resolve(m.hex);
-    });
-    const fail = (err: Error): void => {
-      this.dead = true;
-      for (const p of this.pending.values()) {
-        p.reject(err);
-      }
-      this.pending.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`The hashing thread exited (code ${code}).`)));
-    // After the listeners: adding a 'message' listener refs the worker again.
-    this.worker.unref();
-  }
-
-  /** Keeps the process alive while an answer is awaited (a CLI hashing a file), and never when idle. */
-  private refWhileBusy(): void {
-    if (this.pending.size > 0) {
-      this.worker.ref();
-    } else {
-      this.worker.unref();
-    }
-  }
-
-  call(message: { op: 'update' | 'digest'; id: number; buffer?: SharedArrayBuffer; offset?: number; length?: number }): Promise<string | undefined> {
-    const key = this.nextKey++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(key, { resolve, reject });
-      this.refWhileBusy();
-      this.worker.postMessage({ ...message, key });
-    });
-  }
-
-  drop(id: number): void {
-    this.worker.postMessage({ op: 'drop', id });
-  }
-}
-
-let thread: HashThread | undefined;
+const hashThreads = new ServiceThreads(WORKER_SOURCE, 1);
 let nextId = 0;
-
-const current = (): HashThread => {
-  if (!thread || thread.dead) {
-    thread = new HashThread();
-  }
-  return thread;
-};
 
 /** A buffer whose memory the hashing thread can read without a copy. */
 export const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArrayBuffer(bytes));
@@ -107,7 +42,8 @@ export const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArr
 /** One file's SHA-256, computed on the hashing thread from shared batches handed over in order. */
 export class OffThreadSha256 {
   private readonly id = nextId++;
-  private readonly thread = current();
+  // Every batch of one hash goes to the same thread, in order.
+  private readonly thread: ServiceThread = hashThreads.pick();
 
   /** Resolves once `buffer[0, length)` (shared memory) is hashed, so the buffer may be reused. */
   async update(buffer: Buffer, length: number): Promise<void> {
@@ -119,14 +55,13 @@ export class OffThreadSha256 {
 
   /** The hex digest of everything updated so far; the hash is done with afterwards. */
   async digest(): Promise<string> {
-    return (await this.thread.call({ op: 'digest', id: this.id })) ?? '';
+    const { hex } = await this.thread.call({ op: 'digest', id: this.id });
+    return typeof hex === 'string' ? hex : '';
   }
 
   /** Forgets the hash (a failed write), freeing it on the thread. */
   drop(): void {
-    if (!this.thread.dead) {
-      this.thread.drop(this.id);
-    }
+    this.thread.tell({ op: 'drop', id: this.id });
   }
 }
 

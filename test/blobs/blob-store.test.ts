@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -20,6 +20,8 @@ function tempDir(): string {
   dirs.push(dir);
   return dir;
 }
+
+const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 const tmpFiles = (root: string): string[] => {
   try {
@@ -78,6 +80,40 @@ describe('DiskBlobStore temp directory', () => {
     await assert.rejects(store.put(Readable.from([Buffer.from('abc')]), { maxBytes: 2 }));
     assert.deepEqual(tmpFiles(root), []);
     assert.equal(readdirSync(root).filter((d) => d !== 'tmp').length, 1, 'only the one stored blob');
+  });
+
+  // Bytes in memory are written, fsynced and renamed into place in one step on a file-system thread.
+  it('stores bytes in memory after the temp directory was removed, and leaves no temp file when the rename fails', async () => {
+    const root = tempDir();
+    const store = new DiskBlobStore(root);
+    await store.verify();
+    rmSync(join(root, 'tmp'), { recursive: true });
+    const data = Buffer.from('made again');
+    const put = await store.put(data);
+    assert.deepEqual(readFileSync(store.localPath(put.key)), data);
+    assert.deepEqual(tmpFiles(root), []);
+
+    // A file where the blob's directory belongs: the rename fails (ENOTDIR), as an Error with the errno code.
+    const other = Buffer.from('blocked');
+    const key = sha256Hex(other);
+    writeFileSync(join(root, key.slice(0, 2), key.slice(2, 4)), 'not a directory');
+    await assert.rejects(store.put(other), (err: unknown) => err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOTDIR');
+    assert.deepEqual(tmpFiles(root), []);
+  });
+
+  it('stores exactly the bytes of a view into a larger buffer, and many puts at once', async () => {
+    const root = tempDir();
+    const store = new DiskBlobStore(root);
+    await store.verify();
+    const big = randomBytes(1024 * 1024);
+    const view = big.subarray(1000, 5000);
+    const put = await store.put(view);
+    assert.equal(put.size, 4000);
+    assert.deepEqual(readFileSync(store.localPath(put.key)), view);
+    const many = Array.from({ length: 24 }, (_, i) => randomBytes(1000 + i * 997));
+    const puts = await Promise.all(many.map((b) => store.put(b)));
+    puts.forEach((p, i) => assert.deepEqual(readFileSync(store.localPath(p.key)), many[i]));
+    assert.deepEqual(tmpFiles(root), []);
   });
 });
 
