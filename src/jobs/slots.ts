@@ -14,13 +14,21 @@ export class Slots {
     return this.held;
   }
 
+  /** Takes a slot if one is free and nobody waits for one; says whether it did. */
+  tryAcquire(): boolean {
+    if (this.held < this.size && this.waiters.length === 0) {
+      this.held++;
+      return true;
+    }
+    return false;
+  }
+
   /** Resolves once the caller holds a slot; rejects with the signal's reason if it aborts first (no slot taken). */
   acquire(signal: AbortSignal): Promise<void> {
     if (signal.aborted) {
       return Promise.reject(signal.reason as Error);
     }
-    if (this.held < this.size && this.waiters.length === 0) {
-      this.held++;
+    if (this.tryAcquire()) {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {

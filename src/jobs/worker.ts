@@ -229,7 +229,9 @@ export class Worker {
         this.running.delete(job.id);
         this.wake?.();
       });
-    this.running.set(job.id, { job, controller, done, slot: 'waiting', completedWithin: false });
+    // A job that holds its slot from the start takes a free one now, so no run that has begun is seen as waiting.
+    const holds = this.deps.jobs.registry.get(job.name)?.definition.acquiresSlot !== true && this.slots.tryAcquire();
+    this.running.set(job.id, { job, controller, done, slot: holds ? 'holding' : 'waiting', completedWithin: false });
     return done;
   }
 
