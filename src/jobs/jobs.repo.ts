@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepare } from '../db/prepared.js';
 import type { DB, JobRow } from '../db/schema.js';
 
 /*
@@ -37,14 +38,21 @@ export function extendLease(db: Kysely<DB>, job: Claimed, p: { until: Date; now:
   );
 }
 
+// Prepared (db/prepared.ts): every job run ends with it.
+const completeQuery = prepare((db: Kysely<DB>, p: { id: string; lockedBy: string; attempts: number; at: string }) =>
+  ownedBy(db, { id: p.id, locked_by: p.lockedBy, attempts: p.attempts }).set({
+    state: 'completed',
+    locked_by: null,
+    locked_until: null,
+    finished_at: p.at,
+    updated_at: p.at,
+  }),
+);
+
 /** Marks a run as done. */
-export function completeJob(db: Kysely<DB>, job: Claimed, now: Date): Promise<boolean> {
-  const at = now.toISOString();
-  return applied(
-    ownedBy(db, job)
-      .set({ state: 'completed', locked_by: null, locked_until: null, finished_at: at, updated_at: at })
-      .executeTakeFirst(),
-  );
+export async function completeJob(db: Kysely<DB>, job: Claimed, now: Date): Promise<boolean> {
+  const values = { id: job.id, lockedBy: job.locked_by ?? '', attempts: job.attempts, at: now.toISOString() };
+  return (await completeQuery.affected(db, values)) > 0;
 }
 
 /** A failed run with attempts left: back to available at `runAt`, with the error kept. */

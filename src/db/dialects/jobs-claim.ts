@@ -1,4 +1,5 @@
-import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely';
+import { sql, type Compilable, type Kysely } from 'kysely';
+import { prepare, type PreparedQuery } from '../prepared.js';
 import type { DB, JobRow } from '../schema.js';
 import type { ClaimJobsParams } from './dialect.js';
 
@@ -26,11 +27,15 @@ export interface ClaimValues {
  * with 2,000 queued, on SQLite). Apart, `due` walks jobs_claim_idx and stops after `limit` rows.
  */
 export function candidates(db: Kysely<DB>, v: ClaimValues, kind: ClaimKind) {
+  // The states are literals, not parameters. The claim index holds only available jobs, and the planner must see
+  // that `due` implies its predicate. NOTE(sqlite): when a bound parameter decides whether a partial index applies,
+  // SQLite plans the statement again at every run (`expired` is checked against the claim index's predicate too).
+
   const base = db.selectFrom('jobs').select(['id', 'priority', 'run_at', 'sequence']).where('name', 'in', [...v.names]);
   const filtered =
     kind === 'due'
-      ? base.where('state', '=', 'available').where('run_at', '<=', v.now)
-      : base.where('state', '=', 'running').where('locked_until', '<', v.now);
+      ? base.where('state', '=', sql.lit('available')).where('run_at', '<=', v.now)
+      : base.where('state', '=', sql.lit('running')).where('locked_until', '<', v.now);
   return filtered.orderBy('priority').orderBy('run_at').orderBy('sequence').limit(v.limit);
 }
 
@@ -52,48 +57,22 @@ export function inClaimOrder(rows: JobRow[]): JobRow[] {
   return rows.sort((a, b) => a.priority - b.priority || (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : 0) || a.sequence - b.sequence);
 }
 
-// Stand-ins bound while compiling a claim's template; no real value starts with a NUL character.
-const NOW = '\u0000now';
-const UNTIL = '\u0000until';
-const WORKER = '\u0000worker';
-const NAME = '\u0000name:';
-
 export type ClaimBuilder = (db: Kysely<DB>, v: ClaimValues) => Compilable<JobRow>;
 
 /**
- * Runs the claim statement `build` makes (a module-level function: templates are kept per builder), compiled once
- * per shape (limit, number of names). Workers claim all the time, and building and compiling the statement with
- * Kysely cost more CPU than SQLite spent running it (bench/thumbnails). The template is compiled with stand-in
- * values, whose positions among the parameters are then filled with this claim's values.
+ * A dialect's claim statement, compiled once per shape (limit, number of names): workers claim all the time, and
+ * building and compiling the statement with Kysely cost more CPU than SQLite spent running it (bench/thumbnails).
  */
-export async function runClaim(db: Kysely<DB>, p: ClaimJobsParams, build: ClaimBuilder): Promise<JobRow[]> {
-  const key = `${p.limit}:${p.names.length}`;
-  let template = templates.get(build)?.get(key);
-  if (!template) {
-    template = build(db, { now: NOW, lockedUntil: UNTIL, workerId: WORKER, names: p.names.map((_, i) => `${NAME}${i}`), limit: p.limit }).compile();
-    const byShape = templates.get(build) ?? new Map<string, CompiledQuery<JobRow>>();
-    byShape.set(key, template);
-    templates.set(build, byShape);
-  }
-  const now = p.now.toISOString();
-  const lockedUntil = new Date(p.now.getTime() + p.leaseSeconds * 1000).toISOString();
-  const parameters = template.parameters.map((value) => {
-    if (typeof value !== 'string' || !value.startsWith('\u0000')) {
-      return value;
-    }
-    if (value === NOW) {
-      return now;
-    }
-    if (value === UNTIL) {
-      return lockedUntil;
-    }
-    if (value === WORKER) {
-      return p.workerId;
-    }
-    return p.names[Number(value.slice(NAME.length))];
-  });
-  const result = await db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<JobRow>);
-  return inClaimOrder(result.rows);
-}
+export const claimQuery = (build: ClaimBuilder): PreparedQuery<ClaimValues, JobRow> => prepare(build, { literal: ['limit'] });
 
-const templates = new WeakMap<ClaimBuilder, Map<string, CompiledQuery<JobRow>>>();
+/** Runs a dialect's claim (claimQuery) with a claim's parameters; the jobs come back in claim order. */
+export async function runClaim(db: Kysely<DB>, p: ClaimJobsParams, query: PreparedQuery<ClaimValues, JobRow>): Promise<JobRow[]> {
+  const rows = await query.rows(db, {
+    now: p.now.toISOString(),
+    lockedUntil: new Date(p.now.getTime() + p.leaseSeconds * 1000).toISOString(),
+    workerId: p.workerId,
+    names: p.names,
+    limit: p.limit,
+  });
+  return inClaimOrder(rows);
+}

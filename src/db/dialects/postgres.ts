@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { candidates, claimUpdate, runClaim, type ClaimBuilder } from './jobs-claim.js';
+import { candidates, claimQuery, claimUpdate, runClaim } from './jobs-claim.js';
 import { postgresSearchMatches, writePostgresSearchDocuments } from './postgres-search.js';
 
 export const postgresDialect: Dialect = {
@@ -46,7 +46,7 @@ export const postgresDialect: Dialect = {
   searchMatches: postgresSearchMatches,
 };
 
-const postgresClaim: ClaimBuilder = (db, v) =>
+const postgresClaim = claimQuery((db, v) =>
   db
     .with('due', () => candidates(db, v, 'due').forUpdate().skipLocked())
     .with('expired', () => candidates(db, v, 'expired').forUpdate().skipLocked())
@@ -56,4 +56,4 @@ const postgresClaim: ClaimBuilder = (db, v) =>
     .from('next')
     .set(claimUpdate(v))
     .whereRef('jobs.id', '=', 'next.id')
-    .returningAll('jobs');
+    .returningAll('jobs'));

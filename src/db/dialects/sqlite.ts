@@ -1,6 +1,6 @@
 import { errors } from '../../domain/errors.js';
 import type { Dialect } from './dialect.js';
-import { candidates, claimUpdate, runClaim, type ClaimBuilder } from './jobs-claim.js';
+import { candidates, claimQuery, claimUpdate, runClaim } from './jobs-claim.js';
 import { sqliteSearchMatches, writeSqliteSearchDocuments } from './sqlite-search.js';
 
 export const sqliteDialect: Dialect = {
@@ -38,7 +38,7 @@ export const sqliteDialect: Dialect = {
   searchMatches: sqliteSearchMatches,
 };
 
-const sqliteClaim: ClaimBuilder = (db, v) =>
+const sqliteClaim = claimQuery((db, v) =>
   db
     .with('c', (qc) =>
       qc
@@ -49,4 +49,4 @@ const sqliteClaim: ClaimBuilder = (db, v) =>
     .updateTable('jobs')
     .set(claimUpdate(v))
     .where('id', 'in', (eb) => eb.selectFrom('c').select('c.id').orderBy('c.priority').orderBy('c.run_at').orderBy('c.sequence').limit(v.limit))
-    .returningAll();
+    .returningAll());

@@ -7,11 +7,10 @@ import { inTransaction } from '../context.js';
 import { recordHistory } from '../history/history.service.js';
 import type { DerivativeJobPayload } from '../versions/derivatives.js';
 import {
-  findDerivative,
-  findVersionById,
+  findPendingDerivativeVersion,
   findWorkspaceAccountId,
   listVersionDerivatives,
-  lockVersion,
+  lockVersionDerivatives,
   setThumbnailIfUnset,
   settleDerivative,
   type DerivativeOutcome,
@@ -44,14 +43,13 @@ export const toolLimits = (ctx: JobCtx): ToolLimits => ({ timeoutSeconds: ctx.co
  * the row is marked failed before the error is thrown.
  */
 export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayload, choose: ChooseMaker): Promise<void> {
-  const scope = { workspaceId: payload.workspace_id, id: payload.derivative_id };
-  const row = await findDerivative(ctx.db, scope);
-  if (!row || row.version_id !== payload.version_id || row.state !== 'pending') {
-    ctx.log.debug({ derivative_id: payload.derivative_id, state: row?.state }, 'derivative not pending; nothing to do');
-    return;
-  }
-  const version = await findVersionById(ctx.db, { workspaceId: payload.workspace_id, id: payload.version_id });
+  const version = await findPendingDerivativeVersion(ctx.db, {
+    workspaceId: payload.workspace_id,
+    derivativeId: payload.derivative_id,
+    versionId: payload.version_id,
+  });
   if (!version) {
+    ctx.log.debug({ derivative_id: payload.derivative_id }, 'derivative not pending (or gone); nothing to do');
     return;
   }
   const make = choose(version.content_type);
@@ -125,9 +123,7 @@ async function settle(
 /** The derivative row's new state, the version's thumbnail, and the history event (see settle). */
 async function applyOutcome(tx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
   const workspaceId = payload.workspace_id;
-  if (!(await lockVersion(tx, { workspaceId, id: version.id }))) {
-    return;
-  }
+  await lockVersionDerivatives(tx, version.id);
   const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));
   if (!changed) {
     return;

@@ -1,12 +1,30 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/dialects/dialect.js';
+import { prepare } from '../../db/prepared.js';
 import type { AssetVersionRow, DB, DerivativeRow } from '../../db/schema.js';
 
-/* Queries of the media pipeline's jobs. Every one takes the workspace scope the job's payload carries. */
+/*
+ * Queries of the media pipeline's jobs. Every one takes the workspace scope the job's payload carries. The ones each
+ * derivative job runs are prepared (db/prepared.ts): built and compiled once, not per job.
+ */
 
-/** One derivative row of the workspace. */
-export function findDerivative(db: Kysely<DB>, scope: { workspaceId: string; id: string }): Promise<DerivativeRow | undefined> {
-  return db.selectFrom('derivatives').selectAll().where('id', '=', scope.id).where('workspace_id', '=', scope.workspaceId).executeTakeFirst();
+const pendingDerivativeQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; derivativeId: string; versionId: string }) =>
+  db
+    .selectFrom('derivatives')
+    .innerJoin('asset_versions', 'asset_versions.id', 'derivatives.version_id')
+    .selectAll('asset_versions')
+    .where('derivatives.id', '=', p.derivativeId)
+    .where('derivatives.workspace_id', '=', p.workspaceId)
+    .where('derivatives.version_id', '=', p.versionId)
+    .where('derivatives.state', '=', 'pending'),
+);
+
+/** The version a derivative belongs to, when that derivative of the workspace is still pending (one query). */
+export function findPendingDerivativeVersion(
+  db: Kysely<DB>,
+  scope: { workspaceId: string; derivativeId: string; versionId: string },
+): Promise<AssetVersionRow | undefined> {
+  return pendingDerivativeQuery.first(db, scope);
 }
 
 /** A version's derivative of one kind. */
@@ -23,15 +41,13 @@ export function findDerivativeOfKind(
     .executeTakeFirst();
 }
 
+const versionDerivativesQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; versionId: string }) =>
+  db.selectFrom('derivatives').selectAll().where('workspace_id', '=', p.workspaceId).where('version_id', '=', p.versionId).orderBy('sequence'),
+);
+
 /** All derivatives of one version. */
 export function listVersionDerivatives(db: Kysely<DB>, scope: { workspaceId: string; versionId: string }): Promise<DerivativeRow[]> {
-  return db
-    .selectFrom('derivatives')
-    .selectAll()
-    .where('workspace_id', '=', scope.workspaceId)
-    .where('version_id', '=', scope.versionId)
-    .orderBy('sequence')
-    .execute();
+  return versionDerivativesQuery.rows(db, scope);
 }
 
 /** A version of the workspace by id alone (jobs know the version, not the asset). */
@@ -47,9 +63,8 @@ export async function findWorkspaceAccountId(db: Kysely<DB>, workspaceId: string
 
 /**
  * Takes the version row's lock for the rest of the transaction, and says whether the version still exists.
- * NOTE(postgres): two derivative jobs of one version settling at once are serialised here, so exactly one of them
- * sees "none pending" afterwards. A locking read, not a no-op update: that rewrote the row, metadata and all, on
- * every settle. NOTE(sqlite): transactions are already serialised.
+ * A locking read, not a no-op update: that rewrote the row, metadata and all. NOTE(sqlite): transactions are
+ * already serialised.
  */
 export async function lockVersion(tx: { db: Kysely<DB>; dialect: Dialect }, scope: { workspaceId: string; id: string }): Promise<boolean> {
   const row = await tx.dialect
@@ -62,36 +77,69 @@ export type DerivativeOutcome =
   | { state: 'ready'; blob_key: string; content_type: string; size: number; width: number | null; height: number | null }
   | { state: 'failed'; error: string };
 
-/** Settles a pending derivative; false when it was not pending any more (another run settled it first). */
+/**
+ * Serialises the settling of one version's derivatives for the rest of the transaction, so when two of them settle
+ * at once exactly one sees "none pending" afterwards (an advisory lock on PostgreSQL; on SQLite transactions are
+ * serialised already, and this runs no statement). Whether the version still exists is settleDerivative's answer:
+ * its derivative rows go with it.
+ */
+export async function lockVersionDerivatives(tx: { db: Kysely<DB>; dialect: Dialect }, versionId: string): Promise<void> {
+  await tx.dialect.lockKey(tx.db, `version-derivatives:${versionId}`);
+}
+
+const settleReadyQuery = prepare(
+  (db: Kysely<DB>, p: { workspaceId: string; id: string; blobKey: string; contentType: string; size: number; width: number | null; height: number | null; now: string }) =>
+    db
+      .updateTable('derivatives')
+      .set({ state: 'ready', blob_key: p.blobKey, content_type: p.contentType, size: p.size, width: p.width, height: p.height, error: null, updated_at: p.now })
+      .where('id', '=', p.id)
+      .where('workspace_id', '=', p.workspaceId)
+      .where('state', '=', 'pending'),
+);
+
+const settleFailedQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; id: string; error: string; now: string }) =>
+  db
+    .updateTable('derivatives')
+    .set({ state: 'failed', error: p.error, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('workspace_id', '=', p.workspaceId)
+    .where('state', '=', 'pending'),
+);
+
+/** Settles a pending derivative; false when it was not pending any more (settled by another run, or gone). */
 export async function settleDerivative(
   db: Kysely<DB>,
   scope: { workspaceId: string; id: string },
   outcome: DerivativeOutcome,
   now: string,
 ): Promise<boolean> {
-  const set =
+  const changed =
     outcome.state === 'ready'
-      ? { ...outcome, error: null, updated_at: now }
-      : { state: 'failed', error: outcome.error.slice(0, 1000), updated_at: now };
-  const r = await db
-    .updateTable('derivatives')
-    .set(set)
-    .where('id', '=', scope.id)
-    .where('workspace_id', '=', scope.workspaceId)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+      ? await settleReadyQuery.affected(db, {
+          ...scope,
+          blobKey: outcome.blob_key,
+          contentType: outcome.content_type,
+          size: outcome.size,
+          width: outcome.width,
+          height: outcome.height,
+          now,
+        })
+      : await settleFailedQuery.affected(db, { ...scope, error: outcome.error.slice(0, 1000), now });
+  return changed > 0;
 }
+
+const setThumbnailQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; id: string; blobKey: string }) =>
+  db
+    .updateTable('asset_versions')
+    .set({ thumbnail_blob_key: p.blobKey })
+    .where('id', '=', p.id)
+    .where('workspace_id', '=', p.workspaceId)
+    .where('thumbnail_blob_key', 'is', null),
+);
 
 /** Sets the version's thumbnail to a generated one unless it already has one (an uploaded thumbnail wins). */
 export async function setThumbnailIfUnset(db: Kysely<DB>, scope: { workspaceId: string; id: string }, blobKey: string): Promise<void> {
-  await db
-    .updateTable('asset_versions')
-    .set({ thumbnail_blob_key: blobKey })
-    .where('id', '=', scope.id)
-    .where('workspace_id', '=', scope.workspaceId)
-    .where('thumbnail_blob_key', 'is', null)
-    .execute();
+  await setThumbnailQuery.execute(db, { ...scope, blobKey });
 }
 
 /** Replaces a version's metadata JSON text. */
