@@ -179,7 +179,7 @@ async function pipeline(files: readonly string[]): Promise<number> {
         const blob = await deps.blobs.put(createReadStream(file));
         await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${i}.jpg`, target: { newAsset: {} } });
       }
-      // One index probe (jobs_claim_idx) for a thumbnail job still queued or running.
+      // Is a thumbnail job still queued or running? (One small query per poll.)
       const thumbnailJobLeft = async (state: 'available' | 'running') =>
         (await deps.db.selectFrom('jobs').select('id').where('state', '=', state).where('name', '=', 'derivative.thumbnail').limit(1).executeTakeFirst()) !== undefined;
       const pending = async () => (await thumbnailJobLeft('available')) || (await thumbnailJobLeft('running'));
