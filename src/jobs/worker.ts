@@ -173,8 +173,8 @@ export class Worker {
 
   /**
    * What the next claim may take. Any job, as many as there are slots neither held nor promised to a waiting run.
-   * With every slot spoken for: up to `concurrency` jobs whose definitions acquire their slot themselves, claimed
-   * ahead so they are ready when a slot frees. Never more runs in flight than twice the concurrency, plus those
+   * With every slot spoken for and no run waiting: up to `concurrency` jobs whose definitions acquire their slot
+   * themselves, claimed ahead so they are ready when a slot frees. Never more runs in flight than twice the concurrency, plus those
    * claimed ahead (released runs still hold memory, file handles and connections).
    */
   private nextClaim(): { limit: number; names: readonly string[] } | undefined {
@@ -187,7 +187,9 @@ export class Worker {
     if (free > 0) {
       return { limit: free, names: this.deps.jobs.registry.names() };
     }
-    const ahead = Math.min(concurrency - waiting, 3 * concurrency - this.running.size);
+    // Ahead only once no run is left waiting, then for every slot: one claim (a statement and a commit) per
+    // `concurrency` jobs rather than one per job, and still a run ready whenever a slot frees.
+    const ahead = waiting > 0 ? 0 : Math.min(concurrency, 3 * concurrency - this.running.size);
     const names = this.deps.jobs.registry.namesAcquiringSlots();
     return ahead > 0 && names.length > 0 ? { limit: ahead, names } : undefined;
   }
