@@ -1,39 +1,17 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { ByteTally } from './hashing.js';
-import { ServiceThreads, type ServiceThread } from './service-threads.js';
+import { blobThreads } from './blob-threads.js';
+import type { ServiceThread } from './service-threads.js';
 
 /*
- * SHA-256 on a thread of its own, for large bodies. Hashing on the event loop was the biggest single cost of a
+ * SHA-256 off the event loop, for large bodies. Hashing on the event loop was the biggest single cost of a
  * large upload: 0.6 s of a 1 GiB upload's 1.8 s of main-thread CPU (bench/ingest), and the loop could not read the
  * socket meanwhile. Batches live in SharedArrayBuffers, so handing one over copies nothing; the thread answers each
- * batch once hashed, so its buffer can be reused. SHA-256 is sequential, so one thread serves every file, in order.
+ * batch once hashed, so its buffer can be reused. SHA-256 is sequential, so each file's batches go to one thread
+ * (blob-threads.ts), in order.
  */
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const hashes = new Map();
-parentPort.on('message', (m) => {
-  if (m.op === 'update') {
-    let h = hashes.get(m.id);
-    if (!h) {
-      h = createHash('sha256');
-      hashes.set(m.id, h);
-    }
-    h.update(new Uint8Array(m.buffer, m.offset, m.length));
-    parentPort.postMessage({ key: m.key });
-  } else if (m.op === 'digest') {
-    const h = hashes.get(m.id) ?? createHash('sha256');
-    hashes.delete(m.id);
-    parentPort.postMessage({ key: m.key, hex: h.digest('hex') });
-  } else if (m.op === 'drop') {
-    hashes.delete(m.id);
-  }
-});
-`;
-
-const hashThreads = new ServiceThreads(WORKER_SOURCE, 1);
 let nextId = 0;
 
 /** A buffer whose memory the hashing thread can read without a copy. */
@@ -43,7 +21,7 @@ export const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArr
 export class OffThreadSha256 {
   private readonly id = nextId++;
   // Every batch of one hash goes to the same thread, in order.
-  private readonly thread: ServiceThread = hashThreads.pick();
+  private readonly thread: ServiceThread = blobThreads.pick();
 
   /** Resolves once `buffer[0, length)` (shared memory) is hashed, so the buffer may be reused. */
   async update(buffer: Buffer, length: number): Promise<void> {
