@@ -66,8 +66,10 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
     if ('error' in made) {
       outcome = { state: 'failed', error: made.error };
     } else {
-      // What is left (a durable put, the settle transaction) waits on the disk: let the next job start.
+      // What is left (a durable put, the settle transaction) waits on the disk: let the next job start, and let it
+      // reach its own CPU work (a few promise steps) before this put's first step takes the event loop.
       ctx.releaseSlot();
+      await new Promise((resolve) => setImmediate(resolve));
       const put = 'data' in made ? await ctx.blobs.put(made.data) : await putFile(ctx.blobs, made.path);
       outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
     }
