@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -69,6 +69,38 @@ blobStoreContract('s3', {
   },
 });
 
+describe('DiskBlobStore layout', () => {
+  it('puts a new store\'s blobs one prefix directory deep, and keeps an older store\'s two levels', async () => {
+    const fresh = tempDir();
+    const store = new DiskBlobStore(fresh);
+    await store.verify();
+    const a = await store.put(Buffer.from('one level'));
+    assert.equal(store.localPath(a.key), join(fresh, a.key.slice(0, 2), a.key));
+    assert.deepEqual(readFileSync(join(fresh, a.key.slice(0, 2), a.key)), Buffer.from('one level'));
+    assert.deepEqual(readdirSync(join(fresh, a.key.slice(0, 2))), [a.key], 'no second-level directory');
+    // Opened again (a restart, another process): the same layout.
+    assert.equal(new DiskBlobStore(fresh).localPath(a.key), store.localPath(a.key));
+
+    // A store written with two levels (before one-level stores): its blobs are found, new ones go two levels deep.
+    const older = tempDir();
+    const legacy = Buffer.from('two levels');
+    const legacyKey = sha256Hex(legacy);
+    mkdirSync(join(older, legacyKey.slice(0, 2), legacyKey.slice(2, 4)), { recursive: true });
+    writeFileSync(join(older, legacyKey.slice(0, 2), legacyKey.slice(2, 4), legacyKey), legacy);
+    const old = new DiskBlobStore(older);
+    await old.verify();
+    assert.deepEqual(readFileSync(old.localPath(legacyKey)), legacy);
+    assert.equal((await old.stat(legacyKey))?.size, legacy.length);
+    const b = await old.put(Buffer.from('added later'));
+    assert.equal(old.localPath(b.key), join(older, b.key.slice(0, 2), b.key.slice(2, 4), b.key));
+    const listed: string[] = [];
+    for await (const s of old.list()) {
+      listed.push(s.key);
+    }
+    assert.deepEqual(listed.sort(), [legacyKey, b.key].sort());
+  });
+});
+
 describe('DiskBlobStore temp directory', () => {
   it('holds no file after a successful or a failed put', async () => {
     const root = tempDir();
@@ -93,11 +125,10 @@ describe('DiskBlobStore temp directory', () => {
     assert.deepEqual(readFileSync(store.localPath(put.key)), data);
     assert.deepEqual(tmpFiles(root), []);
 
-    // A file where the blob's directory belongs: the rename fails (ENOTDIR), as an Error with the errno code.
+    // A directory where the blob belongs: the rename fails (EISDIR), as an Error with the errno code.
     const other = Buffer.from('blocked');
-    const key = sha256Hex(other);
-    writeFileSync(join(root, key.slice(0, 2), key.slice(2, 4)), 'not a directory');
-    await assert.rejects(store.put(other), (err: unknown) => err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOTDIR');
+    mkdirSync(store.localPath(sha256Hex(other)));
+    await assert.rejects(store.put(other), (err: unknown) => err instanceof Error && (err as NodeJS.ErrnoException).code === 'EISDIR');
     assert.deepEqual(tmpFiles(root), []);
   });
 
@@ -138,7 +169,7 @@ describe('DiskBlobStore large writes', () => {
       const sent = body.sha256();
       assert.equal(put.size, size);
       assert.equal(put.sha256, sent);
-      assert.equal(await fileSha256(join(root, put.key.slice(0, 2), put.key.slice(2, 4), put.key)), sent, `bytes on disk for ${size}`);
+      assert.equal(await fileSha256(store.localPath(put.key)), sent, `bytes on disk for ${size}`);
     }
     assert.deepEqual(tmpFiles(root), []);
   });
@@ -153,7 +184,7 @@ describe('DiskBlobStore large writes', () => {
     for (const [i, put] of puts.entries()) {
       const sent = bodies[i]?.sha256();
       assert.equal(put.sha256, sent);
-      assert.equal(await fileSha256(join(root, put.key.slice(0, 2), put.key.slice(2, 4), put.key)), sent);
+      assert.equal(await fileSha256(store.localPath(put.key)), sent);
     }
   });
 });
