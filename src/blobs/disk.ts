@@ -28,8 +28,8 @@ const isPrefix = (name: string): boolean => /^[0-9a-f]{2}$/.test(name);
 /**
  * Levels of prefix directories above a blob: 1 (`<ab>/<sha256>`) in stores made since one-level prefixes came in,
  * 2 (`<ab>/<cd>/<sha256>`) in older ones, which keep it. Two levels made nearly every put of a young store (its
- * first 65,536 or so) create a directory and fsync its parent as well as the blob's own: an 8 KB put took 0.54-0.58
- * ms of CPU, against 0.37-0.40 ms with one level. 256 directories of up to a few hundred thousand files each are well within what ext4's and
+ * first 65,536 or so) create a directory and fsync its parent as well as the blob's own: an 8 KB put took 0.61-0.73
+ * ms of CPU, against 0.44-0.46 ms with one level (bench/job-overhead). 256 directories of up to a few hundred thousand files each are well within what ext4's and
  * XFS's hashed directories handle (git and Docker's registry lay out objects the same way).
  */
 type Levels = 1 | 2;
