@@ -1,4 +1,3 @@
-import type { AssetVersionRow } from '../../db/schema.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
 import { BlobInput, BlobReadError, putFile } from '../../media/files.js';
@@ -9,11 +8,12 @@ import type { DerivativeJobPayload } from '../versions/derivatives.js';
 import {
   findPendingDerivativeVersion,
   findWorkspaceAccountId,
-  listVersionDerivatives,
+  listDerivativeStates,
   lockVersionDerivatives,
   setThumbnailIfUnset,
   settleDerivative,
   type DerivativeOutcome,
+  type DerivativeSource,
 } from './media.repo.js';
 
 /** What a maker hands back: bytes in memory (small images) or a file in the job's temp dir (ffmpeg, pdftoppm). */
@@ -22,7 +22,7 @@ export type MadeDerivative = { contentType: string; width: number | null; height
 export interface MakerInput {
   /** The version's bytes: as a private temp file (seekable, as the tools need) or, when small, in memory. */
   source: BlobInput;
-  version: AssetVersionRow;
+  version: DerivativeSource;
   limits: ToolLimits;
   maxPixels: number;
 }
@@ -109,7 +109,7 @@ async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<Mad
 async function settle(
   ctx: JobCtx,
   payload: DerivativeJobPayload,
-  version: AssetVersionRow,
+  version: DerivativeSource,
   outcome: DerivativeOutcome,
   options: { completeJob: boolean },
 ): Promise<void> {
@@ -123,14 +123,14 @@ async function settle(
 }
 
 /** The derivative row's new state, the version's thumbnail, and the history event (see settle). */
-async function applyOutcome(tx: JobCtx, payload: DerivativeJobPayload, version: AssetVersionRow, outcome: DerivativeOutcome): Promise<void> {
+async function applyOutcome(tx: JobCtx, payload: DerivativeJobPayload, version: DerivativeSource, outcome: DerivativeOutcome): Promise<void> {
   const workspaceId = payload.workspace_id;
   await lockVersionDerivatives(tx, version.id);
   const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));
   if (!changed) {
     return;
   }
-  const rows = await listVersionDerivatives(tx.db, { workspaceId, versionId: version.id });
+  const rows = await listDerivativeStates(tx.db, { workspaceId, versionId: version.id });
   const kind = rows.find((r) => r.id === payload.derivative_id)?.kind;
   if (outcome.state === 'ready' && kind === 'thumbnail') {
     await setThumbnailIfUnset(tx.db, { workspaceId, id: version.id }, outcome.blob_key);

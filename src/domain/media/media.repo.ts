@@ -8,11 +8,15 @@ import type { AssetVersionRow, DB, DerivativeRow } from '../../db/schema.js';
  * derivative job runs are prepared (db/prepared.ts): built and compiled once, not per job.
  */
 
+/** What a derivative job needs of its version: the bytes and their type, and where history goes. */
+export type DerivativeSource = Pick<AssetVersionRow, 'id' | 'asset_id' | 'blob_key' | 'content_type' | 'size'>;
+
+// Only the columns used: every column of every row read costs the driver a property name and a value.
 const pendingDerivativeQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; derivativeId: string; versionId: string }) =>
   db
     .selectFrom('derivatives')
     .innerJoin('asset_versions', 'asset_versions.id', 'derivatives.version_id')
-    .selectAll('asset_versions')
+    .select(['asset_versions.id', 'asset_versions.asset_id', 'asset_versions.blob_key', 'asset_versions.content_type', 'asset_versions.size'])
     .where('derivatives.id', '=', p.derivativeId)
     .where('derivatives.workspace_id', '=', p.workspaceId)
     .where('derivatives.version_id', '=', p.versionId)
@@ -23,7 +27,7 @@ const pendingDerivativeQuery = prepare((db: Kysely<DB>, p: { workspaceId: string
 export function findPendingDerivativeVersion(
   db: Kysely<DB>,
   scope: { workspaceId: string; derivativeId: string; versionId: string },
-): Promise<AssetVersionRow | undefined> {
+): Promise<DerivativeSource | undefined> {
   return pendingDerivativeQuery.first(db, scope);
 }
 
@@ -41,13 +45,21 @@ export function findDerivativeOfKind(
     .executeTakeFirst();
 }
 
-const versionDerivativesQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; versionId: string }) =>
-  db.selectFrom('derivatives').selectAll().where('workspace_id', '=', p.workspaceId).where('version_id', '=', p.versionId).orderBy('sequence'),
+const derivativeStatesQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; versionId: string }) =>
+  db
+    .selectFrom('derivatives')
+    .select(['id', 'kind', 'state'])
+    .where('workspace_id', '=', p.workspaceId)
+    .where('version_id', '=', p.versionId)
+    .orderBy('sequence'),
 );
 
-/** All derivatives of one version. */
-export function listVersionDerivatives(db: Kysely<DB>, scope: { workspaceId: string; versionId: string }): Promise<DerivativeRow[]> {
-  return versionDerivativesQuery.rows(db, scope);
+/** The kind and state of every derivative of one version. */
+export function listDerivativeStates(
+  db: Kysely<DB>,
+  scope: { workspaceId: string; versionId: string },
+): Promise<Array<Pick<DerivativeRow, 'id' | 'kind' | 'state'>>> {
+  return derivativeStatesQuery.rows(db, scope);
 }
 
 /** A version of the workspace by id alone (jobs know the version, not the asset). */
