@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
 import { BlobInput, BlobReadError, putFile } from '../../media/files.js';
@@ -69,7 +70,7 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
       // What is left (a durable put, the settle transaction) waits on the disk: let the next job start, and let it
       // reach its own CPU work (a few promise steps) before this put's first step takes the event loop.
       ctx.releaseSlot();
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       const put = 'data' in made ? await ctx.blobs.put(made.data) : await putFile(ctx.blobs, made.path);
       outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
     }

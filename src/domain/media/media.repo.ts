@@ -20,7 +20,8 @@ const pendingDerivativeQuery = prepare((db: Kysely<DB>, p: { workspaceId: string
     .where('derivatives.id', '=', p.derivativeId)
     .where('derivatives.workspace_id', '=', p.workspaceId)
     .where('derivatives.version_id', '=', p.versionId)
-    .where('derivatives.state', '=', 'pending'),
+    .where('derivatives.state', '=', 'pending')
+    .where('asset_versions.workspace_id', '=', p.workspaceId),
 );
 
 /** The version a derivative belongs to, when that derivative of the workspace is still pending (one query). */
@@ -99,23 +100,27 @@ export async function lockVersionDerivatives(tx: { db: Kysely<DB>; dialect: Dial
   await tx.dialect.lockKey(tx.db, `version-derivatives:${versionId}`);
 }
 
-const settleReadyQuery = prepare(
-  (db: Kysely<DB>, p: { workspaceId: string; id: string; blobKey: string; contentType: string; size: number; width: number | null; height: number | null; now: string }) =>
-    db
-      .updateTable('derivatives')
-      .set({ state: 'ready', blob_key: p.blobKey, content_type: p.contentType, size: p.size, width: p.width, height: p.height, error: null, updated_at: p.now })
-      .where('id', '=', p.id)
-      .where('workspace_id', '=', p.workspaceId)
-      .where('state', '=', 'pending'),
+/** An update of one derivative of the workspace that applies only while it is pending. */
+const updatePending = (db: Kysely<DB>, p: { workspaceId: string; id: string }) =>
+  db.updateTable('derivatives').where('id', '=', p.id).where('workspace_id', '=', p.workspaceId).where('state', '=', 'pending');
+
+type ReadyValues = { workspaceId: string; id: string; blobKey: string; contentType: string; size: number; width: number | null; height: number | null; now: string };
+
+const settleReadyQuery = prepare((db: Kysely<DB>, p: ReadyValues) =>
+  updatePending(db, p).set({
+    state: 'ready',
+    blob_key: p.blobKey,
+    content_type: p.contentType,
+    size: p.size,
+    width: p.width,
+    height: p.height,
+    error: null,
+    updated_at: p.now,
+  }),
 );
 
 const settleFailedQuery = prepare((db: Kysely<DB>, p: { workspaceId: string; id: string; error: string; now: string }) =>
-  db
-    .updateTable('derivatives')
-    .set({ state: 'failed', error: p.error, updated_at: p.now })
-    .where('id', '=', p.id)
-    .where('workspace_id', '=', p.workspaceId)
-    .where('state', '=', 'pending'),
+  updatePending(db, p).set({ state: 'failed', error: p.error, updated_at: p.now }),
 );
 
 /** Settles a pending derivative; false when it was not pending any more (settled by another run, or gone). */
