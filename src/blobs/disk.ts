@@ -29,8 +29,9 @@ const isPrefix = (name: string): boolean => /^[0-9a-f]{2}$/.test(name);
  * Levels of prefix directories above a blob: 1 (`<ab>/<sha256>`) in stores made since one-level prefixes came in,
  * 2 (`<ab>/<cd>/<sha256>`) in older ones, which keep it. Two levels made nearly every put of a young store (its
  * first 65,536 or so) create a directory and fsync its parent as well as the blob's own: an 8 KB put took 0.61-0.73
- * ms of CPU, against 0.44-0.46 ms with one level (bench/job-overhead). 256 directories of up to a few hundred thousand files each are well within what ext4's and
- * XFS's hashed directories handle (git and Docker's registry lay out objects the same way).
+ * ms of CPU, against 0.44-0.46 ms with one level (bench/job-overhead). 256 directories of up to a few hundred
+ * thousand files each are well within what ext4's and XFS's hashed directories handle (git and Docker's registry lay
+ * out objects the same way).
  */
 type Levels = 1 | 2;
 
@@ -108,12 +109,12 @@ export class DiskBlobStore implements BlobStore {
   /**
    * Runs `create` (which makes a file in the temp dir), and once more after making the temp dir when it says ENOENT.
    * The temp dir exists from verify(); it is made again only if something removed it since. Not checked up front:
-   * every put would pay a thread-pool round trip for it (bench/thumbnails). `canRetry` says whether the input can be
-   * read again (a stream that has started cannot).
+   * every put would pay a thread-pool round trip for it (bench/thumbnails). Only while `body` has not been read: a
+   * stream that has started cannot be read again.
    */
-  private async inTempDir<T>(create: () => Promise<T>, canRetry: () => boolean): Promise<T> {
+  private async inTempDir<T>(body: Readable, create: () => Promise<T>): Promise<T> {
     return create().catch(async (err: unknown) => {
-      if (!isErrno(err, 'ENOENT') || !canRetry()) {
+      if (!isErrno(err, 'ENOENT') || body.readableDidRead) {
         throw err;
       }
       await mkdir(this.tmpDir, { recursive: true });
@@ -123,10 +124,7 @@ export class DiskBlobStore implements BlobStore {
 
   /** Streams `body` into a new file at `path` and fsyncs it; returns the hash and size. */
   private async writeFile(path: string, body: Readable, options: PutOptions): Promise<PutResult> {
-    const { sha256, size } = await this.inTempDir(
-      () => writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk }),
-      () => !body.readableDidRead,
-    );
+    const { sha256, size } = await this.inTempDir(body, () => writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk }));
     return { key: sha256, size, sha256 };
   }
 
@@ -153,7 +151,7 @@ export class DiskBlobStore implements BlobStore {
 
   /**
    * Bytes already in memory (a rendered derivative): hashed and checked here, then written, fsynced and renamed
-   * into place in one step on a file-system thread (durable-fs.ts), which removes its temp file on failure.
+   * into place in one step on a blob thread (durable-fs.ts), which removes its temp file on failure.
    */
   private async putBytes(tmp: string, data: Buffer, options: PutOptions): Promise<PutResult> {
     const tally = new Sha256Tally(options.maxBytes, options.onChunk);
@@ -171,10 +169,7 @@ export class DiskBlobStore implements BlobStore {
     const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
     try {
       // Not hashed: adopt and the join of tus parts hash the bytes they store.
-      const { size } = await this.inTempDir(
-        () => writeBodyFile(part, body, { maxBytes: options.maxBytes, hash: false }),
-        () => !body.readableDidRead,
-      );
+      const { size } = await this.inTempDir(body, () => writeBodyFile(part, body, { maxBytes: options.maxBytes, hash: false }));
       await renameDurably(part, join(this.tmpDir, uploadId));
       return { size };
     } catch (err) {

@@ -16,8 +16,7 @@ import { blobThreads } from './blob-threads.js';
 export async function storeSmallFile(tmp: string, data: Uint8Array, to: string): Promise<void> {
   // Copied once into a buffer of its own, which is then moved to the thread, not copied again: a Buffer can be a
   // view into a larger pool, all of which a structured clone would copy.
-  const own = new Uint8Array(data.byteLength);
-  own.set(data);
+  const own = new Uint8Array(data);
   await blobThreads.pick().call({ op: 'store', tmp, data: own.buffer, to }, [own.buffer]);
 }
 

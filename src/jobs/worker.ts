@@ -174,8 +174,8 @@ export class Worker {
   /**
    * What the next claim may take. Any job, as many as there are slots neither held nor promised to a waiting run.
    * With every slot spoken for and no run waiting: up to `concurrency` jobs whose definitions acquire their slot
-   * themselves, claimed ahead so they are ready when a slot frees. Never more runs in flight than twice the concurrency, plus those
-   * claimed ahead (released runs still hold memory, file handles and connections).
+   * themselves, claimed ahead so they are ready when a slot frees. Never more runs in flight than twice the
+   * concurrency, plus those claimed ahead (released runs still hold memory, file handles and connections).
    */
   private nextClaim(): { limit: number; names: readonly string[] } | undefined {
     const { concurrency } = this.options;

@@ -30,7 +30,6 @@ export function candidates(db: Kysely<DB>, v: ClaimValues, kind: ClaimKind) {
   // The states are literals, not parameters. The claim index holds only available jobs, and the planner must see
   // that `due` implies its predicate. NOTE(sqlite): when a bound parameter decides whether a partial index applies,
   // SQLite plans the statement again at every run (`expired` is checked against the claim index's predicate too).
-
   const base = db.selectFrom('jobs').select(['id', 'priority', 'run_at', 'sequence']).where('name', 'in', [...v.names]);
   const filtered =
     kind === 'due'
