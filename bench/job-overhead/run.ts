@@ -1,17 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiskBlobStore } from '../../src/blobs/disk.js';
-import { loadConfig } from '../../src/config/config.js';
-import { migrateToLatest } from '../../src/db/database.js';
-import { createDeps } from '../../src/deps.js';
-import { bootstrap } from '../../src/domain/accounts/accounts.service.js';
-import type { Ctx } from '../../src/domain/context.js';
 import { runDerivativeJob } from '../../src/domain/media/derivatives.service.js';
-import { commitUpload } from '../../src/domain/uploads/commit.service.js';
-import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';
 
 /*
  * The media pipeline's own cost per job, without the media tool: what bench/thumbnails' pipeline spends besides
@@ -42,63 +36,35 @@ const tempDir = (name: string): string => {
   return dir;
 };
 
-/** CPU milliseconds of the main thread and of all other threads of this process so far (Linux /proc). */
-function threadCpu(): { main: number; other: number } {
-  const out = { main: 0, other: 0 };
-  for (const tid of readdirSync('/proc/self/task')) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks (100 per second on Linux).
-    out[tid === String(process.pid) ? 'main' : 'other'] += (Number(fields[11]) + Number(fields[12])) * 10;
-  }
-  return out;
-}
+/** CPU ms of the main thread and of all other threads so far. */
+const cpuByThread = (): { main: number; other: number } => {
+  const byKind = threadCpu((tid) => (tid === String(process.pid) ? 'main' : 'other'));
+  return { main: byKind.get('main') ?? 0, other: byKind.get('other') ?? 0 };
+};
 
 const made = async () => ({ data: randomBytes(8000), width: 256, height: 170, contentType: 'image/webp' });
 
 async function jobsRound(): Promise<string> {
-  const config = loadConfig({ DATA_DIR: tempDir('jobs'), LOG_LEVEL: 'warn', TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123', WORKER_CONCURRENCY: '2' });
-  let remaining = JOBS;
-  let allDone: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    allDone = resolve;
+  const p = await openThumbnailPipeline({
+    dataDir: tempDir('jobs'),
+    concurrency: 2,
+    expected: JOBS,
+    handler: (ctx, payload) => runDerivativeJob(ctx, payload, () => made),
   });
-  const counted: typeof derivativeThumbnailJob = {
-    ...derivativeThumbnailJob,
-    async handler(ctx, payload) {
-      await runDerivativeJob(ctx, payload, () => made);
-      if (--remaining === 0) {
-        allDone();
-      }
-    },
-  };
-  const deps = createDeps(config, { jobDefinitions: [counted] });
+  const { deps, config } = p;
   try {
-    await migrateToLatest(deps.db);
-    await deps.blobs.verify();
-    const boot = await bootstrap(deps, 'Bench');
-    const ctx: Ctx = {
-      ...deps,
-      actor: { userId: boot.user_id, apiKeyId: null, accountId: boot.account_id, accountRole: 'owner', workspaceId: boot.workspace_id, workspaceRole: 'admin' },
-    };
     for (let i = 0; i < JOBS; i++) {
-      const blob = await deps.blobs.put(randomBytes(1000));
-      await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${i}.jpg`, target: { newAsset: {} } });
+      await p.commit(await deps.blobs.put(randomBytes(1000)), i);
     }
     const worker = new Worker(deps, config.jobs);
-    const t0 = threadCpu();
+    const t0 = cpuByThread();
     const c0 = process.cpuUsage();
     const start = performance.now();
     worker.start();
-    await finished;
+    await p.finished;
     const ms = performance.now() - start;
     const cpu = process.cpuUsage(c0);
-    const t1 = threadCpu();
+    const t1 = cpuByThread();
     await worker.stop(10_000);
     const failed = await deps.db.selectFrom('derivatives').select('error').where('state', '=', 'failed').execute();
     if (failed.length > 0) {

@@ -1,17 +1,12 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { loadConfig } from '../../src/config/config.js';
-import { migrateToLatest } from '../../src/db/database.js';
-import { createDeps } from '../../src/deps.js';
-import { bootstrap } from '../../src/domain/accounts/accounts.service.js';
-import type { Ctx } from '../../src/domain/context.js';
-import { commitUpload } from '../../src/domain/uploads/commit.service.js';
 import { THUMBNAIL_SIZE } from '../../src/domain/media/makers.js';
 import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { renderWebp } from '../../src/media/images.js';
+import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';
 
 /*
  * Thumbnail throughput: the real pipeline vs a bare sharp loop, same machine, same files, same concurrency.
@@ -94,31 +89,9 @@ async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<
   );
 }
 
-/**
- * CPU milliseconds per thread kind so far: the main thread, libvips' workers, and the other threads (libuv's pool,
- * where sharp's calls and fs operations run). Linux only (/proc); empty elsewhere.
- */
-function threadCpu(): Map<string, number> {
-  const byKind = new Map<string, number>();
-  if (!existsSync('/proc/self/task')) {
-    return byKind;
-  }
-  for (const tid of readdirSync('/proc/self/task')) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks (100 per second on Linux).
-    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-    const kind = tid === String(process.pid) ? 'main' : name.startsWith('libvips') ? 'libvips' : 'other';
-    byKind.set(kind, (byKind.get(kind) ?? 0) + ms);
-  }
-  return byKind;
-}
+/** CPU ms by thread kind: the main thread, libvips' workers, and the rest (libuv's pool, where sharp's calls run). */
+const cpuByThread = (): Map<string, number> =>
+  threadCpu((tid, name) => (tid === String(process.pid) ? 'main' : name.startsWith('libvips') ? 'libvips' : 'other'));
 
 /** Per-image CPU by thread kind between two threadCpu() readings. */
 const perImage = (from: Map<string, number>, to: Map<string, number>, images: number): string =>
@@ -135,49 +108,25 @@ const threads = { raw: [] as string[], pipeline: [] as string[] };
 async function raw(files: readonly string[]): Promise<number> {
   const start = performance.now();
   const c = process.cpuUsage();
-  const t = threadCpu();
+  const t = cpuByThread();
   await pool(files, CONCURRENCY, (f) => renderWebp(f, { size: THUMBNAIL_SIZE, maxPixels: MAX_PIXELS }));
   cpu.raw.push(cpuSince(c));
-  threads.raw.push(perImage(t, threadCpu(), files.length));
+  threads.raw.push(perImage(t, cpuByThread(), files.length));
   return (performance.now() - start) / 1000;
 }
 
 async function pipeline(files: readonly string[]): Promise<number> {
   const dataDir = mkdtempSync(join(DATA_PARENT, 'atelier-bench-thumbs-data-'));
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123', WORKER_CONCURRENCY: String(CONCURRENCY) });
     // The clock stops when the last job's handler returns (its completion commits inside it), counted by wrapping the
     // handler: nothing polls the database on the worker's thread while it runs (a 5 ms poll cost 0.14 ms of that
     // thread per image). A job that fails instead is caught by a slow poll, and reported below.
-    let remaining = files.length;
-    let allDone: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => {
-      allDone = resolve;
-    });
-    const counted: typeof derivativeThumbnailJob = {
-      ...derivativeThumbnailJob,
-      async handler(jobCtx, payload) {
-        await derivativeThumbnailJob.handler(jobCtx, payload);
-        remaining--;
-        if (remaining === 0) {
-          allDone();
-        }
-      },
-    };
-    const deps = createDeps(config, { jobDefinitions: [counted] });
+    const p = await openThumbnailPipeline({ dataDir, concurrency: CONCURRENCY, expected: files.length, handler: derivativeThumbnailJob.handler });
+    const { deps, config } = p;
     try {
-      await migrateToLatest(deps.db);
-      // As `atelier serve` and `atelier worker` start: the blob store checks itself and makes its prefix directories.
-      await deps.blobs.verify();
-      const boot = await bootstrap(deps, 'Bench');
-      const ctx: Ctx = {
-        ...deps,
-        actor: { userId: boot.user_id, apiKeyId: null, accountId: boot.account_id, accountRole: 'owner', workspaceId: boot.workspace_id, workspaceRole: 'admin' },
-      };
       process.stderr.write(`committing ${files.length} uploads (not timed)\n`);
       for (const [i, file] of files.entries()) {
-        const blob = await deps.blobs.put(createReadStream(file));
-        await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${i}.jpg`, target: { newAsset: {} } });
+        await p.commit(await deps.blobs.put(createReadStream(file)), i);
       }
       // Is a thumbnail job still queued or running? (One small query per poll.)
       const thumbnailJobLeft = async (state: 'available' | 'running') =>
@@ -186,19 +135,19 @@ async function pipeline(files: readonly string[]): Promise<number> {
       const worker = new Worker(deps, config.jobs);
       const start = performance.now();
       const c = process.cpuUsage();
-      const t = threadCpu();
+      const t = cpuByThread();
       worker.start();
       const stalled = (async () => {
-        while (remaining > 0 && (await pending())) {
+        while (p.remaining() > 0 && (await pending())) {
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
-      await Promise.race([finished, stalled]);
+      await Promise.race([p.finished, stalled]);
       const seconds = (performance.now() - start) / 1000;
       cpu.pipeline.push(cpuSince(c));
-      threads.pipeline.push(perImage(t, threadCpu(), files.length));
+      threads.pipeline.push(perImage(t, cpuByThread(), files.length));
       await worker.stop(10_000);
-      allDone();
+      p.end();
       await stalled;
       const left = await deps.db.selectFrom('derivatives').select('state').where('kind', '=', 'thumbnail').where('state', '=', 'pending').execute();
       if (left.length > 0) {
