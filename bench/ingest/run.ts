@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { ATELIER_NODE_FLAGS, freePort, waitFor, stop } from '../lib/processes.js';
+import { benchDataDir } from '../lib/data-dir.js';
 
 /*
  * Ingest benchmark: single-request uploads (POST /workspaces/assets, raw body streamed from a file) of a 1 GiB
@@ -94,7 +95,7 @@ async function upload(url: string, headers: Record<string, string>, file: string
   return response;
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-ingest-'));
+const dataDir = benchDataDir('ingest');
 let server: ChildProcess | undefined;
 try {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };

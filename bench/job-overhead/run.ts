@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskBlobStore } from '../../src/blobs/disk.js';
 import { runDerivativeJob } from '../../src/domain/media/derivatives.service.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';
+import { benchDataDir } from '../lib/data-dir.js';
 
 /*
  * The media pipeline's own cost per job, without the media tool: what bench/thumbnails' pipeline spends besides
@@ -31,7 +31,7 @@ const PUTS = 3000;
 const dirs: string[] = [];
 process.on('exit', () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const tempDir = (name: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), `atelier-bench-${name}-`));
+  const dir = benchDataDir(name);
   dirs.push(dir);
   return dir;
 };
@@ -48,7 +48,6 @@ async function jobsRound(): Promise<string> {
   const p = await openThumbnailPipeline({
     dataDir: tempDir('jobs'),
     concurrency: 2,
-    expected: JOBS,
     handler: (ctx, payload) => runDerivativeJob(ctx, payload, () => made),
   });
   const { deps, config } = p;
@@ -56,12 +55,13 @@ async function jobsRound(): Promise<string> {
     for (let i = 0; i < JOBS; i++) {
       await p.commit(await deps.blobs.put(randomBytes(1000)), i);
     }
+    const finished = p.expect(JOBS);
     const worker = new Worker(deps, config.jobs);
     const t0 = cpuByThread();
     const c0 = process.cpuUsage();
     const start = performance.now();
     worker.start();
-    await p.finished;
+    await finished;
     const ms = performance.now() - start;
     const cpu = process.cpuUsage(c0);
     const t1 = cpuByThread();

@@ -43,25 +43,23 @@ export interface ThumbnailPipeline {
   config: Config;
   /** Commits a stored blob as a new JPEG asset, which queues its derivative jobs. */
   commit(blob: PutResult, i: number): Promise<void>;
-  /** Resolves once `expected` runs of the handler have returned, or end() is called. */
-  finished: Promise<void>;
-  /** Runs of the handler still to return. */
+  /** Counts the next `count` runs of the handler: resolves once they have all returned, or end() is called. */
+  expect(count: number): Promise<void>;
+  /** Runs of the handler still to return of those expected. */
   remaining(): number;
   end(): void;
 }
 
 /**
  * A fresh Atelier (SQLite and a disk blob store in `dataDir`, as `atelier serve` starts them) whose only job is
- * `derivative.thumbnail`, run by `handler`. Its runs are counted by wrapping the handler, so a bench's clock can stop
- * when the last one returns without polling the database on the worker's thread. Close with `deps.close()`.
+ * `derivative.thumbnail`, run by `handler`. Its runs are counted by wrapping the handler (see expect), so a bench's
+ * clock can stop when the last one returns without polling the database on the worker's thread. Close with
+ * `deps.close()`.
  */
-export async function openThumbnailPipeline(o: { dataDir: string; concurrency: number; expected: number; handler: ThumbnailHandler }): Promise<ThumbnailPipeline> {
+export async function openThumbnailPipeline(o: { dataDir: string; concurrency: number; handler: ThumbnailHandler }): Promise<ThumbnailPipeline> {
   const config = loadConfig({ DATA_DIR: o.dataDir, LOG_LEVEL: 'warn', TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123', WORKER_CONCURRENCY: String(o.concurrency) });
-  let remaining = o.expected;
+  let remaining = 0;
   let end: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    end = resolve;
-  });
   const counted: typeof derivativeThumbnailJob = {
     ...derivativeThumbnailJob,
     async handler(ctx, payload) {
@@ -80,13 +78,21 @@ export async function openThumbnailPipeline(o: { dataDir: string; concurrency: n
     ...deps,
     actor: { userId: boot.user_id, apiKeyId: null, accountId: boot.account_id, accountRole: 'owner', workspaceId: boot.workspace_id, workspaceRole: 'admin' },
   };
+  // Commits get names of their own across runs: a name taken in the folder would make a new version, not an asset.
+  let named = 0;
   return {
     deps,
     config,
     async commit(blob, i) {
-      await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${i}.jpg`, target: { newAsset: {} } });
+      named++;
+      await commitUpload(ctx, { workspaceId: boot.workspace_id, blob, contentType: 'image/jpeg', originalFileName: `img-${named}-${i}.jpg`, target: { newAsset: {} } });
     },
-    finished,
+    expect(count) {
+      remaining = count;
+      return new Promise<void>((resolve) => {
+        end = resolve;
+      });
+    },
     remaining: () => remaining,
     end: () => end(),
   };

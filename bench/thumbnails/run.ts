@@ -1,12 +1,13 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { THUMBNAIL_SIZE } from '../../src/domain/media/makers.js';
 import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { renderWebp } from '../../src/media/images.js';
 import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';
+import { benchDataDir } from '../lib/data-dir.js';
 
 /*
  * Thumbnail throughput: the real pipeline vs a bare sharp loop, same machine, same files, same concurrency.
@@ -15,19 +16,23 @@ import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';
  *   BENCH_IMAGES=50 WORKER_CONCURRENCY=4 npm run bench:thumbnails
  *   BENCH_DATA_DIR=/dev/shm npm run bench:thumbnails         # data dir on tmpfs: fsync costs nothing
  *   BENCH_ROUNDS=3 npm run bench:thumbnails                  # more alternating raw/pipeline rounds (best run counts)
+ *   BENCH_WARMUP=20 npm run bench:thumbnails                  # fewer pipeline jobs before the first counted run
  *
  * Inputs: BENCH_IMAGES JPEGs of 3000x2000 (6 MP, gradients + shapes + noise, quality 90, ~1-3 MB), made once into
  * $TMPDIR/atelier-bench-thumbnails/ and reused.
  *
- * (a) pipeline: each file is committed with commitUpload (real blob store on disk, SQLite in a temp data dir) BEFORE
- *     the clock starts; only `derivative.thumbnail` is registered, so the queue holds exactly one job per image. The
- *     clock runs from Worker.start() (concurrency N, the default poll interval and lease) until the last job's
- *     handler returns (a job's completion commits with its derivative row; all rows are checked after). Per job
- *     this includes: claim (SQL), loading the derivative and version rows, reading the blob in place (the disk
- *     store's file), sharp decode (JPEG shrink-on-load) + resize + WebP encode, blob put (hash, fsync'd write,
- *     rename), the settle transaction (row update, thumbnail_blob_key, derivatives_ready history once the version
- *     has no pending rows: preview rows stay pending here as their job is not registered) with the job's completion
- *     in it.
+ * (a) pipeline: one Atelier (SQLite and a disk blob store in one temp data dir, see bench/lib/data-dir.ts) serves
+ *     every run, as a server keeps running between bursts of uploads: a fresh one per run made V8 throw away the code
+ *     it had optimized for the last one's objects as they died, and compile it again during the next run. Every
+ *     run's files are committed with commitUpload before the first run starts, and each run's jobs are held back
+ *     (run_at far ahead) until it starts; only `derivative.thumbnail` is registered, so the queue holds exactly one
+ *     job per image. The clock runs from Worker.start() (concurrency N, the default poll interval and lease; a new
+ *     worker per run, stopped after it) until the last job's handler returns (a job's completion commits with its
+ *     derivative row; every job and row is checked after). Per job this includes: claim (SQL), loading the
+ *     derivative and version rows, reading the blob in place (the disk store's file), sharp decode (JPEG
+ *     shrink-on-load) + resize + WebP encode, blob put (hash, fsync'd write, rename), the settle transaction (row
+ *     update, thumbnail_blob_key, derivatives_ready history once the version has no pending rows: preview rows stay
+ *     pending here as their job is not registered) with the job's completion in it.
  * (b) raw: the same renderWebp call (src/media/images.ts: rotate, 256 px inside, WebP q80) on the same source files,
  *     N at a time, results kept in memory only.
  * libvips' operation cache is off for both (it would otherwise serve repeated raw runs from cache).
@@ -40,7 +45,12 @@ const HEIGHT = 2000;
 const MAX_PIXELS = 268_402_689;
 /** Where the pipeline's data dir (SQLite + disk blob store) is made; /dev/shm takes fsync latency out of the run. */
 const DATA_PARENT = process.env.BENCH_DATA_DIR ?? tmpdir();
+/** Alternating raw and pipeline runs; at most 8, as each renders an orientation variant of its own. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARM_UP = Number(process.env.BENCH_WARMUP ?? 1000);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 8) {
+  throw new Error('BENCH_ROUNDS must be 1 to 8');
+}
 
 sharp.cache(false);
 
@@ -75,6 +85,41 @@ async function inputs(): Promise<string[]> {
     files.push(file);
   }
   return files;
+}
+
+/**
+ * The inputs with EXIF orientation `orientation` (2-8: mirrored, turned; 1 is the inputs as they are). Every pipeline
+ * run goes through the same Atelier, whose store keeps each blob once: a run on the same images again would find
+ * every thumbnail already stored and skip its write. So each run renders its own variant: the same pixels, turned
+ * by the orientation tag (a 36-byte APP1 segment after SOI, so no re-encoding), which sharp applies to the 256 px
+ * result at no measurable cost. The raw runs either side of a pipeline run render the same variant.
+ */
+function oriented(files: readonly string[], orientation: number): string[] {
+  if (orientation === 1) {
+    return [...files];
+  }
+  const exif = Buffer.from([0xff, 0xe1, 0, 0x22, ...Buffer.from('Exif\0\0', 'latin1'), 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0]);
+  const dir = join(dirname(files[0] ?? tmpdir()), '..', `${WIDTH}x${HEIGHT}-v1-o${orientation}`);
+  mkdirSync(dir, { recursive: true });
+  return files.map((file) => {
+    const out = join(dir, basename(file));
+    if (!existsSync(out)) {
+      const jpeg = readFileSync(file);
+      writeFileSync(out, Buffer.concat([jpeg.subarray(0, 2), exif, jpeg.subarray(2)]));
+    }
+    return out;
+  });
+}
+
+/** `n` small JPEGs (96x64), each one colour of its own, so that no two thumbnails are the same blob. */
+async function smallInputs(n: number): Promise<Buffer[]> {
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      sharp({ create: { width: 96, height: 64, channels: 3, background: { r: i % 256, g: Math.floor(i / 256) % 256, b: 128 } } })
+        .jpeg({ quality: 90 })
+        .toBuffer(),
+    ),
+  );
 }
 
 async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -115,86 +160,104 @@ async function raw(files: readonly string[]): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-async function pipeline(files: readonly string[]): Promise<number> {
-  const dataDir = mkdtempSync(join(DATA_PARENT, 'atelier-bench-thumbs-data-'));
-  try {
-    // The clock stops when the last job's handler returns (its completion commits inside it), counted by wrapping the
-    // handler: nothing polls the database on the worker's thread while it runs (a 5 ms poll cost 0.14 ms of that
-    // thread per image). A job that fails instead is caught by a slow poll, and reported below.
-    const p = await openThumbnailPipeline({ dataDir, concurrency: CONCURRENCY, expected: files.length, handler: derivativeThumbnailJob.handler });
-    const { deps, config } = p;
-    try {
-      process.stderr.write(`committing ${files.length} uploads (not timed)\n`);
-      for (const [i, file] of files.entries()) {
-        await p.commit(await deps.blobs.put(createReadStream(file)), i);
-      }
-      // Is a thumbnail job still queued or running? (One small query per poll.)
-      const thumbnailJobLeft = async (state: 'available' | 'running') =>
-        (await deps.db.selectFrom('jobs').select('id').where('state', '=', state).where('name', '=', 'derivative.thumbnail').limit(1).executeTakeFirst()) !== undefined;
-      const pending = async () => (await thumbnailJobLeft('available')) || (await thumbnailJobLeft('running'));
-      const worker = new Worker(deps, config.jobs);
-      const start = performance.now();
-      const c = process.cpuUsage();
-      const t = cpuByThread();
-      worker.start();
-      const stalled = (async () => {
-        while (p.remaining() > 0 && (await pending())) {
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      })();
-      await Promise.race([p.finished, stalled]);
-      const seconds = (performance.now() - start) / 1000;
-      cpu.pipeline.push(cpuSince(c));
-      threads.pipeline.push(perImage(t, cpuByThread(), files.length));
-      await worker.stop(10_000);
-      p.end();
-      await stalled;
-      const left = await deps.db.selectFrom('derivatives').select('state').where('kind', '=', 'thumbnail').where('state', '=', 'pending').execute();
-      if (left.length > 0) {
-        throw new Error(`${left.length} thumbnails still pending after their jobs ended`);
-      }
-      const failed = await deps.db.selectFrom('derivatives').select('error').where('state', '=', 'failed').execute();
-      if (failed.length > 0) {
-        throw new Error(`${failed.length} thumbnails failed: ${failed[0]?.error ?? ''}`);
-      }
-      return seconds;
-    } finally {
-      await deps.close();
-    }
-  } finally {
-    dataDirs.push(dataDir);
-  }
+/** The one Atelier every pipeline run goes through, as a server keeps running between bursts of uploads. */
+const dataDir = benchDataDir('thumbnails', DATA_PARENT);
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+// The clock stops when the last job's handler returns (its completion commits inside it), counted by wrapping the
+// handler: nothing polls the database on the worker's thread while it runs (a 5 ms poll cost 0.14 ms of that thread
+// per image). A job that fails instead is caught by a slow poll, and reported below.
+const p = await openThumbnailPipeline({ dataDir, concurrency: CONCURRENCY, handler: derivativeThumbnailJob.handler });
+
+/** A pipeline run's uploads, committed ahead, whose jobs (sequence first < s <= last) wait until it starts. */
+interface Staged {
+  images: number;
+  first: number;
+  last: number;
 }
 
+const HELD = '9999-01-01T00:00:00.000Z';
+const lastJobSequence = async (): Promise<number> =>
+  Number((await p.deps.db.selectFrom('jobs').select((eb) => eb.fn.max('sequence').as('m')).executeTakeFirst())?.m ?? 0);
+
 /**
- * Each pipeline run's data directory is removed when the bench ends, not before the next run. On a journal-less ext4
- * (this project's test VM) the kernel skips inodes freed in the last minute when it allocates one (recently_deleted
- * in find_inode_bit), one inode-table lookup each: deleting a run's ~600 files just before the next run made every
- * file that run created cost about 0.4 ms of system time more, a cost of the bench's cleanup, not of the pipeline.
+ * Commits a run's uploads with commitUpload and holds their jobs back (run_at far ahead). Every run is staged before
+ * the first one starts: committing between runs (a burst of allocation, and full collections while no job ran) made
+ * V8 drop the code it had optimized for the jobs' object shapes, and compile it again during the next run.
  */
-const dataDirs: string[] = [];
-process.on('exit', () => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+async function stage(files: ReadonlyArray<string | Buffer>): Promise<Staged> {
+  process.stderr.write(`committing ${files.length} uploads (not timed)\n`);
+  const first = await lastJobSequence();
+  for (const [i, file] of files.entries()) {
+    await p.commit(await p.deps.blobs.put(typeof file === 'string' ? createReadStream(file) : file), i);
+  }
+  const last = await lastJobSequence();
+  await p.deps.db.updateTable('jobs').set({ run_at: HELD }).where('sequence', '>', first).where('sequence', '<=', last).execute();
+  return { images: files.length, first, last };
+}
+
+async function pipeline(run: Staged): Promise<number> {
+  const { deps, config } = p;
+  const jobs = () => deps.db.selectFrom('jobs').where('sequence', '>', run.first).where('sequence', '<=', run.last);
+  await deps.db.updateTable('jobs').set({ run_at: new Date().toISOString() }).where('sequence', '>', run.first).where('sequence', '<=', run.last).execute();
+  // Is one of this run's jobs still queued or running? (One small query per poll.)
+  const pending = async () => (await jobs().select('id').where('state', 'in', ['available', 'running']).limit(1).executeTakeFirst()) !== undefined;
+  const finished = p.expect(run.images);
+  const worker = new Worker(deps, config.jobs);
+  const start = performance.now();
+  const c = process.cpuUsage();
+  const t = cpuByThread();
+  worker.start();
+  const stalled = (async () => {
+    while (p.remaining() > 0 && (await pending())) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  await Promise.race([finished, stalled]);
+  const seconds = (performance.now() - start) / 1000;
+  cpu.pipeline.push(cpuSince(c));
+  threads.pipeline.push(perImage(t, cpuByThread(), run.images));
+  await worker.stop(10_000);
+  p.end();
+  await stalled;
+  const unfinished = await jobs().select(['state', 'last_error']).where('state', '!=', 'completed').execute();
+  if (unfinished.length > 0) {
+    throw new Error(`${unfinished.length} jobs not completed: ${unfinished[0]?.state ?? ''} ${unfinished[0]?.last_error ?? ''}`);
+  }
+  return seconds;
+}
 
 const files = await inputs();
 const mb = files.reduce((s, f) => s + statSync(f).size, 0) / 1024 / 1024;
 process.stderr.write(`${files.length} JPEGs ${WIDTH}x${HEIGHT}, ${mb.toFixed(0)} MB; concurrency ${CONCURRENCY}; warming up\n`);
-// Both sides run warm, as a server does: the raw loop and the pipeline each run a few images first (V8 compiles the
-// pipeline's code with its optimizing compiler on other threads during its first run: ~0.5 ms of CPU per image of a
-// cold 200-image run), and those runs are not counted.
+// Both sides run warm, as a server that has been running does, and the warm-up runs are not counted: the raw loop runs
+// 10 images, the pipeline BENCH_WARMUP small JPEGs (96x64: the same code at little CPU). V8 optimizes a function once
+// it has run enough bytecode, and one the pipeline calls once per job (the queue's, Kysely's, the blob store's: a few
+// hundred) gets there only after hundreds of jobs: from a 20-job warm-up, 200-image runs were still compiling for
+// 50-120 ms each up to the 800th job, 0.25-0.6 ms of CPU per image, which a running server has long paid.
+const warm = await stage(await smallInputs(WARM_UP));
+const runs: Staged[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  runs.push(await stage(oriented(files, round + 1)));
+}
 await raw(files.slice(0, Math.min(10, files.length)));
-await pipeline(files.slice(0, Math.min(20, files.length)));
+await pipeline(warm);
 for (const list of [cpu.raw, cpu.pipeline, threads.raw, threads.pipeline]) {
   list.length = 0;
 }
 // Other processes share this machine's 2 cores: rounds alternate raw and pipeline runs, and the best run of each
-// (least disturbed) is compared; every run is printed.
+// (least disturbed) is compared; every run is printed. Round r renders orientation variant r + 1 (see oriented).
 const rawRuns: number[] = [];
 const pipeRuns: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  rawRuns.push(await raw(files));
-  pipeRuns.push(await pipeline(files));
+for (const [round, run] of runs.entries()) {
+  rawRuns.push(await raw(oriented(files, round + 1)));
+  pipeRuns.push(await pipeline(run));
 }
-rawRuns.push(await raw(files));
+rawRuns.push(await raw(oriented(files, ROUNDS)));
+const failed = await p.deps.db.selectFrom('derivatives').select('error').where('state', '=', 'failed').execute();
+if (failed.length > 0) {
+  throw new Error(`${failed.length} thumbnails failed: ${failed[0]?.error ?? ''}`);
+}
+await p.deps.close();
 const best = (runs: number[]) => Math.min(...runs);
 // One lucky raw run moves the best-against-best ratio by several points on a shared VM; the per-round ratios show it.
 const roundRatios = pipeRuns.map((p, i) => ((rawRuns[i] ?? p) + (rawRuns[i + 1] ?? p)) / 2 / p);

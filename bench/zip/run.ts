@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ATELIER_NODE_FLAGS, freePort, waitFor } from '../lib/processes.js';
+import { benchDataDir } from '../lib/data-dir.js';
 
 /*
  * Bulk download benchmark: N files (default 1,000 x 1 MiB of random bytes, so nothing compresses or dedups) are
@@ -31,7 +31,7 @@ function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 const mib = (kib: number): string => (kib / 1024).toFixed(1);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-zip-'));
+const dataDir = benchDataDir('zip');
 let server: ChildProcess | undefined;
 try {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
