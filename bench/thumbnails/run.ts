@@ -269,7 +269,7 @@ const lines = [
   `raw sharp loop:   ${rate(best(rawRuns)).toFixed(1)} images/s (best of ${list(rawRuns)})`,
   `pipeline (queue): ${rate(best(pipeRuns)).toFixed(1)} images/s (best of ${list(pipeRuns)})`,
   `CPU per image (this process, all threads): raw ${((best(cpu.raw) / files.length) * 1000).toFixed(1)} ms, pipeline ${((best(cpu.pipeline) / files.length) * 1000).toFixed(1)} ms (least of the runs)`,
-  `CPU ms per image by thread (main, other = libuv pool, libvips), each run: raw ${threads.raw.join(' | ')}; pipeline ${threads.pipeline.join(' | ')}`,
+  `CPU ms per image by thread (main, other = libuv pool, libvips; a thread that ended during a run drops out), each run: raw ${threads.raw.join(' | ')}; pipeline ${threads.pipeline.join(' | ')}`,
   `ratio pipeline/raw: ${((rate(best(pipeRuns)) / rate(best(rawRuns))) * 100).toFixed(1)} % (best against best; target >= 90 %)`,
   `per round (each pipeline run against the mean of the raw runs either side of it): ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; median ${(median(roundRatios) * 100).toFixed(1)} %`,
 ];
