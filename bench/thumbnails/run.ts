@@ -19,7 +19,8 @@ import { benchDataDir } from '../lib/data-dir.js';
  *   BENCH_WARMUP=20 npm run bench:thumbnails                  # fewer pipeline jobs before the first counted run
  *
  * Inputs: BENCH_IMAGES JPEGs of 3000x2000 (6 MP, gradients + shapes + noise, quality 90, ~1-3 MB), made once into
- * $TMPDIR/atelier-bench-thumbnails/ and reused.
+ * $TMPDIR/atelier-bench-thumbnails/ and reused, with a copy per round carrying an EXIF orientation (see oriented;
+ * ~340 MB each for 200 images).
  *
  * (a) pipeline: one Atelier (SQLite and a disk blob store in one temp data dir, see bench/lib/data-dir.ts) serves
  *     every run, as a server keeps running between bursts of uploads: a fresh one per run made V8 throw away the code
