@@ -140,7 +140,7 @@ export const EnvSchema = Type.Object({
     Type.String({
       pattern: '^smtps?://',
       description:
-        'Absent: no e-mail. `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`: every notification is also e-mailed to its recipient (job `email.send`, retried).',
+        'Absent: no e-mail. `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`: every notification is also e-mailed to its recipient (job `email.send`, retried), and every new invite to its invitee (job `invite.email`).',
     }),
   ),
   SMTP_FROM: Type.String({

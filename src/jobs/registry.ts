@@ -17,6 +17,7 @@ import { mediaProbeJob } from './handlers/media-probe.job.js';
 import { eventsDispatchJob } from './handlers/events-dispatch.job.js';
 import { webhookDeliverJob } from './handlers/webhook-deliver.job.js';
 import { emailSendJob } from './handlers/email-send.job.js';
+import { inviteEmailJob } from './handlers/invite-email.job.js';
 import { importRunJob } from '../domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from '../domain/uploads/uploads-expire.job.js';
 
@@ -47,6 +48,7 @@ export const jobDefinitions = [
   eventsDispatchJob,
   webhookDeliverJob,
   emailSendJob,
+  inviteEmailJob,
 ] as const;
 
 export type AppJobDefinition = (typeof jobDefinitions)[number];

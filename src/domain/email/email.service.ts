@@ -1,6 +1,10 @@
 import { lazyModule } from '../../lib/lazy-module.js';
 import type { JobCtx } from '../../jobs/define.js';
-import { namesFor, renderNotificationEmail } from './notification-email.js';
+import { isoNow } from '../../lib/clock.js';
+import { inviteToken } from '../invites/invite-token.js';
+import { findInvite } from '../invites/invites.repo.js';
+import { renderInviteEmail } from './invite-email.js';
+import { displayName, namesFor, renderNotificationEmail } from './notification-email.js';
 
 const nodemailer = lazyModule<typeof import('nodemailer')>('nodemailer');
 
@@ -29,17 +33,51 @@ export async function sendNotificationEmail(ctx: JobCtx, scope: { accountId: str
   }
   const data = JSON.parse(n.data) as Record<string, unknown>;
   const content = renderNotificationEmail(n, data, await namesFor(ctx.db, n, data));
+  await deliver(smtpUrl, ctx.config.email.from, { to: user.email, ...content, messageId: `<${n.id}@atelier>`, headers: { 'X-Atelier-Notification-Type': n.type } });
+}
+
+/**
+ * Sends an invite's e-mail (job `invite.email`) with its token, made again from the token-signing key, and stamps
+ * `sent_at`. Skips quietly when SMTP was switched off or the invite is gone, answered, revoked or expired.
+ */
+export async function sendInviteEmail(ctx: JobCtx, scope: { accountId: string; inviteId: string }): Promise<void> {
+  const smtpUrl = ctx.config.email.smtpUrl;
+  if (!smtpUrl) {
+    return;
+  }
+  const invite = await findInvite(ctx.db, { accountId: scope.accountId, id: scope.inviteId });
+  const now = isoNow(ctx.clock);
+  if (!invite || invite.accepted_at || invite.rejected_at || invite.revoked_at || invite.expires_at <= now) {
+    return;
+  }
+  const account = await ctx.db.selectFrom('accounts').select('name').where('id', '=', invite.account_id).executeTakeFirst();
+  const inviter = invite.invited_by_user_id
+    ? await ctx.db.selectFrom('users').select(['first_name', 'last_name', 'username', 'email']).where('id', '=', invite.invited_by_user_id).executeTakeFirst()
+    : undefined;
+  const content = renderInviteEmail(invite, {
+    account: account?.name ?? 'an account',
+    inviter: inviter ? displayName(inviter) : undefined,
+    token: inviteToken(ctx.tokenKey, invite.id),
+    publicUrl: ctx.config.uploads.publicUrl,
+  });
+  await deliver(smtpUrl, ctx.config.email.from, { to: invite.email, ...content, messageId: `<invite-${invite.id}@atelier>`, headers: { 'X-Atelier-Invite': invite.id } });
+  await ctx.db.updateTable('invites').set({ sent_at: now }).where('id', '=', invite.id).where('sent_at', 'is', null).execute();
+}
+
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  /** Stable per message: a retried send after a lost acknowledgement is recognisable as the same message. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/** One message over SMTP; a failure throws (the job is retried). */
+async function deliver(smtpUrl: string, from: string, mail: Mail): Promise<void> {
   const transport = nodemailer().createTransport(smtpUrl);
   try {
-    await transport.sendMail({
-      from: ctx.config.email.from,
-      to: user.email,
-      subject: content.subject,
-      text: content.text,
-      // A stable Message-ID: a retried send after a lost acknowledgement is recognisable as the same message.
-      messageId: `<${n.id}@atelier>`,
-      headers: { 'X-Atelier-Notification-Type': n.type },
-    });
+    await transport.sendMail({ from, ...mail });
   } finally {
     transport.close();
   }

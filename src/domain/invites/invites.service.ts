@@ -1,12 +1,13 @@
 import type { AccountMemberRow, InviteRow, UserRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import { randomToken, sha256Hex } from '../../lib/secrets.js';
+import { sha256Hex } from '../../lib/secrets.js';
 import { isWorkspaceRole, requirePermission, type AccountRole, type WorkspaceRole } from '../access.js';
 import { insertAccountMember, insertWorkspaceMember } from '../accounts/accounts.service.js';
 import { findAccountMember } from '../accounts/accounts.repo.js';
 import { createApiKey } from '../auth/api-keys.service.js';
 import { inTransaction, scopedAccountId, type Ctx, type Deps } from '../context.js';
+import { requestInviteEmail } from '../email/request-email.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { notify } from '../notifications/notifications.service.js';
@@ -14,6 +15,7 @@ import { getAccountSetting } from '../settings/settings.service.js';
 import { findUserByEmail, findUsersByIds } from '../users/users.repo.js';
 import { createUser } from '../users/users.service.js';
 import { findWorkspace, findWorkspaceMember } from '../workspaces/workspaces.repo.js';
+import { inviteToken } from './invite-token.js';
 import { findInvite, findInviteByTokenHash, inviteWorkspaceIds, listInvites, listOpenInvitesFor } from './invites.repo.js';
 
 /** Invites expire a week after they are made. */
@@ -67,8 +69,9 @@ async function revokeRow(ctx: Ctx, invite: InviteRow, reason: string): Promise<I
 }
 
 /**
- * POST /accounts/invites: one invite per entry, each with a fresh one-time token. Open invites to the same e-mail
- * are superseded (revoked). Someone already in the account is a 409; a workspace outside the account is a 404.
+ * POST /accounts/invites: one invite per entry, each with a one-time token of its own (see inviteToken), e-mailed to
+ * the invitee when SMTP is configured. Open invites to the same e-mail are superseded (revoked). Someone already in
+ * the account is a 409; a workspace outside the account is a 404.
  */
 export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): Promise<InviteView[]> {
   requirePermission(ctx.actor, 'account.invites.manage');
@@ -104,11 +107,12 @@ export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): P
     const out: Array<{ invite: InviteRow; token: string }> = [];
     for (const [index, input] of inputs.entries()) {
       const email = emails[index] ?? input.email;
-      const token = `inv_${randomToken(32)}`;
+      const id = newId();
+      const token = inviteToken(tx.tokenKey, id);
       const invite = await tx.db
         .insertInto('invites')
         .values({
-          id: newId(),
+          id,
           account_id: accountId,
           invited_by_user_id: tx.actor.userId,
           email,
@@ -138,6 +142,7 @@ export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): P
           data: { ...inviteData(invite), account_id: accountId, by_user_id: tx.actor.userId },
         });
       }
+      await requestInviteEmail(tx, invite);
       out.push({ invite, token });
     }
     return out;
