@@ -1,6 +1,7 @@
 import { lazyModule } from '../../lib/lazy-module.js';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
+import { sha256Hex } from '../../lib/secrets.js';
 import { inviteToken } from '../invites/invite-token.js';
 import { findInvite } from '../invites/invites.repo.js';
 import { renderInviteEmail } from './invite-email.js';
@@ -54,10 +55,16 @@ export async function sendInviteEmail(ctx: JobCtx, scope: { accountId: string; i
   const inviter = invite.invited_by_user_id
     ? await ctx.db.selectFrom('users').select(['first_name', 'last_name', 'username', 'email']).where('id', '=', invite.invited_by_user_id).executeTakeFirst()
     : undefined;
+  const token = inviteToken(ctx.tokenKey, invite.id);
+  if (sha256Hex(token) !== invite.token_hash) {
+    // Made under another key (a process without the same TOKEN_SECRET), or a random token of before: do not mail a
+    // token that would not work. Retried, so a corrected configuration sends it.
+    throw new Error(`Invite ${invite.id}: its token was made under another token-signing key; give every process the same TOKEN_SECRET.`);
+  }
   const content = renderInviteEmail(invite, {
     account: account?.name ?? 'an account',
     inviter: inviter ? displayName(inviter) : undefined,
-    token: inviteToken(ctx.tokenKey, invite.id),
+    token,
     publicUrl: ctx.config.uploads.publicUrl,
   });
   await deliver(smtpUrl, ctx.config.email.from, { to: invite.email, ...content, messageId: `<invite-${invite.id}@atelier>`, headers: { 'X-Atelier-Invite': invite.id } });

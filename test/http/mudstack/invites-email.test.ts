@@ -87,6 +87,25 @@ describeEachDatabase('invite e-mail over SMTP (SMTP_URL set)', (t) => {
     assert.notEqual(await sentAt(t, ten, later.id), null);
   });
 
+  test('a token the job cannot make again (another signing key) is never mailed: the job fails and is retried', async () => {
+    const ten = await t.factory.tenant();
+    const sent = sink.messages.length;
+    const inv = await invite(t, ten, 'other-key@example.test');
+    // As if made by a process with another TOKEN_SECRET.
+    await t.deps.db.updateTable('invites').set({ token_hash: 'f'.repeat(64) }).where('id', '=', inv.id).execute();
+    const reports = await t.jobs.runUntilIdle({ allowFailures: true });
+    const run = reports.find((r) => r.name === 'invite.email');
+    assert.equal(run?.outcome, 'retry');
+    assert.match(run?.error ?? '', /another token-signing key; give every process the same TOKEN_SECRET/);
+    assert.deepEqual(inviteMails(sent), []);
+    assert.equal(await sentAt(t, ten, inv.id), null);
+    // Revoked, its retry ends quietly.
+    assert.equal((await t.req('DELETE', `/accounts/invites/${inv.id}`, { headers: acct(ten) })).status, 200);
+    t.clock.advance(61);
+    await t.jobs.runUntilIdle();
+    assert.deepEqual(inviteMails(sent), []);
+  });
+
   test('an invite that expired before its e-mail could go is not sent', async () => {
     const ten = await t.factory.tenant();
     const sent = sink.messages.length;
