@@ -43,7 +43,7 @@ export const EnvSchema = Type.Object({
     Type.String({
       minLength: 32,
       description:
-        'Secret that signs access tokens (32+ characters). Absent: generated on first start and kept in DATA_DIR/token-secret. Set it when several machines serve the API.',
+        'Secret that signs access tokens (32+ characters). Absent: generated on first start and kept in DATA_DIR/token-secret. Set it when several machines serve the API or run workers (invite e-mails carry tokens made with it).',
     }),
   ),
   TOKEN_TTL_SECONDS: Type.Integer({
