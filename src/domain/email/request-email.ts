@@ -4,13 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { enqueueJob, type Jobs } from '../../jobs/queue.js';
 
-/** The e-mail job's name (src/jobs/handlers/email-send.job.ts). */
-export const EMAIL_JOB = 'email.send';
-/** The invite e-mail job's name (src/jobs/handlers/invite-email.job.ts). */
-export const INVITE_EMAIL_JOB = 'invite.email';
-
-/** Both e-mail jobs: retried for about a day while the SMTP server is unreachable; a send takes under a minute. */
-export const EMAIL_JOB_OPTIONS = { retry: { maxAttempts: 6, backoff: { baseSeconds: 60, maxSeconds: 3600 } }, timeoutSeconds: 60 };
+import { EMAIL_JOB, INVITE_EMAIL_JOB } from './email-jobs.js';
 
 type EmailDeps = { db: Kysely<DB>; clock: Clock; config?: Config; jobs?: Jobs };
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { sendNotificationEmail } from '../../domain/email/email.service.js';
-import { EMAIL_JOB_OPTIONS } from '../../domain/email/request-email.js';
+import { EMAIL_JOB_OPTIONS } from '../../domain/email/email-jobs.js';
 import { defineJob } from '../define.js';
 
 /** E-mails one stored notification over SMTP (queued by notify() when SMTP_URL is set). */
