@@ -11,6 +11,13 @@ import { waitFor } from './fixtures/test-jobs.js';
 
 const Label = Type.Object({ label: Type.String() });
 
+/** A promise the test opens when it chooses: handlers await `gate` until `release()`. */
+function openLater(): { gate: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  return { gate, release };
+}
+
 /** A clock offset a test applies and always takes back, so tests in one file do not leak time into each other. */
 async function withAdvancedClock(t: { clock: { advance(s: number): void } }, fn: (advance: (s: number) => void) => Promise<void>) {
   let total = 0;
@@ -25,6 +32,9 @@ async function withAdvancedClock(t: { clock: { advance(s: number): void } }, fn:
 }
 
 describeEachDatabase('job worker', (t) => {
+  /** The jobs' states now, in order. */
+  const statesOf = (jobs: ReadonlyArray<{ id: string }>) => Promise.all(jobs.map(async (j) => (await findJob(t.deps.db, j.id))?.state));
+  const allCompleted = async (jobs: ReadonlyArray<{ id: string }>) => (await statesOf(jobs)).every((s) => s === 'completed');
   test('a failing job is retried after an exponential backoff, then goes dead with its last error', async () => {
     let calls = 0;
     const failing = defineJob({
@@ -197,8 +207,7 @@ describeEachDatabase('job worker', (t) => {
   });
 
   test('stop() waits for a running handler to finish before resolving', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = openLater();
     const gated = defineJob({ name: 'test.gated', payload: Label, async handler() { await gate; } });
     const deps = t.jobs.withDefinitions([gated]);
     const { job } = await enqueueJob(deps, 'test.gated', { label: 'x' });
@@ -220,8 +229,7 @@ describeEachDatabase('job worker', (t) => {
   });
 
   test('a handler that releases its slot lets the next job start while it finishes, up to twice the concurrency', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = openLater();
     const started: string[] = [];
     const tail = defineJob({
       name: 'test.tail',
@@ -245,10 +253,10 @@ describeEachDatabase('job worker', (t) => {
       await waitFor('two runs in flight', async () => started.length === 2);
       await delay(150);
       assert.deepEqual(started, ['a', 'b']);
-      const states = await Promise.all(jobs.map(async (j) => (await findJob(t.deps.db, j.id))?.state));
+      const states = await statesOf(jobs);
       assert.deepEqual(states, ['running', 'running', 'available']);
       release();
-      await waitFor('all completed', async () => (await Promise.all(jobs.map((j) => findJob(t.deps.db, j.id)))).every((r) => r?.state === 'completed'));
+      await waitFor('all completed', () => allCompleted(jobs));
       assert.deepEqual(started, ['a', 'b', 'c']);
     } finally {
       release();
@@ -257,8 +265,7 @@ describeEachDatabase('job worker', (t) => {
   });
 
   test('a job that acquires its slot itself is claimed ahead, prepares while the slots are held, and runs its CPU part in a freed slot', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = openLater();
     const events: string[] = [];
     let inSlot = 0;
     let maxInSlot = 0;
@@ -306,11 +313,10 @@ describeEachDatabase('job worker', (t) => {
       await delay(1200);
       // Concurrency 1: one job is claimed ahead and waits for the slot 'hold' has; the others stay queued.
       assert.deepEqual(events, ['hold:start', 'a:prepared']);
-      const states = await Promise.all([holdJob, ...jobs].map(async (j) => (await findJob(t.deps.db, j.id))?.state));
+      const states = await statesOf([holdJob, ...jobs]);
       assert.deepEqual(states, ['running', 'running', 'available', 'available']);
       release();
-      const all = [holdJob, ...jobs];
-      await waitFor('all completed', async () => (await Promise.all(all.map((j) => findJob(t.deps.db, j.id)))).every((r) => r?.state === 'completed'));
+      await waitFor('all completed', () => allCompleted([holdJob, ...jobs]));
       assert.ok(events.indexOf('hold:end') < events.indexOf('a:slot'), events.join(' '));
       assert.deepEqual(
         events.filter((e) => e.endsWith(':slot')),
@@ -325,8 +331,7 @@ describeEachDatabase('job worker', (t) => {
   });
 
   test('stop() hands a run still waiting for its slot back to the queue at once, without counting the attempt', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = openLater();
     const slotted: string[] = [];
     const hold = defineJob({
       name: 'test.hold',
