@@ -8,7 +8,7 @@ import { uploadMultipart } from './assets-fixtures.js';
 describeEachDatabase('tags: concurrent first use of a name', (t) => {
   test('concurrent adds by the same new name all succeed and make one tag', async () => {
     const ten = await t.factory.tenant();
-    const assets = [];
+    const assets: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await uploadMultipart(t, ten, { name: `shot-${i}.txt`, data: Buffer.from(`shot ${i}`) });
       assert.equal(res.status, 201, res.text);
