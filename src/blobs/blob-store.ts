@@ -86,7 +86,8 @@ export interface BlobStore {
   /**
    * Hashes the temp bytes of `uploadId` and moves them to their content address, with put's checks. Throws
    * `upload_not_found` when no bytes arrived. A failed check deletes the temp bytes; an I/O failure keeps them, so
-   * the commit can be retried (stale temp bytes are removed by sweepTemp).
+   * the commit can be retried (stale temp bytes are removed by sweepTemp), also after a crash during adopt: the caller
+   * must hold the upload's commit claim, so that no two adopts of one upload run at once.
    */
   adopt(uploadId: string, options?: PutOptions): Promise<PutResult>;
   /** Streams the temp bytes of `uploadId` back (tus concatenates its parts); throws `upload_not_found` when absent. */

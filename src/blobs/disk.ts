@@ -186,10 +186,16 @@ export class DiskBlobStore implements BlobStore {
     try {
       await rename(source, claimed);
     } catch (err) {
-      if (isErrno(err, 'ENOENT')) {
+      if (!isErrno(err, 'ENOENT')) {
+        throw err;
+      }
+      // A process that died mid-adopt left its claim behind. The caller holds the upload's commit claim (only one
+      // commit of an upload runs at a time), so that claim is no one's now: take it over.
+      const left = (await readdir(this.tmpDir)).find((name) => name.startsWith(`${uploadId}.adopt-`));
+      if (left === undefined) {
         throw errors.notFound('upload', uploadId);
       }
-      throw err;
+      await rename(join(this.tmpDir, left), claimed);
     }
     try {
       assertSizeAllowed((await stat(claimed)).size, options);

@@ -39,12 +39,30 @@ export interface Ctx extends Deps {
   actor: Actor;
 }
 
-/** Runs `fn` in a transaction; a ctx already in one is reused, so services compose. */
+/** How often a transaction the database chose as a deadlock or serialization victim is run again. */
+const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Runs `fn` in a transaction; a ctx already in one is reused, so services compose. When the database rolls the
+ * outermost transaction back as a deadlock or serialization victim, `fn` runs again from the start (after a short
+ * random pause, so the two contenders do not meet again in step): `fn` must keep its effects inside the transaction,
+ * which every service does (jobs are enqueued in it, blobs are content-addressed and swept when unreferenced).
+ */
 export async function inTransaction<C extends Deps, T>(ctx: C, fn: (tx: C) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) {
     return fn(ctx);
   }
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+    } catch (err) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !ctx.dialect.isRetryableTransactionError(err)) {
+        throw err;
+      }
+      ctx.log.info({ err, attempt }, 'transaction rolled back by the database; running it again');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /** The account id of a request scoped to an account (the tenancy plugin guarantees it is there). */

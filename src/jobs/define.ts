@@ -78,6 +78,13 @@ export interface JobDefinition<N extends string = string, S extends TSchema = TS
    * without counting the attempt.
    */
   acquiresSlot?: boolean;
+  /**
+   * Settles what the job owns when it goes dead: called by the worker before it marks the job dead, whatever the
+   * reason (the handler failed on its last attempt, the worker died during it, the payload no longer parses is the
+   * one case without it). Must be idempotent and cheap: a handler that already settled on its last attempt is
+   * called again. If it throws, the job is not marked dead and is tried again once its lease runs out.
+   */
+  onDead?(ctx: Deps, payload: Static<S>, error: string): Promise<void>;
   /** Default priority of this job (lower runs first). */
   priority?: number;
   /** Recurring: workers enqueue it once per period of `everySeconds` (periods are aligned to the Unix epoch). */

@@ -247,9 +247,12 @@ export class Worker {
     });
     const log = lazyChild(this.deps.log, { job: job.id, jobName: job.name, attempt: job.attempts, worker: this.id });
     const registered = this.deps.jobs.registry.get(job.name);
-    // A run whose worker died on the last attempt is not tried again.
+    // A run whose worker died on the last attempt is not tried again; what the job owns is settled first.
     if (job.attempts > job.max_attempts) {
       const error = job.last_error ?? 'The last attempt did not finish.';
+      if (!(await this.settleOwned(registered, job, error, log))) {
+        return report('lost', error);
+      }
       return this.settle(job, report, log, { outcome: 'dead', error, attempts: job.max_attempts });
     }
     if (!registered) {
@@ -331,7 +334,33 @@ export class Worker {
     if (job.attempts < job.max_attempts) {
       return this.settle(job, report, log, { outcome: 'retry', error, retry: registered });
     }
+    if (!(await this.settleOwned(registered, job, error, log))) {
+      return report('lost', error);
+    }
     return this.settle(job, report, log, { outcome: 'dead', error });
+  }
+
+  /**
+   * Runs the definition's onDead before its job is marked dead, so nothing the job owns (a pending derivative) waits
+   * forever. False when onDead failed: the row is left running, and once its lease runs out the job is claimed
+   * again and comes back here.
+   */
+  private async settleOwned(registered: RegisteredJob | undefined, job: JobRow, error: string, log: Deps['log']): Promise<boolean> {
+    const onDead = registered?.definition.onDead;
+    if (!registered || !onDead) {
+      return true;
+    }
+    const payload = parsePayload(registered, job.payload);
+    if (payload.error !== undefined) {
+      return true;
+    }
+    try {
+      await onDead.call(registered.definition, { ...this.deps, log }, payload.value, error);
+      return true;
+    } catch (err) {
+      log.error({ err }, 'could not settle what a dead job owns; it runs again after its lease');
+      return false;
+    }
   }
 
   /** Writes the run's end to its row (guarded by the claim); a row that moved on means the lease was lost. */

@@ -10,6 +10,11 @@ export interface Dialect {
   /** Turns a driver constraint error into a domain error (unique -> conflict, foreign key -> invalid). */
   translateError(err: unknown): DomainError | undefined;
   /**
+   * True for a failure that says "run the whole transaction again": PostgreSQL's serialization failure (40001) and
+   * deadlock (40P01). inTransaction retries those, so concurrent writers never see them as 500s.
+   */
+  isRetryableTransactionError(err: unknown): boolean;
+  /**
    * Makes a SELECT lock the rows it reads until the transaction ends. PostgreSQL: FOR UPDATE. SQLite: unchanged, as
    * its transactions (`begin immediate`) already run one at a time.
    */

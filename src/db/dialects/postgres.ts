@@ -17,6 +17,12 @@ export const postgresDialect: Dialect = {
     }
     return undefined;
   },
+  isRetryableTransactionError(err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    // NOTE(postgres): SQLSTATE 40001 serialization_failure, 40P01 deadlock_detected: PostgreSQL rolled the
+    // transaction back and asks for it to be run again.
+    return code === '40001' || code === '40P01';
+  },
   lockingRead(qb) {
     return qb.forUpdate();
   },

@@ -16,6 +16,10 @@ export const sqliteDialect: Dialect = {
     }
     return undefined;
   },
+  isRetryableTransactionError() {
+    // NOTE(sqlite): writers queue on `begin immediate` (busy_timeout), so no transaction is chosen as a deadlock victim.
+    return false;
+  },
   lockingRead(qb) {
     return qb;
   },

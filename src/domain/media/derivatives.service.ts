@@ -3,7 +3,7 @@ import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
 import { BlobInput, BlobReadError, putFile } from '../../media/files.js';
 import { MediaError, type ToolLimits } from '../../media/tool.js';
-import { inTransaction } from '../context.js';
+import { inTransaction, type Deps } from '../context.js';
 import { recordHistory } from '../history/history.service.js';
 import type { DerivativeJobPayload } from '../versions/derivatives.js';
 import {
@@ -88,6 +88,24 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
   await settle(ctx, payload, version, outcome, { completeJob: true });
 }
 
+/**
+ * The `onDead` of every `derivative.<kind>` job: a derivative still pending when its job goes dead (its worker died on
+ * the last attempt, or the run failed before it could settle) is marked failed with the job's last error, and the
+ * version's `derivatives_ready` event is recorded when it was the last one pending. A settled derivative is left alone.
+ */
+export async function failDeadDerivative(ctx: Deps, payload: DerivativeJobPayload, error: string): Promise<void> {
+  const version = await findPendingDerivativeVersion(ctx.db, {
+    workspaceId: payload.workspace_id,
+    derivativeId: payload.derivative_id,
+    versionId: payload.version_id,
+  });
+  if (!version) {
+    return;
+  }
+  await inTransaction(ctx, (tx) => applyOutcome(tx, payload, version, { state: 'failed', error: `Gave up: ${error}` }));
+  ctx.log.info({ derivative_id: payload.derivative_id, error }, 'derivative of a dead job marked failed');
+}
+
 /** Runs the maker; a failure about the input becomes `{ error }`, anything to retry (or an abort) is thrown. */
 async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<MadeDerivative | { error: string }> {
   try {
@@ -124,7 +142,7 @@ async function settle(
 }
 
 /** The derivative row's new state, the version's thumbnail, and the history event (see settle). */
-async function applyOutcome(tx: JobCtx, payload: DerivativeJobPayload, version: DerivativeSource, outcome: DerivativeOutcome): Promise<void> {
+async function applyOutcome(tx: Deps, payload: DerivativeJobPayload, version: DerivativeSource, outcome: DerivativeOutcome): Promise<void> {
   const workspaceId = payload.workspace_id;
   await lockVersionDerivatives(tx, version.id);
   const changed = await settleDerivative(tx.db, { workspaceId, id: payload.derivative_id }, outcome, isoNow(tx.clock));

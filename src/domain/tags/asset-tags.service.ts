@@ -10,7 +10,7 @@ import { reindexAsset } from '../search/search-index.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { deleteAssetTag, findTagsByIds, findTagsByNameKeys, listTagsOfAssets } from './tags.repo.js';
 import { assertNotTrashed, cleanLabelName, MAX_TAGS_PER_REQUEST, nameKey } from './tags.rules.js';
-import { DEFAULT_TAG_COLOR, insertTags, requireTag } from './tags.service.js';
+import { DEFAULT_TAG_COLOR, getOrCreateTags, requireTag } from './tags.service.js';
 
 /** What POST /workspaces/assets/{id}/tags names: existing tags by id and/or tags by name (missing ones are created). */
 export interface AddTagsInput {
@@ -115,7 +115,7 @@ export async function addAssetTags(ctx: Ctx, assetId: string, input: AddTagsInpu
     if (toCreate.size > 0) {
       requirePermission(tx.actor, 'organise.manage');
     }
-    const created = await insertTags(tx, [...toCreate.values()].map((name) => ({ name, color: DEFAULT_TAG_COLOR })));
+    const created = await getOrCreateTags(tx, [...toCreate.values()], DEFAULT_TAG_COLOR);
     const byName = names.flatMap((n) => [...existing, ...created].filter((t) => t.name_key === nameKey(n)));
     const ordered = [...byId.sort((a, b) => tagIds.indexOf(a.id) - tagIds.indexOf(b.id)), ...byName];
     await attach(tx, asset, [...new Map(ordered.map((t) => [t.id, t])).values()]);

@@ -32,44 +32,69 @@ export async function requireTag(ctx: Ctx, id: string): Promise<TagRow> {
   return tag;
 }
 
-/** Inserts tags (names already clean and free) with their history; shared by create and "add by name". */
-export async function insertTags(ctx: Ctx, input: Array<{ name: string; color: string }>): Promise<TagRow[]> {
-  const workspaceId = scopedWorkspaceId(ctx);
+function newTagValues(ctx: Ctx, t: { name: string; color: string }) {
   const now = isoNow(ctx.clock);
-  const out: TagRow[] = [];
-  for (const t of input) {
-    let row: TagRow;
-    try {
-      row = await ctx.db
-        .insertInto('tags')
-        .values({
-          id: newId(),
-          workspace_id: workspaceId,
-          name: t.name,
-          name_key: nameKey(t.name),
-          color: t.color,
-          created_by_user_id: ctx.actor.userId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    } catch (err) {
-      // A concurrent create of the same name lost the race on the unique key.
-      throw ctx.dialect.translateError(err)?.kind === 'conflict' ? nameTaken(t.name, err) : err;
-    }
-    await recordHistory(ctx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      userId: ctx.actor.userId,
-      subjectType: 'tag',
-      recordId: row.id,
-      type: 'tag_created',
-      data: { after: snapshot(row) },
-    });
-    out.push(row);
+  return {
+    id: newId(),
+    workspace_id: scopedWorkspaceId(ctx),
+    name: t.name,
+    name_key: nameKey(t.name),
+    color: t.color,
+    created_by_user_id: ctx.actor.userId,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function recordTagCreated(ctx: Ctx, row: TagRow): Promise<void> {
+  return recordHistory(ctx, {
+    accountId: ctx.actor.accountId,
+    workspaceId: row.workspace_id,
+    userId: ctx.actor.userId,
+    subjectType: 'tag',
+    recordId: row.id,
+    type: 'tag_created',
+    data: { after: snapshot(row) },
+  });
+}
+
+/** Inserts one tag whose name is clean and was free, with its history; a name taken meanwhile is 409. */
+async function insertTag(ctx: Ctx, input: { name: string; color: string }): Promise<TagRow> {
+  let row: TagRow;
+  try {
+    row = await ctx.db.insertInto('tags').values(newTagValues(ctx, input)).returningAll().executeTakeFirstOrThrow();
+  } catch (err) {
+    // A concurrent create of the same name won the race on the unique key.
+    throw ctx.dialect.translateError(err)?.kind === 'conflict' ? nameTaken(input.name, err) : err;
   }
-  return out;
+  await recordTagCreated(ctx, row);
+  return row;
+}
+
+/**
+ * "Add by name": the workspace's tags with these (clean) names, creating the missing ones with `color`. Race-free on
+ * both databases: an insert that meets a name created concurrently does nothing (PostgreSQL waits for the other
+ * transaction to end first), and the names it did not insert are read back, committed by then.
+ */
+export async function getOrCreateTags(ctx: Ctx, names: readonly string[], color: string): Promise<TagRow[]> {
+  const workspaceId = scopedWorkspaceId(ctx);
+  const out: TagRow[] = [];
+  const missing: string[] = [];
+  for (const name of names) {
+    const row = await ctx.db
+      .insertInto('tags')
+      .values(newTagValues(ctx, { name, color }))
+      .onConflict((oc) => oc.columns(['workspace_id', 'name_key']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      await recordTagCreated(ctx, row);
+      out.push(row);
+    } else {
+      missing.push(nameKey(name));
+    }
+  }
+  return missing.length === 0 ? out : [...out, ...(await findTagsByNameKeys(ctx.db, { workspaceId, keys: missing }))];
 }
 
 /** POST /workspaces/tags: names are unique per workspace, case-insensitively (409). */
@@ -82,11 +107,7 @@ export async function createTag(ctx: Ctx, input: { name: string; color?: string 
     if (clash) {
       throw nameTaken(clash.name);
     }
-    const [row] = await insertTags(tx, [{ name, color }]);
-    if (!row) {
-      throw new Error('insertTags returned nothing');
-    }
-    return row;
+    return insertTag(tx, { name, color });
   });
 }
 

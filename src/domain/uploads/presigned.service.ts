@@ -8,6 +8,7 @@ import { findAsset } from '../assets/assets.repo.js';
 import { cleanFileName } from '../assets/assets.rules.js';
 import { scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors, isDomainError } from '../errors.js';
+import { claimUploadCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
 import { checkUploadSignature, signedUploadPath, signUploadQuery } from './signed-url.js';
 import { sniffBlob } from './sniff.js';
@@ -120,6 +121,27 @@ async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
 }
 
 /**
+ * The upload's temp bytes moved to their content address. When they are gone but a checksum was declared, a commit
+ * cut off after adopt (its process died before the rows were written) left them in place already: found by that
+ * checksum. Without a declared checksum such bytes cannot be named, and the client PUTs them again.
+ */
+async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
+  try {
+    return await ctx.blobs.adopt(uploadId, options);
+  } catch (err) {
+    const sha256 = options.expectedSha256;
+    if (!(isDomainError(err) && err.code === 'upload_not_found') || sha256 === undefined) {
+      throw err;
+    }
+    const stat = await ctx.blobs.stat(sha256).catch(() => undefined);
+    if (!stat || (options.expectedSize !== undefined && stat.size !== options.expectedSize)) {
+      throw err;
+    }
+    return { key: sha256, size: stat.size, sha256 };
+  }
+}
+
+/**
  * Step 3: adopts the session's bytes (checked against the declared size and checksum: a mismatch keeps nothing)
  * and commits them. Committing again returns the same asset (idempotent, until the session expires); an expired
  * session is 404 `upload_expired`; no bytes yet is 409 `upload_incomplete`.
@@ -138,40 +160,29 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
     throw errors.conflict('upload_failed', 'This upload failed its checks; its bytes were discarded. Start a new upload.');
   }
   await preflightCommit(ctx, { fileName: input.originalFileName, target: input, fieldsIn: 'body', fileNameField: 'original_file_name' });
-  if (!(await moveSessionState(ctx.db, { id: session.id, from: 'open', to: 'committing', now: isoNow(ctx.clock) }))) {
-    throw errors.conflict('upload_in_progress', 'This upload is being committed by another request.');
-  }
+  const claim = await claimUploadCommit(ctx, session.id);
   try {
-    const blob = await ctx.blobs.adopt(session.id, {
-      expectedSha256: input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined,
-      expectedSize: session.declared_size ?? undefined,
-      maxBytes: ctx.config.uploads.maxBytes,
-    });
+    const expectedSha256 = input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined;
+    const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: ctx.config.uploads.maxBytes });
     const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
-    const result = await commitUpload(ctx, {
-      workspaceId,
-      blob,
-      contentType,
-      originalFileName: input.originalFileName,
-      target: commitTarget(input),
-      fieldsIn: 'body',
-    });
-    await moveSessionState(ctx.db, {
-      id: session.id,
-      from: 'committing',
-      to: 'committed',
-      now: isoNow(ctx.clock),
-      set: { asset_id: result.asset.id, version_id: result.version.id, received_bytes: blob.size },
-    });
+    const result = await claim.finish(
+      ctx,
+      (tx) => commitUpload(tx, { workspaceId, blob, contentType, originalFileName: input.originalFileName, target: commitTarget(input), fieldsIn: 'body' }),
+      (r) => ({ assetId: r.asset.id, versionId: r.version.id, receivedBytes: blob.size }),
+    );
     return viewOf(ctx, result.asset.id);
   } catch (err) {
+    if (isDomainError(err) && err.code === 'upload_in_progress') {
+      throw err;
+    }
     const noBytes = isDomainError(err) && err.code === 'upload_not_found';
     // A failed check discarded the bytes (adopt deletes them): the session cannot be committed any more.
-    const to = noBytes || !isDomainError(err) ? 'open' : 'failed';
-    await moveSessionState(ctx.db, { id: session.id, from: 'committing', to, now: isoNow(ctx.clock) });
+    await claim.release(noBytes || !isDomainError(err) ? 'open' : 'failed');
     if (noBytes) {
       throw errors.conflict('upload_incomplete', 'No bytes have been uploaded to the signed URL yet.');
     }
     throw err;
+  } finally {
+    claim.end();
   }
 }

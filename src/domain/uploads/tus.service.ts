@@ -6,9 +6,10 @@ import { requirePermission } from '../access.js';
 import { cleanFileName } from '../assets/assets.rules.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, isDomainError } from '../errors.js';
+import { claimUploadCommit, isStaleCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
-import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts, moveSessionState } from './upload-sessions.repo.js';
+import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
 
 /*
  * tus 1.0.0 resumable uploads (core, creation, creation-with-upload, termination, expiration). The state (offset,
@@ -103,7 +104,14 @@ export async function appendTusChunk(
     input.body.resume();
     throw errors.conflict('upload_failed', 'This upload failed its checks; its bytes were discarded. Start a new upload.');
   }
-  if (session.state !== 'open' || input.offset !== session.received_bytes) {
+  if (session.state === 'committing' && !isStaleCommit(ctx, session)) {
+    input.body.resume();
+    throw errors.conflict('upload_in_progress', 'This upload is being completed by another request; try again shortly.');
+  }
+  // An upload whose completion was cut off (its process died) is `committing` with every byte in: the client's empty
+  // PATCH at the full offset takes the commit over once the dead claim is stale.
+  const resumable = session.state === 'open' || (isStaleCommit(ctx, session) && input.offset === length);
+  if (!resumable || input.offset !== session.received_bytes) {
     input.body.resume();
     throw offsetMismatch(session.received_bytes);
   }
@@ -151,9 +159,7 @@ async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
  * stores nothing and fails the upload), commits it, then frees the parts.
  */
 async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
-  if (!(await moveSessionState(ctx.db, { id: session.id, from: 'open', to: 'committing', now: isoNow(ctx.clock) }))) {
-    throw errors.conflict('upload_in_progress', 'This upload is being completed by another request.');
-  }
+  const claim = await claimUploadCommit(ctx, session.id);
   try {
     const parts = await listParts(ctx.db, session.id);
     const target = JSON.parse(session.metadata) as UploadTarget;
@@ -162,29 +168,34 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       expectedSize: session.declared_size ?? 0,
       maxBytes: ctx.config.uploads.maxBytes,
     });
-    const result = await commitUpload(ctx, {
-      workspaceId: session.workspace_id,
-      blob: file.blob,
-      contentType: file.contentType,
-      originalFileName: session.file_name,
-      target: commitTarget(target),
-      fieldsIn: 'headers',
-    });
-    const now = isoNow(ctx.clock);
-    await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'committed', now, set: { asset_id: result.asset.id, version_id: result.version.id } });
+    const result = await claim.finish(
+      ctx,
+      (tx) =>
+        commitUpload(tx, {
+          workspaceId: session.workspace_id,
+          blob: file.blob,
+          contentType: file.contentType,
+          originalFileName: session.file_name,
+          target: commitTarget(target),
+          fieldsIn: 'headers',
+        }),
+      (r) => ({ assetId: r.asset.id, versionId: r.version.id }),
+    );
     await deletePartBytes(ctx, session.id);
     await deleteParts(ctx.db, session.id);
     return { session: { ...session, state: 'committed', asset_id: result.asset.id, version_id: result.version.id }, assetId: result.asset.id, versionId: result.version.id };
   } catch (err) {
-    if (isDomainError(err)) {
+    if (isDomainError(err) && err.code !== 'upload_in_progress') {
       // The bytes are wrong (checksum, size) or cannot be committed: nothing is kept, the upload is over.
       await deletePartBytes(ctx, session.id);
       await deleteParts(ctx.db, session.id);
-      await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'failed', now: isoNow(ctx.clock) });
-    } else {
-      await moveSessionState(ctx.db, { id: session.id, from: 'committing', to: 'open', now: isoNow(ctx.clock) });
+      await claim.release('failed');
+    } else if (!isDomainError(err)) {
+      await claim.release('open');
     }
     throw err;
+  } finally {
+    claim.end();
   }
 }
 
@@ -192,7 +203,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
 export async function terminateTusUpload(ctx: Ctx, id: string): Promise<void> {
   requirePermission(ctx.actor, 'asset.write');
   const session = await requireTusSession(ctx, id);
-  if (session.state === 'committing') {
+  if (session.state === 'committing' && !isStaleCommit(ctx, session)) {
     throw errors.conflict('upload_in_progress', 'This upload is being completed; try again later.');
   }
   await deletePartBytes(ctx, session.id);

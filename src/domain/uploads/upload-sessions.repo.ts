@@ -91,3 +91,29 @@ export async function listExpiredSessions(db: Db, input: { now: string; limit: n
     .limit(input.limit)
     .execute();
 }
+
+/**
+ * Takes the commit of an upload: from `open`, or over from a `committing` claim last renewed before `staleBefore`
+ * (the process committing it died). False when another live request holds it, or the upload is done.
+ */
+export async function claimCommit(db: Db, input: { id: string; now: string; staleBefore: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ state: 'committing', updated_at: input.now })
+    .where('id', '=', input.id)
+    .where((eb) => eb.or([eb('state', '=', 'open'), eb.and([eb('state', '=', 'committing'), eb('updated_at', '<', input.staleBefore)])]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Renews a commit claim (its `updated_at`), so a long commit is not taken for a dead one. */
+export async function renewCommitClaim(db: Db, input: { id: string; claimedAt: string; now: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ updated_at: input.now })
+    .where('id', '=', input.id)
+    .where('state', '=', 'committing')
+    .where('updated_at', '=', input.claimedAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
