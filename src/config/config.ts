@@ -55,7 +55,7 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({
     minimum: 1,
     default: 10,
-    description: 'Failed token requests allowed per API key within the window before 429 (per client address: 5 times this).',
+    description: 'Failed token requests allowed per client address and API key within the window before 429 (per client address over all keys: 5 times this).',
   }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({
     minimum: 1,
