@@ -3,9 +3,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './domain/context.js';
 import { healthRoutes } from './http/health.routes.js';
+import { clientErrorHandler, frameworkErrors } from './http/plugins/client-errors.js';
+import { registerCors } from './http/plugins/cors.js';
 import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { lazyChildLogger } from './http/plugins/request-logger.js';
+import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
@@ -43,6 +46,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // copy of every route, which would double the compiled validators and serializers held in memory.
     rewriteUrl: (req) => withoutVersionPrefix(req.url ?? '/'),
     trustProxy: false,
+    // Routing failures and requests Node's parser refuses get the error shape too (http/plugins/client-errors.ts).
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(deps.log as FastifyBaseLogger),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -55,6 +61,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
     done();
   });
+  registerSecurityHeaders(app);
+  registerCors(app, deps.config.http.corsOrigins);
 
   registerMudstackErrors(app);
   await registerOpenApi(app);

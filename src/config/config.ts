@@ -39,6 +39,13 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'Log level of the structured JSON logs (fatal, error, warn, info, debug, trace, silent).' },
   ),
+  CORS_ORIGINS: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Comma-separated origins (`https://app.example.com`) whose browser apps may call the API (CORS; preflights answered). Absent: CORS is off and browsers keep the same-origin rule.',
+    }),
+  ),
   TOKEN_SECRET: Type.Optional(
     Type.String({
       minLength: 32,
@@ -55,7 +62,7 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({
     minimum: 1,
     default: 10,
-    description: 'Failed token requests allowed per API key within the window before 429 (per client address: 5 times this).',
+    description: 'Failed token requests allowed per client address and API key within the window before 429 (per client address over all keys: 5 times this).',
   }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({
     minimum: 1,
@@ -162,7 +169,7 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 export interface Config {
-  readonly http: { readonly port: number; readonly host: string };
+  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[] };
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storageUrl: string | undefined;
@@ -203,6 +210,9 @@ export class ConfigError extends Error {
   }
 }
 
+const splitList = (value: unknown): string[] =>
+  String(value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+
 /** Reads and checks the environment; every bad key is reported at once. Pure: only main.ts passes process.env. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw: Record<string, unknown> = {};
@@ -222,6 +232,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`IMPORT_ROOTS: ${JSON.stringify(root)} is not an absolute path`);
     }
   }
+  for (const origin of splitList(raw.CORS_ORIGINS)) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
+    }
+  }
   if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
@@ -230,7 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = converted as Env;
   return deepFreeze({
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, corsOrigins: splitList(e.CORS_ORIGINS) },
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }

@@ -23,6 +23,13 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/**
+ * A well-formed hash that no secret matches (its salt and hash are random bytes, not the output of any secret). A key
+ * that does not exist is checked against it, so an unknown key costs the same scrypt run as a wrong secret for a real
+ * one and the answer's timing does not tell which keys exist.
+ */
+export const UNMATCHABLE_SECRET_HASH = 'scrypt$16384$8$1$Jq3Xh0tS5vYF2m9wQe1LkA$3vWb7QX1cR0o8lYt2pKzN6sD4fHjU9aEwZmVgBqTyIc';
+
 /** Constant-time check of a secret against `hashSecret` output. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');

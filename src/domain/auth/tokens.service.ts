@@ -1,10 +1,10 @@
 import { BoundedMap } from '../../lib/bounded-map.js';
 import { verifyHs256 } from '../../lib/jwt-hs256.js';
 import { lazyImport } from '../../lib/lazy-module.js';
-import { verifySecret } from '../../lib/secrets.js';
+import { UNMATCHABLE_SECRET_HASH, verifySecret } from '../../lib/secrets.js';
 import type { Deps } from '../context.js';
 import { errors } from '../errors.js';
-import { assertNotRateLimited, recordAuthFailure } from './rate-limit.js';
+import { assertNotRateLimited, authBuckets, clearAuthFailures, recordAuthFailure } from './rate-limit.js';
 import { recordHistory } from '../history/history.service.js';
 
 export interface TokenRequest {
@@ -27,10 +27,12 @@ export interface TokenClaims {
 
 /**
  * POST /auth/token: API key + secret -> short-lived signed token. A wrong key, secret or account gets the same
- * error, and repeated failures per client address and per key are rate limited.
+ * error after the same work, and repeated failures are rate limited per (client address, key) and per client
+ * address (rate-limit.ts says why not per key alone).
  */
 export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedToken> {
-  const buckets = [`ip:${req.clientAddress}`, `key:${req.key.slice(0, 200)}`];
+  const { address, pair } = authBuckets(req.clientAddress, req.key);
+  const buckets = [address, pair];
   await assertNotRateLimited(deps, buckets);
   const row = await deps.db
     .selectFrom('api_keys')
@@ -38,12 +40,15 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     .select(['api_keys.id', 'api_keys.account_id', 'api_keys.user_id', 'api_keys.secret_hash', 'api_keys.revoked_at', 'users.is_active'])
     .where('api_keys.key', '=', req.key)
     .executeTakeFirst();
+  // The secret is checked whatever else is wrong (no key, revoked, other account): an unknown key runs the same scrypt
+  // against a hash nothing matches, so the time of a 401 does not tell whether the key exists.
+  const secretMatches = await verifySecret(req.secret, row?.secret_hash ?? UNMATCHABLE_SECRET_HASH);
   const ok =
     row !== undefined &&
+    secretMatches &&
     row.revoked_at === null &&
     row.is_active === 1 &&
-    (req.accountId === undefined || req.accountId === row.account_id) &&
-    (await verifySecret(req.secret, row.secret_hash));
+    (req.accountId === undefined || req.accountId === row.account_id);
   if (!ok || !row) {
     await recordAuthFailure(deps, buckets);
     if (row) {
@@ -69,6 +74,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     .setIssuer('atelier')
     .sign(deps.tokenKey);
   await deps.db.updateTable('api_keys').set({ last_used_at: deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
+  await clearAuthFailures(deps, pair);
   await recordHistory(deps, {
     accountId: row.account_id,
     userId: row.user_id,

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorDetails } from '../../../domain/errors.js';
 import { STATUS_BY_KIND, toDomainError } from '../../framework-errors.js';
+import { allowedMethods } from '../../plugins/allowed-methods.js';
+import { clientWentAway } from '../../plugins/client-errors.js';
 
 // Details a client may act on (who holds a file lock); everything else in DomainError.details stays internal.
 const PUBLIC_DETAIL_KEYS = ['locked_by_user_id'] as const;
@@ -16,6 +18,10 @@ function publicDetails(details: ErrorDetails | undefined): { details?: Record<st
  */
 export function registerMudstackErrors(app: FastifyInstance): void {
   app.setErrorHandler(async (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (clientWentAway(request)) {
+      request.log.info({ err }, 'client closed the connection before the answer');
+      return reply.status(400).send({ error: { code: 'request_aborted', message: 'The client closed the connection.' }, request_id: request.id });
+    }
     const domain = toDomainError(err);
     if (!domain) {
       request.log.error({ err }, 'unhandled error');
@@ -42,6 +48,13 @@ export function registerMudstackErrors(app: FastifyInstance): void {
     });
   });
   app.setNotFoundHandler(async (request, reply) => {
+    const allow = allowedMethods(app, request.url);
+    if (allow.length > 0) {
+      return reply.status(405).header('allow', allow.join(', ')).send({
+        error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${allow.join(', ')}.` },
+        request_id: request.id,
+      });
+    }
     return reply.status(404).send({
       error: { code: 'route_not_found', message: `No route ${request.method} ${request.originalUrl.split('?')[0]}.` },
       request_id: request.id,
