@@ -5,6 +5,7 @@ import { createDeps } from './deps.js';
 import { buildApp } from './app.js';
 import type { AnyJobDefinition } from './jobs/define.js';
 import { Worker } from './jobs/worker.js';
+import { sweepDeadMediaTempDirs } from './media/temp-dirs.js';
 
 /**
  * `atelier serve` / `atelier worker`: migrate, start the HTTP server and/or workers, and stop gracefully on
@@ -30,6 +31,13 @@ export async function serve(
     await app?.close().catch(() => undefined);
     await deps.close().catch(() => undefined);
     throw err;
+  }
+  if (mode.workers) {
+    // Dirs left by media jobs of processes killed mid-job (this machine's; a previous life of this one included).
+    const swept = await sweepDeadMediaTempDirs();
+    if (swept > 0) {
+      deps.log.info({ swept }, 'removed media temp dirs of processes that no longer run');
+    }
   }
   const worker = mode.workers ? new Worker(deps, config.jobs) : undefined;
   worker?.start();

@@ -1,10 +1,10 @@
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore, PutResult } from '../blobs/blob-store.js';
+import { makeMediaTempDir } from './temp-dirs.js';
 
 /** The input file's name inside a job's temp dir (tools run with that dir as cwd and see only relative names). */
 export const INPUT_FILE = 'input';
@@ -14,7 +14,7 @@ export const INPUT_FILE = 'input';
  * files, and a private dir keeps other local users from swapping them.
  */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'atelier-media-'));
+  const dir = await makeMediaTempDir();
   try {
     return await fn(dir);
   } finally {
@@ -78,7 +78,7 @@ export class BlobInput {
 
   file(): Promise<string> {
     this.path ??= (async () => {
-      this.dir = await mkdtemp(join(tmpdir(), 'atelier-media-'));
+      this.dir = await makeMediaTempDir();
       try {
         return await blobToTempFile(this.blobs, this.key, this.dir, this.signal);
       } catch (err) {

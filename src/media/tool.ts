@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** Why a media tool run failed; `permanent` runs would fail the same way again on the same input. */
 export class MediaError extends Error {
@@ -33,6 +34,22 @@ export interface ToolResult {
 const MAX_STDOUT = 8 * 1024 * 1024;
 const STDERR_TAIL = 4000;
 
+/** util-linux's setpriv, in every Debian install; without it tools run as plain children. */
+const SETPRIV = '/usr/bin/setpriv';
+/** setpriv's exit code when it could not exec the tool (as a shell's 127: not found). */
+const EXEC_FAILED = 127;
+let setprivPresent: boolean | undefined;
+
+/**
+ * The command line that runs a tool so it dies with this process: setpriv sets the child's parent-death signal
+ * (PR_SET_PDEATHSIG) to SIGKILL and then execs the tool in its own place, so an `atelier` killed with SIGKILL takes
+ * its ffmpeg with it instead of leaving it rendering for a job that will run again elsewhere.
+ */
+function diesWithUs(command: string, args: readonly string[]): [string, string[]] {
+  setprivPresent ??= existsSync(SETPRIV);
+  return setprivPresent ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
 /**
  * Runs `command` with an argument array (never a shell), no stdin, a time limit and the job's abort signal; the
  * child is SIGKILLed on either. Resolves with its output on exit code 0; a non-zero exit is a permanent MediaError
@@ -44,7 +61,8 @@ export function runTool(command: string, args: readonly string[], limits: ToolLi
       reject(limits.signal.reason);
       return;
     }
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, cwd: limits.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const [file, argv] = diesWithUs(command, args);
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, cwd: limits.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     let stdout = '';
     let stderr = '';
     let ended: 'timeout' | 'abort' | 'overflow' | undefined;
@@ -81,6 +99,9 @@ export function runTool(command: string, args: readonly string[], limits: ToolLi
         reject(unprocessable(`${command} took longer than ${limits.timeoutSeconds} s and was stopped.`));
       } else if (ended === 'overflow') {
         reject(unprocessable(`${command} printed more output than expected.`));
+      } else if (code === EXEC_FAILED && file === SETPRIV && stderr.startsWith('setpriv: failed to execute')) {
+        // As spawn's ENOENT below: the tool is missing, not the input's fault.
+        reject(new MediaError(`${command} could not be started: ${lastLine(stderr)}`, false));
       } else if (code !== 0) {
         reject(unprocessable(`${command} could not read the file: ${lastLine(stderr) || `exit code ${code ?? 'none'}`}`));
       } else {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -7,10 +9,29 @@ import { jsonSafe, readEmbeddedMetadata } from '../../src/media/exif.js';
 import { posterTime } from '../../src/media/ffmpeg.js';
 import { AV_FORMAT_WHITELIST, probeMedia } from '../../src/media/ffprobe.js';
 import { describeSharpError } from '../../src/media/images.js';
+import { sweepDeadMediaTempDirs } from '../../src/media/temp-dirs.js';
 import { MediaError, runTool } from '../../src/media/tool.js';
 import { makeImage } from './fixtures.js';
 
 // The thin wrappers over the media tools, on real tools and real files (no database needed).
+
+/** Whether a process exists and is not a zombie waiting for its parent. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/^\S+ \(.*\) Z/.test(readFileSyncSafe(`/proc/${pid}/stat`));
+}
+
+function readFileSyncSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 describe('runTool', () => {
   test('passes arguments without a shell and returns stdout', async () => {
@@ -45,6 +66,34 @@ describe('runTool', () => {
 
   test('a missing tool is retryable (not the input\'s fault)', async () => {
     await assert.rejects(runTool('atelier-no-such-tool', [], { timeoutSeconds: 1 }), (err: unknown) => err instanceof MediaError && !err.permanent);
+  });
+
+  // Issue #13: after `kill -9` of the server, ffmpeg kept running (reparented to init) for a job that would run again.
+  test('a tool dies with the process that ran it, even when that process is SIGKILLed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atelier-pdeathsig-'));
+    const pidFile = join(dir, 'pid');
+    const script = `import { runTool } from ${JSON.stringify(new URL('../../src/media/tool.js', import.meta.url).href)};
+      await runTool('sh', ['-c', 'echo $$ > ${pidFile}; exec sleep 60'], { timeoutSeconds: 120 });`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    try {
+      let pid = 0;
+      for (let i = 0; i < 200 && !pid; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      }
+      assert.ok(pid > 0, 'the tool started');
+      assert.equal(isAlive(pid), true);
+      parent.kill('SIGKILL');
+      let alive = true;
+      for (let i = 0; i < 100 && alive; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        alive = isAlive(pid);
+      }
+      assert.equal(alive, false, 'the tool was killed with its parent');
+    } finally {
+      parent.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -113,4 +162,25 @@ describe('metadata helpers', () => {
     assert.match(describeSharpError(new Error('VipsJpeg: Premature end of input file'), 1), /^The image could not be decoded \(corrupt or truncated file\): VipsJpeg/);
   });
 
+});
+
+// Issue #13: every job killed mid-run left an atelier-media-* dir in TMPDIR that nothing removed.
+describe('media temp dirs', () => {
+  test('a starting process removes the dirs of processes that no longer run, its own previous life included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atelier-sweep-'));
+    const live = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      // A pid above the kernel's pid_max (4194304 at most) can never be running.
+      const names = [`atelier-media-${process.pid}-old`, 'atelier-media-4194999-dead', `atelier-media-${live.pid}-busy`, 'atelier-media-notapid', 'unrelated'];
+      for (const name of names) {
+        await mkdir(join(dir, name));
+        await writeFile(join(dir, name, 'input'), 'x');
+      }
+      assert.equal(await sweepDeadMediaTempDirs(dir), 2);
+      assert.deepEqual((await readdir(dir)).sort(), [`atelier-media-${live.pid}-busy`, 'atelier-media-notapid', 'unrelated'].sort());
+    } finally {
+      live.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
