@@ -55,6 +55,12 @@ describeEachDatabase('/workspaces/settings', (t) => {
     assert.equal(other.body[0].value, null);
     // Back to the default with null.
     assert.equal((await t.req('PUT', '/workspaces/settings/trash_retention_days', { headers: ten.headers, json: { value: null } })).body.value, null);
+    // A deleted workspace takes its settings with it.
+    const h2 = { ...ten.headers, 'x-workspace-id': ws2 };
+    assert.equal((await t.req('PUT', '/workspaces/settings/trash_retention_days', { headers: h2, json: { value: 3 } })).status, 200);
+    const gone = await t.req('DELETE', '/workspaces', { headers: h2 });
+    assert.equal(gone.status, 200, gone.text);
+    assert.equal((await t.deps.db.selectFrom('settings').select('id').where('workspace_id', '=', ws2).execute()).length, 0);
   });
 
   test('default_asset_status_id: new assets start in that status; a new version keeps the asset\'s; null or a deleted status means none', async () => {
