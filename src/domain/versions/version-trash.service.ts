@@ -1,4 +1,4 @@
-import type { AssetVersionRow } from '../../db/schema.js';
+import type { AssetRow, AssetVersionRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import type { VersionView } from '../assets/asset-relations.js';
@@ -36,14 +36,14 @@ async function viewOf(ctx: Ctx, version: AssetVersionRow): Promise<VersionView> 
   return view;
 }
 
-/** The version (live or trashed) of an asset of the caller's workspace; a foreign or unknown id is 404. */
-async function requireAnyVersion(ctx: Ctx, assetId: string, versionId: string): Promise<AssetVersionRow> {
-  await requireAsset(ctx, assetId);
+/** An asset of the caller's workspace and one of its versions, live or trashed; a foreign or unknown id is 404. */
+async function requireAssetVersion(ctx: Ctx, assetId: string, versionId: string): Promise<{ asset: AssetRow; version: AssetVersionRow }> {
+  const asset = await requireAsset(ctx, assetId);
   const version = await findVersion(ctx.db, { workspaceId: scopedWorkspaceId(ctx), assetId, id: versionId });
   if (!version) {
     throw errors.notFound('version', versionId);
   }
-  return version;
+  return { asset, version };
 }
 
 /**
@@ -55,8 +55,7 @@ export async function trashVersion(ctx: Ctx, assetId: string, versionId: string)
   requirePermission(ctx.actor, 'asset.delete');
   const workspaceId = scopedWorkspaceId(ctx);
   const row = await inTransaction(ctx, async (tx) => {
-    const asset = await requireAsset(tx, assetId);
-    const version = await requireAnyVersion(tx, assetId, versionId);
+    const { asset, version } = await requireAssetVersion(tx, assetId, versionId);
     if (version.deleted_at !== null) {
       return version;
     }
@@ -96,8 +95,7 @@ export async function restoreVersion(ctx: Ctx, assetId: string, versionId: strin
   requirePermission(ctx.actor, 'asset.delete');
   const workspaceId = scopedWorkspaceId(ctx);
   const row = await inTransaction(ctx, async (tx) => {
-    const asset = await requireAsset(tx, assetId);
-    const version = await requireAnyVersion(tx, assetId, versionId);
+    const { asset, version } = await requireAssetVersion(tx, assetId, versionId);
     if (version.deleted_at === null) {
       return version;
     }
