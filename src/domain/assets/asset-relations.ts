@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AssetStatusRow, AssetVersionRow, DB, DerivativeRow, LibraryRow, TagRow, UserRow } from '../../db/schema.js';
 import { listLibrariesOfAssets } from '../libraries/libraries.repo.js';
-import { loadOpenReviewRequests, type ReviewRequestView } from '../reviews/review-views.js';
+import { loadReviewRequestsOfAssets, type ReviewRequestView } from '../reviews/review-views.js';
 import { listStatusesOfAssets } from '../statuses/statuses.repo.js';
 import { markedAssetIds } from '../subscriptions/asset-marks.repo.js';
 import { listTagsOfAssets } from '../tags/tags.repo.js';
@@ -31,7 +31,7 @@ export interface AssetRelated {
   tags: TagRow[];
   /** In the order the asset was added to them. */
   libraries: LibraryRow[];
-  /** Open review requests, oldest first. */
+  /** Every review request (open, completed, cancelled), oldest first. */
   reviewRequests: ReviewRequestView[];
   assetStatus: AssetStatusRow | null;
 }
@@ -56,7 +56,7 @@ export async function loadAssetRelations(
 ): Promise<Map<string, AssetRelated>> {
   const out = new Map<string, AssetRelated>(assetIds.map((id) => [id, emptyAssetRelated()]));
   await loadOrganisation(db, { workspaceId, assetIds, actorUserId }, out);
-  for (const [assetId, requests] of await loadOpenReviewRequests(db, { workspaceId, assetIds })) {
+  for (const [assetId, requests] of await loadReviewRequestsOfAssets(db, { workspaceId, assetIds })) {
     const related = out.get(assetId);
     if (related) {
       related.reviewRequests = requests;

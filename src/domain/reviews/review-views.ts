@@ -73,12 +73,15 @@ export async function viewReviewRequests(db: Kysely<DB>, workspaceId: string, ro
   }));
 }
 
-/** The open review requests of many assets, grouped by asset (for the Asset's `reviewRequests`). */
-export async function loadOpenReviewRequests(
+/**
+ * Every review request of many assets (open, completed and cancelled), oldest first, grouped by asset: the Asset's
+ * `reviewRequests` (seed 001 nests the answering `review`, which only a completed request has).
+ */
+export async function loadReviewRequestsOfAssets(
   db: Kysely<DB>,
   scope: { workspaceId: string; assetIds: readonly string[] },
 ): Promise<Map<string, ReviewRequestView[]>> {
-  const rows = await listRequestsOfAssets(db, { ...scope, state: 'open' });
+  const rows = await listRequestsOfAssets(db, scope);
   const out = new Map<string, ReviewRequestView[]>();
   for (const view of await viewReviewRequests(db, scope.workspaceId, rows)) {
     out.set(view.request.asset_id, [...(out.get(view.request.asset_id) ?? []), view]);

@@ -2,18 +2,23 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { WORKSPACE_ROLES } from '../access.js';
 
 /*
- * The one catalogue of account settings: key, value schema, default and description. A key not listed here does
- * not exist (404); a stored row only overrides the default. Values are stored as JSON text.
+ * The catalogues of account and workspace settings: key, value schema, default and description. A key not listed
+ * here does not exist (404); a stored row only overrides the default. Values are stored as JSON text. Every key is
+ * honoured somewhere in the code (the comment on each says where): a setting that changes nothing is not offered.
  */
 
 /** Checked by TypeBox's Value module, which knows no `format`s: a plain pattern instead. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
-interface SettingDefinition<S extends TSchema> {
+export interface SettingDefinition<S extends TSchema> {
   schema: S;
   default: Static<S>;
   description: string;
 }
+
+/** A catalogue: key -> definition. */
+export type SettingsCatalogue = Record<string, SettingDefinition<TSchema>>;
 
 const define = <S extends TSchema>(d: SettingDefinition<S>): SettingDefinition<S> => d;
 
@@ -43,6 +48,21 @@ export const ACCOUNT_SETTINGS = {
 export type AccountSettingKey = keyof typeof ACCOUNT_SETTINGS;
 export type AccountSettingValue<K extends AccountSettingKey> = Static<(typeof ACCOUNT_SETTINGS)[K]['schema']>;
 
-export const ACCOUNT_SETTING_KEYS = Object.keys(ACCOUNT_SETTINGS) as AccountSettingKey[];
 
-export const isAccountSettingKey = (key: string): key is AccountSettingKey => Object.hasOwn(ACCOUNT_SETTINGS, key);
+export const WORKSPACE_SETTINGS = {
+  // Honoured by the trash.purge_expired job (trashRetentionDays in settings.service.ts).
+  trash_retention_days: define({
+    schema: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]),
+    default: null,
+    description: "Days a trashed asset or version of this workspace stays before it is purged (1..3650); null means the account's trash_retention_days.",
+  }),
+  // Honoured by commitUpload (uploads/commit.service.ts) when an upload creates an asset.
+  default_asset_status_id: define({
+    schema: Type.Union([Type.String({ pattern: UUID_PATTERN }), Type.Null()]),
+    default: null,
+    description: 'Workflow status given to assets created in this workspace (an id from GET /workspaces/assetStatuses); null means none.',
+  }),
+};
+
+export type WorkspaceSettingKey = keyof typeof WORKSPACE_SETTINGS;
+export type WorkspaceSettingValue<K extends WorkspaceSettingKey> = Static<(typeof WORKSPACE_SETTINGS)[K]['schema']>;

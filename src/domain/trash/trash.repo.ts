@@ -62,14 +62,25 @@ export async function deleteTrashedAssets(db: Kysely<DB>, scope: { workspaceId: 
   return Number(r.numDeletedRows);
 }
 
-/** Workspaces (with their account) that have something in the trash deleted before `before`. */
-export function workspacesWithExpiredTrash(db: Kysely<DB>, before: string): Promise<Array<{ workspaceId: string; accountId: string }>> {
-  return db
-    .selectFrom('assets')
-    .innerJoin('workspaces', 'workspaces.id', 'assets.workspace_id')
-    .select(['assets.workspace_id as workspaceId', 'workspaces.account_id as accountId'])
-    .distinct()
-    .where('assets.is_active', '=', 0)
-    .where('assets.deleted_at', '<', before)
-    .execute();
+/** Workspaces (with their account) that have something in the trash (an asset or a version) deleted before `before`. */
+export async function workspacesWithExpiredTrash(db: Kysely<DB>, before: string): Promise<Array<{ workspaceId: string; accountId: string }>> {
+  const [assets, versions] = await Promise.all([
+    db
+      .selectFrom('assets')
+      .innerJoin('workspaces', 'workspaces.id', 'assets.workspace_id')
+      .select(['assets.workspace_id as workspaceId', 'workspaces.account_id as accountId'])
+      .distinct()
+      .where('assets.is_active', '=', 0)
+      .where('assets.deleted_at', '<', before)
+      .execute(),
+    db
+      .selectFrom('asset_versions')
+      .innerJoin('workspaces', 'workspaces.id', 'asset_versions.workspace_id')
+      .select(['asset_versions.workspace_id as workspaceId', 'workspaces.account_id as accountId'])
+      .distinct()
+      .where('asset_versions.deleted_at', '<', before)
+      .execute(),
+  ]);
+  const byWorkspace = new Map([...assets, ...versions].map((w) => [w.workspaceId, w]));
+  return [...byWorkspace.values()];
 }

@@ -11,6 +11,7 @@ import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
 import { reindexAsset } from '../search/search-index.js';
 import { findAssetsIn } from '../downloads/downloads.repo.js';
+import { purgeTrashedVersions } from '../versions/version-trash.service.js';
 import { deleteTrashedAssets, listTrashedAssets, listTrashedIds, type TrashCursor } from './trash.repo.js';
 
 /** Most ids one bulk trash / restore call may name. */
@@ -187,11 +188,15 @@ export async function purgeAsset(ctx: Ctx, id: string): Promise<number> {
   });
 }
 
-/** Purges trashed assets of one workspace deleted before `deletedBefore` (all when undefined), batch by batch. */
+/**
+ * Purges trashed assets of one workspace deleted before `deletedBefore` (all when undefined), batch by batch, and
+ * the workspace's trashed versions under the same rule. Answers the number of assets purged.
+ */
 export async function purgeTrash(
   deps: Deps,
   input: { accountId: string | null; workspaceId: string; userId: string | null; deletedBefore?: string | undefined; reason: 'manual' | 'retention' },
 ): Promise<number> {
+  await purgeTrashedVersions(deps, input);
   let purged = 0;
   for (;;) {
     const n = await inTransaction(deps, async (tx) => {

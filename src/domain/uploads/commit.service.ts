@@ -11,6 +11,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
+import { defaultAssetStatusId } from '../settings/settings.service.js';
 import { reindexAsset } from '../search/search-index.js';
 import { enqueueMediaProbe } from '../media/probe.service.js';
 import { derivativeKindsFor, enqueueDerivativeJobs, insertPendingDerivatives } from '../versions/derivatives.js';
@@ -84,7 +85,8 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
           file_name: fileName,
           file_location: fileLocation,
           asset_type_id: assetTypeId,
-          status_id: null,
+          // The workspace setting default_asset_status_id (none unless set).
+          status_id: await defaultAssetStatusId(tx.db, { workspaceId }),
           description: cleanDescription(spec.description ?? ''),
           current_version_id: null,
           created_by_user_id: ctx.actor.userId,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { getAccountSetting } from '../../domain/settings/settings.service.js';
+import { trashRetentionDays } from '../../domain/settings/settings.service.js';
 import { purgeTrash } from '../../domain/trash/trash.service.js';
 import { workspacesWithExpiredTrash } from '../../domain/trash/trash.repo.js';
 import { defineJob } from '../define.js';
@@ -9,8 +9,9 @@ const DAY_MS = 86_400_000;
 const MIN_RETENTION_DAYS = 1;
 
 /**
- * Hourly: purges trashed assets older than their account's `trash_retention_days` setting (default 30), with an
- * `asset_purged` history event (reason `retention`) each. Blobs are left to `blobs.sweep`. Idempotent.
+ * Hourly: purges trashed assets and versions older than their workspace's `trash_retention_days` setting, else
+ * their account's (default 30), with an `asset_purged` / `version_purged` history event (reason `retention`) each.
+ * Blobs are left to `blobs.sweep`. Idempotent.
  */
 export const trashPurgeExpiredJob = defineJob({
   name: 'trash.purge_expired',
@@ -20,12 +21,10 @@ export const trashPurgeExpiredJob = defineJob({
   async handler(ctx) {
     const now = ctx.clock.now().getTime();
     const candidates = await workspacesWithExpiredTrash(ctx.db, new Date(now - MIN_RETENTION_DAYS * DAY_MS).toISOString());
-    const retention = new Map<string, number>();
     let purged = 0;
     for (const { workspaceId, accountId } of candidates) {
       ctx.signal.throwIfAborted();
-      const days = retention.get(accountId) ?? (await getAccountSetting(ctx.db, accountId, 'trash_retention_days'));
-      retention.set(accountId, days);
+      const days = await trashRetentionDays(ctx.db, { accountId, workspaceId });
       const deletedBefore = new Date(now - days * DAY_MS).toISOString();
       purged += await purgeTrash(ctx, { accountId, workspaceId, userId: null, deletedBefore, reason: 'retention' });
     }

@@ -17,7 +17,7 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     assert.deepEqual(Object.keys(a).sort(), [
       'assetStatus', 'assetType', 'asset_type_id', 'collaborators', 'created_at', 'created_by_user_id', 'currentVersion',
       'current_version_id', 'deleted_at', 'description', 'favorited', 'file_location', 'file_name', 'id', 'isActive',
-      'libraries', 'locked_at', 'locked_by_user_id', 'name', 'reviewRequests', 'sequence', 'status_id', 'tags', 'updated_at', 'version',
+      'libraries', 'locked_at', 'locked_by_user_id', 'name', 'reviewRequests', 'sequence', 'status', 'status_id', 'tags', 'updated_at', 'version',
       'versions', 'workspace_id',
     ]);
     assert.equal(a.workspace_id, ten.workspaceId);
@@ -33,7 +33,7 @@ describeEachDatabase('POST /workspaces/assets (upload)', (t) => {
     assert.equal(a.locked_by_user_id, null);
     assert.equal(typeof a.sequence, 'number');
     assert.equal(a.favorited, false);
-    assert.deepEqual([a.tags, a.libraries, a.reviewRequests, a.assetStatus], [[], [], [], null]);
+    assert.deepEqual([a.tags, a.libraries, a.reviewRequests, a.assetStatus, a.status], [[], [], [], null, null]);
     assert.equal(a.assetType.id, 'image');
     assert.equal(a.assetType.name, 'Image');
     assert.equal(a.assetType.generic, false);

@@ -78,7 +78,12 @@ describeEachDatabase('review requests', (t) => {
     assert.deepEqual(submitted.map((x) => x.type), ['review_submitted']);
     assert.equal(submitted[0]?.data.review_id, review.body.id);
     assert.equal(submitted[0]?.data.review_request_id, rr.id);
-    assert.deepEqual((await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.reviewRequests, []);
+    // The asset lists answered requests too, each with the review that answered it (seed 001's nested `review`).
+    const answered = (await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.reviewRequests;
+    assert.deepEqual(answered, [done]);
+    assert.equal(answered[0].review.id, review.body.id);
+    assert.equal(answered[0].review.status, 'approved');
+    assert.equal(answered[0].review.content, 'Looks good');
     assert.deepEqual((await t.req('GET', '/workspaces/reviewRequests', { headers: reviewer.headers, query: { assigned: 'me' } })).body, []);
     const completedMine = await t.req('GET', '/workspaces/review-requests', { headers: reviewer.headers, query: { state: 'completed' } });
     assert.deepEqual(completedMine.body.map((x: { id: string }) => x.id), [rr.id]);
@@ -125,7 +130,8 @@ describeEachDatabase('review requests', (t) => {
     assert.equal(cancelled.body.state, 'cancelled');
     assert.notEqual(cancelled.body.cancelled_at, null);
     assert.equal((await t.req('DELETE', `${url(a.id)}/${rr.id}`, { headers: editor.headers })).body.state, 'cancelled');
-    assert.deepEqual((await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.reviewRequests, []);
+    const listed = (await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.reviewRequests;
+    assert.deepEqual(listed.map((x: { id: string; state: string; review: unknown }) => [x.id, x.state, x.review]), [[rr.id, 'cancelled', null]]);
     // A review after cancelling does not complete the cancelled request; a new request can be made.
     const again = (await t.req('POST', url(a.id), { headers: editor.headers, json: { user_ids: [reviewer.userId] } })).body[0];
     assert.notEqual(again.id, rr.id);
@@ -137,6 +143,10 @@ describeEachDatabase('review requests', (t) => {
     assert.equal(completed.status, 409);
     const states = (await t.req('GET', url(a.id), { headers: ten.headers })).body.map((x: { state: string }) => x.state);
     assert.deepEqual(states, ['cancelled', 'cancelled', 'completed']);
+    // The asset's own list agrees with the sub-resource, oldest first.
+    const onAsset = (await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.reviewRequests;
+    assert.deepEqual(onAsset.map((x: { state: string }) => x.state), ['cancelled', 'cancelled', 'completed']);
+    assert.equal(onAsset[2].review.content, 'ok');
     const h = await t.deps.db.selectFrom('history_events').select('type').where('record_id', '=', rr.id).orderBy('sequence').execute();
     assert.deepEqual(h.map((x) => x.type), ['review_requested', 'review_request_cancelled']);
   });

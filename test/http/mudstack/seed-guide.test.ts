@@ -18,6 +18,11 @@ describeEachDatabase('seed guide: tasks not Completed and their assets', (t) => 
     const task1 = await createTask(t, ten, { title: 'Paint hero', status: 'Pending', asset_id: hero.id, assignee_id: editor.userId });
     const task2 = await createTask(t, ten, { title: 'Ship done.png', status: 'Completed', asset_id: done.id });
     const task3 = await createTask(t, editor, { title: 'Rig villain', status: 'In Progress', asset_id: villain.id, priority: 'Low' });
+    // The guide's asset example reads `"status": "Pending"`: the hero asset is in a workspace status of that name.
+    const pending = await t.req('POST', '/workspaces/assetStatuses', { headers: ten.headers, json: { name: 'Pending' } });
+    assert.equal(pending.status, 200, pending.text);
+    const set = await t.req('PATCH', `/workspaces/assets/${hero.id}`, { headers: ten.headers, json: { status_id: pending.body.id } });
+    assert.equal(set.status, 200, set.text);
 
     // Step 1: POST /auth/token with {account_id, key, secret} -> response.json()["token"]
     const auth = await t.req('POST', '/auth/token', { json: { account_id: ten.accountId, key: ten.key, secret: ten.secret } });
@@ -44,15 +49,15 @@ describeEachDatabase('seed guide: tasks not Completed and their assets', (t) => 
     assert.deepEqual(filteredTasks.map((x) => x.id).sort(), [task1.id, task3.id].sort());
 
     // Step 4: GET /workspaces/assets/{task['asset_id']} for each, same headers -> the asset
-    const fetched: string[] = [];
+    const fetched: Array<[string, string | null]> = [];
     for (const task of filteredTasks) {
       const res = await t.req('GET', `/workspaces/assets/${task['asset_id']}`, { headers });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.id, task.asset_id);
       assert.equal(typeof res.body.name, 'string');
-      fetched.push(res.body.name);
+      fetched.push([res.body.name, res.body.status]);
     }
-    assert.deepEqual(fetched.sort(), ['example_asset.png', 'villain.png']);
+    assert.deepEqual(fetched.sort(), [['example_asset.png', 'Pending'], ['villain.png', null]]);
 
     // The same flow under the /v1 prefix and with `Authorization: Token`, which documented clients also use.
     const v1 = await t.req('GET', '/v1/tasks', { headers: { ...headers, Authorization: `Token ${token}` } });

@@ -40,14 +40,20 @@ describeEachDatabase('asset statuses', (t) => {
     const asset = await upload(ten);
     assert.equal(asset.status_id, null);
     assert.equal(asset.assetStatus, null);
+    assert.equal(asset.status, null);
     const list = await t.req('GET', '/workspaces/assetStatuses', { headers: ten.headers });
     const inProgress = list.body.find((s: { name: string }) => s.name === 'In Progress');
     const res = await t.req('PATCH', `/workspaces/assets/${asset.id}`, { headers: ten.headers, json: { status_id: inProgress.id } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.status_id, inProgress.id);
     assert.deepEqual(res.body.assetStatus, inProgress);
+    assert.equal(res.body.status, 'In Progress');
     const got = await t.req('GET', `/workspaces/assets/${asset.id}`, { headers: ten.headers });
     assert.deepEqual(got.body.assetStatus, inProgress);
+    // Seed 000 reads the asset's `status` as a string: the status's name, following a rename.
+    const renamed = await t.req('PUT', `/workspaces/assetStatuses/${inProgress.id}`, { headers: ten.headers, json: { name: 'Blocking' } });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal((await t.req('GET', `/workspaces/assets/${asset.id}`, { headers: ten.headers })).body.status, 'Blocking');
     const h = await t.deps.db.selectFrom('history_events').select(['type', 'data']).where('asset_id', '=', asset.id).orderBy('sequence', 'desc').executeTakeFirstOrThrow();
     assert.equal(h.type, 'asset_status_changed');
     assert.deepEqual(JSON.parse(h.data), { before: { status_id: null }, after: { status_id: inProgress.id } });
@@ -55,6 +61,7 @@ describeEachDatabase('asset statuses', (t) => {
     const cleared = await t.req('PATCH', `/workspaces/assets/${asset.id}`, { headers: ten.headers, json: { status_id: null } });
     assert.equal(cleared.body.status_id, null);
     assert.equal(cleared.body.assetStatus, null);
+    assert.equal(cleared.body.status, null);
   });
 
   test('POST /workspaces/assets/{id}/status sets and clears; allowed on an asset locked by someone else', async () => {

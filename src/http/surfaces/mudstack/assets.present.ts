@@ -13,7 +13,7 @@ export function presentAssetType(t: AssetType): AssetJson['assetType'] {
 }
 
 /**
- * The full Mudstack Asset (seed 001) plus Atelier's description, deleted_at, created_at and updated_at.
+ * The full Mudstack Asset (seed 001), seed 000's `status`, plus Atelier's description, deleted_at, created_at and updated_at.
  * Related lists come from loadAssetRelations (domain/assets/asset-relations.ts): a new feature fills its list there.
  */
 export function presentAsset(view: AssetView): AssetJson {
@@ -44,6 +44,8 @@ export function presentAsset(view: AssetView): AssetJson {
     reviewRequests: view.related.reviewRequests.map(presentReviewRequest),
     assetType: presentAssetType(assetTypeById(a.asset_type_id)),
     assetStatus: view.related.assetStatus ? presentAssetStatus(view.related.assetStatus) : null,
+    // Seed 000 reads `asset.status` as a string; the workspace status the asset is in is the only thing it can be.
+    status: view.related.assetStatus?.name ?? null,
     description: a.description,
     deleted_at: a.deleted_at,
     created_at: a.created_at,

@@ -37,9 +37,14 @@ export const Asset = Type.Object(
     favorited: Type.Boolean(),
     tags: Type.Array(Tag),
     libraries: Type.Array(Library),
-    reviewRequests: Type.Array(ReviewRequest, { description: 'Open review requests, oldest first' }),
+    reviewRequests: Type.Array(ReviewRequest, {
+      description: 'Every review request of the asset (open, completed, cancelled: see `state`), oldest first; an answered one carries its `review`',
+    }),
     assetType: AssetType,
     assetStatus: Type.Union([AssetStatus, Type.Null()]),
+    status: Type.Union([Type.String(), Type.Null()], {
+      description: 'Name of the asset\'s workflow status (the `assetStatus.name`, e.g. "In Progress"), as the seed guide reads it; null when none is set',
+    }),
     description: Type.String(),
     deleted_at: NullableString,
     created_at: Type.String(),

@@ -13,6 +13,7 @@ import { uploadsRoutes } from './uploads.routes.js';
 import { derivativesRoutes } from './derivatives.routes.js';
 import { trashRoutes } from './trash.routes.js';
 import { versionsRoutes } from './versions.routes.js';
+import { workspaceSettingsRoutes } from './workspace-settings.routes.js';
 import { workspacesRoutes } from './workspaces.routes.js';
 import { workspaceMembersRoutes } from './workspace-members.routes.js';
 import { usersRoutes } from './users.routes.js';
@@ -45,6 +46,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(accountInvitesRoutes);
   await app.register(accountSettingsRoutes);
   await app.register(workspacesRoutes);
+  await app.register(workspaceSettingsRoutes);
   await app.register(assetsRoutes);
   await app.register(uploadsRoutes);
   await app.register(uploadsTusRoutes);

@@ -12,7 +12,7 @@ function parseMetadata(text: string): Record<string, unknown> {
   }
 }
 
-/** Mudstack Version (§7) plus Atelier's content_type, metadata, derivatives and created_at. */
+/** Mudstack Version (§7) plus Atelier's content_type, metadata, derivatives, created_at and deleted_at. */
 export function presentVersion(view: VersionView): VersionJson {
   const v = view.version;
   return {
@@ -42,5 +42,6 @@ export function presentVersion(view: VersionView): VersionJson {
       size: d.size,
     })),
     created_at: v.created_at,
+    deleted_at: v.deleted_at,
   };
 }

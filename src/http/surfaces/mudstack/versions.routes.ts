@@ -10,6 +10,7 @@ import {
   updateVersion,
   uploadVersion,
 } from '../../../domain/versions/versions.service.js';
+import { listTrashedVersionsOf, restoreVersion, trashVersion } from '../../../domain/versions/version-trash.service.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { readMultipart } from '../../plugins/multipart.js';
 import { errors } from '../../../domain/errors.js';
@@ -18,11 +19,11 @@ import { Asset, AssetParams, UploadQuery } from './assets.schemas.js';
 import { acceptRawBodies, uploadSourceOf } from './assets.upload.js';
 import { authErrors, ErrorBody } from './common.schemas.js';
 import { presentVersion } from './versions.present.js';
-import { Version, VersionParams, VersionPatch } from './versions.schemas.js';
+import { Version, VersionListQuery, VersionParams, VersionPatch } from './versions.schemas.js';
 
 const tags = ['Versions'];
 
-/** Mudstack §5.3 versions, plus Atelier's make-current. */
+/** Mudstack §5.3 versions (with delete / restore of trashed versions), plus Atelier's make-current. */
 export const versionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   acceptRawBodies(app);
 
@@ -30,9 +31,20 @@ export const versionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/workspaces/assets/:asset_id/versions',
     {
       config: { scope: 'workspace' },
-      schema: { tags, summary: 'List versions (newest first)', params: AssetParams, response: { 200: Type.Array(Version), ...authErrors } },
+      schema: {
+        tags,
+        summary: 'List versions (newest first)',
+        description: '`?trashed=true` lists the deleted versions instead (newest deletion first), to find one to restore.',
+        params: AssetParams,
+        querystring: VersionListQuery,
+        response: { 200: Type.Array(Version), ...authErrors },
+      },
     },
-    async (request) => (await listVersions(ctxOf(request), request.params.asset_id)).map(presentVersion),
+    async (request) => {
+      const ctx = ctxOf(request);
+      const views = request.query.trashed === true ? await listTrashedVersionsOf(ctx, request.params.asset_id) : await listVersions(ctx, request.params.asset_id);
+      return views.map(presentVersion);
+    },
   );
 
   app.post(
@@ -75,6 +87,40 @@ export const versionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return presentVersion(await updateVersion(ctxOf(request), asset_id, version_id, request.body));
     },
   );
+
+  app.delete(
+    '/workspaces/assets/:asset_id/versions/:version_id',
+    {
+      config: { scope: 'workspace' },
+      schema: {
+        tags,
+        summary: 'Delete version (to the asset\'s trashed versions)',
+        description:
+          'Editors and admins. The version leaves the list and downloads; `PATCH .../restore` brings it back until the trash retention purges it. ' +
+          'The current version (make another current first) and the only version are 409; already deleted: answered as is; locked by someone else: 423.',
+        params: VersionParams,
+        response: { 200: Version, ...authErrors, 409: ErrorBody, 423: ErrorBody },
+      },
+    },
+    async (request) => presentVersion(await trashVersion(ctxOf(request), request.params.asset_id, request.params.version_id)),
+  );
+
+  // The spec documents PATCH; POST is accepted too, as clients send either for actions.
+  for (const method of ['PATCH', 'POST'] as const) {
+    app.route({
+      method,
+      url: '/workspaces/assets/:asset_id/versions/:version_id/restore',
+      config: { scope: 'workspace' },
+      schema: {
+        tags,
+        summary: 'Restore a deleted version',
+        description: 'Editors and admins. Brings the version back under its own number; it does not become current (see `.../current`). A live version is answered as is.',
+        params: VersionParams,
+        response: { 200: Version, ...authErrors, 409: ErrorBody, 423: ErrorBody },
+      },
+      handler: async (request) => presentVersion(await restoreVersion(ctxOf(request), request.params.asset_id, request.params.version_id)),
+    });
+  }
 
   app.post(
     '/workspaces/assets/:asset_id/versions/:version_id/current',

@@ -31,6 +31,7 @@ export const Version = Type.Object(
     metadata: Type.Object({}, { additionalProperties: true }),
     derivatives: Type.Array(Derivative),
     created_at: Type.String(),
+    deleted_at: Type.Union([Type.String(), Type.Null()], { description: 'When the version was moved to the trashed versions; null for a live one' }),
   },
   { description: 'Version' },
 );
@@ -45,3 +46,7 @@ export const VersionPatch = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const VersionListQuery = Type.Object({
+  trashed: Type.Optional(Type.Boolean({ description: 'true: the trashed (deleted) versions instead, newest deletion first' })),
+});
