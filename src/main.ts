@@ -5,6 +5,7 @@ import { createDeps } from './deps.js';
 import type { AnyJobDefinition } from './jobs/define.js';
 import { keysCommand } from './cli/keys.js';
 import { bootstrap } from './domain/accounts/accounts.service.js';
+import { isDomainError } from './domain/errors.js';
 
 const USAGE = `Usage: atelier <command>
 
@@ -15,7 +16,7 @@ Commands:
   keys create --account <id|name> [--user <id|email>] [--name <label>]
   keys list --account <id|name>
   keys revoke <key|id>
-  bootstrap --json [--account NAME]
+  bootstrap --json [--account NAME] [--email OWNER_EMAIL]
                                  idempotently create an account, owner, workspace and a new API key
   config                         print the configuration table (Markdown)
 
@@ -73,13 +74,19 @@ export async function main(argv: string[], options: { jobDefinitions?: readonly 
     case 'keys':
       return keysCommand(config, rest);
     case 'bootstrap': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, account: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, account: { type: 'string' }, email: { type: 'string' } } });
       const deps = createDeps(config, { log: undefined });
       try {
         await migrateToLatest(deps.db);
-        const result = await bootstrap(deps, values.account ?? 'Atelier');
+        const result = await bootstrap(deps, values.account ?? 'Atelier', { ownerEmail: values.email });
         process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatBootstrap(result));
         return 0;
+      } catch (err) {
+        if (isDomainError(err)) {
+          process.stderr.write(`${err.message}\n`);
+          return err.kind === 'invalid' ? 2 : 1;
+        }
+        throw err;
       } finally {
         await deps.close();
       }

@@ -59,6 +59,15 @@ export const errors = {
   unauthenticated: (message = 'Authentication is required.') => new DomainError('unauthenticated', 'unauthenticated', message),
   invalidCredentials: () => new DomainError('unauthenticated', 'invalid_credentials', 'The key or secret is not valid.'),
   invalidToken: () => new DomainError('unauthenticated', 'invalid_token', 'The access token is invalid, expired or revoked.'),
+  /** An invite for an e-mail that already has a user, accepted without that user's token (README, Invites). */
+  inviteRequiresSignIn: () =>
+    new DomainError(
+      'unauthenticated',
+      'invite_requires_sign_in',
+      'This e-mail address already has a user: accept the invite with an access token of that user (Authorization: Bearer).',
+    ),
+  inviteForAnotherUser: () =>
+    new DomainError('forbidden', 'invite_for_another_user', 'This invite was made for another e-mail address than the signed-in user\'s.'),
   rateLimited: (retryAfterSeconds: number) =>
     new DomainError('rate_limited', 'too_many_attempts', 'Too many failed attempts; try again later.', { retryAfterSeconds }),
   missingHeader: (header: string) =>

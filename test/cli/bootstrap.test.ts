@@ -61,6 +61,35 @@ for (const kind of DATABASES) {
       assert.equal(wrongAccount.status, 401);
     });
 
+    test('the owner\'s e-mail cannot be guessed from the account name, or is the one given with --email', async () => {
+      const emailOf = async (b: Bootstrapped): Promise<string> => {
+        const tok = await tokenFor(server, { account_id: b.account_id, key: b.key, secret: b.secret });
+        const me = await server.req('GET', '/users/me', { headers: { authorization: `Bearer ${tok.body.token}` } });
+        assert.equal(me.status, 200);
+        return me.body.email as string;
+      };
+      const one = await emailOf(await cli.json<Bootstrapped>(['bootstrap', '--json', '--account', 'Guess Me']));
+      const two = await emailOf(await cli.json<Bootstrapped>(['bootstrap', '--json', '--account', 'Guess Me Too']));
+      assert.match(one, /^owner-[0-9a-f]{16}@guess-me\.atelier\.local$/);
+      assert.match(two, /^owner-[0-9a-f]{16}@guess-me-too\.atelier\.local$/);
+      assert.notEqual(one.split('@')[0], two.split('@')[0]);
+
+      const mailed = await cli.json<Bootstrapped>(['bootstrap', '--json', '--account', 'Mailed Studio', '--email', 'Boss@Example.test']);
+      assert.equal(await emailOf(mailed), 'boss@example.test');
+      const again = await cli.json<Bootstrapped>(['bootstrap', '--json', '--account', 'Mailed Studio', '--email', 'boss@example.test']);
+      assert.deepEqual([again.account_id, again.user_id], [mailed.account_id, mailed.user_id]);
+      // Another owner than the account has, or no e-mail at all: refused, no key issued.
+      const keysBefore = (await cli.run(['keys', 'list', '--account', 'Mailed Studio'])).stdout.trim().split('\n').length;
+      const other = await cli.run(['bootstrap', '--json', '--account', 'Mailed Studio', '--email', 'someone.else@example.test']);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /already exists, and its owner's e-mail is not someone\.else@example\.test/);
+      const bad = await cli.run(['bootstrap', '--json', '--account', 'Bad Mail', '--email', 'not-an-email']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /e-mail address/);
+      assert.equal((await cli.run(['keys', 'list', '--account', 'Mailed Studio'])).stdout.trim().split('\n').length, keysBefore);
+      assert.equal((await cli.run(['keys', 'list', '--account', 'Bad Mail'])).code, 1);
+    });
+
     test('without --json it prints readable lines; without --account it uses a default name', async () => {
       const r = await cli.run(['bootstrap']);
       assert.equal(r.code, 0, r.stderr);

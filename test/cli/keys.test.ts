@@ -19,7 +19,7 @@ for (const kind of DATABASES) {
     before(async () => {
       await cli.start();
       server = await cli.serve();
-      tenant = await cli.json(['bootstrap', '--json', '--account', 'Keys Studio']);
+      tenant = await cli.json(['bootstrap', '--json', '--account', 'Keys Studio', '--email', 'owner@keys-studio.example.test']);
     });
     after(() => cli.stop());
 
@@ -36,7 +36,7 @@ for (const kind of DATABASES) {
       assert.equal(byName.user_id, tenant.user_id);
       assert.match(byName.key, /^ak_/);
       assert.match(byName.secret, /^sk_/);
-      const byId = await cli.json<Issued>(['keys', 'create', '--account', tenant.account_id, '--user', 'OWNER@keys-studio.atelier.local']);
+      const byId = await cli.json<Issued>(['keys', 'create', '--account', tenant.account_id, '--user', 'OWNER@keys-studio.example.test']);
       assert.equal(byId.user_id, tenant.user_id);
 
       const tok = await tokenFor(server, { account_id: tenant.account_id, key: byName.key, secret: byName.secret });

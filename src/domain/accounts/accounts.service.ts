@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountRow, DB, UserRow, WorkspaceRow } from '../../db/schema.js';
 import { isoNow, type Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { AccountRole, WorkspaceRole } from '../access.js';
 import { inTransaction, type Deps } from '../context.js';
+import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { createApiKey } from '../auth/api-keys.service.js';
 import { findUserByEmail } from '../users/users.repo.js';
@@ -98,22 +100,41 @@ export interface BootstrapResult {
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'studio';
 
 /**
- * `atelier bootstrap`: idempotently makes an account named `name` with an owner and a workspace, and always issues
- * a new API key. A second run with the same name finds the same account, owner and workspace.
+ * The owner's e-mail when none is given. It has a random part: an e-mail anyone can guess (owner@<slug>...) is an
+ * address another tenant can invite, and an account's users should not be found by guessing.
  */
-export async function bootstrap(deps: Pick<Deps, 'db' | 'clock'>, name: string): Promise<BootstrapResult> {
+const generatedOwnerEmail = (name: string): string => `owner-${randomBytes(8).toString('hex')}@${slug(name)}.atelier.local`;
+
+/** Loose on purpose (the operator types it): one @, no spaces, a dot in the domain. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * `atelier bootstrap`: idempotently makes an account named `name` with an owner and a workspace, and always issues
+ * a new API key. A second run with the same name finds the same account, owner and workspace. `ownerEmail` names the
+ * owner of a new account (an existing user with it becomes the owner); without it the e-mail is generated.
+ */
+export async function bootstrap(deps: Pick<Deps, 'db' | 'clock'>, name: string, options: { ownerEmail?: string | undefined } = {}): Promise<BootstrapResult> {
+  const ownerEmail = options.ownerEmail?.trim().toLowerCase();
+  if (ownerEmail !== undefined && (!EMAIL.test(ownerEmail) || ownerEmail.length > 320)) {
+    throw errors.invalidField('body', 'email', 'must be an e-mail address');
+  }
   return inTransaction(deps as Deps, async (tx) => {
     let account = await tx.db.selectFrom('accounts').selectAll().where('name', '=', name).orderBy('sequence').executeTakeFirst();
     if (!account) {
-      account = (await createAccount(tx, { name, ownerEmail: `owner@${slug(name)}.atelier.local`, ownerName: 'Owner' })).account;
+      account = (await createAccount(tx, { name, ownerEmail: ownerEmail ?? generatedOwnerEmail(name), ownerName: 'Owner' })).account;
     }
     const owner = await tx.db
-      .selectFrom('account_members')
-      .select('user_id')
-      .where('account_id', '=', account.id)
-      .where('role', '=', 'owner')
-      .orderBy('sequence')
+      .selectFrom('account_members as am')
+      .innerJoin('users as u', 'u.id', 'am.user_id')
+      .select(['am.user_id', 'u.email'])
+      .where('am.account_id', '=', account.id)
+      .where('am.role', '=', 'owner')
+      .orderBy('am.sequence')
       .executeTakeFirstOrThrow();
+    if (ownerEmail !== undefined && owner.email !== ownerEmail) {
+      // Issuing a key to a different owner than asked for would be a surprise; the caller can drop --email.
+      throw errors.conflict('bootstrap_owner_mismatch', `The account "${name}" already exists, and its owner's e-mail is not ${ownerEmail}.`);
+    }
     const workspace =
       (await tx.db.selectFrom('workspaces').selectAll().where('account_id', '=', account.id).orderBy('sequence').executeTakeFirst()) ??
       (await insertWorkspace(tx, { accountId: account.id, name: 'Default', createdByUserId: owner.user_id }));

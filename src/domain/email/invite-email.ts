@@ -17,6 +17,8 @@ export function renderInviteEmail(
     `  POST ${accept}`,
     `  {"token": "${names.token}"}`,
     'The answer holds the API key you sign in with (its secret is shown once).',
+    'If this e-mail address already has a user on this Atelier, send it signed in as that user',
+    '(with the header Authorization: Bearer <your access token>).',
     '',
     `The invite expires at ${invite.expires_at}.`,
     'If you did not expect it, ignore this message.',

@@ -47,7 +47,19 @@ export type HistoryScope =
   | { accountId: string }
   | { workspaceId: string }
   | { assetId: string; workspaceId: string }
-  | { userId: string };
+  | UserHistoryScope;
+
+/**
+ * A user's own events as seen from one account (GET /users/history): events about the user (`subject_type` 'user')
+ * that belong to no account or to this one, and the user's other events in this account that they may still read
+ * there: account-level ones only with `accountEvents`, workspace ones only in `workspaceIds` ('all': every workspace).
+ */
+export interface UserHistoryScope {
+  userId: string;
+  accountId: string;
+  accountEvents: boolean;
+  workspaceIds: readonly string[] | 'all';
+}
 
 export interface HistoryPage {
   items: HistoryEventRow[];
@@ -65,10 +77,23 @@ export async function listHistory(
     q = q.where('asset_id', '=', scope.assetId).where('workspace_id', '=', scope.workspaceId);
   } else if ('workspaceId' in scope) {
     q = q.where('workspace_id', '=', scope.workspaceId);
-  } else if ('accountId' in scope) {
-    q = q.where('account_id', '=', scope.accountId);
+  } else if ('userId' in scope) {
+    const { accountId, accountEvents, workspaceIds } = scope;
+    q = q.where('user_id', '=', scope.userId).where((eb) => {
+      const inAccount = eb('account_id', '=', accountId);
+      const visible = [eb.and([eb('subject_type', '=', 'user'), eb.or([eb('account_id', 'is', null), inAccount])])];
+      if (accountEvents) {
+        visible.push(eb.and([inAccount, eb('workspace_id', 'is', null)]));
+      }
+      if (workspaceIds === 'all') {
+        visible.push(eb.and([inAccount, eb('workspace_id', 'is not', null)]));
+      } else if (workspaceIds.length > 0) {
+        visible.push(eb.and([inAccount, eb('workspace_id', 'in', [...workspaceIds])]));
+      }
+      return eb.or(visible);
+    });
   } else {
-    q = q.where('user_id', '=', scope.userId);
+    q = q.where('account_id', '=', scope.accountId);
   }
   if (page.before !== undefined) {
     q = q.where('sequence', '<', page.before);

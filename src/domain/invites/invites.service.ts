@@ -6,7 +6,7 @@ import { isWorkspaceRole, requirePermission, type AccountRole, type WorkspaceRol
 import { insertAccountMember, insertWorkspaceMember } from '../accounts/accounts.service.js';
 import { findAccountMember } from '../accounts/accounts.repo.js';
 import { createApiKey } from '../auth/api-keys.service.js';
-import { inTransaction, scopedAccountId, type Ctx, type Deps } from '../context.js';
+import { inTransaction, scopedAccountId, type Actor, type Ctx, type Deps } from '../context.js';
 import { requestInviteEmail } from '../email/request-email.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
@@ -178,11 +178,27 @@ export interface AcceptedInvite {
 }
 
 /**
- * POST /accounts/invites/accept (public; the token is the credential). Unknown or revoked tokens are 404
- * `invite_not_found`; expired, already accepted or rejected ones are 409. Creates the user when the e-mail is new,
- * adds the memberships and issues an API key, since Atelier authenticates with keys only.
+ * Who may accept an invite. The token alone proves nothing about the invitee: the inviter is shown it. So it may only
+ * create a new user for an e-mail no user has; an e-mail that already has a user is accepted only by that user, signed
+ * in (any of their keys, any account). A signed-in caller must be the invitee either way. Throws before any write.
  */
-export async function acceptInvite(deps: Deps, token: string): Promise<AcceptedInvite> {
+async function requireInvitee(deps: Deps, invite: InviteRow, caller: Actor | null): Promise<UserRow | undefined> {
+  const existing = await findUserByEmail(deps.db, invite.email);
+  if (existing && !caller) {
+    throw errors.inviteRequiresSignIn();
+  }
+  if (caller && caller.userId !== existing?.id) {
+    throw errors.inviteForAnotherUser();
+  }
+  return existing;
+}
+
+/**
+ * POST /accounts/invites/accept (public; the token names the invite, requireInvitee says who may use it). Unknown or
+ * revoked tokens are 404 `invite_not_found`; expired, already accepted or rejected ones are 409. Creates the user when
+ * the e-mail is new, adds the memberships and issues an API key, since Atelier authenticates with keys only.
+ */
+export async function acceptInvite(deps: Deps, token: string, caller: Actor | null): Promise<AcceptedInvite> {
   return inTransaction(deps, async (tx) => {
     const invite = await findInviteByTokenHash(tx.db, sha256Hex(token));
     if (!invite || invite.revoked_at !== null) {
@@ -198,6 +214,7 @@ export async function acceptInvite(deps: Deps, token: string): Promise<AcceptedI
     if (invite.expires_at <= now) {
       throw errors.conflict('invite_expired', 'This invite has expired; ask for a new one.');
     }
+    const existing = await requireInvitee(tx, invite, caller);
     // Conditional update: of two concurrent acceptances, exactly one changes the row.
     const claimed = await tx.db
       .updateTable('invites')
@@ -209,8 +226,7 @@ export async function acceptInvite(deps: Deps, token: string): Promise<AcceptedI
       throw errors.conflict('invite_already_accepted', 'This invite has already been accepted.');
     }
     const accountId = invite.account_id;
-    const user =
-      (await findUserByEmail(tx.db, invite.email)) ?? (await createUser(tx, { email: invite.email, invitedByUserId: invite.invited_by_user_id }));
+    const user = existing ?? (await createUser(tx, { email: invite.email, invitedByUserId: invite.invited_by_user_id }));
     if (await findAccountMember(tx.db, { accountId, userId: user.id })) {
       throw errors.conflict('already_member', 'You are already a member of this account.');
     }

@@ -12,7 +12,9 @@ import {
   type Permission,
   type WorkspaceRole,
 } from '../access.js';
-import { inTransaction, type Actor, type Ctx } from '../context.js';
+import { inTransaction, scopedAccountId, type Actor, type Ctx } from '../context.js';
+import { getAccountOverview, type AccountOverview } from '../accounts/account-profile.service.js';
+import { listMemberWorkspaceRows } from '../accounts/accounts.repo.js';
 import { errors } from '../errors.js';
 import { listHistory, recordHistory, type HistoryPage } from '../history/history.service.js';
 import { workspaceUsage } from '../workspaces/usage.js';
@@ -158,6 +160,21 @@ export async function listMyAccounts(ctx: Ctx): Promise<AccountAccess[]> {
   }));
 }
 
+/**
+ * GET /users/accounts: every account the caller belongs to, each as GET /accounts shows it to them with a key of that
+ * account (their membership and role there decide which workspaces show).
+ */
+export async function listMyAccountOverviews(ctx: Ctx): Promise<AccountOverview[]> {
+  const memberships = (await listAccountsOfUser(ctx.db, ctx.actor.userId)).flatMap(({ account, role }) =>
+    isAccountRole(role) ? [{ account, role }] : [],
+  );
+  return Promise.all(
+    memberships.map(({ account, role }) =>
+      getAccountOverview({ ...ctx, actor: { ...ctx.actor, accountId: account.id, accountRole: role, workspaceId: null, workspaceRole: null } }),
+    ),
+  );
+}
+
 /** GET /users/permissions: who the caller is, where they have access, and what they may do in the token's account. */
 export async function getMyPermissions(ctx: Ctx): Promise<MyPermissions> {
   const [user, accounts] = await Promise.all([requireMe(ctx), listMyAccounts(ctx)]);
@@ -165,7 +182,18 @@ export async function getMyPermissions(ctx: Ctx): Promise<MyPermissions> {
   return { user, accountId, accounts, permissions: permissionMap(ctx.actor, Object.keys(ACCOUNT_PERMISSIONS)) };
 }
 
-/** GET /users/history: events about or by the caller, newest first. */
-export function listMyHistory(ctx: Ctx, page: { limit: number; cursor?: number | undefined }): Promise<HistoryPage> {
-  return listHistory(ctx.db, { userId: ctx.actor.userId }, { limit: page.limit, before: page.cursor });
+/**
+ * GET /users/history: events about or by the caller, newest first, as far as the token's account lets them be read.
+ * Events about the caller themselves (profile, invites, memberships) always show; their other events only from the
+ * token's account, and only what they could read there now through /accounts/history (owners, admins) or
+ * /workspaces/history (the workspaces they can open). Another account's events never show: a key acts in one account.
+ */
+export async function listMyHistory(ctx: Ctx, page: { limit: number; cursor?: number | undefined }): Promise<HistoryPage> {
+  const accountId = scopedAccountId(ctx);
+  const seesAll = can(ctx.actor, 'account.history.read');
+  const workspaceIds = seesAll
+    ? 'all'
+    : (await listMemberWorkspaceRows(ctx.db, { accountId, userId: ctx.actor.userId })).map((m) => m.workspace_id);
+  const scope = { userId: ctx.actor.userId, accountId, accountEvents: seesAll, workspaceIds };
+  return listHistory(ctx.db, scope, { limit: page.limit, before: page.cursor });
 }

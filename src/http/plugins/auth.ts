@@ -26,12 +26,12 @@ const headerValue = (v: string | string[] | undefined): string | undefined => (A
 export function registerAuth(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope ?? 'workspace';
-    if (scope === 'public') {
+    if (scope === 'public' || (scope === 'user-optional' && request.headers.authorization === undefined)) {
       return;
     }
     request.actor = await resolveActor(app.deps, {
       token: tokenFromHeader(request.headers.authorization),
-      scope,
+      scope: scope === 'user-optional' ? 'user' : scope,
       accountHeader: headerValue(request.headers['x-account-id']),
       workspaceHeader: headerValue(request.headers['x-workspace-id']),
     });

@@ -181,7 +181,46 @@ describeEachDatabase('/accounts/invites', (t) => {
     assert.equal(revoke.status, 409);
   });
 
-  test('accept reuses an existing user (a member elsewhere) and gives them a key for this account', async () => {
+  test('an invite for an existing user\'s e-mail is refused unless that user is signed in: no takeover across tenants', async () => {
+    const a = await t.factory.tenant();
+    const b = await t.factory.tenant();
+    const bMember = await t.factory.member(b);
+    // B's owner has history in B that nobody in A may read.
+    assert.equal((await t.req('PUT', '/workspaces', { headers: b.headers, json: { name: 'Secret project' } })).status, 200);
+    const made = await t.req('POST', '/accounts/invites', { headers: acct(a), json: [{ email: b.email, roles: ['admin'] }] });
+    assert.equal(made.status, 200);
+    const token = made.body[0].token;
+    const counts = () => Promise.all((['users', 'account_members', 'workspace_members', 'api_keys', 'history_events'] as const).map((n) => t.count(n)));
+    const before = await counts();
+    const bProfile = (await t.req('GET', '/users', { headers: { authorization: b.headers.authorization ?? '' } })).body;
+
+    const anonymous = await t.req('POST', '/accounts/invites/accept', { json: { token } });
+    assert.equal(anonymous.status, 401, anonymous.text);
+    assert.equal(anonymous.body.error.code, 'invite_requires_sign_in');
+    assert.equal(anonymous.body.key, undefined);
+    // Signed in as anyone else (the inviter, or another user of B's own account): refused too.
+    for (const other of [a, bMember]) {
+      const wrong = await t.req('POST', '/accounts/invites/accept', { headers: { authorization: other.headers.authorization ?? '' }, json: { token } });
+      assert.equal(wrong.status, 403, wrong.text);
+      assert.equal(wrong.body.error.code, 'invite_for_another_user');
+    }
+    // A bad token is a 401 for the token, not an anonymous acceptance.
+    const forged = await t.req('POST', '/accounts/invites/accept', { headers: { authorization: 'Bearer not-a-token' }, json: { token } });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.body.error.code, 'invalid_token');
+
+    // Nothing written; the invite is still open; B's owner is untouched and still belongs to B alone.
+    assert.deepEqual(await counts(), before);
+    const invites = await t.req('GET', '/accounts/invites', { headers: acct(a) });
+    assert.equal(invites.body[0].accepted_at, null);
+    const bBearer = { authorization: b.headers.authorization ?? '' };
+    assert.deepEqual((await t.req('GET', '/users', { headers: bBearer })).body, bProfile);
+    assert.deepEqual((await t.req('GET', '/users/accounts', { headers: bBearer })).body.map((x: { id: string }) => x.id), [b.accountId]);
+    const bKeys = await t.deps.db.selectFrom('api_keys').select('account_id').where('user_id', '=', b.userId).execute();
+    assert.deepEqual(bKeys, [{ account_id: b.accountId }]);
+  });
+
+  test('the existing user accepts while signed in (a key of any account): their user, a key for this account', async () => {
     const ten = await t.factory.tenant();
     const other = await t.factory.tenant();
     const made = await t.req('POST', '/accounts/invites', { headers: acct(ten), json: [{ email: other.email, roles: ['admin'] }] });
@@ -189,14 +228,34 @@ describeEachDatabase('/accounts/invites', (t) => {
     const [pending] = await historyOf(t, { userId: other.userId, type: 'invite_created' });
     assert.equal(pending?.data.account_id, ten.accountId);
     const usersBefore = await t.count('users');
-    const res = await t.req('POST', '/accounts/invites/accept', { json: { token: made.body[0].token } });
-    assert.equal(res.status, 200);
+    // The caller's token was made from their key of the other account.
+    const res = await t.req('POST', '/accounts/invites/accept', { headers: { authorization: other.headers.authorization ?? '' }, json: { token: made.body[0].token } });
+    assert.equal(res.status, 200, res.text);
     assert.equal(res.body.user.id, other.userId);
     assert.deepEqual(res.body.member.roles, ['admin']);
     assert.equal(await t.count('users'), usersBefore);
     const token = await t.factory.token(res.body.key, res.body.secret, ten.accountId);
     const me = await t.req('GET', '/accounts', { headers: { authorization: `Bearer ${token}`, 'x-account-id': ten.accountId } });
     assert.deepEqual(me.body[0].members.roles, ['admin']);
+    assert.deepEqual(
+      (await t.req('GET', '/users/accounts', { headers: { authorization: `Bearer ${token}` } })).body.map((x: { id: string }) => x.id).sort(),
+      [ten.accountId, other.accountId].sort(),
+    );
+  });
+
+  test('an invite for a new e-mail needs no sign-in, and is refused to a signed-in user (it is not theirs)', async () => {
+    const ten = await t.factory.tenant();
+    const someone = await t.factory.tenant();
+    const made = await t.req('POST', '/accounts/invites', { headers: acct(ten), json: [{ email: 'brand.new@example.test' }] });
+    const before = await Promise.all([t.count('users'), t.count('account_members'), t.count('api_keys')]);
+    const signedIn = await t.req('POST', '/accounts/invites/accept', { headers: { authorization: someone.headers.authorization ?? '' }, json: { token: made.body[0].token } });
+    assert.equal(signedIn.status, 403);
+    assert.equal(signedIn.body.error.code, 'invite_for_another_user');
+    assert.deepEqual(await Promise.all([t.count('users'), t.count('account_members'), t.count('api_keys')]), before);
+    const res = await t.req('POST', '/accounts/invites/accept', { json: { token: made.body[0].token } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.user.email, 'brand.new@example.test');
+    assert.notEqual(res.body.user.id, someone.userId);
   });
 
   test('accept: unknown token 404, expired 409, bad body 400; nothing written', async () => {

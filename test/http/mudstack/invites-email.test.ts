@@ -51,6 +51,7 @@ describeEachDatabase('invite e-mail over SMTP (SMTP_URL set)', (t) => {
     assert.equal(m.header('x-atelier-invite'), inv.id);
     assert.match(text(m.body), new RegExp(`^Robin Owner invited you to join ${account.name} on Atelier \\(role: admin\\)\\.\r\n`));
     assert.ok(text(m.body).includes(`  POST https://dam.example.test/accounts/invites/accept\r\n  {"token": "${inv.token}"}\r\n`), text(m.body));
+    assert.ok(text(m.body).includes('already has a user on this Atelier, send it signed in as that user\r\n(with the header Authorization: Bearer'), text(m.body));
     // The token in the mail is the one the creation answered (made again from the key), and it works.
     const token = tokenIn(m.body);
     assert.equal(token, inv.token);

@@ -3,10 +3,13 @@ import { test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { ACCOUNT_PERMISSIONS, WORKSPACE_PERMISSIONS } from '../../../src/domain/access.js';
 import { insertAccountMember } from '../../../src/domain/accounts/accounts.service.js';
+import { createApiKey } from '../../../src/domain/auth/api-keys.service.js';
 import { User } from '../../../src/http/surfaces/mudstack/common.schemas.js';
-import { UserAccount, UserHistory, UserPermissions } from '../../../src/http/surfaces/mudstack/users.schemas.js';
+import { Account } from '../../../src/http/surfaces/mudstack/accounts.schemas.js';
+import { UserHistory, UserPermissions } from '../../../src/http/surfaces/mudstack/users.schemas.js';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
+import { acct } from './accounts-fixtures.js';
 
 const bearer = (ten: Tenant): Record<string, string> => ({ authorization: `Bearer ${ten.token}` });
 
@@ -106,7 +109,7 @@ describeEachDatabase('Users: /users, /users/me, /users/accounts, /users/permissi
     assert.equal(await t.count('history_events'), history);
   });
 
-  test('GET /users/accounts lists the caller’s accounts with the workspaces they can open', async () => {
+  test('GET /users/accounts lists the caller’s accounts, each item exactly as GET /accounts shows it in that account', async () => {
     const ten = await t.factory.tenant();
     const hidden = await t.factory.workspace(ten, 'Owner only');
     const member = await t.factory.member(ten, { account: 'member', workspace: 'viewer' });
@@ -118,31 +121,37 @@ describeEachDatabase('Users: /users, /users/me, /users/accounts, /users/permissi
     const owner = await t.req('GET', '/users/accounts', { headers: bearer(ten) });
     assert.equal(owner.status, 200);
     assert.equal(owner.body.length, 1);
-    assert.ok(Value.Check(UserAccount, owner.body[0]));
+    assert.ok(Value.Check(Account, owner.body[0]));
     const acc = owner.body[0];
-    assert.deepEqual({ ...acc, workspaces: acc.workspaces.map((w: { id: string }) => w.id), sequence: typeof acc.sequence, created_at: typeof acc.created_at, updated_at: typeof acc.updated_at }, {
-      id: ten.accountId,
-      name: acc.name,
-      account_tier_id: 'self-hosted',
-      thumbnail_file_id: null,
-      created_by_user_id: ten.userId,
-      defaultAvatar: 1,
-      sequence: 'number',
-      workspaces: [ten.workspaceId, hidden],
-      created_at: 'string',
-      updated_at: 'string',
-    });
+    assert.deepEqual(Object.keys(acc).sort(), [
+      'account_tier_id', 'created_at', 'created_by_user_id', 'creator', 'defaultAvatar', 'id', 'members', 'name', 'sequence', 'subscription',
+      'thumbnail_file_id', 'tier', 'type', 'updated_at', 'workspaces',
+    ]);
+    assert.deepEqual([acc.id, acc.creator?.id, acc.members.user_id, acc.members.roles, acc.subscription.licenses, acc.tier.id, acc.type.id], [
+      ten.accountId, ten.userId, ten.userId, ['owner'], 2, 'self-hosted', 'self-hosted',
+    ]);
+    assert.deepEqual(acc.workspaces.map((w: { id: string }) => w.id), [ten.workspaceId, hidden]);
     assert.deepEqual(acc.workspaces[0]?.roles, { workspace_id: ten.workspaceId, user_id: ten.userId, roles: ['admin'] });
     assert.deepEqual(acc.workspaces[0]?.usage, { members: 2, storage: 0, assets: 0 });
+    // The same object GET /accounts answers with a key of that account.
+    assert.deepEqual(acc, (await t.req('GET', '/accounts', { headers: acct(ten) })).body[0]);
 
     const res = await t.req('GET', '/users/accounts', { headers: bearer(member) });
     assert.deepEqual(
-      res.body.map((a: { id: string; workspaces: Array<{ id: string; roles: unknown }> }) => [a.id, a.workspaces.map((w) => [w.id, w.roles])]),
+      res.body.map((a: { id: string; members: { roles: string[] }; workspaces: Array<{ id: string; roles: unknown }> }) => [
+        a.id,
+        a.members.roles,
+        a.workspaces.map((w) => [w.id, w.roles]),
+      ]),
       [
-        [ten.accountId, [[ten.workspaceId, { workspace_id: ten.workspaceId, user_id: member.userId, roles: ['viewer'] }]]],
-        [second.accountId, [[second.workspaceId, null]]],
+        [ten.accountId, ['member'], [[ten.workspaceId, { workspace_id: ten.workspaceId, user_id: member.userId, roles: ['viewer'] }]]],
+        [second.accountId, ['admin'], [[second.workspaceId, null]]],
       ],
     );
+    assert.deepEqual(res.body[0], (await t.req('GET', '/accounts', { headers: acct(member) })).body[0]);
+    const issued = await createApiKey(t.deps, { accountId: second.accountId, userId: member.userId, name: 'second' });
+    const inSecond = { authorization: `Bearer ${await t.factory.token(issued.key, issued.secret, second.accountId)}`, 'x-account-id': second.accountId };
+    assert.deepEqual(res.body[1], (await t.req('GET', '/accounts', { headers: inSecond })).body[0]);
     assert.ok(!JSON.stringify(res.body).includes(stranger.accountId));
   });
 
@@ -178,6 +187,46 @@ describeEachDatabase('Users: /users, /users/me, /users/accounts, /users/permissi
     assert.deepEqual(ws.map((w: { id: string; roles: string[] }) => [w.id, w.roles]), [[ten.workspaceId, ['editor']]]);
     assert.deepEqual(Object.keys(ws[0].permissions).sort(), Object.keys(WORKSPACE_PERMISSIONS).sort());
     assert.deepEqual([ws[0].permissions['asset.write'], ws[0].permissions['workspace.update'], ws[0].permissions['workspace.read']], [true, false, true]);
+  });
+
+  test('GET /users/history shows only what the token\'s account lets the caller read there', async () => {
+    const a = await t.factory.tenant();
+    const b = await t.factory.tenant();
+    const w2 = await t.factory.workspace(b, 'Second');
+    // A's owner joins B as an admin through an invite (signed in), then acts in B and in A.
+    const made = await t.req('POST', '/accounts/invites', { headers: acct(b), json: [{ email: a.email, roles: ['admin'] }] });
+    const joined = await t.req('POST', '/accounts/invites/accept', { headers: bearer(a), json: { token: made.body[0].token } });
+    assert.equal(joined.status, 200, joined.text);
+    const inB = { authorization: `Bearer ${await t.factory.token(joined.body.key, joined.body.secret, b.accountId)}` };
+    const inBws = (ws: string) => ({ ...inB, 'x-account-id': b.accountId, 'x-workspace-id': ws });
+    assert.equal((await t.req('PUT', '/accounts', { headers: { ...inB, 'x-account-id': b.accountId }, json: { name: 'B renamed by U' } })).status, 200);
+    assert.equal((await t.req('PUT', '/workspaces', { headers: inBws(b.workspaceId), json: { name: 'B main by U' } })).status, 200);
+    assert.equal((await t.req('PUT', '/workspaces', { headers: inBws(w2), json: { name: 'B second by U' } })).status, 200);
+    assert.equal((await t.req('PUT', '/workspaces', { headers: a.headers, json: { name: 'A main by U' } })).status, 200);
+    // B's owner makes them a plain member who can open only B's main workspace.
+    assert.equal((await t.req('POST', `/workspaces/members/${a.userId}`, { headers: b.headers, query: { roles: 'viewer' } })).status, 200);
+    assert.equal((await t.req('PUT', `/accounts/members/${a.userId}`, { headers: acct(b), json: { roles: ['member'] } })).status, 200);
+
+    const names = async (headers: Record<string, string>): Promise<string[]> => {
+      const res = await t.req('GET', '/users/history', { headers, query: { limit: '100' } });
+      assert.equal(res.status, 200);
+      for (const e of res.body) {
+        assert.equal(e.user_id, a.userId);
+      }
+      return res.body.flatMap((e: { type: string; data: { after?: { name?: string } } }) => (e.data.after?.name ? [`${e.type}:${e.data.after.name}`] : []));
+    };
+    // With A's key: A's events only; nothing of B (the events about the caller themselves aside).
+    assert.deepEqual(await names(bearer(a)), ['workspace_updated:A main by U']);
+    const fromA = await t.req('GET', '/users/history', { headers: bearer(a), query: { limit: '100' } });
+    assert.ok(!fromA.body.some((e: { type: string }) => ['user_workspace_member_add', 'account_updated'].includes(e.type)));
+    assert.ok(fromA.body.some((e: { type: string }) => e.type === 'user_account_member_updated'));
+    // With B's key, as a member: the workspace they can open, not the other one, not B's account-level events.
+    assert.deepEqual(await names(inB), ['workspace_updated:B main by U']);
+    const fromB = await t.req('GET', '/users/history', { headers: inB, query: { limit: '100' } });
+    assert.ok(fromB.body.some((e: { type: string; record_id: string }) => e.type === 'user_workspace_member_add' && e.record_id === b.workspaceId));
+    // Promoted back to admin, B's account-level event and both workspaces show again.
+    assert.equal((await t.req('PUT', `/accounts/members/${a.userId}`, { headers: acct(b), json: { roles: ['admin'] } })).status, 200);
+    assert.deepEqual(await names(inB), ['workspace_updated:B second by U', 'workspace_updated:B main by U', 'account_updated:B renamed by U']);
   });
 
   test('GET /users/history is the caller’s own log (membership changes included), paginated', async () => {

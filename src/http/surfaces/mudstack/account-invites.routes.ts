@@ -57,15 +57,17 @@ export const accountInvitesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/accounts/invites/accept',
     {
-      config: { scope: 'public' },
+      // No token needed for an e-mail without a user; an existing user's must be sent (README, Invites).
+      config: { scope: 'user-optional' },
       schema: {
         tags,
-        summary: 'Accept an invite with its token; answers a new API key + secret for the invitee',
-        security: [],
+        summary:
+          'Accept an invite with its token; answers a new API key + secret for the invitee. An invite for an e-mail that already has a user needs that user\'s access token.',
+        security: [{}, { bearer: [] }],
         body: AcceptInviteBody,
-        response: { 200: AcceptedInvite, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: { 200: AcceptedInvite, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request) => presentAcceptedInvite(await acceptInvite(app.deps, request.body.token)),
+    async (request) => presentAcceptedInvite(await acceptInvite(app.deps, request.body.token, request.actor)),
   );
 };

@@ -1,26 +1,8 @@
 import type { HistoryEventRow } from '../../../db/schema.js';
-import { SELF_HOSTED } from '../../../domain/accounts/plan.service.js';
-import type { AccountAccess, MyPermissions } from '../../../domain/users/me.service.js';
+import type { MyPermissions } from '../../../domain/users/me.service.js';
 import { presentUser } from './users.present.js';
-import type { UserAccountJson, UserHistoryJson, UserPermissionsJson } from './users.schemas.js';
-import { historyData, presentWorkspace } from './workspaces.present.js';
-
-/** An account the caller belongs to, with the workspaces they can open (GET /users/accounts). */
-export function presentUserAccount(access: AccountAccess): UserAccountJson {
-  const a = access.account;
-  return {
-    id: a.id,
-    name: a.name,
-    account_tier_id: SELF_HOSTED,
-    thumbnail_file_id: a.thumbnail_blob_key,
-    created_by_user_id: a.created_by_user_id,
-    defaultAvatar: a.default_avatar,
-    sequence: a.sequence,
-    workspaces: access.workspaces.map(presentWorkspace),
-    created_at: a.created_at,
-    updated_at: a.updated_at,
-  };
-}
+import type { UserHistoryJson, UserPermissionsJson } from './users.schemas.js';
+import { historyData } from './workspaces.present.js';
 
 /** GET /users/permissions. */
 export function presentUserPermissions(p: MyPermissions): UserPermissionsJson {

@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { getMe, getMyPermissions, listMyAccounts, listMyHistory, updateMe } from '../../../domain/users/me.service.js';
+import { getMe, getMyPermissions, listMyAccountOverviews, listMyHistory, updateMe } from '../../../domain/users/me.service.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { authErrors, PageQuery, User } from './common.schemas.js';
-import { presentUserAccount, presentUserHistory, presentUserPermissions } from './me.present.js';
+import { presentAccount } from './accounts.present.js';
+import { Account } from './accounts.schemas.js';
+import { presentUserHistory, presentUserPermissions } from './me.present.js';
 import { presentUser } from './users.present.js';
-import { ProfileBody, UserAccount, UserHistory, UserPermissions } from './users.schemas.js';
+import { ProfileBody, UserHistory, UserPermissions } from './users.schemas.js';
 
 const tags = ['Users'];
 
@@ -15,9 +17,13 @@ export const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/accounts',
     {
       config: { scope: 'user' },
-      schema: { tags, summary: 'Accounts the caller belongs to, each with the workspaces they can open', response: { 200: Type.Array(UserAccount), ...authErrors } },
+      schema: {
+        tags,
+        summary: 'Accounts the caller belongs to, each as GET /accounts shows it (with the workspaces they can open)',
+        response: { 200: Type.Array(Account), ...authErrors },
+      },
     },
-    async (request) => (await listMyAccounts(ctxOf(request))).map(presentUserAccount),
+    async (request) => (await listMyAccountOverviews(ctxOf(request))).map(presentAccount),
   );
 
   app.get(

@@ -1,24 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NullableString, User } from './common.schemas.js';
-import { Workspace } from './workspaces.schemas.js';
-
-/** The Account object as /users/accounts lists it (a subset of the full Mudstack Account, same field names). */
-export const UserAccount = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    account_tier_id: Type.String({ description: 'Always the one self-hosted plan' }),
-    thumbnail_file_id: NullableString,
-    created_by_user_id: NullableString,
-    defaultAvatar: Type.Integer(),
-    sequence: Type.Integer(),
-    workspaces: Type.Array(Workspace),
-    created_at: Type.String(),
-    updated_at: Type.String(),
-  },
-  { description: 'Account (the fields of GET /accounts without subscription, members, tier, type and creator)' },
-);
-export type UserAccountJson = Static<typeof UserAccount>;
 
 const PermissionMap = Type.Record(Type.String(), Type.Boolean(), { description: 'permission name -> allowed' });
 
