@@ -45,7 +45,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // `/v1/...` is an alias of the un-prefixed API. It is rewritten before routing rather than registered as a second
     // copy of every route, which would double the compiled validators and serializers held in memory.
     rewriteUrl: (req) => withoutVersionPrefix(req.url ?? '/'),
-    trustProxy: false,
+    // Only listed proxies' X-Forwarded-For is believed (request.ip feeds the sign-in rate limits).
+    trustProxy: deps.config.http.trustProxy.length > 0 ? [...deps.config.http.trustProxy] : false,
     // Routing failures and requests Node's parser refuses get the error shape too (http/plugins/client-errors.ts).
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(deps.log as FastifyBaseLogger),

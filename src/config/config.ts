@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -44,6 +45,13 @@ export const EnvSchema = Type.Object({
       minLength: 1,
       description:
         'Comma-separated origins (`https://app.example.com`) whose browser apps may call the API (CORS; preflights answered). Absent: CORS is off and browsers keep the same-origin rule.',
+    }),
+  ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Comma-separated addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` is believed (e.g. `127.0.0.1,10.0.0.0/8`). Absent: the client address is the connection\'s peer. Set it behind a load balancer, or every client shares its address in the sign-in rate limits.',
     }),
   ),
   TOKEN_SECRET: Type.Optional(
@@ -169,7 +177,7 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 export interface Config {
-  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[] };
+  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: readonly string[] };
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storageUrl: string | undefined;
@@ -237,6 +245,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
     }
   }
+  for (const proxy of splitList(raw.TRUST_PROXY)) {
+    const [address = '', bits, ...rest] = proxy.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+      problems.push(`TRUST_PROXY: ${JSON.stringify(proxy)} is not an IP address or CIDR range`);
+    }
+  }
   if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
@@ -245,7 +261,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = converted as Env;
   return deepFreeze({
-    http: { port: e.PORT, host: e.HOST, corsOrigins: splitList(e.CORS_ORIGINS) },
+    http: { port: e.PORT, host: e.HOST, corsOrigins: splitList(e.CORS_ORIGINS), trustProxy: splitList(e.TRUST_PROXY) },
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }

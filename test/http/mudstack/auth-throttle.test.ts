@@ -103,3 +103,35 @@ describeEachDatabase('POST /auth/token throttling and timing', (t) => {
     }
   });
 });
+
+// Behind a reverse proxy every client reaches Atelier from the proxy's address: TRUST_PROXY lets the per-address
+// limits see the clients' own addresses (X-Forwarded-For), and only from the listed proxies.
+describeEachDatabase(
+  'POST /auth/token throttling behind a trusted proxy',
+  (t) => {
+    const viaProxy = (proxy: string, client: string, json: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        remoteAddress: proxy,
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        payload: JSON.stringify(json),
+      });
+
+    test("an attacker behind the proxy is limited by its own address, and the owner behind the same proxy is not", async () => {
+      const ten = await t.factory.tenant();
+      const max = t.config.auth.rateLimitMax;
+      for (let i = 0; i < max; i++) {
+        assert.equal((await viaProxy('10.1.2.3', '203.0.113.9', { key: ten.key, secret: 'wrong' })).statusCode, 401);
+      }
+      assert.equal((await viaProxy('10.1.2.3', '203.0.113.9', { key: ten.key, secret: ten.secret })).statusCode, 429);
+      assert.equal((await viaProxy('10.1.2.3', '198.51.100.20', { key: ten.key, secret: ten.secret })).statusCode, 200);
+      // A client that is not a listed proxy cannot choose its address with the header.
+      for (let i = 0; i < max; i++) {
+        assert.equal((await viaProxy('192.0.2.50', `203.0.113.${100 + i}`, { key: ten.key, secret: 'wrong' })).statusCode, 401);
+      }
+      assert.equal((await viaProxy('192.0.2.50', '203.0.113.200', { key: ten.key, secret: ten.secret })).statusCode, 429);
+    });
+  },
+  { TRUST_PROXY: '10.0.0.0/8,127.0.0.1' },
+);
