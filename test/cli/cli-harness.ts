@@ -48,9 +48,9 @@ export class CliEnv {
     return this;
   }
 
-  /** Runs `atelier <args>` to completion. */
-  run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    const child = spawnCli(args, { ...this.env, ...env }, this.cwd);
+  /** Runs `atelier <args>` to completion (in `cwd`, default this installation's working directory). */
+  run(args: string[], env: Record<string, string> = {}, cwd = this.cwd): Promise<CliResult> {
+    const child = spawnCli(args, { ...this.env, ...env }, cwd);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

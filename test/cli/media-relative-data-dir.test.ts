@@ -35,7 +35,7 @@ for (const kind of DATABASES) {
       const res = await fetch(`${server.url}/workspaces/assets?file_name=${encodeURIComponent(fileName)}`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/octet-stream' },
-        body: data,
+        body: new Uint8Array(data),
       });
       const asset = (await res.json()) as { id: string; currentVersion: { id: string } };
       assert.equal(res.status, 201, JSON.stringify(asset));
