@@ -18,6 +18,7 @@ Commands:
   keys revoke <key|id>
   bootstrap --json [--account NAME]
                                  idempotently create an account, owner, workspace and a new API key
+                                 (keys and bootstrap need an existing database: serve or migrate first)
   config                         print the configuration table (Markdown)
 
 --data-dir PATH overrides DATA_DIR (default ./data under the working directory). Configuration comes from the

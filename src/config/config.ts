@@ -12,7 +12,7 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({
     minLength: 1,
     default: './data',
-    description: 'Data directory: the SQLite database, the disk blob store and the generated token secret live here.',
+    description: 'Data directory: the SQLite database, the disk blob store and the generated token secret live here. A relative path is resolved against the working directory once, at start.',
   }),
   DATABASE_URL: Type.Optional(
     Type.String({
