@@ -19,7 +19,6 @@ import { attachmentThumbnailJob } from './attachment-thumbnail.job.js';
 import { viewAttachments, type AttachmentView } from './attachment-views.js';
 import { deleteAttachmentRows, findAttachment, insertAttachment, linkAttachmentRow, listAssetAttachments } from './attachments.repo.js';
 
-
 /** Image types sharp decodes: these attachments get a thumbnail. */
 const THUMBNAILABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heif', 'image/heic']);
 
