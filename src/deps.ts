@@ -6,8 +6,8 @@ import type { Config } from './config/config.js';
 import { createDatabase } from './db/database.js';
 import type { Deps } from './domain/context.js';
 import type { AnyJobDefinition } from './jobs/define.js';
+import { jobDefinitions } from './job-definitions.js';
 import { createJobs } from './jobs/queue.js';
-import { jobDefinitions } from './jobs/registry.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { randomToken } from './lib/secrets.js';
 

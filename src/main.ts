@@ -3,11 +3,12 @@ import { ConfigError, configTableMarkdown, loadConfig, type Config } from './con
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
 import type { AnyJobDefinition } from './jobs/define.js';
+import { CliError, requireExistingDatabase, usingLine, type DataDirOrigin } from './cli/data-source.js';
 import { keysCommand } from './cli/keys.js';
 import { bootstrap } from './domain/accounts/accounts.service.js';
 import { isDomainError } from './domain/errors.js';
 
-const USAGE = `Usage: atelier <command>
+const USAGE = `Usage: atelier <command> [--data-dir PATH]
 
 Commands:
   serve [--no-workers]           start the HTTP server (and, unless --no-workers, the job workers)
@@ -18,13 +19,32 @@ Commands:
   keys revoke <key|id>
   bootstrap --json [--account NAME] [--email OWNER_EMAIL]
                                  idempotently create an account, owner, workspace and a new API key
+                                 (keys and bootstrap need an existing database: serve or migrate first)
   config                         print the configuration table (Markdown)
 
-Configuration comes from the environment; see the README.`;
+--data-dir PATH overrides DATA_DIR (default ./data under the working directory). Configuration comes from the
+environment; see the README.`;
 
-function configOrExit(): Config | undefined {
+/** Takes `--data-dir PATH` / `--data-dir=PATH` out of the arguments (every command but config accepts it). */
+function takeDataDir(args: string[]): { args: string[]; dataDir: string | undefined } {
+  const rest: string[] = [];
+  let dataDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--data-dir') {
+      dataDir = args[++i] ?? '';
+    } else if (arg.startsWith('--data-dir=')) {
+      dataDir = arg.slice('--data-dir='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { args: rest, dataDir };
+}
+
+function configOrExit(env: Record<string, string | undefined>): Config | undefined {
   try {
-    return loadConfig(process.env);
+    return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -36,7 +56,7 @@ function configOrExit(): Config | undefined {
 
 /** CLI entry; returns the exit code. */
 export async function main(argv: string[], options: { jobDefinitions?: readonly AnyJobDefinition[] } = {}): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
   if (command === 'config') {
     process.stdout.write(`${configTableMarkdown()}\n`);
     return 0;
@@ -45,9 +65,29 @@ export async function main(argv: string[], options: { jobDefinitions?: readonly 
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  const config = configOrExit();
+  const { args: rest, dataDir } = takeDataDir(args);
+  if (dataDir === '') {
+    process.stderr.write('--data-dir needs a path\n');
+    return 2;
+  }
+  const config = configOrExit(dataDir === undefined ? process.env : { ...process.env, DATA_DIR: dataDir });
   if (!config) {
     return 1;
+  }
+  const origin: DataDirOrigin = dataDir !== undefined ? '--data-dir' : process.env.DATA_DIR ? 'DATA_DIR' : 'default';
+  if (command === 'migrate' || command === 'keys' || command === 'bootstrap') {
+    process.stderr.write(usingLine(config, origin, process.cwd()));
+  }
+  if (command === 'keys' || command === 'bootstrap') {
+    try {
+      await requireExistingDatabase(config, origin, process.cwd());
+    } catch (err) {
+      if (err instanceof CliError) {
+        process.stderr.write(`atelier: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
   }
   switch (command) {
     case 'serve': {

@@ -64,6 +64,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
 const children: ChildProcess[] = [];
 try {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, LOG_LEVEL: LOG_LEVEL };
+  // bootstrap needs an existing database (it never starts one by accident): `migrate` creates it on the temp dir.
+  const migrated = spawnSync(process.execPath, [join(ROOT, 'bin/atelier.js'), 'migrate'], { cwd: ROOT, env, encoding: 'utf8' });
+  if (migrated.status !== 0) {
+    throw new Error(`migrate failed: ${migrated.stderr}`);
+  }
   const boot = spawnSync(process.execPath, [join(ROOT, 'bin/atelier.js'), 'bootstrap', '--json', '--account', 'Bench Studio'], { cwd: ROOT, env, encoding: 'utf8' });
   if (boot.status !== 0) {
     throw new Error(`bootstrap failed: ${boot.stderr}`);

@@ -6,7 +6,7 @@ import { createDeps } from '../../src/deps.js';
 import { bootstrap } from '../../src/domain/accounts/accounts.service.js';
 import type { Ctx } from '../../src/domain/context.js';
 import { commitUpload } from '../../src/domain/uploads/commit.service.js';
-import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
+import { derivativeThumbnailJob } from '../../src/domain/media/derivative-thumbnail.job.js';
 
 /* In-process media pipeline helpers shared by bench/thumbnails and bench/job-overhead. */
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { THUMBNAIL_SIZE } from '../../src/domain/media/makers.js';
-import { derivativeThumbnailJob } from '../../src/jobs/handlers/derivative-thumbnail.job.js';
+import { derivativeThumbnailJob } from '../../src/domain/media/derivative-thumbnail.job.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { renderWebp } from '../../src/media/images.js';
 import { openThumbnailPipeline, threadCpu } from '../lib/pipeline.js';

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -12,7 +13,7 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({
     minLength: 1,
     default: './data',
-    description: 'Data directory: the SQLite database, the disk blob store and the generated token secret live here.',
+    description: 'Data directory: the SQLite database, the disk blob store and the generated token secret live here. A relative path is resolved against the working directory once, at start.',
   }),
   DATABASE_URL: Type.Optional(
     Type.String({
@@ -178,6 +179,7 @@ export type Env = Static<typeof EnvSchema>;
 
 export interface Config {
   readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: readonly string[] };
+  /** Absolute (loadConfig resolves a relative DATA_DIR against the working directory). */
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storageUrl: string | undefined;
@@ -221,8 +223,12 @@ export class ConfigError extends Error {
 const splitList = (value: unknown): string[] =>
   String(value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
 
-/** Reads and checks the environment; every bad key is reported at once. Pure: only main.ts passes process.env. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/**
+ * Reads and checks the environment; every bad key is reported at once. Pure: only main.ts passes process.env.
+ * Relative paths (DATA_DIR, default `./data`) are made absolute here, once, against `cwd`: media tools run in temp
+ * dirs and symlink blobs into them, so a path that depends on the process's cwd breaks them.
+ */
+export function loadConfig(env: Record<string, string | undefined>, options: { cwd?: string } = {}): Config {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = env[key];
@@ -260,12 +266,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = converted as Env;
+  const dataDir = resolve(options.cwd ?? process.cwd(), e.DATA_DIR);
   return deepFreeze({
     http: { port: e.PORT, host: e.HOST, corsOrigins: splitList(e.CORS_ORIGINS), trustProxy: splitList(e.TRUST_PROXY) },
-    dataDir: e.DATA_DIR,
-    database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL }
-      : { kind: 'sqlite', file: `${e.DATA_DIR}/atelier.db` },
+    dataDir,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', file: join(dataDir, 'atelier.db') },
     storageUrl: e.STORAGE_URL,
     s3Credentials:
       e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,

@@ -155,3 +155,12 @@ export async function migrationsApplied(db: Kysely<DB>): Promise<boolean> {
   const all = await migrator(db).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }
+
+/**
+ * True when at least one migration has been applied, i.e. this is an Atelier database and not an empty one. Reads
+ * only (Kysely's getMigrations does not create its tables), so the CLI can refuse to start a database by accident.
+ */
+export async function migrationsStarted(db: Kysely<DB>): Promise<boolean> {
+  const all = await migrator(db).getMigrations();
+  return all.some((m) => m.executedAt !== undefined);
+}

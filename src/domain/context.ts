@@ -31,7 +31,7 @@ export interface Deps {
   blobs: BlobStore;
   /** HMAC key that signs access tokens and self-signed upload URLs. */
   tokenKey: Uint8Array;
-  /** The job queue's registry; enqueue with `enqueue(ctx, name, payload)` from src/jobs/queue.ts. */
+  /** The job queue's registry; enqueue with `enqueue(ctx, someJob, payload)` from src/jobs/queue.ts. */
   jobs: Jobs;
 }
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
 
-/* How a job is declared. Kept apart from registry.ts so feature job files and the registry do not import each other. */
+/* How a job is declared: each feature defines its jobs (`domain/<feature>/<name>.job.ts`) with defineJob. */
 
 /** Exponential backoff: baseSeconds * 2^(attempt-1), capped at maxSeconds, minus up to `jitter` (0..1) of it. */
 export interface BackoffPolicy {

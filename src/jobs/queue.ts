@@ -1,17 +1,17 @@
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { DB, JobRow } from '../db/schema.js';
 import type { Deps } from '../domain/context.js';
 import { newId } from '../lib/ids.js';
-import type { AnyJobDefinition } from './define.js';
-import { createJobRegistry, type AppJobDefinition, type JobRegistry } from './registry.js';
+import type { AnyJobDefinition, JobDefinition } from './define.js';
+import { createJobRegistry, type JobRegistry } from './registry.js';
 
 /** The queue as Deps carries it: the registry of runnable jobs (enqueue validates payloads against it). */
 export interface Jobs {
   readonly registry: JobRegistry;
 }
 
-/** Builds Deps' `jobs` from a list of definitions (the app's `jobDefinitions`, or a test's own). */
+/** Builds Deps' `jobs` from a list of definitions (the app's, src/job-definitions.ts, or a test's own). */
 export function createJobs(definitions: readonly AnyJobDefinition[]): Jobs {
   return { registry: createJobRegistry(definitions) };
 }
@@ -41,8 +41,31 @@ export class JobPayloadError extends Error {
 type QueueCtx = Pick<Deps, 'db' | 'clock' | 'jobs'>;
 
 /**
- * Adds a job with `ctx.db`: inside a transaction (inTransaction) the job commits or rolls back with the caller's rows.
- * The payload is checked against the job's schema here, so a bad payload fails the caller, not the worker later.
+ * Enqueues a job of `definition` (imported from its feature's `*.job.ts`): `enqueue(ctx, thumbnailJob, payload)`.
+ * The payload's type comes from the definition's TypeBox schema; see enqueueJob for the rest.
+ */
+export function enqueue<S extends TSchema>(
+  ctx: QueueCtx,
+  definition: JobDefinition<string, S>,
+  payload: Static<S>,
+  options?: EnqueueOptions,
+): Promise<EnqueueResult> {
+  return enqueueJob(ctx, definition.name, payload, options);
+}
+
+/**
+ * Whether this process's registry runs `definition`'s job (by name). Features that queue a job only where it runs (a
+ * worker build or a test registry without it) ask this first; enqueue itself refuses an unregistered job.
+ */
+export function registers(jobs: Jobs, definition: Pick<AnyJobDefinition, 'name'>): boolean {
+  return jobs.registry.get(definition.name) !== undefined;
+}
+
+/**
+ * Adds a job by name with `ctx.db`: inside a transaction (inTransaction) the job commits or rolls back with the
+ * caller's rows. The payload is checked against the registered job's schema here, so a bad payload fails the caller,
+ * not the worker later. Features call enqueue(ctx, definition, payload); this untyped form is for the worker's
+ * schedules and for tests with registries of their own.
  */
 export async function enqueueJob(
   ctx: QueueCtx,
@@ -100,18 +123,6 @@ async function findConflicting(db: Kysely<DB>, id: string, uniqueKey: string | n
     .where('state', 'in', ['available', 'running'])
     .executeTakeFirst();
 }
-
-/** The payload type of job `N` among definitions `D`. */
-export type PayloadOf<D extends AnyJobDefinition, N extends D['name']> = Static<Extract<D, { name: N }>['payload']>;
-
-/** An enqueue whose name and payload are type-checked against definitions `D` (tests pass their own). */
-export function typedEnqueue<D extends AnyJobDefinition>() {
-  return <N extends D['name']>(ctx: QueueCtx, name: N, payload: PayloadOf<D, N>, options?: EnqueueOptions) =>
-    enqueueJob(ctx, name, payload, options);
-}
-
-/** Enqueues one of the app's jobs (src/jobs/registry.ts): `enqueue(ctx, 'jobs.prune', {...})`. */
-export const enqueue = typedEnqueue<AppJobDefinition>();
 
 /** One job by id (admin views, tests). */
 export function findJob(db: Kysely<DB>, id: string): Promise<JobRow | undefined> {

@@ -2,56 +2,12 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { JobsTable } from '../db/schema.js';
 import { DEFAULT_PRIORITY, DEFAULT_RETRY, DEFAULT_TIMEOUT_SECONDS, type AnyJobDefinition, type RetryPolicy } from './define.js';
-import { derivativePageJob } from './handlers/derivative-page.job.js';
-import { derivativePosterJob } from './handlers/derivative-poster.job.js';
-import { derivativePreviewJob } from './handlers/derivative-preview.job.js';
-import { derivativeProxyJob } from './handlers/derivative-proxy.job.js';
-import { derivativeThumbnailJob } from './handlers/derivative-thumbnail.job.js';
-import { derivativeWaveformJob } from './handlers/derivative-waveform.job.js';
-import { blobsSweepJob } from './handlers/blobs-sweep.job.js';
-import { attachmentThumbnailJob } from './handlers/attachment-thumbnail.job.js';
-import { jobsPruneJob } from './handlers/jobs-prune.job.js';
-import { webhooksPruneJob } from './handlers/webhooks-prune.job.js';
-import { trashPurgeExpiredJob } from './handlers/trash-purge-expired.job.js';
-import { mediaProbeJob } from './handlers/media-probe.job.js';
-import { eventsDispatchJob } from './handlers/events-dispatch.job.js';
-import { webhookDeliverJob } from './handlers/webhook-deliver.job.js';
-import { emailSendJob } from './handlers/email-send.job.js';
-import { inviteEmailJob } from './handlers/invite-email.job.js';
-import { importRunJob } from '../domain/uploads/import-run.job.js';
-import { uploadsExpireJob } from '../domain/uploads/uploads-expire.job.js';
 
 /*
  * The job registry: job name (`noun.verb`) -> payload schema, handler, retry policy, timeout and optional recurring
- * schedule. A feature adds a job by exporting a `defineJob({...})` (src/jobs/define.ts) and listing it in
- * `jobDefinitions` below; that list also types `enqueue(ctx, name, payload)` (immich's JobName + JobOf<>).
+ * schedule. Built from the list the composition root hands over (src/job-definitions.ts, or a test's own list); it
+ * tells workers what they can claim and lets enqueue check that a job runs in this process.
  */
-
-/** Every job the app runs. Add a feature's job here: one import, one entry. */
-export const jobDefinitions = [
-  jobsPruneJob,
-  webhooksPruneJob,
-  uploadsExpireJob,
-  importRunJob,
-  trashPurgeExpiredJob,
-  blobsSweepJob,
-  // The media pipeline (src/domain/media): probe, then one job per derivative kind.
-  mediaProbeJob,
-  derivativeThumbnailJob,
-  derivativePreviewJob,
-  derivativePosterJob,
-  derivativeProxyJob,
-  derivativeWaveformJob,
-  derivativePageJob,
-  attachmentThumbnailJob,
-  // Notifications fan-out (src/domain/events, webhooks, email): the outbox dispatcher and its deliveries.
-  eventsDispatchJob,
-  webhookDeliverJob,
-  emailSendJob,
-  inviteEmailJob,
-] as const;
-
-export type AppJobDefinition = (typeof jobDefinitions)[number];
 
 export const JOB_STATES = ['available', 'running', 'completed', 'dead', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -26,13 +26,20 @@ export interface CliResult {
 export class CliEnv {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'atelier-cli-'));
   env: Record<string, string> = {};
+  /** The children's working directory: the repo root, or `dataDir` itself for an installation on the defaults. */
+  cwd = ROOT;
   private cleanups: Array<() => Promise<void> | void> = [() => rmSync(this.dataDir, { recursive: true, force: true })];
 
   constructor(readonly kind: DatabaseKind) {}
 
-  /** `database`: a clone of the migrated template (default) or an empty database (migrations not applied). */
-  async start(opts: { database?: 'migrated' | 'empty'; env?: Record<string, string> } = {}): Promise<this> {
-    this.env = { DATA_DIR: this.dataDir, LOG_LEVEL: 'silent', ...opts.env };
+  /**
+   * `database`: a clone of the migrated template (default) or an empty database (migrations not applied).
+   * `relativeDataDir`: as the README's quick start has it, no DATA_DIR (the default `./data`) and the children run in
+   * `dataDir`, so the data lives in `<dataDir>/data`.
+   */
+  async start(opts: { database?: 'migrated' | 'empty'; env?: Record<string, string>; relativeDataDir?: boolean } = {}): Promise<this> {
+    this.env = { ...(opts.relativeDataDir ? {} : { DATA_DIR: this.dataDir }), LOG_LEVEL: 'silent', ...opts.env };
+    this.cwd = opts.relativeDataDir ? this.dataDir : ROOT;
     if (this.kind === 'postgres') {
       const db = opts.database === 'empty' ? await emptyPostgresDatabase() : await clonePostgresDatabase();
       this.cleanups.push(() => db.drop());
@@ -41,9 +48,9 @@ export class CliEnv {
     return this;
   }
 
-  /** Runs `atelier <args>` to completion. */
-  run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    const child = spawnCli(args, { ...this.env, ...env });
+  /** Runs `atelier <args>` to completion (in `cwd`, default this installation's working directory). */
+  run(args: string[], env: Record<string, string> = {}, cwd = this.cwd): Promise<CliResult> {
+    const child = spawnCli(args, { ...this.env, ...env }, cwd);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -67,7 +74,7 @@ export class CliEnv {
   async serve(env: Record<string, string> = {}): Promise<ServerProcess> {
     const port = await freePort();
     const host = env.HOST ?? '127.0.0.1';
-    const server = new ServerProcess(spawnCli(['serve'], { ...this.env, PORT: String(port), HOST: host, ...env }), `http://${host}:${port}`);
+    const server = new ServerProcess(spawnCli(['serve'], { ...this.env, PORT: String(port), HOST: host, ...env }, this.cwd), `http://${host}:${port}`);
     this.cleanups.push(() => server.kill());
     await server.waitHealthy();
     return server;
@@ -81,10 +88,10 @@ export class CliEnv {
   }
 }
 
-function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+function spawnCli(args: string[], env: Record<string, string>, cwd = ROOT): ChildProcess {
   // Only PATH and HOME from the test's own environment: the child must not see TEST_PG_URL, DATABASES etc.
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A running `atelier serve` child process. */

@@ -30,7 +30,7 @@ describe('atelier serve: configuration errors', () => {
     try {
       const down = await cli.run(['migrate'], { DATABASE_URL: 'postgres://atelier@127.0.0.1:1/atelier' });
       assert.equal(down.code, 1);
-      assert.match(down.stderr, /^atelier: .*ECONNREFUSED/);
+      assert.match(down.stderr, /^atelier: .*ECONNREFUSED/m);
       assert.doesNotMatch(down.stderr, /\n\s+at /, 'no stack trace');
 
       const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as AddressInfo).port)));

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { inTransaction } from '../../src/domain/context.js';
 import { defineJob } from '../../src/jobs/define.js';
-import { cancelJob, enqueue, enqueueJob, findJob, JobPayloadError, typedEnqueue } from '../../src/jobs/queue.js';
+import { cancelJob, enqueue, enqueueJob, findJob, JobPayloadError, registers } from '../../src/jobs/queue.js';
+import { jobsPruneJob } from '../../src/jobs/jobs-prune.job.js';
 import { createJobRegistry } from '../../src/jobs/registry.js';
 import { describeEachDatabase } from '../harness/app.js';
 
@@ -15,14 +16,13 @@ const recordJob = defineJob({
     ran.push(payload.label);
   },
 });
-const testEnqueue = typedEnqueue<typeof recordJob>();
 
 describeEachDatabase('job queue: enqueue', (t) => {
   const deps = () => t.jobs.withDefinitions([recordJob]);
 
   test('enqueue writes an available job with the payload as JSON and the defaults', async () => {
     const before = new Date(t.clock.now().getTime() - 1);
-    const { job, created } = await testEnqueue(deps(), 'test.record', { label: 'a' });
+    const { job, created } = await enqueue(deps(), recordJob, { label: 'a' });
     assert.equal(created, true);
     const row = await findJob(t.deps.db, job.id);
     assert.ok(row);
@@ -42,14 +42,14 @@ describeEachDatabase('job queue: enqueue', (t) => {
     const n = await t.count('jobs');
     await assert.rejects(
       inTransaction(deps(), async (tx) => {
-        await testEnqueue(tx, 'test.record', { label: 'rolled-back' });
+        await enqueue(tx, recordJob, { label: 'rolled-back' });
         assert.equal(await tx.db.selectFrom('jobs').select('id').where('payload', 'like', '%rolled-back%').execute().then((r) => r.length), 1);
         throw new Error('abort the transaction');
       }),
       /abort the transaction/,
     );
     assert.equal(await t.count('jobs'), n);
-    await inTransaction(deps(), (tx) => testEnqueue(tx, 'test.record', { label: 'committed' }));
+    await inTransaction(deps(), (tx) => enqueue(tx, recordJob, { label: 'committed' }));
     assert.equal(await t.count('jobs'), n + 1);
   });
 
@@ -62,45 +62,46 @@ describeEachDatabase('job queue: enqueue', (t) => {
     });
     await assert.rejects(enqueueJob(deps(), 'test.record', { nope: 1 }), JobPayloadError);
     await assert.rejects(enqueueJob(deps(), 'test.unknown', {}), /Unknown job test\.unknown/);
-    // The app registry does not know test jobs at all.
+    // The app registry does not know test jobs at all: a definition it does not register is refused too.
     await assert.rejects(enqueueJob(t.deps, 'test.record', { label: 'x' }), /Unknown job/);
+    await assert.rejects(enqueue(t.deps, recordJob, { label: 'x' }), /Unknown job test\.record/);
+    assert.equal(registers(t.deps.jobs, recordJob), false);
+    assert.equal(registers(deps().jobs, recordJob), true);
     assert.equal(await t.count('jobs'), n);
   });
 
-  test('enqueue is type-checked against the definitions', () => {
+  test('enqueue takes the definition, and its payload is type-checked against the definition\'s schema', () => {
     // Compile-time checks (tsc --noEmit runs over test/): each line below must be a type error.
     const never = (): void => {
-      // @ts-expect-error unknown job name
-      void testEnqueue(deps(), 'test.nope', { label: 'x' });
-      // @ts-expect-error payload of the wrong shape
-      void testEnqueue(deps(), 'test.record', { label: 1 });
-      // @ts-expect-error the app's enqueue does not know test jobs
+      // @ts-expect-error a name is not a definition
       void enqueue(deps(), 'test.record', { label: 'x' });
+      // @ts-expect-error payload of the wrong shape
+      void enqueue(deps(), recordJob, { label: 1 });
       // @ts-expect-error jobs.prune payload needs its fields
-      void enqueue(deps(), 'jobs.prune', {});
+      void enqueue(deps(), jobsPruneJob, {});
     };
     assert.equal(typeof never, 'function');
   });
 
   test('a unique key dedups while the job is unfinished, and frees up once it is done', async () => {
     const key = `record:${Math.random()}`;
-    const first = await testEnqueue(deps(), 'test.record', { label: 'u1' }, { uniqueKey: key });
-    const second = await testEnqueue(deps(), 'test.record', { label: 'u2' }, { uniqueKey: key });
+    const first = await enqueue(deps(), recordJob, { label: 'u1' }, { uniqueKey: key });
+    const second = await enqueue(deps(), recordJob, { label: 'u2' }, { uniqueKey: key });
     assert.equal(first.created, true);
     assert.equal(second.created, false);
     assert.equal(second.job.id, first.job.id);
     assert.equal((await t.deps.db.selectFrom('jobs').select('id').where('unique_key', '=', key).execute()).length, 1);
     // Inside a transaction the duplicate does not break the transaction (PostgreSQL would abort it on an error).
     await inTransaction(deps(), async (tx) => {
-      const again = await testEnqueue(tx, 'test.record', { label: 'u3' }, { uniqueKey: key });
+      const again = await enqueue(tx, recordJob, { label: 'u3' }, { uniqueKey: key });
       assert.equal(again.created, false);
-      await testEnqueue(tx, 'test.record', { label: 'after-dup' });
+      await enqueue(tx, recordJob, { label: 'after-dup' });
     });
     assert.equal((await t.deps.db.selectFrom('jobs').select('id').where('payload', 'like', '%after-dup%').execute()).length, 1);
 
     await t.jobs.runUntilIdle({ deps: deps() });
     assert.equal((await findJob(t.deps.db, first.job.id))?.state, 'completed');
-    const third = await testEnqueue(deps(), 'test.record', { label: 'u4' }, { uniqueKey: key });
+    const third = await enqueue(deps(), recordJob, { label: 'u4' }, { uniqueKey: key });
     assert.equal(third.created, true);
     assert.notEqual(third.job.id, first.job.id);
     await t.jobs.runUntilIdle({ deps: deps() });
@@ -110,11 +111,11 @@ describeEachDatabase('job queue: enqueue', (t) => {
     await t.jobs.runUntilIdle({ deps: deps() });
     ran.length = 0;
     const d = deps();
-    await testEnqueue(d, 'test.record', { label: 'p100-a' });
-    await testEnqueue(d, 'test.record', { label: 'p5' }, { priority: 5 });
-    await testEnqueue(d, 'test.record', { label: 'p100-b' });
-    await testEnqueue(d, 'test.record', { label: 'p1' }, { priority: 1 });
-    await testEnqueue(d, 'test.record', { label: 'later' }, { priority: 0, runAt: new Date(t.clock.now().getTime() + 60_000) });
+    await enqueue(d, recordJob, { label: 'p100-a' });
+    await enqueue(d, recordJob, { label: 'p5' }, { priority: 5 });
+    await enqueue(d, recordJob, { label: 'p100-b' });
+    await enqueue(d, recordJob, { label: 'p1' }, { priority: 1 });
+    await enqueue(d, recordJob, { label: 'later' }, { priority: 0, runAt: new Date(t.clock.now().getTime() + 60_000) });
     // Concurrency 1 so the order of claims is the order of runs.
     const reports = await t.jobs.worker({ deps: d, concurrency: 1 }).runUntilIdle();
     assert.deepEqual(ran, ['p1', 'p5', 'p100-a', 'p100-b']);
@@ -130,7 +131,7 @@ describeEachDatabase('job queue: enqueue', (t) => {
 
   test('cancel: an available job is cancelled and never runs; a finished one cannot be cancelled', async () => {
     ran.length = 0;
-    const { job } = await testEnqueue(deps(), 'test.record', { label: 'cancelled' });
+    const { job } = await enqueue(deps(), recordJob, { label: 'cancelled' });
     assert.equal(await cancelJob(t.deps, job.id), true);
     const row = await findJob(t.deps.db, job.id);
     assert.equal(row?.state, 'cancelled');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { defineJob } from '../../src/jobs/define.js';
-import { jobsPruneJob } from '../../src/jobs/handlers/jobs-prune.job.js';
+import { jobsPruneJob } from '../../src/jobs/jobs-prune.job.js';
 import { enqueue, findJob } from '../../src/jobs/queue.js';
 import { describeEachDatabase } from '../harness/app.js';
 
@@ -69,7 +69,7 @@ describeEachDatabase('recurring jobs and pruning', (t) => {
 
   test('jobs.prune deletes finished jobs past their retention and keeps the rest', async () => {
     const old = async (state: 'completed' | 'cancelled' | 'dead' | 'available', daysAgo: number) => {
-      const { job } = await enqueue(t.deps, 'jobs.prune', { keepFinishedDays: 999, keepDeadDays: 999 }, { runAt: new Date('2100-01-01') });
+      const { job } = await enqueue(t.deps, jobsPruneJob, { keepFinishedDays: 999, keepDeadDays: 999 }, { runAt: new Date('2100-01-01') });
       const at = new Date(t.clock.now().getTime() - daysAgo * 86_400_000).toISOString();
       await t.deps.db
         .updateTable('jobs')
@@ -85,7 +85,7 @@ describeEachDatabase('recurring jobs and pruning', (t) => {
     const deadOld = await old('dead', 31);
     const waiting = await old('available', 100);
 
-    await enqueue(t.deps, 'jobs.prune', { keepFinishedDays: 7, keepDeadDays: 30 });
+    await enqueue(t.deps, jobsPruneJob, { keepFinishedDays: 7, keepDeadDays: 30 });
     await t.jobs.runUntilIdle({ deps: t.jobs.withDefinitions([jobsPruneJob]) });
     const exists = async (id: string) => (await findJob(t.deps.db, id)) !== undefined;
     assert.equal(await exists(completedOld), false);

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { defineJob } from '../../src/jobs/define.js';
 import { completeJob } from '../../src/jobs/jobs.repo.js';
 import { inTransaction } from '../../src/domain/context.js';
-import { cancelJob, enqueueJob, findJob, typedEnqueue } from '../../src/jobs/queue.js';
+import { cancelJob, enqueue, enqueueJob, findJob } from '../../src/jobs/queue.js';
 import { describeEachDatabase } from '../harness/app.js';
 import { waitFor } from './fixtures/test-jobs.js';
 
@@ -47,7 +47,7 @@ describeEachDatabase('job worker', (t) => {
       },
     });
     const deps = t.jobs.withDefinitions([failing]);
-    const { job } = await typedEnqueue<typeof failing>()(deps, 'test.fail', { label: 'x' });
+    const { job } = await enqueue(deps, failing, { label: 'x' });
 
     await withAdvancedClock(t, async (advance) => {
       const t0 = t.clock.now().getTime();

@@ -10,8 +10,9 @@ for (const kind of DATABASES) {
     let tenant: { account_id: string; workspace_id: string; key: string; secret: string };
     before(async () => {
       await cli.start({ env: { LOG_LEVEL: 'info' } });
-      tenant = await cli.json(['bootstrap', '--json', '--account', 'Logs Studio']);
+      // As the README's quick start: the server creates the database, then bootstrap finds it.
       server = await cli.serve();
+      tenant = await cli.json(['bootstrap', '--json', '--account', 'Logs Studio']);
     });
     after(() => cli.stop());
 

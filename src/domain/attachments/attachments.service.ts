@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AssetRow, AttachmentRow } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueue } from '../../jobs/queue.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { sanitizeFileName } from '../../lib/safe-path.js';
@@ -15,11 +15,9 @@ import { recordHistory } from '../history/history.service.js';
 import { findReview } from '../reviews/reviews.repo.js';
 import { THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { receiveFile, type ReceivedFile } from '../uploads/receive.js';
+import { attachmentThumbnailJob } from './attachment-thumbnail.job.js';
 import { viewAttachments, type AttachmentView } from './attachment-views.js';
 import { deleteAttachmentRows, findAttachment, insertAttachment, linkAttachmentRow, listAssetAttachments } from './attachments.repo.js';
-
-/** The job that makes an image attachment's 256 px WebP thumbnail (src/jobs/handlers/attachment-thumbnail.job.ts). */
-export const ATTACHMENT_THUMBNAIL_JOB = 'attachment.thumbnail';
 
 /** Image types sharp decodes: these attachments get a thumbnail. */
 const THUMBNAILABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heif', 'image/heic']);
@@ -65,7 +63,7 @@ export async function insertAttachmentFromFile(
     data: { before: null, after: snapshot(row) },
   });
   if (THUMBNAILABLE.has(row.content_type)) {
-    await enqueueJob(tx, ATTACHMENT_THUMBNAIL_JOB, { workspace_id: workspaceId, attachment_id: row.id }, { uniqueKey: `attachment-thumbnail:${row.id}` });
+    await enqueue(tx, attachmentThumbnailJob, { workspace_id: workspaceId, attachment_id: row.id }, { uniqueKey: `attachment-thumbnail:${row.id}` });
   }
   return row;
 }

@@ -1,8 +1,6 @@
 import type { Deps } from '../context.js';
-import { enqueueJob } from '../../jobs/queue.js';
-
-/** The dispatcher's job name (src/jobs/handlers/events-dispatch.job.ts). */
-export const DISPATCH_JOB = 'events.dispatch';
+import { enqueue, registers } from '../../jobs/queue.js';
+import { eventsDispatchJob } from './events-dispatch.job.js';
 
 /**
  * Asks for a dispatch run, in the caller's transaction (called by recordHistory). While one is waiting this is a
@@ -10,11 +8,11 @@ export const DISPATCH_JOB = 'events.dispatch';
  * read past this event's place before it commits.
  */
 export async function requestEventDispatch(ctx: Pick<Deps, 'db' | 'clock' | 'jobs'>): Promise<void> {
-  if (!ctx.jobs.registry.get(DISPATCH_JOB)) {
+  if (!registers(ctx.jobs, eventsDispatchJob)) {
     return; // a process (or test) whose registry does not run the dispatcher
   }
-  const first = await enqueueJob(ctx, DISPATCH_JOB, {}, { uniqueKey: DISPATCH_JOB });
+  const first = await enqueue(ctx, eventsDispatchJob, {}, { uniqueKey: eventsDispatchJob.name });
   if (!first.created && first.job.state === 'running') {
-    await enqueueJob(ctx, DISPATCH_JOB, {}, { uniqueKey: `${DISPATCH_JOB}.next` });
+    await enqueue(ctx, eventsDispatchJob, {}, { uniqueKey: `${eventsDispatchJob.name}.next` });
   }
 }

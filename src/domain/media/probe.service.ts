@@ -1,7 +1,5 @@
 import { lazyImport } from '../../lib/lazy-module.js';
-import type { Deps } from '../context.js';
 import type { JobCtx } from '../../jobs/define.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import { readEmbeddedMetadata, type JsonValue } from '../../media/exif.js';
 import { blobToTempFile, withTempDir } from '../../media/files.js';
 import { probeMedia } from '../../media/ffprobe.js';
@@ -14,21 +12,10 @@ import { reindexAsset } from '../search/search-index.js';
 
 const fileType = lazyImport(() => import('file-type'));
 
-export const MEDIA_PROBE_JOB = 'media.probe';
-
-/** Payload of `media.probe`: the tenant scope and the version to describe. */
+/** Payload of `media.probe` (media-probe.job.ts): the tenant scope and the version to describe. */
 export interface MediaProbePayload {
   workspace_id: string;
   version_id: string;
-}
-
-/** Queues `media.probe` for a new version, in the caller's transaction (when this build registers the job). */
-export async function enqueueMediaProbe(ctx: Pick<Deps, 'db' | 'clock' | 'jobs'>, input: { workspaceId: string; versionId: string }): Promise<void> {
-  if (!ctx.jobs.registry.get(MEDIA_PROBE_JOB)) {
-    return;
-  }
-  const payload: MediaProbePayload = { workspace_id: input.workspaceId, version_id: input.versionId };
-  await enqueueJob(ctx, MEDIA_PROBE_JOB, payload, { uniqueKey: `probe:${input.versionId}` });
 }
 
 type Facts = Record<string, JsonValue>;

@@ -13,8 +13,8 @@ import { ensureFolderPath } from '../folders/folder-paths.js';
 import { recordHistory } from '../history/history.service.js';
 import { defaultAssetStatusId } from '../settings/settings.service.js';
 import { reindexAsset } from '../search/search-index.js';
-import { enqueueMediaProbe } from '../media/probe.service.js';
-import { derivativeKindsFor, enqueueDerivativeJobs, insertPendingDerivatives } from '../versions/derivatives.js';
+import { enqueueDerivativeJobs, enqueueMediaProbe } from '../media/media-jobs.js';
+import { derivativeKindsFor, insertPendingDerivatives } from '../versions/derivatives.js';
 import { insertVersion, maxVersionNumber } from '../versions/versions.repo.js';
 
 export interface CommitUploadInput {

@@ -1,5 +1,6 @@
 import type { ImportRow } from '../../db/schema.js';
 import { enqueue } from '../../jobs/queue.js';
+import { importRunJob } from './import-run.job.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
@@ -57,7 +58,7 @@ export async function startImport(ctx: Ctx, input: StartImportInput): Promise<Im
       updated_at: now,
       finished_at: null,
     });
-    await enqueue(tx, 'import.run', { importId: row.id, workspaceId }, { maxAttempts: 1 });
+    await enqueue(tx, importRunJob, { importId: row.id, workspaceId }, { maxAttempts: 1 });
     return row;
   });
 }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { DB, DerivativeRow } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import { isoNow, type Clock } from '../../lib/clock.js';
 import type { Deps } from '../context.js';
 import { newId } from '../../lib/ids.js';
@@ -116,32 +115,9 @@ export async function listDerivativesOfVersions(
     .execute();
 }
 
-/** The job that makes one derivative kind: `derivative.thumbnail`, `derivative.proxy`... (media pipeline). */
-export const derivativeJobName = (kind: string): string => `derivative.${kind}`;
-
 /** Payload of every `derivative.<kind>` job: the tenant scope and the row to fill. */
 export interface DerivativeJobPayload {
   workspace_id: string;
   version_id: string;
   derivative_id: string;
-}
-
-/**
- * The single call site that queues derivative jobs: one `derivative.<kind>` job per pending row, in the caller's
- * transaction (so the jobs commit or roll back with the version). A kind whose job is not registered in this build
- * (src/jobs/registry.ts) is left `pending` without a job; registering the job later is all the pipeline needs.
- */
-export async function enqueueDerivativeJobs(
-  ctx: Pick<Deps, 'db' | 'clock' | 'jobs' | 'log'>,
-  rows: readonly DerivativeRow[],
-): Promise<void> {
-  for (const row of rows) {
-    const name = derivativeJobName(row.kind);
-    if (!ctx.jobs.registry.get(name)) {
-      ctx.log.debug({ job: name, derivative_id: row.id }, 'no job registered for this derivative kind; left pending');
-      continue;
-    }
-    const payload: DerivativeJobPayload = { workspace_id: row.workspace_id, version_id: row.version_id, derivative_id: row.id };
-    await enqueueJob(ctx, name, payload, { uniqueKey: `derivative:${row.id}` });
-  }
 }

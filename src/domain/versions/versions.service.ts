@@ -15,7 +15,8 @@ import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails
 import { commitUpload } from '../uploads/commit.service.js';
 import { receiveFile } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
-import { copyReadyDerivatives, isDerivativeKind, enqueueDerivativeJobs, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
+import { enqueueDerivativeJobs } from '../media/media-jobs.js';
+import { copyReadyDerivatives, isDerivativeKind, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
 import { findVersion, insertVersion, maxVersionNumber, updateVersionRow } from './versions.repo.js';
 
 async function viewVersion(ctx: Ctx, version: AssetVersionRow): Promise<VersionView> {

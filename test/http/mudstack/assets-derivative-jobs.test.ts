@@ -18,7 +18,7 @@ const defs = ['thumbnail', 'preview'].map((kind) =>
 );
 
 describeEachDatabase('commitUpload queues derivative jobs in its transaction', (t) => {
-  // The app registers the real media jobs (src/jobs/registry.ts); these stand-ins replace them in this registry.
+  // The app registers the real media jobs (src/job-definitions.ts); these stand-ins, by the same names, replace them here.
   const ctxFor = (ten: Tenant, definitions = defs): Ctx => ({
     ...t.deps,
     jobs: createJobs(definitions),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { enqueueJob } from '../../../src/jobs/queue.js';
+import { trashPurgeExpiredJob } from '../../../src/domain/trash/trash-purge-expired.job.js';
+import { enqueue } from '../../../src/jobs/queue.js';
 import { describeEachDatabase } from '../../harness/app.js';
 import { randomData } from './assets-fixtures.js';
 import { uploadFile } from './downloads-fixtures.js';
@@ -9,7 +10,7 @@ const DAY = 86400;
 
 describeEachDatabase('shared trash: retention (trash.purge_expired)', (t) => {
   const runPurge = async (): Promise<void> => {
-    await enqueueJob(t.deps, 'trash.purge_expired', {});
+    await enqueue(t.deps, trashPurgeExpiredJob, {});
     await t.jobs.runUntilIdle();
   };
 

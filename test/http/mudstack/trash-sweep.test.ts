@@ -3,14 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { findBlobReferences } from '../../../src/domain/blob-sweep/blob-sweep.service.js';
-import { enqueueJob } from '../../../src/jobs/queue.js';
+import { blobsSweepJob } from '../../../src/domain/blob-sweep/blobs-sweep.job.js';
+import { enqueue } from '../../../src/jobs/queue.js';
 import { describeEachDatabaseAndStore } from '../../harness/app.js';
 import { randomData, sha256 } from './assets-fixtures.js';
 import { uploadFile } from './downloads-fixtures.js';
 
 describeEachDatabaseAndStore('blob sweep (blobs.sweep)', (t) => {
   const sweep = async (): Promise<void> => {
-    await enqueueJob(t.deps, 'blobs.sweep', {});
+    await enqueue(t.deps, blobsSweepJob, {});
     await t.jobs.runUntilIdle();
   };
   const grace = 86400;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { uploadsExpireJob } from '../../../src/domain/uploads/uploads-expire.job.js';
 import { enqueue } from '../../../src/jobs/queue.js';
 import { describeEachDatabaseAndStore, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
@@ -286,11 +287,11 @@ describeEachDatabaseAndStore('tus resumable uploads', (t: TestApp, store) => {
     assert.ok((await tempCount(t)) >= 2);
     const before = await writtenCounts(t);
     // Not yet expired: the job keeps them.
-    await enqueue(t.deps, 'uploads.expire', { batchSize: 2 });
+    await enqueue(t.deps, uploadsExpireJob, { batchSize: 2 });
     await t.jobs.runUntilIdle();
     assert.equal((await c.head(path)).headers['upload-offset'], '300');
     t.clock.advance(86400 + 3600 * 2);
-    await enqueue(t.deps, 'uploads.expire', { batchSize: 2 });
+    await enqueue(t.deps, uploadsExpireJob, { batchSize: 2 });
     await t.jobs.runUntilIdle();
     assert.equal(await t.count('upload_sessions'), 0);
     assert.equal(await t.count('upload_parts'), 0);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { enqueueJob } from '../../../src/jobs/queue.js';
+import { webhooksPruneJob } from '../../../src/domain/webhooks/webhooks-prune.job.js';
+import { enqueue } from '../../../src/jobs/queue.js';
 import { describeEachDatabase, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { HttpSink, type SinkRequest } from '../../harness/http-sink.js';
@@ -161,7 +162,7 @@ describeEachDatabase('webhooks: deliveries (signed, retried, logged)', (t) => {
     const old = new Date(t.clock.now().getTime() - 31 * 86400 * 1000).toISOString();
     await t.deps.db.updateTable('webhook_deliveries').set({ created_at: old }).where('id', 'in', [middle?.id, oldest?.id]).execute();
     await t.deps.db.updateTable('webhook_deliveries').set({ state: 'failed' }).where('id', '=', oldest?.id).execute();
-    await enqueueJob(t.deps, 'webhooks.prune', { keepDays: 30 });
+    await enqueue(t.deps, webhooksPruneJob, { keepDays: 30 });
     await t.jobs.runUntilIdle();
     const left = await deliveries(t, ten, w.id);
     assert.deepEqual(left.map((d) => d.id), [newest?.id, oldest?.id]);

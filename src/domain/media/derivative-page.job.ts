@@ -1,6 +1,6 @@
-import { runDerivativeJob } from '../../domain/media/derivatives.service.js';
-import { choosePage } from '../../domain/media/makers.js';
-import { defineJob } from '../define.js';
+import { runDerivativeJob } from './derivatives.service.js';
+import { choosePage } from './makers.js';
+import { defineJob } from '../../jobs/define.js';
 import { DERIVATIVE_JOB_OPTIONS, DerivativePayload } from './derivative-payload.js';
 
 /** The first page of a PDF as a PNG whose longest side is 1600 px. */

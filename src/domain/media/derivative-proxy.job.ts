@@ -1,6 +1,6 @@
-import { runDerivativeJob } from '../../domain/media/derivatives.service.js';
-import { chooseProxy } from '../../domain/media/makers.js';
-import { defineJob } from '../define.js';
+import { runDerivativeJob } from './derivatives.service.js';
+import { chooseProxy } from './makers.js';
+import { defineJob } from '../../jobs/define.js';
 import { DERIVATIVE_JOB_OPTIONS, DerivativePayload } from './derivative-payload.js';
 
 /** A 720p H.264/AAC MP4 (never upscaled, faststart) for playback in browsers. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { dispatchEvents } from '../../domain/events/dispatch.service.js';
-import { defineJob } from '../define.js';
+import { dispatchEvents } from './dispatch.service.js';
+import { defineJob } from '../../jobs/define.js';
 
 /**
  * Fans history events out to webhooks and subscribers (src/domain/events/dispatch.service.ts). Requested by every

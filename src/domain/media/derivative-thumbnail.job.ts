@@ -1,6 +1,6 @@
-import { runDerivativeJob } from '../../domain/media/derivatives.service.js';
-import { chooseThumbnail } from '../../domain/media/makers.js';
-import { defineJob } from '../define.js';
+import { runDerivativeJob } from './derivatives.service.js';
+import { chooseThumbnail } from './makers.js';
+import { defineJob } from '../../jobs/define.js';
 import { DERIVATIVE_JOB_OPTIONS, DerivativePayload } from './derivative-payload.js';
 
 /** A 256 px WebP: images via sharp, videos from the poster frame, PDFs from the first page. */

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { trashRetentionDays } from '../../domain/settings/settings.service.js';
-import { purgeTrash } from '../../domain/trash/trash.service.js';
-import { workspacesWithExpiredTrash } from '../../domain/trash/trash.repo.js';
-import { defineJob } from '../define.js';
+import { trashRetentionDays } from '../settings/settings.service.js';
+import { purgeTrash } from './trash.service.js';
+import { workspacesWithExpiredTrash } from './trash.repo.js';
+import { defineJob } from '../../jobs/define.js';
 
 const DAY_MS = 86_400_000;
 /** The smallest retention the `trash_retention_days` setting allows: nothing younger can be due anywhere. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { sweepOrphanBlobs } from '../../domain/blob-sweep/blob-sweep.service.js';
-import { defineJob } from '../define.js';
+import { sweepOrphanBlobs } from './blob-sweep.service.js';
+import { defineJob } from '../../jobs/define.js';
 
 /**
  * Hourly: deletes blobs no row references once they are older than BLOB_SWEEP_GRACE_SECONDS, and stale upload temp

@@ -1,6 +1,6 @@
-import { runDerivativeJob } from '../../domain/media/derivatives.service.js';
-import { choosePoster } from '../../domain/media/makers.js';
-import { defineJob } from '../define.js';
+import { runDerivativeJob } from './derivatives.service.js';
+import { choosePoster } from './makers.js';
+import { defineJob } from '../../jobs/define.js';
 import { DERIVATIVE_JOB_OPTIONS, DerivativePayload } from './derivative-payload.js';
 
 /** A video frame at 10% of the duration (1 s if unknown) as a WebP of at most 1920 px. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { pruneDeliveryRows } from '../../domain/webhooks/webhooks.repo.js';
-import { defineJob } from '../define.js';
+import { pruneDeliveryRows } from './webhooks.repo.js';
+import { defineJob } from '../../jobs/define.js';
 
 const DAY = 86400;
 

@@ -1,6 +1,6 @@
-import { runDerivativeJob } from '../../domain/media/derivatives.service.js';
-import { choosePreview } from '../../domain/media/makers.js';
-import { defineJob } from '../define.js';
+import { runDerivativeJob } from './derivatives.service.js';
+import { choosePreview } from './makers.js';
+import { defineJob } from '../../jobs/define.js';
 import { DERIVATIVE_JOB_OPTIONS, DerivativePayload } from './derivative-payload.js';
 
 /** A 1600 px WebP of an image (first frame of a GIF, first page of a TIFF). */

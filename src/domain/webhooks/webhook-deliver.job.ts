@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { attemptDelivery, WEBHOOK_RETRY } from '../../domain/webhooks/webhook-deliveries.service.js';
-import { defineJob } from '../define.js';
+import { attemptDelivery, WEBHOOK_RETRY } from './webhook-attempt.service.js';
+import { defineJob } from '../../jobs/define.js';
 
 /** One delivery of a webhook message; a non-2xx answer fails the run, so the queue retries with backoff. */
 export const webhookDeliverJob = defineJob({

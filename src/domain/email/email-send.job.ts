@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { sendNotificationEmail } from '../../domain/email/email.service.js';
-import { EMAIL_JOB_OPTIONS } from '../../domain/email/email-jobs.js';
-import { defineJob } from '../define.js';
+import { sendNotificationEmail } from './email.service.js';
+import { EMAIL_JOB_OPTIONS } from './email-jobs.js';
+import { defineJob } from '../../jobs/define.js';
 
 /** E-mails one stored notification over SMTP (queued by notify() when SMTP_URL is set). */
 export const emailSendJob = defineJob({

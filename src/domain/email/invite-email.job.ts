@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { sendInviteEmail } from '../../domain/email/email.service.js';
-import { EMAIL_JOB_OPTIONS } from '../../domain/email/email-jobs.js';
-import { defineJob } from '../define.js';
+import { sendInviteEmail } from './email.service.js';
+import { EMAIL_JOB_OPTIONS } from './email-jobs.js';
+import { defineJob } from '../../jobs/define.js';
 
 /** E-mails a new invite's token to the invitee over SMTP (queued by POST /accounts/invites when SMTP_URL is set). */
 export const inviteEmailJob = defineJob({

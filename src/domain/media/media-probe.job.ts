@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { probeVersion } from '../../domain/media/probe.service.js';
-import { defineJob } from '../define.js';
+import { probeVersion } from './probe.service.js';
+import { defineJob } from '../../jobs/define.js';
 
 /** Sniffs the real type, reads dimensions/duration/codecs/pages and EXIF/XMP/IPTC into asset_versions.metadata. */
 export const mediaProbeJob = defineJob({

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { makeAttachmentThumbnail } from '../../domain/attachments/attachment-thumbnail.js';
-import { defineJob } from '../define.js';
+import { makeAttachmentThumbnail } from './attachment-thumbnail.js';
+import { defineJob } from '../../jobs/define.js';
 
 /** A 256 px WebP of an image attachment; queued with the attachment row (domain/attachments). */
 export const attachmentThumbnailJob = defineJob({

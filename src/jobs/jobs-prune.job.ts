@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { defineJob } from '../define.js';
-import { pruneJobs } from '../jobs.repo.js';
+import { defineJob } from './define.js';
+import { pruneJobs } from './jobs.repo.js';
 
 const DAY = 86400;
 
