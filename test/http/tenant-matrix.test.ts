@@ -34,14 +34,19 @@ interface Doc {
   components: { schemas: Record<string, Schema> };
 }
 
-/** Fields a body needs that its schema does not require (the handler checks them), keyed by path. */
-const JSON_FALLBACK: Record<string, Record<string, Json>> = {
-  '/workspaces/assets/{asset_id}/rename': { name: 'renamed.png' },
-  '/workspaces/folders': { name: 'Elsewhere' },
-  '/workspaces/members/{user_id}': { roles: ['viewer'] },
-  '/workspaces/webhooks/{webhook_id}': { url: 'http://127.0.0.1:9/y' },
-  '/workspaces/assets/{asset_id}/comments': { content: 'From B' },
-  '/workspaces/assets/{asset_id}/reviews': { content: 'From B' },
+/**
+ * Fields a body needs that its schema does not require (the handler checks them), keyed by path; `id(name)` is the
+ * id the call puts in slots of that name.
+ */
+const JSON_FALLBACK: Record<string, (id: (name: string) => string | undefined) => Record<string, Json>> = {
+  '/workspaces/assets/{asset_id}/rename': () => ({ name: 'renamed.png' }),
+  '/workspaces/folders': () => ({ name: 'Elsewhere' }),
+  '/workspaces/members/{user_id}': () => ({ roles: ['viewer'] }),
+  '/workspaces/webhooks/{webhook_id}': () => ({ url: 'http://127.0.0.1:9/y' }),
+  '/workspaces/assets/{asset_id}/comments': () => ({ content: 'From B' }),
+  '/workspaces/assets/{asset_id}/reviews': () => ({ content: 'From B' }),
+  '/workspaces/assets/{asset_id}/tags': () => ({ names: ['From B'] }),
+  '/workspaces/assets/{asset_id}/reviewRequests': (id) => ({ user_ids: [id('user_ids') ?? ''] }),
 };
 
 /** Bodies the document cannot describe (uploads whose bytes are read by the handler), keyed by path. */
@@ -158,13 +163,19 @@ function resolveRef(doc: Doc, s: Schema | undefined): Schema {
   return out;
 }
 
+/**
+ * Which id goes in a slot; `required` says whether the field must be sent. An optional id field is sent only when
+ * the variant is about it (undefined otherwise), so each variant puts one foreign id where it matters.
+ */
+type Ids = (name: string, required: boolean) => string | undefined;
+
 /** A minimal valid value for a schema, with `value(name)` in every id-named field. */
-function example(doc: Doc, given: Schema | undefined, name: string, value: (name: string) => string | undefined): Json | undefined {
+function example(doc: Doc, given: Schema | undefined, name: string, value: Ids, required = true): Json | undefined {
   const s = resolveRef(doc, given);
   const variants = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
   if (variants) {
     const pick = variants.map((v) => resolveRef(doc, v)).find((v) => v.type !== 'null') ?? {};
-    return example(doc, pick, name, value);
+    return example(doc, pick, name, value, required);
   }
   if (s.const !== undefined) {
     return s.const as Json;
@@ -175,10 +186,10 @@ function example(doc: Doc, given: Schema | undefined, name: string, value: (name
   const type = Array.isArray(s.type) ? s.type.find((x: string) => x !== 'null') : s.type;
   if (type === 'object' || s.properties) {
     const out: Record<string, Json> = {};
-    const required = new Set<string>(s.required ?? []);
+    const requiredProps = new Set<string>(s.required ?? []);
     for (const [prop, ps] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-      if (required.has(prop) || (isIdName(prop) && value(prop) !== undefined)) {
-        const v = example(doc, ps, prop, value);
+      if (requiredProps.has(prop) || (isIdName(prop) && value(prop, false) !== undefined)) {
+        const v = example(doc, ps, prop, value, requiredProps.has(prop));
         if (v !== undefined) {
           out[prop] = v;
         }
@@ -187,10 +198,11 @@ function example(doc: Doc, given: Schema | undefined, name: string, value: (name
     return out;
   }
   if (type === 'array') {
-    if (isIdName(name) && value(name) !== undefined) {
-      return [value(name)!];
+    const id = isIdName(name) ? value(name, required) : undefined;
+    if (id !== undefined) {
+      return [id];
     }
-    const item = example(doc, s.items, name.replace(/s$/, ''), value);
+    const item = example(doc, s.items, name.replace(/s$/, ''), value, required);
     return Array.from({ length: Math.max(1, s.minItems ?? 0) }, () => item ?? 'x');
   }
   if (type === 'integer' || type === 'number') {
@@ -203,7 +215,7 @@ function example(doc: Doc, given: Schema | undefined, name: string, value: (name
     return null;
   }
   if (isIdName(name) || s.format === 'uuid') {
-    return value(name) ?? '00000000-0000-4000-8000-000000000000';
+    return value(name, required) ?? '00000000-0000-4000-8000-000000000000';
   }
   switch (s.format) {
     case 'date-time':
@@ -229,7 +241,9 @@ interface Call {
    * both alike (an empty filtered list, "cannot be changed"), which tells B nothing about A; answering A's id
    * differently from an unknown one would.
    */
-  control?: Omit<Call, 'label' | 'expect' | 'control'>;
+  control?: Omit<Call, 'label' | 'expect' | 'control' | 'slot'>;
+  /** The field that holds A's id when only a query or body field does. */
+  slot?: string;
 }
 
 /** The id slots of an operation: path parameters, query parameters and JSON body fields with id names. */
@@ -261,16 +275,16 @@ function buildCall(
   path: string,
   method: string,
   op: Operation,
-  value: (name: string) => string | undefined,
+  value: Ids,
   headers: Record<string, string>,
-): Omit<Call, 'label' | 'expect' | 'control'> {
+): Omit<Call, 'label' | 'expect' | 'control' | 'slot'> {
   let url = path;
   const query = new URLSearchParams();
   for (const p of op.parameters ?? []) {
     if (p.in === 'path') {
       url = url.replace(`{${p.name}}`, encodeURIComponent(String(example(doc, p.schema, p.name, value))));
-    } else if (p.in === 'query' && (p.required || (isIdName(p.name) && value(p.name) !== undefined))) {
-      const v = example(doc, p.schema, p.name, value);
+    } else if (p.in === 'query' && (p.required || (isIdName(p.name) && value(p.name, false) !== undefined))) {
+      const v = example(doc, p.schema, p.name, value, p.required === true);
       for (const one of Array.isArray(v) ? v : [v]) {
         query.append(p.name, String(one));
       }
@@ -283,7 +297,7 @@ function buildCall(
   const out = { method: method.toUpperCase(), url: q ? `${url}?${q}` : url, headers: { 'tus-resumable': '1.0.0', ...headers } };
   if (json && method !== 'get') {
     const body = example(doc, json, 'body', value);
-    const merged = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, ...JSON_FALLBACK[path] } : body;
+    const merged = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, ...JSON_FALLBACK[path]?.((n) => value(n, true)) } : body;
     return { ...out, headers: { ...out.headers, 'content-type': 'application/json' }, payload: JSON.stringify(merged) };
   }
   if (fallback && (method === 'post' || method === 'patch')) {
@@ -307,36 +321,36 @@ function callsFor(doc: Doc, path: string, method: string, op: Operation, a: Tena
   }
   const own = (n: string) => candidates(n, bRows)[0];
   const calls: Call[] = [];
-  const add = (label: string, value: (n: string) => string | undefined, headers: Record<string, string>, expect: number, onlyIn?: string) => {
+  /** `focus`: the optional id field this call is about; `aInPath`: whether any path parameter holds A's id. */
+  const add = (label: string, pick: (n: string) => string | undefined, headers: Record<string, string>, expect: number, focus: string, aInPath: boolean) => {
+    const value: Ids = (m, required) => (required || m === focus ? pick(m) : undefined);
     const call: Call = { label, expect, ...buildCall(doc, path, method, op, value, headers) };
-    if (onlyIn !== undefined && !slots.path.includes(onlyIn)) {
+    if (expect === 404 && !aInPath) {
       const unknown = randomUUID();
-      call.control = buildCall(doc, path, method, op, (m) => (m === onlyIn ? unknown : value(m)), headers);
+      call.control = buildCall(doc, path, method, op, (m, required) => (m === focus ? unknown : value(m, required)), headers);
+      call.slot = focus;
     }
     calls.push(call);
   };
-  // A's ids in every slot; then each of a slot's other candidates (status_id: asset and task statuses).
+  // A's ids in every slot (optional fields one at a time), each candidate in turn (status_id: asset and task statuses).
   for (const n of names) {
-    const theirs = candidates(n, aRows);
-    for (const [i, id] of theirs.entries()) {
-      if (i > 0 || n === names[0]) {
-        add(`${n}=A#${i}`, (m) => (m === n ? id : candidates(m, aRows)[0]), bHeaders, 404, slots.path.length === 0 ? n : undefined);
-      }
+    for (const [i, id] of candidates(n, aRows).entries()) {
+      add(`${n}=A#${i}`, (m) => (m === n ? id : candidates(m, aRows)[0]), bHeaders, 404, n, slots.path.length > 0);
     }
   }
   // A's id in one slot, B's own in the others: a child of A's under a parent of B's.
   if (names.length > 1) {
     for (const n of names) {
-      add(`${n}=A, rest B`, (m) => (m === n ? candidates(m, aRows)[0] : own(m)), bHeaders, 404, n);
+      add(`${n}=A, rest B`, (m) => (m === n ? candidates(m, aRows)[0] : own(m)), bHeaders, 404, n, slots.path.includes(n));
     }
   }
   // B's own ids, with A's account (and workspace) in the headers; then B's account with A's workspace.
   if (headerNames.has('x-account-id')) {
     const h = { ...bHeaders, 'x-account-id': a.accountId, ...(headerNames.has('x-workspace-id') ? { 'x-workspace-id': a.workspaceId } : {}) };
-    add('headers=A', own, h, 403);
+    add('headers=A', own, h, 403, '', false);
   }
   if (headerNames.has('x-workspace-id')) {
-    add('x-workspace-id=A', own, { ...bHeaders, 'x-workspace-id': a.workspaceId }, 403);
+    add('x-workspace-id=A', own, { ...bHeaders, 'x-workspace-id': a.workspaceId }, 403, '', false);
   }
   return calls;
 }
@@ -357,6 +371,7 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
     const problems: string[] = [];
     let routes = 0;
     let requests = 0;
+    const sameAsUnknown: string[] = [];
     const skipped: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
@@ -374,11 +389,11 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
           continue;
         }
         routes += 1;
-        const send = async (c: Omit<Call, 'label' | 'expect' | 'control'>) => {
+        const send = async (c: Omit<Call, 'label' | 'expect' | 'control' | 'slot'>) => {
           requests += 1;
           const res = await t.app.inject({ method: c.method as InjectOptions['method'], url: c.url, headers: c.headers, payload: c.payload });
-          const code = (JSON.parse(res.body || 'null') as { error?: { code?: string } } | null)?.error?.code;
-          return { status: res.statusCode, body: res.body, code };
+          const error = (JSON.parse(res.body || 'null') as { error?: { code?: string; fields?: Array<{ pointer?: string }> } } | null)?.error;
+          return { status: res.statusCode, body: res.body, code: error?.code, pointer: error?.fields?.[0]?.pointer };
         };
         for (const c of calls) {
           const res = await send(c);
@@ -390,6 +405,11 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
             if (!control || control.status !== res.status || control.code !== res.code) {
               const differs = control ? ` (an unknown id: ${control.status} ${control.code ?? ''})` : '';
               problems.push(`${c.method} ${path} [${c.label}]: ${res.status} ${res.body.slice(0, 160)}${differs}`);
+            } else if (res.status === 400 && !(res.pointer ?? '').split('/').includes(c.slot ?? '')) {
+              // Refused for another field: the body template is wrong and the id was never looked at.
+              problems.push(`${c.method} ${path} [${c.label}]: the body needs a JSON_FALLBACK entry: ${res.body.slice(0, 160)}`);
+            } else {
+              sameAsUnknown.push(`${c.method} ${path} [${c.label}]: ${res.status} ${res.code ?? ''}`);
             }
           }
         }
@@ -415,9 +435,10 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
       }
     }
     if (process.env.MATRIX_DUMP) {
-      (await import('node:fs')).writeFileSync(process.env.MATRIX_DUMP, problems.join('\n'));
+      // MATRIX_DUMP=<file>: the problems, then the calls that passed by answering as for an unknown id.
+      (await import('node:fs')).writeFileSync(process.env.MATRIX_DUMP, [...problems, '--', ...sameAsUnknown].join('\n'));
     }
-    ctx.diagnostic(`tenant matrix: ${routes} operations covered, ${skipped.length} skipped by rule, ${requests} requests`);
+    ctx.diagnostic(`tenant matrix: ${routes} operations covered, ${skipped.length} skipped by rule, ${requests} requests, ${sameAsUnknown.length} answered as for an unknown id`);
     ctx.diagnostic(`skipped: ${skipped.join('; ')}`);
     assert.deepEqual(problems, []);
     assert.ok(routes > 140, `${routes} operations covered`);
