@@ -216,6 +216,10 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
     const again = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': etag } });
     assert.equal(again.statusCode, 304);
     assert.equal(again.rawPayload.length, 0);
+    const weak = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': `"other", W/${etag}` } });
+    assert.equal(weak.statusCode, 304);
+    const stale = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': '"other"' } });
+    assert.equal(stale.statusCode, 200);
     // The reference page loads the same bytes from /docs/json.
     const ui = await t.app.inject({ method: 'GET', url: '/docs/json', headers: { 'accept-encoding': 'gzip' } });
     assert.equal(ui.headers['content-encoding'], 'gzip');

@@ -71,7 +71,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     const doc = encode();
     void reply.header('etag', doc.etag).header('vary', 'accept-encoding').header('cache-control', 'no-cache');
     const ifNoneMatch = request.headers['if-none-match'];
-    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => tag.trim() === doc.etag || tag.trim() === '*')) {
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => [doc.etag, `W/${doc.etag}`, '*'].includes(tag.trim()))) {
       return reply.code(304).send();
     }
     const encoding = pickEncoding(request.headers['accept-encoding']);
