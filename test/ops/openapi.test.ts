@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describeEachDatabase } from '../harness/app.js';
 
 /*
@@ -26,8 +27,32 @@ const registered: Array<{ router: unknown; method: string; url: string; hidden: 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 interface Operation {
+  parameters?: Array<{ in: string; name: string; required?: boolean; schema?: object }>;
+  security?: unknown[];
   requestBody?: { content?: Record<string, { schema?: object }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: object }> }>;
+  responses?: Record<string, { $ref?: string; description?: string; content?: Record<string, { schema?: object }> }>;
+}
+type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+function* operations(doc: Doc): Generator<[string, string, Operation]> {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (METHODS.has(method)) {
+        yield [path, method, op];
+      }
+    }
+  }
+}
+
+/** Follows a local `$ref` (`#/components/...`) as a JSON pointer; undefined when it leads nowhere. */
+function resolve(doc: unknown, ref: string): unknown {
+  let node: unknown = doc;
+  for (const part of ref.replace(/^#\//, '').split('/')) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
 }
 
 describeEachDatabase('OpenAPI document and reference page', (t) => {
@@ -42,9 +67,10 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
 
     const token = doc.paths['/auth/token']?.post;
     assert.ok(token?.requestBody?.content?.['application/json']?.schema, 'POST /auth/token has a request body schema');
-    const tokenBody = token.requestBody.content['application/json'].schema as { properties?: Record<string, unknown> };
+    const deref = (s: object | undefined) => ('$ref' in (s ?? {}) ? resolve(doc, (s as { $ref: string }).$ref) : s) as { properties?: Record<string, unknown> };
+    const tokenBody = deref(token.requestBody.content['application/json'].schema);
     assert.ok(tokenBody.properties?.key && tokenBody.properties.secret);
-    const tokenOk = token.responses?.['200']?.content?.['application/json']?.schema as { properties?: Record<string, unknown> };
+    const tokenOk = deref(token.responses?.['200']?.content?.['application/json']?.schema);
     assert.ok(tokenOk?.properties?.token && tokenOk.properties.expires_in, 'POST /auth/token documents its 200');
 
     const workspaces = doc.paths['/workspaces'];
@@ -80,6 +106,124 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  test('the document is small, shares its schemas as components, and every $ref resolves', async () => {
+    const res = await t.req('GET', '/openapi.json');
+    const doc = res.body as Doc;
+    // 1.75 MB when every route inlined its schemas; about 290 KB with components.
+    assert.ok(res.text.length < 400_000, `document is ${res.text.length} bytes`);
+    const asset = doc.components.schemas?.Asset as { properties?: Record<string, unknown> } | undefined;
+    assert.ok(asset?.properties?.id, 'the Asset object is one component');
+    assert.deepEqual(doc.paths['/workspaces/assets/{asset_id}']?.get?.responses?.['200']?.content?.['application/json']?.schema, { $ref: '#/components/schemas/Asset' });
+    const refs: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) {
+        v.forEach(walk);
+      } else if (v !== null && typeof v === 'object') {
+        const ref = (v as { $ref?: unknown }).$ref;
+        if (typeof ref === 'string') {
+          refs.push(ref);
+        }
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(doc);
+    assert.ok(refs.length > 1000, `${refs.length} references`);
+    assert.deepEqual([...new Set(refs.filter((r) => !r.startsWith('#/') || resolve(doc, r) === undefined))], []);
+  });
+
+  test('every operation declares the error statuses the server can answer, with the shared Error body', async () => {
+    const doc = (await t.req('GET', '/openapi.json')).body as Doc;
+    const problems: string[] = [];
+    for (const [path, method, op] of operations(doc)) {
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      const expected = ['400', '414', '431', ...(isPublic ? [] : ['401', '403', '404', '429']), ...(method === 'get' || method === 'head' ? [] : ['413', '415'])];
+      for (const status of expected) {
+        const r = op.responses?.[status];
+        const body = r?.$ref ? resolve(doc, r.$ref) : r;
+        const schema = (body as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.['application/json']?.schema;
+        if (!schema) {
+          problems.push(`${method.toUpperCase()} ${path}: ${status} not declared`);
+        } else if (schema.$ref !== '#/components/schemas/Error' && status !== '412') {
+          problems.push(`${method.toUpperCase()} ${path}: ${status} is not the Error body`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    const error = doc.components.schemas?.Error as { properties?: Record<string, unknown>; required?: string[] };
+    assert.deepEqual(error.required, ['error', 'request_id']);
+    // The tus route answers 412 for a missing Tus-Resumable header, and says so.
+    assert.ok(doc.paths['/workspaces/assets/tus']?.post?.responses?.['412']);
+  });
+
+  test('each operation declares exactly the tenancy headers the server requires of it', async () => {
+    const doc = (await t.req('GET', '/openapi.json')).body as Doc;
+    const owner = await t.factory.tenant();
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [path, method, op] of operations(doc)) {
+      const declared = new Set((op.parameters ?? []).filter((p) => p.in === 'header' && p.required).map((p) => p.name));
+      const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      // Without a header the auth hook refuses before anything else: 400 header_missing names the first one needed.
+      for (const header of ['x-account-id', 'x-workspace-id'] as const) {
+        const headers: Record<string, string> = { authorization: `Bearer ${owner.token}` };
+        if (header === 'x-workspace-id') {
+          headers['x-account-id'] = owner.accountId;
+        }
+        const res = await t.req(method.toUpperCase() as 'GET', url, { headers });
+        // HEAD answers carry no body: the status alone tells.
+        const named = method === 'head' || (res.body?.error?.code === 'header_missing' && res.body.error.fields?.[0]?.pointer === `/${header}`);
+        const required = res.status === 400 && named;
+        if (required !== declared.has(header)) {
+          problems.push(`${method.toUpperCase()} ${path}: ${header} ${required ? 'required but not declared' : 'declared but not required'}`);
+        }
+        checked += 1;
+      }
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      const anonymous = await t.req(method.toUpperCase() as 'GET', url);
+      if ((anonymous.status === 401) === isPublic) {
+        problems.push(`${method.toUpperCase()} ${path}: answers ${anonymous.status} without a token but security is ${JSON.stringify(op.security ?? 'bearer')}`);
+      }
+    }
+    assert.ok(checked > 300);
+    assert.deepEqual(problems, []);
+    const assetGet = doc.paths['/workspaces/assets/{asset_id}']?.get;
+    assert.deepEqual(
+      assetGet?.parameters?.filter((p) => p.in === 'header').map((p) => [p.name, p.required, p.schema]),
+      [
+        ['x-account-id', true, { type: 'string', format: 'uuid' }],
+        ['x-workspace-id', true, { type: 'string', format: 'uuid' }],
+      ],
+    );
+  });
+
+  test('the document is served compressed when the client accepts it, with an ETag', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(String(plain.headers.vary), /accept-encoding/i);
+    const etag = String(plain.headers.etag);
+    assert.match(etag, /^"[\w-]+"$/);
+    const gz = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip, deflate' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.rawPayload).toString(), plain.body);
+    const br = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip;q=0.5, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+    assert.ok(br.rawPayload.length < 40_000, `brotli: ${br.rawPayload.length} bytes`);
+    const refused = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } });
+    assert.equal(refused.headers['content-encoding'], undefined);
+    const again = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': etag } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.rawPayload.length, 0);
+    const weak = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': `"other", W/${etag}` } });
+    assert.equal(weak.statusCode, 304);
+    const stale = await t.app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': '"other"' } });
+    assert.equal(stale.statusCode, 200);
+    // The reference page loads the same bytes from /docs/json.
+    const ui = await t.app.inject({ method: 'GET', url: '/docs/json', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(ui.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(ui.rawPayload).toString(), plain.body);
   });
 
   test('GET /docs and /docs/ serve the HTML reference page', async () => {

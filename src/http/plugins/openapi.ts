@@ -1,6 +1,32 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { namedComponents } from '../surfaces/mudstack/openapi-components.js';
+import { documentRoute, shareSchemas } from './openapi-document.js';
+
+interface Encoded {
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+  etag: string;
+}
+
+/** `br` or `gzip` when the client accepts it (q > 0), else the raw bytes. */
+export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identity' {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
+      .map(([coding]) => coding?.trim()),
+  );
+  if (accepted.has('br')) {
+    return 'br';
+  }
+  return accepted.has('gzip') || accepted.has('*') ? 'gzip' : 'identity';
+}
 
 /** OpenAPI 3.1 generated from the route schemas, at /openapi.json, with a reference page at /docs. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -21,7 +47,54 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
     },
     hideUntagged: false,
+    transform: documentRoute,
+    transformObject: (document) =>
+      'openapiObject' in document ? (shareSchemas(document.openapiObject, namedComponents) as typeof document.openapiObject) : document.swaggerObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
-  app.get('/openapi.json', { schema: { hide: true }, config: { scope: 'public' } }, async () => app.swagger());
+
+  // The document only changes when the routes do, so it is serialized and compressed once, on first request (not at
+  // startup: most processes never serve it). Brotli quality 9: 11 saves 7% more and costs ten times the time.
+  let encoded: Encoded | undefined;
+  const encode = (): Encoded => {
+    if (!encoded) {
+      const identity = Buffer.from(JSON.stringify(app.swagger()));
+      encoded = {
+        identity,
+        gzip: gzipSync(identity, { level: 9 }),
+        br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+        etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
+      };
+    }
+    return encoded;
+  };
+  const sendDocument = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const doc = encode();
+    void reply.header('etag', doc.etag).header('vary', 'accept-encoding').header('cache-control', 'no-cache');
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => [doc.etag, `W/${doc.etag}`, '*'].includes(tag.trim()))) {
+      return reply.code(304).send();
+    }
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    void reply.type('application/json; charset=utf-8');
+    if (encoding !== 'identity') {
+      void reply.header('content-encoding', encoding);
+    }
+    return reply.send(doc[encoding]);
+  };
+
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    // The page loads its document from /docs/json: the same compressed bytes as /openapi.json.
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        if (request.routeOptions.url === '/docs/json') {
+          sendDocument(request, reply);
+          return;
+        }
+        done();
+      },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { scope: 'public' } }, async (request, reply) => sendDocument(request, reply));
 }
