@@ -4,6 +4,7 @@ import type { AccountAccess, MyPermissions } from '../../../domain/users/me.serv
 import { presentUser } from './users.present.js';
 import type { UserAccountJson, UserHistoryJson, UserPermissionsJson } from './users.schemas.js';
 import { historyData, presentWorkspace } from './workspaces.present.js';
+import { avatarIndex } from './values.present.js';
 
 /** An account the caller belongs to, with the workspaces they can open (GET /users/accounts). */
 export function presentUserAccount(access: AccountAccess): UserAccountJson {
@@ -14,7 +15,7 @@ export function presentUserAccount(access: AccountAccess): UserAccountJson {
     account_tier_id: SELF_HOSTED,
     thumbnail_file_id: a.thumbnail_blob_key,
     created_by_user_id: a.created_by_user_id,
-    defaultAvatar: a.default_avatar,
+    defaultAvatar: avatarIndex(a.default_avatar),
     sequence: a.sequence,
     workspaces: access.workspaces.map(presentWorkspace),
     created_at: a.created_at,
