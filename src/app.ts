@@ -5,11 +5,13 @@ import type { Deps } from './domain/context.js';
 import { healthRoutes } from './http/health.routes.js';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/client-errors.js';
 import { registerCors } from './http/plugins/cors.js';
+import { registerJsonBody } from './http/plugins/json-body.js';
 import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { lazyChildLogger } from './http/plugins/request-logger.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
+import { partValidators } from './http/plugins/validators.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
 import './http/types.js';
@@ -41,7 +43,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
     childLoggerFactory: lazyChildLogger,
-    schemaController: { compilersFactory: { buildSerializer: sharedSerializers } },
+    // Validators per request part: JSON bodies strict, querystring/params/headers coerced (plugins/validators.ts).
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers, buildValidator: partValidators } },
     // `/v1/...` is an alias of the un-prefixed API. It is rewritten before routing rather than registered as a second
     // copy of every route, which would double the compiled validators and serializers held in memory.
     rewriteUrl: (req) => withoutVersionPrefix(req.url ?? '/'),
@@ -51,7 +54,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(deps.log as FastifyBaseLogger),
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
@@ -66,6 +69,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   registerCors(app, deps.config.http.corsOrigins);
 
   registerMudstackErrors(app);
+  registerJsonBody(app);
   await registerOpenApi(app);
   await registerMultipart(app);
   await app.register(healthRoutes);

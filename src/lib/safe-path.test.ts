@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkServerPath, fileExtension, isInsideRoot, joinFolderPath, normalizeFolderPath, sanitizeFileName } from './safe-path.js';
+import { checkServerPath, cleanFileNameText, fileExtension, fitsFileName, isInsideRoot, joinFolderPath, normalizeFolderPath, sanitizeFileName } from './safe-path.js';
 
 test('sanitizeFileName keeps only the last segment and strips what is unsafe', () => {
   assert.equal(sanitizeFileName('hero.png'), 'hero.png');
@@ -77,4 +77,13 @@ test('joinFolderPath appends a relative directory to a folder path', () => {
   assert.equal(joinFolderPath('/Imports', 'a/b'), '/Imports/a/b/');
   assert.equal(joinFolderPath('/', 'a'), '/a/');
   assert.equal(joinFolderPath('/x/', './a/'), '/x/a/');
+});
+
+test('cleanFileNameText never cuts; normalizeFolderPath refuses a folder name over 255 bytes instead of cutting it', () => {
+  const long = `${'é'.repeat(130)}.txt`;
+  assert.equal(cleanFileNameText(long), long);
+  assert.equal(fitsFileName(long), false);
+  assert.equal(fitsFileName('a'.repeat(255)), true);
+  assert.deepEqual(normalizeFolderPath(`/a/${'b'.repeat(255)}/`), { ok: true, path: `/a/${'b'.repeat(255)}/` });
+  assert.equal(normalizeFolderPath(`/a/${'b'.repeat(256)}/`).ok, false);
 });

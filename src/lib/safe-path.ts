@@ -31,11 +31,12 @@ export function truncateUtf8(value: string, max: number): string {
 }
 
 /**
- * A safe file name: the last path segment only (both `/` and `\` separate), no control characters, no leading or
- * trailing dots/spaces that would hide the file or make `..`, at most 255 bytes with the extension kept.
- * Returns undefined when nothing usable is left (e.g. `..` or `///`).
+ * A client's file name made safe, at any length: the last path segment only (both `/` and `\` separate), no control
+ * characters, no leading or trailing dots/spaces that would hide the file or make `..`. Returns undefined when
+ * nothing usable is left (e.g. `..` or `///`). Input paths check the length of the result (fitsFileName) and refuse
+ * a name that is too long: cutting it would make two different names one (issue #12).
  */
-export function sanitizeFileName(input: string): string | undefined {
+export function cleanFileNameText(input: string): string | undefined {
   const lastSegment = input.split(/[/\\]/).pop() ?? '';
   const cleaned = lastSegment
     .normalize('NFC')
@@ -43,10 +44,19 @@ export function sanitizeFileName(input: string): string | undefined {
     .replace(/[<>:"|?*]/g, '_')
     .replace(/^[\s.]+/, '')
     .replace(/[\s.]+$/, '');
-  if (cleaned === '') {
-    return undefined;
-  }
-  if (Buffer.byteLength(cleaned, 'utf8') <= MAX_FILE_NAME_BYTES) {
+  return cleaned === '' ? undefined : cleaned;
+}
+
+/** True when `name` fits a file system's name limit (MAX_FILE_NAME_BYTES of UTF-8). */
+export const fitsFileName = (name: string): boolean => Buffer.byteLength(name, 'utf8') <= MAX_FILE_NAME_BYTES;
+
+/**
+ * cleanFileNameText for names going OUT (ZIP entries, Content-Disposition), where a stored name must always yield a
+ * usable one: at most 255 bytes, cut with the extension kept.
+ */
+export function sanitizeFileName(input: string): string | undefined {
+  const cleaned = cleanFileNameText(input);
+  if (cleaned === undefined || fitsFileName(cleaned)) {
     return cleaned;
   }
   // Keep a short extension so the type stays recognisable.
@@ -61,7 +71,7 @@ export type FolderPathResult = { ok: true; path: string } | { ok: false; reason:
 /**
  * Normalises a folder path to `/a/b/` form: `\` becomes `/`, empty and `.` segments go, each segment is cleaned like
  * a file name. A `..` segment is refused rather than resolved, so a path can never climb out of where the client
- * thinks it is. Empty input is the root `/`.
+ * thinks it is; a segment over 255 bytes is refused rather than cut. Empty input is the root `/`.
  */
 export function normalizeFolderPath(input: string): FolderPathResult {
   const segments: string[] = [];
@@ -73,9 +83,12 @@ export function normalizeFolderPath(input: string): FolderPathResult {
     if (/^\.{2,}$/.test(seg)) {
       return { ok: false, reason: 'must not contain ".." segments' };
     }
-    const clean = sanitizeFileName(seg);
+    const clean = cleanFileNameText(seg);
     if (clean === undefined) {
       return { ok: false, reason: `has an unusable segment "${seg}"` };
+    }
+    if (!fitsFileName(clean)) {
+      return { ok: false, reason: `has a folder name longer than ${MAX_FILE_NAME_BYTES} bytes (UTF-8)` };
     }
     segments.push(clean);
   }

@@ -1,5 +1,5 @@
 import type { AssetRow } from '../../db/schema.js';
-import { normalizeFolderPath, sanitizeFileName, truncateUtf8 } from '../../lib/safe-path.js';
+import { cleanFileNameText, fitsFileName, MAX_FILE_NAME_BYTES, normalizeFolderPath, truncateUtf8 } from '../../lib/safe-path.js';
 import type { Actor } from '../context.js';
 import { DomainError, errors, type FieldProblem } from '../errors.js';
 
@@ -21,12 +21,18 @@ export function assertWritable(asset: AssetRow, actor: Actor): void {
 
 const invalidField = (part: FieldProblem['in'], field: string, message: string): DomainError => errors.invalidField(part, field, message);
 
-/** A display name: control characters removed, trimmed, at most 255 bytes; empty is refused. */
+/**
+ * A display name: control characters removed, trimmed; empty is refused, and so is one over 255 bytes, which is
+ * never cut: two names differing only after the cut would become one.
+ */
 export function cleanName(value: string, field: string, part: FieldProblem['in']): string {
   // eslint-disable-next-line no-control-regex
-  const cleaned = truncateUtf8(value.replace(/[\u0000-\u001f\u007f]/g, '').trim(), MAX_NAME_BYTES).trim();
+  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   if (cleaned === '') {
     throw invalidField(part, field, 'must not be empty');
+  }
+  if (Buffer.byteLength(cleaned, 'utf8') > MAX_NAME_BYTES) {
+    throw invalidField(part, field, `must be at most ${MAX_NAME_BYTES} bytes (UTF-8)`);
   }
   return cleaned;
 }
@@ -35,11 +41,17 @@ export function cleanDescription(value: string): string {
   return truncateUtf8(value, MAX_DESCRIPTION_BYTES);
 }
 
-/** A client's file name made safe (lib/safe-path.ts); a name with nothing usable left is refused. */
+/**
+ * A client's file name made safe (lib/safe-path.ts); a name with nothing usable left is refused, and so is one over
+ * 255 bytes: cut, it would become the same asset as another long name with the same start.
+ */
 export function cleanFileName(value: string, field: string, part: FieldProblem['in']): string {
-  const name = sanitizeFileName(value);
+  const name = cleanFileNameText(value);
   if (name === undefined) {
     throw invalidField(part, field, 'is not a usable file name');
+  }
+  if (!fitsFileName(name)) {
+    throw invalidField(part, field, `must be at most ${MAX_FILE_NAME_BYTES} bytes (UTF-8)`);
   }
   return name;
 }

@@ -1,5 +1,6 @@
 import type { AssetRow } from '../../db/schema.js';
 import { scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
+import { findJsonInputProblem } from '../../lib/json-input.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { findWorkspaceUserIds } from './participants.repo.js';
 
@@ -58,6 +59,12 @@ export function parseViewerMetadata(value: unknown, part: FieldProblem['in']): R
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw errors.invalidField(part, 'viewer_metadata', 'must be a JSON object');
+  }
+  // The JSON-in-a-string form is client JSON too: no reserved keys, no lone surrogates (lib/json-input.ts).
+  const problem = findJsonInputProblem(parsed);
+  if (problem) {
+    const pointer = `/viewer_metadata${problem.pointer === '/' ? '' : problem.pointer}`;
+    throw errors.invalid('validation_failed', `viewer_metadata: ${problem.message}`, [{ in: part, pointer, message: problem.message }]);
   }
   if (Buffer.byteLength(JSON.stringify(parsed)) > MAX_VIEWER_METADATA_BYTES) {
     throw errors.invalidField(part, 'viewer_metadata', `must be at most ${MAX_VIEWER_METADATA_BYTES} bytes`);

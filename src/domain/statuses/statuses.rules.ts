@@ -9,8 +9,8 @@ export const RANK_STEP = 1000;
 export const formatRank = (n: number): string => String(n).padStart(RANK_DIGITS, '0');
 
 /** A client's rank (a non-negative integer, as a number or a digit string) in stored form. */
-export function cleanRank(value: string, field = 'rank'): string {
-  const trimmed = value.trim();
+export function cleanRank(value: number | string, field = 'rank'): string {
+  const trimmed = String(value).trim();
   if (!/^[0-9]{1,10}$/.test(trimmed) || Number(trimmed) > RANK_MAX) {
     throw errors.invalidField('body', field, `must be an integer from 0 to ${RANK_MAX}`);
   }

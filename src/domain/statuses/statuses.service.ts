@@ -15,8 +15,8 @@ import { cleanRank, DEFAULT_STATUS_COLOR, nextRank } from './statuses.rules.js';
 export interface StatusInput {
   name?: string | undefined;
   color?: string | undefined;
-  /** A non-negative integer as a string; stored zero-padded. */
-  rank?: string | undefined;
+  /** A non-negative integer, as a number or a digit string; stored zero-padded. */
+  rank?: number | string | undefined;
 }
 
 const snapshot = (s: AssetStatusRow): Record<string, unknown> => ({ name: s.name, color: s.color, rank: s.rank });

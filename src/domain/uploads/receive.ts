@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
+import { cleanFileName } from '../assets/assets.rules.js';
 import type { Ctx } from '../context.js';
 import { storeStream } from './stream-store.js';
-import type { ExpectedContent } from './upload-source.js';
+import type { ExpectedContent, UploadFields, UploadSource } from './upload-source.js';
 
 /** A file whose bytes are durable in the blob store but not yet committed to any row. */
 export interface ReceivedFile {
@@ -23,5 +24,19 @@ export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: 
     maxBytes: ctx.config.uploads.maxBytes,
     expectedSha256: expected.sha256,
     expectedSize: expected.size,
+  });
+}
+
+/**
+ * Reads a single-request upload, storing its file with receiveFile. A raw body's file name (the query's `file_name`)
+ * is final before its bytes arrive, so a name commitUpload would refuse (unusable, over 255 bytes) is refused before
+ * anything is stored.
+ */
+export function readUpload(ctx: Ctx, source: UploadSource): Promise<{ file: ReceivedFile | undefined; fields: UploadFields }> {
+  return source.read((stream, fileName, expected) => {
+    if (source.fieldsIn === 'query') {
+      cleanFileName(fileName, 'file_name', 'query');
+    }
+    return receiveFile(ctx, stream, fileName, expected);
   });
 }

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { errors } from '../../domain/errors.js';
+import { assertJsonInput } from './json-body.js';
 
 /** Registers multipart parsing with limits; files are streamed to whoever consumes them, never buffered. */
 export async function registerMultipart(app: FastifyInstance): Promise<void> {
@@ -21,6 +22,9 @@ export interface MultipartForm<T> {
 
 export const isMultipart = (request: FastifyRequest): boolean => request.isMultipart();
 
+// The boundary parameter of a multipart Content-Type; busboy throws a bare Error (a 500) when it is missing.
+const BOUNDARY_PARAM = /;\s*boundary\s*=\s*(?:"[^"]+"|[^\s;]+)/i;
+
 /**
  * Reads a multipart/form-data request part by part. The `file` part is handed to `onFile` as a stream, which must
  * consume it (e.g. into the blob store) before the next part can be read.
@@ -29,6 +33,9 @@ export async function readMultipart<T>(
   request: FastifyRequest,
   onFile: (stream: Readable, info: { filename: string; mimetype: string }) => Promise<T>,
 ): Promise<MultipartForm<T>> {
+  if (!BOUNDARY_PARAM.test(request.headers['content-type'] ?? '')) {
+    throw errors.invalid('multipart_boundary_missing', 'The multipart/form-data Content-Type has no boundary parameter.');
+  }
   const fields: Record<string, string> = {};
   let file: T | undefined;
   for await (const part of request.parts()) {
@@ -56,6 +63,8 @@ export async function readMultipart<T>(
     } catch {
       throw errors.invalidField('body', 'body', 'must be a JSON object');
     }
+    // JSON too: the same reserved keys and lone surrogates are refused as in a JSON body (plugins/json-body.ts).
+    assertJsonInput(body, 'body', '/body');
   }
   return { fields, body, file };
 }

@@ -10,6 +10,7 @@ import type { NotificationJson, SettingJson } from './account-settings.schemas.j
 import type { AccountHistoryJson, AccountJson, AccountMemberJson, AccountSubscriptionJson } from './accounts.schemas.js';
 import { presentUser } from './users.present.js';
 import { presentWorkspace } from './workspaces.present.js';
+import { avatarIndex } from './values.present.js';
 
 /** Stored JSON text as an object; anything else is wrapped so the documented shape (an object) holds. */
 function jsonObject(text: string): Record<string, unknown> {
@@ -46,7 +47,7 @@ export function presentAccount(view: AccountOverview): AccountJson {
     account_tier_id: SELF_HOSTED,
     thumbnail_file_id: a.thumbnail_blob_key,
     created_by_user_id: a.created_by_user_id,
-    defaultAvatar: a.default_avatar,
+    defaultAvatar: avatarIndex(a.default_avatar),
     sequence: a.sequence,
     subscription: presentSubscription(view.subscription),
     members: presentAccountMember({ member: view.member, user: view.memberUser }),

@@ -1,5 +1,6 @@
 import type { LibraryRow } from '../../../db/schema.js';
 import type { LibraryJson } from './libraries.schemas.js';
+import { avatarIndex } from './values.present.js';
 
 /** Mudstack Library (seed 001; all fields required). `thumbnail_file_id` is the thumbnail's blob key. */
 export function presentLibrary(l: LibraryRow): LibraryJson {
@@ -9,7 +10,7 @@ export function presentLibrary(l: LibraryRow): LibraryJson {
     name: l.name,
     description: l.description,
     thumbnail_file_id: l.thumbnail_blob_key,
-    defaultAvatar: l.default_avatar,
+    defaultAvatar: avatarIndex(l.default_avatar),
     created_by_user_id: l.created_by_user_id,
     sequence: l.sequence,
   };

@@ -4,6 +4,7 @@ import { errors } from '../../../domain/errors.js';
 import type { SearchRequest } from '../../../domain/search/search.rules.js';
 import { searchAssetIds, searchAssets } from '../../../domain/search/search.service.js';
 import { ctxOf } from '../../plugins/auth.js';
+import { assertJsonInput } from '../../plugins/json-body.js';
 import { presentAsset } from './assets.present.js';
 import { authErrors } from './common.schemas.js';
 import {
@@ -117,6 +118,7 @@ async function readGetBody(request: FastifyRequest): Promise<void> {
   } catch {
     throw errors.invalid('malformed_json', 'The body is not valid JSON.');
   }
+  assertJsonInput(parsed, 'body');
   const validate = request.compileValidationSchema(SearchBody, 'body');
   if (!validate(parsed)) {
     // Shaped like Fastify's own validation error, so framework-errors.ts renders the same `fields` as for a POST.

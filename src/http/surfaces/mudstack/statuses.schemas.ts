@@ -3,8 +3,8 @@ import { NullableString } from './common.schemas.js';
 
 const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour in #rrggbb form' });
 const Name = Type.String({ minLength: 1, maxLength: 1000, description: 'At most 100 characters after trimming; unique per workspace, case-insensitively' });
-const Rank = Type.String({
-  maxLength: 20,
+// Bodies are not coerced (plugins/validators.ts), so the two accepted forms are declared.
+const Rank = Type.Union([Type.Integer({ minimum: 0, maximum: 999_999_999 }), Type.String({ maxLength: 20 })], {
   description: 'An integer 0..999999999 (number or string); returned as a 10-digit zero-padded string that sorts as text',
 });
 

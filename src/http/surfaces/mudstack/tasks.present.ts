@@ -4,6 +4,7 @@ import { priorityName } from '../../../domain/tasks/tasks.rules.js';
 import { presentAsset } from './assets.present.js';
 import type { TaskJson, TaskStatusJson } from './tasks.schemas.js';
 import { presentUser } from './users.present.js';
+import { storedInteger } from './values.present.js';
 
 /** Mudstack Task (spec §7): `status` is the status name, as the seed guide compares it to "Completed". */
 export function presentTask(view: TaskView): TaskJson {
@@ -32,5 +33,5 @@ export function presentTask(view: TaskView): TaskJson {
 }
 
 export function presentTaskStatus(s: TaskStatusRow): TaskStatusJson {
-  return { id: s.id, workspace_id: s.workspace_id, name: s.name, color: s.color, rank: s.rank, is_closed: s.is_closed === 1 };
+  return { id: s.id, workspace_id: s.workspace_id, name: s.name, color: s.color, rank: storedInteger(s.rank), is_closed: s.is_closed === 1 };
 }

@@ -1,5 +1,6 @@
 import type { UserRow } from '../../../db/schema.js';
 import type { UserJson } from './common.schemas.js';
+import { avatarIndex } from './values.present.js';
 
 /** The Mudstack User object. `auth0UserID` has no meaning here; it carries a stable `atelier|<id>`. */
 export function presentUser(u: UserRow): UserJson {
@@ -11,7 +12,7 @@ export function presentUser(u: UserRow): UserJson {
     firstName: u.first_name,
     lastName: u.last_name,
     avatar_file_id: u.avatar_blob_key,
-    defaultAvatar: u.default_avatar,
+    defaultAvatar: avatarIndex(u.default_avatar),
     industry: u.industry,
     occupation: u.occupation,
     company: u.company,

@@ -3,6 +3,7 @@ import type { MemberView } from '../../../domain/workspaces/members.service.js';
 import type { WorkspaceView } from '../../../domain/workspaces/workspaces.service.js';
 import { presentUser } from './users.present.js';
 import type { WorkspaceHistoryJson, WorkspaceJson, WorkspaceMemberDetailJson } from './workspaces.schemas.js';
+import { avatarIndex } from './values.present.js';
 
 /** Mudstack Workspace: `roles` is the caller's membership; `sequence` is a string (string<bigint>). */
 export function presentWorkspace(view: WorkspaceView): WorkspaceJson {
@@ -12,7 +13,7 @@ export function presentWorkspace(view: WorkspaceView): WorkspaceJson {
     account_id: w.account_id,
     name: w.name,
     thumbnail_file_id: w.thumbnail_blob_key,
-    defaultAvatar: w.default_avatar,
+    defaultAvatar: avatarIndex(w.default_avatar),
     created_by_user_id: w.created_by_user_id,
     sequence: String(w.sequence),
     roles: view.membership
