@@ -5,33 +5,28 @@ const MESSAGE = 'must not contain NUL (U+0000) characters';
 
 const segment = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** The JSON pointer of the first string or key in `value` that holds U+0000, or undefined. */
-export function nulPointer(value: unknown, at = ''): string | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? at || '/' : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPointer(value[i], `${at}/${i}`);
-      if (found !== undefined) {
-        return found;
-      }
+/**
+ * The JSON pointer of the first string or key in `value` that holds U+0000, or undefined. A loop, not recursion: a
+ * body nested thousands of levels deep is valid JSON and must not overflow the stack (a 500).
+ */
+export function nulPointer(value: unknown): string | undefined {
+  // Each entry: a value, its pointer, and whether the key that leads to it holds a NUL itself.
+  const todo: Array<[unknown, string, boolean]> = [[value, '', false]];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    const [v, at, badKey] = item;
+    if (badKey || (typeof v === 'string' && v.includes('\u0000'))) {
+      return at || '/';
     }
-    return undefined;
-  }
-  // A raw upload body (a Buffer or a stream) is bytes, not text. Parsed parts need not be plain objects: Fastify's
-  // params and query objects have prototypes of their own.
-  const isBytes = ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
-  if (value !== null && typeof value === 'object' && !isBytes) {
-    for (const [key, v] of Object.entries(value)) {
-      const here = `${at}/${segment(key)}`;
-      if (key.includes('\u0000')) {
-        return here;
-      }
-      const found = nulPointer(v, here);
-      if (found !== undefined) {
-        return found;
-      }
+    // A raw upload body (a Buffer or a stream) is bytes, not text. Parsed parts need not be plain objects: Fastify's
+    // params and query objects have prototypes of their own.
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || typeof (v as { pipe?: unknown }).pipe === 'function') {
+      continue;
+    }
+    const entries = Array.isArray(v) ? v.map((x, i): [string, unknown] => [String(i), x]) : Object.entries(v);
+    // Reversed onto the stack, so the first problem in document order is the one reported.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as [string, unknown];
+      todo.push([child, `${at}/${segment(key)}`, key.includes('\u0000')]);
     }
   }
   return undefined;

@@ -34,6 +34,14 @@ describeEachDatabase('NUL characters in input', (t) => {
     assert.equal(await t.count('comments'), comments);
   });
 
+  test('a body nested 5,000 levels deep is checked without overflowing the stack: a 400, not a 500', async () => {
+    const ten = await t.factory.tenant();
+    const deep = `{"name":${'['.repeat(5_000)}"a\\u0000"${']'.repeat(5_000)}}`;
+    const res = await t.req('POST', '/workspaces/tags', { headers: { ...ten.headers, 'content-type': 'application/json' }, payload: deep });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.fields[0].pointer, `/name${'/0'.repeat(5_000)}`);
+  });
+
   test('a NUL in a path parameter or a query value is refused', async () => {
     const ten = await t.factory.tenant();
     assertNulRefused(await t.req('GET', '/workspaces/assets/a%00b', { headers: ten.headers }), 'params', '/asset_id');
