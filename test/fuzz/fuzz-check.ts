@@ -10,7 +10,7 @@ export interface Finding {
   request: FuzzRequest;
   /** The error code of a 5xx, or the start of a badly shaped body, to tell causes apart. */
   detail: string;
-  /** For a read that failed after a write's 5xx: that write. */
+  /** A write whose 5xx stored data that broke reads: this request failed after it, while the damage lasted. */
   cause?: Finding | undefined;
 }
 

@@ -208,7 +208,8 @@ export function applyCandidate(base: FuzzRequest, c: Candidate, op: Operation, g
   } else if (c.where === 'body') {
     const current = req.body && 'json' in req.body ? structuredClone(req.body.json) : {};
     req.contentType = 'application/json';
-    if (typeof value === 'string' && c.mutation.kind.startsWith('proto-key:') || c.mutation.kind === 'body:extra-property') {
+    if (typeof value === 'string' && (c.mutation.kind.startsWith('proto-key:') || c.mutation.kind === 'body:extra-property')) {
+      // An extra top-level key spliced in as JSON text: an object literal could not carry an own `__proto__` key.
       const fields = current !== null && typeof current === 'object' && !Array.isArray(current) ? toJson(current).slice(1, -1) : '';
       const extra = `${JSON.stringify(value)}:{"polluted":true,"prototype":{"polluted":true}}`;
       req.body = { json: new RawJson(`{${[fields, extra].filter(Boolean).join(',')}}`) };

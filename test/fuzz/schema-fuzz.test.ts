@@ -11,10 +11,10 @@
  * `FUZZ_BUDGET=400 DATABASES=sqlite npm test -- test/fuzz/schema-fuzz.test.ts`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { describeEachDatabase, type TestApp } from '../harness/app.js';
 import { problemOf, send, type Finding } from './fuzz-check.js';
 import { applyCandidate, baselineFor, candidatesFor, describeRequest, type FuzzRequest, type Operation, type Param } from './fuzz-requests.js';
@@ -28,6 +28,7 @@ const ONLY = process.env.FUZZ_ROUTES ? new RegExp(process.env.FUZZ_ROUTES) : und
 
 const importRoot = mkdtempSync(join(tmpdir(), 'atelier-fuzz-import-'));
 writeFileSync(join(importRoot, 'fuzz.txt'), 'fuzz');
+after(() => rmSync(importRoot, { recursive: true, force: true }));
 
 interface Doc {
   paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> } }>>;
@@ -70,7 +71,10 @@ function phaseOf(op: Operation): number {
 class Fuzzer {
   readonly findings: Finding[] = [];
   sent = 0;
-  private readonly swept = new Set<string>();
+  /** Writes already followed by a sweep, with the first read each one broke. */
+  private readonly swept = new Map<string, FuzzRequest | undefined>();
+  /** A write whose 5xx stored something that breaks reads, and one such read. */
+  private poison: { cause: Finding; canary: FuzzRequest } | undefined;
   constructor(
     private readonly t: TestApp,
     private readonly ws: FuzzWorkspace,
@@ -123,19 +127,37 @@ class Fuzzer {
     return best;
   }
 
-  private async record(op: Operation, req: FuzzRequest, p: { problem: string; detail: string; status: number }, cause?: Finding): Promise<void> {
+  private async record(op: Operation, req: FuzzRequest, p: { problem: string; detail: string; status: number }, readAfter?: Finding): Promise<void> {
     const route = `${op.method} ${op.path}`;
+    // While a stored value breaks reads, later failures are charged to the write that stored it, as long as the
+    // read that showed the damage still fails.
+    let cause = readAfter;
+    if (!cause && this.poison) {
+      if (await this.check(this.poison.canary)) {
+        cause = this.poison.cause;
+      } else {
+        this.poison = undefined;
+      }
+    }
     const seen = this.findings.filter((f) => f.route === route && f.kind === req.kind && f.problem === p.problem).length;
     const minimal = seen < 2 && p.problem !== 'no answer' ? await this.shrink(req, p.problem) : req;
     const finding: Finding = { route, where: req.where, kind: req.kind, problem: p.problem, status: p.status, detail: p.detail, request: minimal, cause };
     this.findings.push(finding);
     // A write that answers 5xx may still have stored something (issue #12 item 3 did): read everything once more.
+    if (p.status < 500 || op.method === 'GET' || op.method === 'HEAD' || readAfter) {
+      return;
+    }
+    // The first time: every read route. After that, the read this write broke the first time, if any.
     const key = `${route} ${req.where} ${req.kind}`;
-    if (p.status >= 500 && op.method !== 'GET' && op.method !== 'HEAD' && !this.swept.has(key)) {
-      this.swept.add(key);
+    if (!this.swept.has(key)) {
       for (const read of this.reads) {
         await this.sweep(read, finding);
       }
+      this.swept.set(key, this.findings.find((f) => f.cause === finding)?.request);
+    }
+    const canary = this.swept.get(key);
+    if (!this.poison && canary && (await this.check(canary))) {
+      this.poison = { cause: finding, canary };
     }
   }
 
@@ -197,7 +219,7 @@ describeEachDatabase(
       }
 
       // A read broken by a known-pending write is pending too: it goes away with the write's fix.
-      const meets = (k: KnownPending, f: Finding): boolean => k.matches(f) || (f.cause !== undefined && k.matches(f.cause));
+      const meets = (k: KnownPending, f: Finding): boolean => k.matches(f) || (f.cause !== undefined && meets(k, f.cause));
       const pending = fuzzer.findings.filter((f) => KNOWN_PENDING.some((k) => meets(k, f)));
       const unexpected = fuzzer.findings.filter((f) => !pending.includes(f));
       const stale = KNOWN_PENDING.filter((k) => !fuzzer.findings.some((f) => meets(k, f)));

@@ -303,7 +303,7 @@ export function mutationsFor(schema: Schema, resolve: Resolver): Mutation[] {
     out.push({ kind: 'boundary:maxItems+1', value: Array.from({ length: s.maxItems + 1 }, (_, i) => `i${i}`) });
   }
   if (types.has('object') || s.properties) {
-    out.push({ kind: 'object:extra-property', value: { ...(s.properties ? {} : {}), fuzz_extra: 1 } });
+    out.push({ kind: 'object:extra-property', value: { fuzz_extra: 1 } });
   }
   return out;
 }
