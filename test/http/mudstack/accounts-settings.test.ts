@@ -153,6 +153,21 @@ describeEachDatabase('/accounts settings, subscription, limits, history, notific
     assert.equal(bad.body.error.fields[0].pointer, '/limit');
   });
 
+  test('a history cursor past the 32-bit sequences is a 400 on /cursor, the largest one a page (it was a 500 on PostgreSQL)', async () => {
+    const ten = await t.factory.tenant();
+    await t.req('PUT', '/accounts', { headers: acct(ten), json: { name: 'Renamed' } });
+    const largest = await t.req('GET', '/accounts/history?cursor=2147483647', { headers: acct(ten) });
+    assert.equal(largest.status, 200);
+    assert.ok(largest.body.length >= 1);
+    for (const url of ['/accounts/history?cursor=2147483648', '/workspaces/history?cursor=9007199254740992', '/accounts/notifications?cursor=1e308']) {
+      const res = await t.req('GET', url, { headers: ten.headers });
+      assert.equal(res.status, 400, `${url}: ${res.text}`);
+      assert.equal(res.body.error.code, 'validation_failed');
+      assert.deepEqual(res.body.error.fields.map((f: { in: string; pointer: string }) => [f.in, f.pointer]), [['query', '/cursor']]);
+      assert.equal(typeof res.body.request_id, 'string');
+    }
+  });
+
   test('notifications: own only, newest first, unread filter, paging, mark read', async () => {
     const ten = await t.factory.tenant();
     const member = await t.factory.member(ten);

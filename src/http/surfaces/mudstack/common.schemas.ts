@@ -59,5 +59,7 @@ export const Ok = Type.Object({ ok: Type.Boolean() });
 /** Cursor pagination query shared by list endpoints (history, notifications...). */
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'The `next_cursor` of the previous page.' })),
+  // A cursor is a row's `sequence`, a 32-bit integer in PostgreSQL: a larger one was never handed out, and comparing
+  // the column with it failed there ("out of range for type integer", a 500).
+  cursor: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The `next_cursor` of the previous page.' })),
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerAuth } from '../../plugins/auth.js';
+import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accountInvitesRoutes } from './account-invites.routes.js';
 import { accountMembersRoutes } from './account-members.routes.js';
 import { accountSettingsRoutes } from './account-settings.routes.js';
@@ -40,6 +41,7 @@ import { assetHistoryRoutes } from './asset-history.routes.js';
  */
 export const mudstackSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
+  rejectNulCharacters(app);
   await app.register(authRoutes);
   await app.register(accountsRoutes);
   await app.register(accountMembersRoutes);

@@ -1,0 +1,79 @@
+import type { TestApp } from '../harness/app.js';
+import { payloadOf, urlOf, type FuzzRequest } from './fuzz-requests.js';
+
+export interface Finding {
+  route: string;
+  where: string;
+  kind: string;
+  problem: string;
+  status: number;
+  request: FuzzRequest;
+  /** The error code of a 5xx, or the start of a badly shaped body, to tell causes apart. */
+  detail: string;
+  /** A write whose 5xx stored data that broke reads: this request failed after it, while the damage lasted. */
+  cause?: Finding | undefined;
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  contentType: string;
+}
+
+/** How long one request may take before it counts as "never answered" (issue #12 item 4). */
+const ANSWER_WITHIN_MS = 10_000;
+
+export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-answer' | 'unsendable'> {
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.contentType !== undefined) {
+    headers['content-type'] = req.contentType;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const inject = t.app.inject({ method: req.method as 'GET', url: urlOf(req), headers, payload: payloadOf(req) });
+    const timeout = new Promise<'no-answer'>((resolve) => {
+      timer = setTimeout(() => resolve('no-answer'), ANSWER_WITHIN_MS);
+    });
+    const res = await Promise.race([inject, timeout]);
+    if (res === 'no-answer') {
+      return res;
+    }
+    return { status: res.statusCode, text: res.body, contentType: String(res.headers['content-type'] ?? '') };
+  } catch (err) {
+    // light-my-request refuses some requests before they reach the app (a header with a NUL, say): not a finding.
+    if (err instanceof TypeError || (err as { code?: string }).code === 'ERR_INVALID_CHAR') {
+      return 'unsendable';
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What is wrong with an answer: a 5xx, no answer, or a 4xx outside `{"error":{"code","message"},"request_id"}`. */
+export function problemOf(method: string, answer: Answer | 'no-answer'): { problem: string; detail: string } | undefined {
+  if (answer === 'no-answer') {
+    return { problem: 'no answer', detail: `none within ${ANSWER_WITHIN_MS} ms` };
+  }
+  if (answer.status >= 500) {
+    let code = '';
+    try {
+      code = String(JSON.parse(answer.text)?.error?.code ?? '');
+    } catch {
+      code = answer.text.slice(0, 80);
+    }
+    return { problem: `${answer.status}`, detail: code };
+  }
+  if (answer.status < 400 || method === 'HEAD') {
+    return undefined;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return { problem: `${answer.status} not JSON`, detail: `${answer.contentType}: ${answer.text.slice(0, 80)}` };
+  }
+  const b = body as { error?: { code?: unknown; message?: unknown }; request_id?: unknown } | null;
+  const ok = typeof b?.error?.code === 'string' && typeof b.error.message === 'string' && typeof b.request_id === 'string';
+  return ok ? undefined : { problem: `${answer.status} bad shape`, detail: answer.text.slice(0, 120) };
+}
