@@ -5,6 +5,7 @@ import type { Deps } from './domain/context.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
+import { registerRequestBodyGuards } from './http/plugins/request-body.js';
 import { lazyChildLogger } from './http/plugins/request-logger.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
@@ -57,6 +58,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   registerMudstackErrors(app);
+  registerRequestBodyGuards(app);
   await registerOpenApi(app);
   await registerMultipart(app);
   await app.register(healthRoutes);

@@ -67,6 +67,12 @@ export const EnvSchema = Type.Object({
     default: 50 * 1024 ** 3,
     description: 'Largest file accepted by any upload path, in bytes (default 50 GiB); larger uploads get 413.',
   }),
+  REQUEST_BODY_IDLE_TIMEOUT_SECONDS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 60,
+    description:
+      'A request whose body stops arriving for this many seconds (a stalled or vanished client) is answered 408 and its connection closed; nothing it sent is kept.',
+  }),
   PUBLIC_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/?#]+/?$',
@@ -162,7 +168,7 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 export interface Config {
-  readonly http: { readonly port: number; readonly host: string };
+  readonly http: { readonly port: number; readonly host: string; readonly bodyIdleTimeoutSeconds: number };
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly storageUrl: string | undefined;
@@ -230,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = converted as Env;
   return deepFreeze({
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, bodyIdleTimeoutSeconds: e.REQUEST_BODY_IDLE_TIMEOUT_SECONDS },
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }

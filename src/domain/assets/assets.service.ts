@@ -9,7 +9,7 @@ import { reindexAsset } from '../search/search-index.js';
 import { requireStatusId } from '../statuses/status-ref.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { commitUpload } from '../uploads/commit.service.js';
-import { receiveFile } from '../uploads/receive.js';
+import { readUpload } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { emptyAssetRelated, loadAssetRelations, type AssetRelated } from './asset-relations.js';
 import { ASSET_TYPES, type AssetType } from './asset-types.js';
@@ -55,7 +55,7 @@ export async function requireAsset(ctx: Ctx, id: string): Promise<AssetRow> {
 export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<AssetView> {
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
-  const { file, fields } = await source.read((stream, fileName, expected) => receiveFile(ctx, stream, fileName, expected));
+  const { file, fields } = await readUpload(ctx, source);
   if (!file) {
     throw errors.invalidField(source.fieldsIn === 'query' ? 'body' : source.fieldsIn, 'file', 'is required');
   }

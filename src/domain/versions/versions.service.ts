@@ -13,7 +13,7 @@ import { recordHistory } from '../history/history.service.js';
 import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
-import { receiveFile } from '../uploads/receive.js';
+import { readUpload } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { copyReadyDerivatives, isDerivativeKind, enqueueDerivativeJobs, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
 import { findVersion, insertVersion, maxVersionNumber, updateVersionRow } from './versions.repo.js';
@@ -57,7 +57,7 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   const workspaceId = scopedWorkspaceId(ctx);
   // Refuse before reading the body: a foreign, trashed or locked asset never gets bytes stored for it.
   assertWritable(await requireAsset(ctx, assetId), ctx.actor);
-  const { file, fields } = await source.read((stream, fileName, expected) => receiveFile(ctx, stream, fileName, expected));
+  const { file, fields } = await readUpload(ctx, source);
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
   }
