@@ -21,7 +21,7 @@ export async function uploadLimit(deps: { db: Kysely<DB>; config: Config }, acco
 
 /** 413 `payload_too_large` for a file over `limit`. */
 export function overLimit(limit: number): Error {
-  return errors.tooLarge(`The file is larger than the upload limit of ${limit} bytes.`);
+  return errors.tooLarge(`The file is larger than the limit of ${limit} bytes.`);
 }
 
 /** Refuses a size known before the bytes (declared, or a request's Content-Length) when it is over `limit`. */
