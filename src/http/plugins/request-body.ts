@@ -130,7 +130,12 @@ export function registerRequestBodyGuards(app: FastifyInstance): void {
         socket.setTimeout(idleMs);
       }
     });
-    raw.once('end', () => socket.setTimeout(0));
+    // Once the answer is out, node owns the socket's timer again (its keep-alive timeout): leave it alone then.
+    raw.once('end', () => {
+      if (!reply.raw.writableFinished) {
+        socket.setTimeout(0);
+      }
+    });
     done();
   });
 
