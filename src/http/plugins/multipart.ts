@@ -72,7 +72,10 @@ export async function readMultipart<T>(
   // The first next() pipes the body into the parser; the watcher is attached after it, so both see every chunk.
   let next = iterator.next();
   const complete = watchForClosingDelimiter(request);
-  const cutOff = (err: unknown): unknown => requestBodyFailure(request) ?? (isDomainError(err) || complete() ? err : errors.multipartTruncated());
+  // A plain error (no domain kind, no HTTP status: a part cut short) from a form that never closed is the cut.
+  const hasStatus = (err: unknown): boolean => typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number';
+  const cutOff = (err: unknown): unknown =>
+    requestBodyFailure(request) ?? (isDomainError(err) || hasStatus(err) || complete() ? err : errors.multipartTruncated());
   try {
     for (let step = await next; !step.done; step = await next) {
       const part = step.value;
