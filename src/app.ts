@@ -8,6 +8,7 @@ import { registerCors } from './http/plugins/cors.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { registerMultipart } from './http/plugins/multipart.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
+import { registerRequestBodyGuards } from './http/plugins/request-body.js';
 import { lazyChildLogger } from './http/plugins/request-logger.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
@@ -70,6 +71,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   registerMudstackErrors(app);
   registerJsonBody(app);
+  registerRequestBodyGuards(app);
   await registerOpenApi(app);
   await registerMultipart(app);
   await app.register(healthRoutes);

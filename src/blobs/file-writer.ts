@@ -223,6 +223,10 @@ export async function writeBodyFile(path: string, body: Readable, options: Write
     body.once('end', onEnd);
     body.once('error', onError);
     body.once('close', onClose);
+    // A body that failed or closed while the file was being opened (a multipart part cut short) emits nothing more.
+    if (body.destroyed && !body.readableEnded) {
+      settle(body.errored ?? new Error('The request body ended before it was complete.'));
+    }
   });
 
   try {

@@ -37,6 +37,16 @@ export async function hashingUpload(
     sourceError ??= err;
   });
   body.on('error', (err) => counter.destroy(err));
+  // A body that closes without its end (a multipart part cut short, a client gone), even before it is piped here.
+  const cutShort = (): void => {
+    if (!body.readableEnded) {
+      counter.destroy(body.errored ?? new Error('The request body ended before it was complete.'));
+    }
+  };
+  body.once('close', cutShort);
+  if (body.destroyed) {
+    cutShort();
+  }
   body.pipe(counter);
   const upload = new (awsStorage().Upload)({
     client: target.client,

@@ -83,6 +83,12 @@ export const EnvSchema = Type.Object({
     default: 50 * 1024 ** 3,
     description: 'Largest file accepted by any upload path, in bytes (default 50 GiB); larger uploads get 413.',
   }),
+  REQUEST_BODY_IDLE_TIMEOUT_SECONDS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 60,
+    description:
+      'A request whose body stops arriving for this many seconds (a stalled or vanished client) is answered 408 and its connection closed; nothing it sent is kept.',
+  }),
   PUBLIC_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/?#]+/?$',
@@ -178,7 +184,13 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 export interface Config {
-  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: readonly string[] };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly corsOrigins: readonly string[];
+    readonly trustProxy: readonly string[];
+    readonly bodyIdleTimeoutSeconds: number;
+  };
   /** Absolute (loadConfig resolves a relative DATA_DIR against the working directory). */
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -268,7 +280,13 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
   const e = converted as Env;
   const dataDir = resolve(options.cwd ?? process.cwd(), e.DATA_DIR);
   return deepFreeze({
-    http: { port: e.PORT, host: e.HOST, corsOrigins: splitList(e.CORS_ORIGINS), trustProxy: splitList(e.TRUST_PROXY) },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      corsOrigins: splitList(e.CORS_ORIGINS),
+      trustProxy: splitList(e.TRUST_PROXY),
+      bodyIdleTimeoutSeconds: e.REQUEST_BODY_IDLE_TIMEOUT_SECONDS,
+    },
     dataDir,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', file: join(dataDir, 'atelier.db') },
     storageUrl: e.STORAGE_URL,

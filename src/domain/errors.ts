@@ -12,6 +12,7 @@ export const ERROR_KINDS = [
   'precondition_failed',
   'rate_limited',
   'unavailable',
+  'timed_out',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -81,6 +82,12 @@ export const errors = {
   tooLarge: (message: string) => new DomainError('too_large', 'payload_too_large', message),
   unsupportedMedia: (message: string) => new DomainError('unsupported_media', 'unsupported_media_type', message),
   unavailable: (message: string) => new DomainError('unavailable', 'unavailable', message),
+  /** The client stopped sending the request body (REQUEST_BODY_IDLE_TIMEOUT_SECONDS). */
+  bodyTimeout: (seconds: number) =>
+    new DomainError('timed_out', 'request_timeout', `The request body stopped arriving: nothing came for ${seconds} s.`),
+  /** A multipart/form-data body that ended before its closing boundary. */
+  multipartTruncated: () =>
+    new DomainError('invalid', 'multipart_truncated', 'The multipart body ended before its closing boundary; send the whole form.'),
   /** A derivative that is still being made or could not be made: 404 whose message says which. */
   derivativeNotReady: (kind: string, state: string, reason: string | null) =>
     new DomainError(

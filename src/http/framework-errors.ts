@@ -94,4 +94,5 @@ export const STATUS_BY_KIND: Record<DomainError['kind'], number> = {
   precondition_failed: 412,
   rate_limited: 429,
   unavailable: 503,
+  timed_out: 408,
 };

@@ -14,6 +14,7 @@ import { resolveImportPath, walkImportDir, type ImportFile } from './import-path
 import { openImportUrl } from './import-url.js';
 import { findImport, updateImport } from './imports.repo.js';
 import { storeStream } from './stream-store.js';
+import { overLimit, uploadLimit } from './upload-limit.js';
 
 /** Errors kept on an import row (the counters keep counting past it). */
 const MAX_ERRORS = 100;
@@ -50,7 +51,7 @@ const message = (err: unknown): string => (isDomainError(err) ? err.message : 'T
 
 /** Streams one source into the store (size-capped) and commits it at `fileLocation`. */
 async function importOne(ctx: Ctx, row: ImportRow, body: Readable, fileName: string, fileLocation: string): Promise<string> {
-  const file = await storeStream(ctx.blobs, body, fileName, { maxBytes: ctx.config.uploads.maxBytes });
+  const file = await storeStream(ctx.blobs, body, fileName, { maxBytes: await uploadLimit(ctx, row.account_id) });
   const result = await commitUpload(ctx, {
     workspaceId: row.workspace_id,
     blob: file.blob,
@@ -113,9 +114,10 @@ export const importRunJob = defineJob({
       progress.total = 1;
       try {
         const opened = await openImportUrl(ctx.config.imports, row.source, ctx.signal);
-        if (opened.contentLength !== undefined && opened.contentLength > ctx.config.uploads.maxBytes) {
+        const limit = await uploadLimit(ctx, row.account_id);
+        if (opened.contentLength !== undefined && opened.contentLength > limit) {
           opened.body.destroy();
-          throw errors.tooLarge(`The file is larger than the limit of ${ctx.config.uploads.maxBytes} bytes.`);
+          throw overLimit(limit);
         }
         progress.assetIds.push(await importOne(uctx, row, opened.body, opened.fileName, row.file_location));
         progress.done += 1;

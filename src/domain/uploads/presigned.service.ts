@@ -6,13 +6,15 @@ import { requirePermission } from '../access.js';
 import { viewAssets, type AssetView } from '../assets/assets.service.js';
 import { findAsset } from '../assets/assets.repo.js';
 import { cleanFileName } from '../assets/assets.rules.js';
-import { scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
+import { scopedAccountId, scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
 import { checkUploadSignature, signedUploadPath, signUploadQuery } from './signed-url.js';
+import { findWorkspaceAccountId } from '../media/media.repo.js';
 import { sniffBlob } from './sniff.js';
 import { commitTarget, preflightCommit, type UploadTarget } from './stream-store.js';
+import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { findSession, findSessionForSignedPut, insertSession, moveSessionState, setReceivedBytes } from './upload-sessions.repo.js';
 
 /*
@@ -34,9 +36,7 @@ export async function createUploadUrl(ctx: Ctx, input: UploadUrlInput): Promise<
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
   const fileName = cleanFileName(input.fileName, 'name', 'body');
-  if (input.size !== undefined && input.size > ctx.config.uploads.maxBytes) {
-    throw errors.tooLarge(`The file is larger than the limit of ${ctx.config.uploads.maxBytes} bytes.`);
-  }
+  assertWithinLimit(await uploadLimit(ctx, scopedAccountId(ctx)), input.size);
   const now = isoNow(ctx.clock);
   const expiresIn = ctx.config.uploads.urlExpirySeconds;
   const session = await insertSession(ctx.db, {
@@ -73,7 +73,7 @@ export async function createUploadUrl(ctx: Ctx, input: UploadUrlInput): Promise<
  */
 export async function receiveSignedPut(
   deps: Deps,
-  input: { sessionId: string; expires: string | undefined; sig: string | undefined; body: Readable },
+  input: { sessionId: string; expires: string | undefined; sig: string | undefined; body: Readable; contentLength?: number | undefined },
 ): Promise<{ size: number }> {
   const path = signedUploadPath(input.sessionId);
   const check = checkUploadSignature(deps.tokenKey, { method: 'PUT', path, expires: input.expires, sig: input.sig, now: deps.clock.now() });
@@ -90,7 +90,11 @@ export async function receiveSignedPut(
   if (session.state !== 'open') {
     throw errors.conflict('upload_not_open', 'This upload has already been committed or has failed.');
   }
-  const limit = Math.min(deps.config.uploads.maxBytes, session.declared_size ?? Number.POSITIVE_INFINITY);
+  // The account's limit, or the size declared in step 1 when smaller; refused before reading when Content-Length says so.
+  const accountId = await findWorkspaceAccountId(deps.db, session.workspace_id);
+  const accountLimit = accountId ? await uploadLimit(deps, accountId) : deps.config.uploads.maxBytes;
+  const limit = Math.min(accountLimit, session.declared_size ?? Number.POSITIVE_INFINITY);
+  assertWithinLimit(limit, input.contentLength);
   const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit });
   await setReceivedBytes(deps.db, { id: session.id, bytes: size, now: isoNow(deps.clock) });
   return { size };
@@ -163,7 +167,7 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
   const claim = await claimUploadCommit(ctx, session.id);
   try {
     const expectedSha256 = input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined;
-    const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: ctx.config.uploads.maxBytes });
+    const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: await uploadLimit(ctx, scopedAccountId(ctx)) });
     const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
     const result = await claim.finish(
       ctx,

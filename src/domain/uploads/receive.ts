@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
 import { cleanFileName } from '../assets/assets.rules.js';
-import type { Ctx } from '../context.js';
+import { scopedAccountId, type Ctx } from '../context.js';
 import { storeStream } from './stream-store.js';
+import { assertWithinLimit, MULTIPART_ALLOWANCE_BYTES, overLimit, uploadLimit } from './upload-limit.js';
 import type { ExpectedContent, UploadFields, UploadSource } from './upload-source.js';
 
 /** A file whose bytes are durable in the blob store but not yet committed to any row. */
@@ -14,29 +15,38 @@ export interface ReceivedFile {
 }
 
 /**
- * Streams a file into the blob store (at most config.uploads.maxBytes, else `too_large`) while keeping its first
+ * Streams a file into the blob store (at most the account's upload limit, else `too_large`) while keeping its first
  * bytes for sniffing. The whole file is never in memory. A declared size or checksum known up front is checked by
  * the store itself, so a mismatch keeps no bytes at all; otherwise, until commitUpload references it, the blob is an
- * orphan that the sweep removes.
+ * orphan that the sweep removes. `limit`: the uploadLimit when the caller has it already.
  */
-export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}): Promise<ReceivedFile> {
+export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}, limit?: number): Promise<ReceivedFile> {
+  const maxBytes = limit ?? (await uploadLimit(ctx, scopedAccountId(ctx)));
+  assertWithinLimit(maxBytes, expected.size);
   return storeStream(ctx.blobs, stream, originalFileName, {
-    maxBytes: ctx.config.uploads.maxBytes,
+    maxBytes,
     expectedSha256: expected.sha256,
     expectedSize: expected.size,
   });
 }
 
 /**
- * Reads a single-request upload, storing its file with receiveFile. A raw body's file name (the query's `file_name`)
- * is final before its bytes arrive, so a name commitUpload would refuse (unusable, over 255 bytes) is refused before
+ * Reads a single-request upload: a body whose announced length is over the limit is refused (413) before any of it
+ * is read; then the file is streamed in under the same limit. A raw body's file name (the query's `file_name`) is
+ * final before its bytes arrive, so a name commitUpload would refuse (unusable, over 255 bytes) is refused before
  * anything is stored.
  */
-export function readUpload(ctx: Ctx, source: UploadSource): Promise<{ file: ReceivedFile | undefined; fields: UploadFields }> {
+export async function readUpload(ctx: Ctx, source: UploadSource): Promise<{ file: ReceivedFile | undefined; fields: UploadFields }> {
+  const limit = await uploadLimit(ctx, scopedAccountId(ctx));
+  // A form carries its fields and part headers around the file.
+  const slack = source.fieldsIn === 'query' ? 0 : MULTIPART_ALLOWANCE_BYTES;
+  if (source.bodyBytes !== undefined && source.bodyBytes > limit + slack) {
+    throw overLimit(limit);
+  }
   return source.read((stream, fileName, expected) => {
     if (source.fieldsIn === 'query') {
       cleanFileName(fileName, 'file_name', 'query');
     }
-    return receiveFile(ctx, stream, fileName, expected);
+    return receiveFile(ctx, stream, fileName, expected, limit);
   });
 }

@@ -4,11 +4,12 @@ import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { cleanFileName } from '../assets/assets.rules.js';
-import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
+import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit, isStaleCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
+import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
 
 /*
@@ -38,9 +39,7 @@ const stateOf = (session: UploadSessionRow): TusState => ({ session, assetId: se
 export async function createTusUpload(ctx: Ctx, input: TusCreateInput, firstChunk?: { body: Readable; contentLength?: number | undefined }): Promise<TusState> {
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
-  if (input.length > ctx.config.uploads.maxBytes) {
-    throw errors.tooLarge(`The file is larger than the limit of ${ctx.config.uploads.maxBytes} bytes.`);
-  }
+  assertWithinLimit(await uploadLimit(ctx, scopedAccountId(ctx)), input.length);
   const fileName = cleanFileName(input.fileName, 'filename', 'headers');
   await preflightCommit(ctx, { fileName, target: input.target, fieldsIn: 'headers', fileNameField: 'filename' });
   const now = isoNow(ctx.clock);

@@ -27,6 +27,8 @@ export interface ExpectedContent {
  */
 export interface UploadSource {
   fieldsIn: FieldProblem['in'];
+  /** The request body's length when known before reading it (Content-Length); a form's includes its fields. */
+  bodyBytes?: number | undefined;
   /** `expected`: the declared size and checksum when they are known before the bytes (raw bodies, query fields). */
   read(
     receive: (stream: Readable, fileName: string, expected?: ExpectedContent) => Promise<ReceivedFile>,

@@ -1,13 +1,16 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { errors } from '../../domain/errors.js';
+import { errors, isDomainError } from '../../domain/errors.js';
 import { assertJsonInput } from './json-body.js';
+import { requestBodyFailure } from './request-body.js';
 
 /** Registers multipart parsing with limits; files are streamed to whoever consumes them, never buffered. */
 export async function registerMultipart(app: FastifyInstance): Promise<void> {
   await app.register(multipart, {
-    limits: { fileSize: app.deps.config.uploads.maxBytes, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
+    // One byte over the server limit: the upload's own limit (which may be the account's, lower) refuses first and
+    // stores nothing, rather than the parser cutting the file at the limit and calling it complete.
+    limits: { fileSize: app.deps.config.uploads.maxBytes + 1, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
   });
 }
 
@@ -22,35 +25,87 @@ export interface MultipartForm<T> {
 
 export const isMultipart = (request: FastifyRequest): boolean => request.isMultipart();
 
-// The boundary parameter of a multipart Content-Type; busboy throws a bare Error (a 500) when it is missing.
-const BOUNDARY_PARAM = /;\s*boundary\s*=\s*(?:"[^"]+"|[^\s;]+)/i;
+/**
+ * `--<boundary>--`, the delimiter that closes a form (RFC 2046 §5.1.1), from the request's Content-Type; undefined
+ * when it has no boundary parameter (busboy would throw a bare Error, a 500).
+ */
+function closingDelimiter(contentType: string | undefined): Buffer | undefined {
+  const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
+  const value = boundary?.[1] ?? boundary?.[2];
+  return value ? Buffer.from(`--${value}--`, 'latin1') : undefined;
+}
+
+/**
+ * Watches the request body (alongside the parser) for the form's closing delimiter. The multipart parser treats a
+ * body that ends without it as a complete form, so without this a cut-off form would lose its last fields silently.
+ */
+function watchForClosingDelimiter(request: FastifyRequest): () => boolean {
+  const delimiter = closingDelimiter(request.headers['content-type']);
+  if (!delimiter) {
+    return () => false;
+  }
+  let seen = false;
+  let carry = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    const window = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, delimiter.length)]) : Buffer.alloc(0);
+    if (window.includes(delimiter) || chunk.includes(delimiter)) {
+      seen = true;
+      request.raw.off('data', onData);
+      return;
+    }
+    const tail = chunk.length >= delimiter.length ? chunk : Buffer.concat([carry, chunk]);
+    carry = Buffer.from(tail.subarray(Math.max(0, tail.length - delimiter.length + 1)));
+  };
+  request.raw.on('data', onData);
+  return () => seen;
+}
 
 /**
  * Reads a multipart/form-data request part by part. The `file` part is handed to `onFile` as a stream, which must
- * consume it (e.g. into the blob store) before the next part can be read.
+ * consume it (e.g. into the blob store) before the next part can be read. A form that ends before its closing
+ * delimiter is 400 `multipart_truncated` (nothing of it is kept); a body that stopped arriving is the idle
+ * timeout's 408.
  */
 export async function readMultipart<T>(
   request: FastifyRequest,
   onFile: (stream: Readable, info: { filename: string; mimetype: string }) => Promise<T>,
 ): Promise<MultipartForm<T>> {
-  if (!BOUNDARY_PARAM.test(request.headers['content-type'] ?? '')) {
+  if (!closingDelimiter(request.headers['content-type'])) {
     throw errors.invalid('multipart_boundary_missing', 'The multipart/form-data Content-Type has no boundary parameter.');
   }
   const fields: Record<string, string> = {};
   let file: T | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw errors.invalidField('body', part.fieldname, 'unexpected file part; send the file as `file`');
+  const iterator = request.parts()[Symbol.asyncIterator]();
+  // The first next() pipes the body into the parser; the watcher is attached after it, so both see every chunk.
+  let next = iterator.next();
+  const complete = watchForClosingDelimiter(request);
+  // A plain error (no domain kind, no HTTP status: a part cut short) from a form that never closed is the cut.
+  const hasStatus = (err: unknown): boolean => typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number';
+  const cutOff = (err: unknown): unknown =>
+    requestBodyFailure(request) ?? (isDomainError(err) || hasStatus(err) || complete() ? err : errors.multipartTruncated());
+  try {
+    for (let step = await next; !step.done; step = await next) {
+      const part = step.value;
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          throw errors.invalidField('body', part.fieldname, 'unexpected file part; send the file as `file`');
+        }
+        file = await onFile(part.file, { filename: part.filename, mimetype: part.mimetype });
+        if (part.file.truncated) {
+          throw errors.tooLarge('The file is larger than the upload limit.');
+        }
+      } else {
+        fields[part.fieldname] = String(part.value);
       }
-      file = await onFile(part.file, { filename: part.filename, mimetype: part.mimetype });
-      if (part.file.truncated) {
-        throw errors.tooLarge('The file is larger than the upload limit.');
-      }
-    } else {
-      fields[part.fieldname] = String(part.value);
+      next = iterator.next();
     }
+  } catch (err) {
+    await iterator.return?.(undefined).catch(() => undefined);
+    throw cutOff(err);
+  }
+  if (!complete()) {
+    throw requestBodyFailure(request) ?? errors.multipartTruncated();
   }
   let body: Record<string, unknown> | undefined;
   if (fields.body !== undefined && fields.body !== '') {

@@ -175,6 +175,21 @@ describeEachDatabase('POST /workspaces/import', (t) => {
     }
   });
 
+  test("the account's max_upload_bytes caps path and URL imports; nothing is stored", async () => {
+    const ten = await t.factory.tenant();
+    const set = await t.req('PUT', '/accounts/settings/max_upload_bytes', { headers: { authorization: ten.headers.authorization ?? '', 'x-account-id': ten.accountId }, json: { value: 999 } });
+    assert.equal(set.status, 200);
+    const before = await writtenCounts(t);
+    const byPath = await runImport(ten.headers, { path: join(root, 'a.txt') });
+    assert.equal(byPath.state.state, 'failed');
+    assert.match(byPath.state.errors[0].message, /larger than the limit of 999 bytes/);
+    // Content-Length 1000: refused before the download is read.
+    const byUrl = await runImport(ten.headers, { url: `${origin}/files/model.obj` });
+    assert.equal(byUrl.state.state, 'failed');
+    assert.match(byUrl.state.errors[0].message, /larger than the limit of 999 bytes/);
+    assert.deepEqual(await writtenCounts(t), before);
+  });
+
   test("another tenant's import is 404; no auth 401; a viewer cannot import (403) but can read progress", async () => {
     const ten = await t.factory.tenant();
     const stranger = await t.factory.tenant();

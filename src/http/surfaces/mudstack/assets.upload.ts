@@ -4,15 +4,17 @@ import { Readable } from 'node:stream';
 import { errors, type FieldProblem } from '../../../domain/errors.js';
 import type { UploadFields, UploadSource } from '../../../domain/uploads/upload-source.js';
 import { readMultipart } from '../../plugins/multipart.js';
+import { detachableBody } from '../../plugins/request-body.js';
 import { UploadQuery, type UploadQueryJson } from './assets.schemas.js';
 
 /**
  * Lets the upload routes of this (encapsulated) plugin receive any non-JSON, non-multipart body as a raw stream:
- * the parser hands the request stream on unread, so the file is streamed into the blob store, never buffered.
+ * the parser hands the request stream on unread, so the file is streamed into the blob store, never buffered. It is
+ * handed on detachable, so that refusing it (413) does not reset the connection before the answer is sent.
  */
 export function acceptRawBodies(app: FastifyInstance): void {
-  const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void): void => {
-    done(null, payload);
+  const passThrough = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void): void => {
+    done(null, detachableBody(req, payload));
   };
   app.addContentTypeParser('application/octet-stream', passThrough);
   app.addContentTypeParser('*', passThrough);
@@ -51,9 +53,11 @@ function checkFormFields(fields: Record<string, string>): UploadQueryJson {
  * its metadata in the query string (`file_name` required). A JSON body is not an upload: 415.
  */
 export function uploadSourceOf(request: FastifyRequest, query: UploadQueryJson): UploadSource {
+  const bodyBytes = contentLength(request);
   if (request.isMultipart()) {
     return {
       fieldsIn: 'body',
+      bodyBytes,
       async read(receive) {
         const form = await readMultipart(request, (stream, info) => receive(stream, info.filename));
         return { file: form.file, fields: { ...toFields(query), ...definedOnly(toFields(checkFormFields(form.fields))) } };
@@ -63,6 +67,7 @@ export function uploadSourceOf(request: FastifyRequest, query: UploadQueryJson):
   const body = request.body;
   return {
     fieldsIn: 'query',
+    bodyBytes,
     async read(receive) {
       if (!(body instanceof Readable)) {
         throw errors.unsupportedMedia('Send the file as multipart/form-data or as a raw body (e.g. application/octet-stream).');
@@ -74,6 +79,12 @@ export function uploadSourceOf(request: FastifyRequest, query: UploadQueryJson):
       return { file: await receive(body, query.file_name, { sha256: fields.checksum, size: fields.size }), fields };
     },
   };
+}
+
+/** The request's Content-Length, when it sent one (a chunked body has none). */
+export function contentLength(request: FastifyRequest): number | undefined {
+  const raw = request.headers['content-length'];
+  return raw !== undefined && /^\d{1,16}$/.test(raw) ? Number(raw) : undefined;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { errors } from '../../../domain/errors.js';
 import { appendTusChunk, createTusUpload, getTusUpload, terminateTusUpload, type TusState } from '../../../domain/uploads/tus.service.js';
 import { ctxOf } from '../../plugins/auth.js';
+import { detachableBody } from '../../plugins/request-body.js';
 import { Type } from '@sinclair/typebox';
 import { authErrors, ErrorBody } from './common.schemas.js';
 import { TusParams } from './uploads.schemas.js';
@@ -83,8 +84,8 @@ function sendState(reply: FastifyReply, state: TusState): void {
 
 /** tus resumable uploads. */
 export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const passThrough = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void): void => {
-    done(null, payload);
+  const passThrough = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void): void => {
+    done(null, detachableBody(req, payload));
   };
   app.addContentTypeParser(OFFSET_TYPE, passThrough);
   app.addContentTypeParser('*', passThrough);

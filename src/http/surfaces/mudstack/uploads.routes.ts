@@ -5,7 +5,7 @@ import { commitPresignedUpload, createUploadUrl, receiveSignedPut } from '../../
 import { ctxOf } from '../../plugins/auth.js';
 import { presentAsset } from './assets.present.js';
 import { Asset } from './assets.schemas.js';
-import { acceptRawBodies } from './assets.upload.js';
+import { acceptRawBodies, contentLength } from './assets.upload.js';
 import { authErrors, ErrorBody } from './common.schemas.js';
 import { CommitUploadBody, SignedPutParams, SignedPutQuery, UploadUrl, UploadUrlBody } from './uploads.schemas.js';
 
@@ -71,6 +71,7 @@ export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         expires: request.query.expires,
         sig: request.query.sig,
         body,
+        contentLength: contentLength(request),
       });
       return reply.status(204).header('atelier-received-bytes', String(size)).send(null);
     },
