@@ -8,6 +8,7 @@ import { requireAsset } from '../assets/assets.service.js';
 import { inTransaction, scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { recordVersionEvent } from './version-history.js';
 import { loadVersionViews } from '../reviews/version-views.repo.js';
 import {
   countLiveVersions,
@@ -72,16 +73,7 @@ export async function trashVersion(ctx: Ctx, assetId: string, versionId: string)
     const now = isoNow(tx.clock);
     const after = await setVersionDeletedAt(tx.db, { workspaceId, assetId, id: versionId }, now);
     await updateAssetRow(tx.db, { workspaceId, id: assetId }, { updated_at: now });
-    await recordHistory(tx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      assetId,
-      userId: ctx.actor.userId,
-      subjectType: 'version',
-      recordId: versionId,
-      type: 'version_deleted',
-      data: { version_number: version.version_number, name: version.name },
-    });
+    await recordVersionEvent(tx, { assetId, versionId: versionId, type: 'version_deleted', data: { version_number: version.version_number, name: version.name } });
     return after ?? version;
   });
   return viewOf(ctx, row);
@@ -103,16 +95,7 @@ export async function restoreVersion(ctx: Ctx, assetId: string, versionId: strin
     const now = isoNow(tx.clock);
     const after = await setVersionDeletedAt(tx.db, { workspaceId, assetId, id: versionId }, null);
     await updateAssetRow(tx.db, { workspaceId, id: assetId }, { updated_at: now });
-    await recordHistory(tx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      assetId,
-      userId: ctx.actor.userId,
-      subjectType: 'version',
-      recordId: versionId,
-      type: 'version_undeleted',
-      data: { version_number: version.version_number, name: version.name, deleted_at: version.deleted_at },
-    });
+    await recordVersionEvent(tx, { assetId, versionId: versionId, type: 'version_undeleted', data: { version_number: version.version_number, name: version.name, deleted_at: version.deleted_at } });
     return after ?? version;
   });
   return viewOf(ctx, row);

@@ -10,6 +10,7 @@ import { updateAssetRow } from '../assets/assets.repo.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { recordVersionEvent } from './version-history.js';
 import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
@@ -99,16 +100,7 @@ export async function updateVersion(
       return before;
     }
     const after = await updateVersionRow(tx.db, { workspaceId, assetId, id: versionId }, set);
-    await recordHistory(tx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      assetId,
-      userId: ctx.actor.userId,
-      subjectType: 'version',
-      recordId: versionId,
-      type: 'version_updated',
-      data: { before: { name: before.name, description: before.description }, after: set },
-    });
+    await recordVersionEvent(tx, { assetId, versionId: versionId, type: 'version_updated', data: { before: { name: before.name, description: before.description }, after: set } });
     return after ?? before;
   });
   return viewVersion(ctx, updated);
@@ -155,16 +147,7 @@ export async function makeVersionCurrent(ctx: Ctx, assetId: string, versionId: s
     const copiedKinds = new Set(copied.map((d) => d.kind));
     const missing = sourceDerivatives.filter((d) => !copiedKinds.has(d.kind)).map((d) => d.kind).filter(isDerivativeKind);
     await enqueueDerivativeJobs(tx, await insertPendingDerivatives(tx, { workspaceId, versionId: version.id, kinds: missing }));
-    await recordHistory(tx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      assetId,
-      userId: ctx.actor.userId,
-      subjectType: 'version',
-      recordId: version.id,
-      type: 'version_restored',
-      data: { version_id: version.id, version_number: number, restored_from_version_id: source.id, restored_from_version_number: source.version_number },
-    });
+    await recordVersionEvent(tx, { assetId, versionId: version.id, type: 'version_restored', data: { version_id: version.id, version_number: number, restored_from_version_id: source.id, restored_from_version_number: source.version_number } });
   });
   return getAsset(ctx, assetId);
 }
@@ -189,16 +172,7 @@ export async function setVersionThumbnail(
     if (!after) {
       throw errors.notFound('version', versionId);
     }
-    await recordHistory(tx, {
-      accountId: ctx.actor.accountId,
-      workspaceId,
-      assetId,
-      userId: ctx.actor.userId,
-      subjectType: 'version',
-      recordId: versionId,
-      type: 'version_thumbnail_updated',
-      data: { thumbnail_file_id: key },
-    });
+    await recordVersionEvent(tx, { assetId, versionId: versionId, type: 'version_thumbnail_updated', data: { thumbnail_file_id: key } });
     return after;
   });
   return viewVersion(ctx, updated);
