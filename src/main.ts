@@ -23,7 +23,7 @@ Commands:
   config                         print the configuration table (Markdown)
 
 --data-dir PATH overrides DATA_DIR (default ./data under the working directory). Configuration comes from the
-environment; see the README.`;
+environment; see docs/configuration.md (atelier config prints the same table).`;
 
 /** Takes `--data-dir PATH` / `--data-dir=PATH` out of the arguments (every command but config accepts it). */
 function takeDataDir(args: string[]): { args: string[]; dataDir: string | undefined } {

@@ -4,8 +4,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /**
- * Every environment variable Atelier reads. Each key has a description: the README's configuration table is
- * generated from this schema (`node scripts/config-table.js`), and a test keeps the two in step.
+ * Every environment variable Atelier reads. Each key has a description: the configuration table of
+ * docs/configuration.md is generated from this schema (`node scripts/config-table.js`), and a test keeps the two in
+ * step.
  */
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port the HTTP server listens on.' }),
@@ -320,7 +321,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
   } satisfies Config);
 }
 
-/** The README table: one row per key, from the schema's descriptions and defaults. */
+/** The docs/configuration.md table: one row per key, from the schema's descriptions and defaults. */
 export function configTableMarkdown(): string {
   const rows = Object.entries(EnvSchema.properties as Record<string, TSchema>).map(([key, schema]) => {
     const def = schema.default === undefined ? '' : `\`${String(schema.default)}\``;

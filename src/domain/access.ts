@@ -87,7 +87,7 @@ export function requirePermission(actor: Actor, permission: Permission): void {
 export const isAccountRole = (v: string): v is AccountRole => (ACCOUNT_ROLES as readonly string[]).includes(v);
 export const isWorkspaceRole = (v: string): v is WorkspaceRole => (WORKSPACE_ROLES as readonly string[]).includes(v);
 
-/** README table of the matrix, generated so that code and documentation cannot drift. */
+/** docs/permissions.md table of the matrix, generated so that code and documentation cannot drift. */
 export function permissionMatrixMarkdown(): string {
   const rows: string[] = ['| Permission | Scope | Roles |', '| --- | --- | --- |'];
   for (const [p, roles] of Object.entries(ACCOUNT_PERMISSIONS)) {

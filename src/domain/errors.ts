@@ -60,7 +60,8 @@ export const errors = {
   unauthenticated: (message = 'Authentication is required.') => new DomainError('unauthenticated', 'unauthenticated', message),
   invalidCredentials: () => new DomainError('unauthenticated', 'invalid_credentials', 'The key or secret is not valid.'),
   invalidToken: () => new DomainError('unauthenticated', 'invalid_token', 'The access token is invalid, expired or revoked.'),
-  /** An invite for an e-mail that already has a user, accepted without that user's token (README, Invites). */
+  /** An invite for an e-mail that already has a user, accepted without that user's token (docs/api-core.md,
+   * Invites). */
   inviteRequiresSignIn: () =>
     new DomainError(
       'unauthenticated',

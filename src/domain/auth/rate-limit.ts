@@ -13,7 +13,7 @@ interface LimitDeps {
 }
 
 /*
- * Failed token requests are counted in two buckets (README "Authentication, tenancy and errors"):
+ * Failed token requests are counted in two buckets (docs/api-core.md "Authentication, tenancy and errors"):
  *   - per client address and key together: AUTH_RATE_LIMIT_MAX failures in the window. An attacker guessing one key's
  *     secret is stopped after that many tries, and only at the attacker's address: the owner of the key, elsewhere,
  *     still gets tokens. (Counting per key alone, as before, let anyone who knew a key lock its owner out.)

@@ -6,9 +6,10 @@ import { API_CSP, SECURITY_HEADERS } from './security-headers.js';
 
 /*
  * Requests that fail before a route runs, so no surface's error handler sees them, answered in the core API's error
- * shape `{"error":{"code","message"},"request_id"}` with the usual headers (README "Authentication, tenancy and
- * errors"): URLs Fastify cannot route (bad percent-encoding, a path segment over the router's limit) and requests
- * Node's HTTP parser refuses before Fastify exists for them (headers or URL too large, malformed HTTP, timeouts).
+ * shape `{"error":{"code","message"},"request_id"}` with the usual headers (docs/api-core.md "Authentication,
+ * tenancy and errors"): URLs Fastify cannot route (bad percent-encoding, a path segment over the router's limit) and
+ * requests Node's HTTP parser refuses before Fastify exists for them (headers or URL too large, malformed HTTP,
+ * timeouts).
  */
 
 interface ShapedError {

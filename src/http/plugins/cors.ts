@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
 /*
- * CORS for browser apps on other origins (README "Authentication, tenancy and errors"). Off unless CORS_ORIGINS lists
- * origins; an origin not listed gets no CORS headers at all, so the browser keeps its same-origin rule. Credentials
+ * CORS for browser apps on other origins (docs/api-core.md "Authentication, tenancy and errors"). Off unless
+ * CORS_ORIGINS lists origins; an origin not listed gets no CORS headers at all, so the browser keeps its same-origin rule. Credentials
  * are tokens in the Authorization header, never cookies, so Access-Control-Allow-Credentials is not sent.
  */
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';

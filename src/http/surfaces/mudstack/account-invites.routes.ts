@@ -57,7 +57,7 @@ export const accountInvitesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/accounts/invites/accept',
     {
-      // No token needed for an e-mail without a user; an existing user's must be sent (README, Invites).
+      // No token needed for an e-mail without a user; an existing user's must be sent (docs/api-core.md, Invites).
       config: { scope: 'user-optional' },
       schema: {
         tags,
