@@ -26,8 +26,9 @@ for (const kind of DATABASES) {
     let tenant: { account_id: string; workspace_id: string; key: string; secret: string };
     before(async () => {
       await cli.start({ env: { LOG_LEVEL: 'debug' } });
-      tenant = await cli.json(['bootstrap', '--json', '--account', 'Disconnect Studio']);
+      // The server makes the database; bootstrap works only on an existing one.
       server = await cli.serve();
+      tenant = await cli.json(['bootstrap', '--json', '--account', 'Disconnect Studio']);
     });
     after(() => cli.stop());
 
