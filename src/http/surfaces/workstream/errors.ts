@@ -26,12 +26,13 @@ export function fieldName(problem: FieldProblem): string {
 }
 
 function fieldErrors(fields: readonly FieldProblem[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A Map, not an object: the field may be named `__proto__` (the very thing the error is about).
+  const out = new Map<string, string[]>();
   for (const f of fields) {
     const name = fieldName(f);
-    (out[name] ??= []).push(`The ${name} ${f.message.replace(/\.$/, '')}.`);
+    out.set(name, [...(out.get(name) ?? []), `The ${name} ${f.message.replace(/\.$/, '')}.`]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** The status and body of a domain error on this surface. */
