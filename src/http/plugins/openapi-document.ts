@@ -66,6 +66,13 @@ const asDocumented = (schema: unknown): JsonObject =>
 export const ERROR_COMPONENT = 'Error';
 const errorRef: JsonObject = { $ref: `#/components/schemas/${ERROR_COMPONENT}` };
 
+/** Surfaces with an error body of their own (each surface renders its errors in its shape): path prefix → component. */
+export const SURFACE_ERROR_COMPONENTS: ReadonlyArray<readonly [string, string]> = [['/workstream/', 'WorkstreamError']];
+const errorRefFor = (url: string): JsonObject => {
+  const own = SURFACE_ERROR_COMPONENTS.find(([prefix]) => url.startsWith(prefix));
+  return own ? { $ref: `#/components/schemas/${own[1]}` } : errorRef;
+};
+
 const uuidHeader = (description: string): JsonObject => ({ type: 'string', format: 'uuid', description });
 const ACCOUNT_HEADER = uuidHeader('The account to act in (a UUID from `GET /users/accounts`).');
 const WORKSPACE_HEADER = uuidHeader('The workspace to act in (a UUID from `GET /workspaces`).');
@@ -147,7 +154,7 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
   for (const [status, description] of Object.entries(statuses)) {
     if (responses[status] === undefined) {
       // The shared Error schema, by reference: shareSchemas keeps `$ref`s as they are.
-      responses[status] = { description, content: { 'application/json': { schema: errorRef } } };
+      responses[status] = { description, content: { 'application/json': { schema: errorRefFor(url) } } };
     }
   }
   out.response = responses;

@@ -51,6 +51,13 @@ describeEachDatabase('workstream: statuses (S1) and tasks (T1, T2, T8, T13)', (t
     assert.deepEqual(again.body, res.body);
     const core = await coreTask(t, a, { title: 'Core default' });
     assert.equal(core.status, 'Pending');
+    // Nor can the core API move a task back to draft (§1.5 item 3 holds on both surfaces).
+    for (const json of [{ status: 'Draft' }, { status_id: core.status_id && (await t.deps.db.selectFrom('task_statuses').select('id').where('workspace_id', '=', a.workspaceId).where('is_draft', '=', 1).executeTakeFirstOrThrow()).id }]) {
+      const res = await t.req('PUT', `/workspaces/tasks/${core.id}`, { headers: a.headers, json });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.fields[0].pointer, `/${Object.keys(json)[0]}`);
+    }
+    assert.equal((await t.req('GET', `/workspaces/tasks/${core.id}`, { headers: a.headers })).body.status, 'Pending');
   });
 
   test('a core task is a Workstream task: same row, the §1.3.11 shape', async () => {

@@ -91,4 +91,14 @@ export const WsError = Type.Object(
   {},
 );
 
-export const wsErrors = { 401: WsError, 403: WsError, 404: WsError, 422: WsError } as const;
+/** 422 is this surface's own; 400, 401, 403, 404, 413, 415 and 429 are added to every route by the OpenAPI transform. */
+export const wsErrors = { 422: WsError } as const;
+
+/** Names of this surface's objects in `/openapi.json` (plugins/openapi.ts); `WorkstreamError` is every error body. */
+export const workstreamComponents: Record<string, unknown> = {
+  WorkstreamError: WsError,
+  WorkstreamUser: WsUser,
+  WorkstreamStatus: WsStatus,
+  WorkstreamTask: WsTask,
+  WorkstreamChecklistItem: WsChecklistItem,
+};
