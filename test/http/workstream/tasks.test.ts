@@ -112,6 +112,16 @@ describeEachDatabase('workstream: statuses (S1) and tasks (T1, T2, T8, T13)', (t
     assert.equal(own.status, 200, own.text);
     assert.equal(own.body.status, s.Draft?.id);
     assertWsError(await t.req('GET', `/workstream/tasks/${adminDraft.sequence}`, { headers: bearer(editor) }), 404);
+    // The same rule on the core API (one domain model): another user's draft is not listed, fetched or changed.
+    const coreList = await t.req('GET', '/workspaces/tasks?limit=100', { headers: a.headers });
+    assert.equal(coreList.status, 200, coreList.text);
+    const coreTitles = coreList.body.tasks.map((x: { title: string }) => x.title);
+    assert.equal(coreTitles.includes('Editor draft'), false);
+    assert.equal(coreTitles.includes('Admin draft'), true);
+    assert.equal((await t.req('GET', `/workspaces/tasks/${draft.id}`, { headers: a.headers })).status, 404);
+    assert.equal((await t.req('PUT', `/workspaces/tasks/${draft.id}`, { headers: a.headers, json: { title: 'Not yours' } })).status, 404);
+    const ownCore = await t.req('GET', `/workspaces/tasks/${draft.id}`, { headers: editor.headers });
+    assert.equal(ownCore.body.title, 'Editor draft');
   });
 
   test('T1 paging, sorting and filters (OR within a key, AND across keys)', async () => {
