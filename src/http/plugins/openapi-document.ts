@@ -135,11 +135,14 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
   if (scope === 'workspace') {
     tenancy['x-workspace-id'] = WORKSPACE_HEADER;
   }
-  if (Object.keys(tenancy).length > 0) {
+  // The credential decides the tenant on the non-core surfaces; a workspace other than the default may be chosen.
+  const optional: JsonObject =
+    scope === 'credential' ? { 'x-workspace-id': uuidHeader('Optional: the workspace to act in instead of the default one (docs/workstream.md).') } : {};
+  if (Object.keys(tenancy).length > 0 || Object.keys(optional).length > 0) {
     const headers: JsonObject = isObject(schema.headers) ? schema.headers : {};
     const properties = isObject(headers.properties) ? headers.properties : {};
     const required = Array.isArray(headers.required) ? headers.required : [];
-    out.headers = { ...headers, type: 'object', properties: { ...properties, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
+    out.headers = { ...headers, type: 'object', properties: { ...properties, ...optional, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
   }
   if (scope === 'public') {
     out.security = [];

@@ -1,7 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseSurfaceId } from '../../../domain/ids/surface-ids.js';
-import { errors, type FieldProblem } from '../../../domain/errors.js';
+import { errors } from '../../../domain/errors.js';
 import { parseFormBody, parseQueryString } from './php-params.js';
 
 /*
@@ -15,9 +14,6 @@ export const IntLike = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ p
 
 /** `IntLike`, or null (JSON) / empty (form) to clear a value. */
 export const NullableIntLike = Type.Union([Type.Null(), IntLike, Type.Literal('')]);
-
-/** A list of ids; a form body with one `name[]=` value still gives a list. */
-export const IntLikeList = (opts: { minItems?: number } = {}) => Type.Array(IntLike, { maxItems: 100, ...opts });
 
 /** Paging query of list routes: `offset` ≥ 0, `limit` 1-100 (default 50). */
 export const PagingQuery = {
@@ -48,9 +44,6 @@ export function FilterQuery(keys: readonly string[], item: TSchema = Type.String
 /** A filter's values as a list (a single value included). */
 export const filterValues = (v: unknown): string[] | undefined =>
   v === undefined ? undefined : typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : undefined;
-
-/** An integer id from a body, query or path field (see parseSurfaceId). */
-export const toSurfaceId = (value: unknown, field: string, part: FieldProblem['in']): number => parseSurfaceId(value, field, part);
 
 /** A Unix-seconds timestamp from a body field: a non-negative integer or numeric string. */
 export function toUnixSeconds(value: number | string, field: string): number {
