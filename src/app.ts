@@ -15,6 +15,7 @@ import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { partValidators } from './http/plugins/validators.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
+import { workstreamSurface } from './http/surfaces/workstream/index.js';
 import './http/types.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,128}$/;
@@ -76,5 +77,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await registerMultipart(app);
   await app.register(healthRoutes);
   await app.register(mudstackSurface);
+  await app.register(workstreamSurface, { prefix: '/workstream' });
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
-import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskStatusesTable, TasksTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -44,6 +44,8 @@ export interface DB {
   review_requests: ReviewRequestsTable;
   task_statuses: TaskStatusesTable;
   tasks: TasksTable;
+  task_checklist_items: TaskChecklistItemsTable;
+  task_watchers: TaskWatchersTable;
   asset_search: AssetSearchTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -88,4 +90,6 @@ export type ReviewRequestRow = Selectable<ReviewRequestsTable>;
 export type TaskStatusRow = Selectable<TaskStatusesTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type NewTaskRow = Insertable<TasksTable>;
+export type TaskChecklistItemRow = Selectable<TaskChecklistItemsTable>;
+export type TaskWatcherRow = Selectable<TaskWatchersTable>;
 export type TaskUpdate = Updateable<TasksTable>;

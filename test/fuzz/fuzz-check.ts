@@ -50,8 +50,25 @@ export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-a
   }
 }
 
-/** What is wrong with an answer: a 5xx, no answer, or a 4xx outside `{"error":{"code","message"},"request_id"}`. */
-export function problemOf(method: string, answer: Answer | 'no-answer'): { problem: string; detail: string } | undefined {
+/**
+ * Whether a 4xx body has its surface's error shape: the core API's `{"error":{"code","message"},"request_id"}`;
+ * Workstream's `{"message","code","request_id"}` (docs/workstream.md), or OAuth's `{"error","error_description"}` on
+ * its token route.
+ */
+function hasErrorShape(path: string, body: unknown): boolean {
+  const b = body as { error?: { code?: unknown; message?: unknown } | unknown; message?: unknown; code?: unknown; request_id?: unknown; error_description?: unknown } | null;
+  if (path.startsWith('/workstream/')) {
+    if (path === '/workstream/oauth2/token') {
+      return typeof b?.error === 'string' && typeof b.error_description === 'string';
+    }
+    return typeof b?.message === 'string' && typeof b.code === 'string' && typeof b.request_id === 'string';
+  }
+  const e = b?.error as { code?: unknown; message?: unknown } | undefined;
+  return typeof e?.code === 'string' && typeof e.message === 'string' && typeof b?.request_id === 'string';
+}
+
+/** What is wrong with an answer: a 5xx, no answer, or a 4xx outside its surface's error shape (hasErrorShape). */
+export function problemOf(method: string, answer: Answer | 'no-answer', path = '/'): { problem: string; detail: string } | undefined {
   if (answer === 'no-answer') {
     return { problem: 'no answer', detail: `none within ${ANSWER_WITHIN_MS} ms` };
   }
@@ -73,7 +90,5 @@ export function problemOf(method: string, answer: Answer | 'no-answer'): { probl
   } catch {
     return { problem: `${answer.status} not JSON`, detail: `${answer.contentType}: ${answer.text.slice(0, 80)}` };
   }
-  const b = body as { error?: { code?: unknown; message?: unknown }; request_id?: unknown } | null;
-  const ok = typeof b?.error?.code === 'string' && typeof b.error.message === 'string' && typeof b.request_id === 'string';
-  return ok ? undefined : { problem: `${answer.status} bad shape`, detail: answer.text.slice(0, 120) };
+  return hasErrorShape(path, body) ? undefined : { problem: `${answer.status} bad shape`, detail: answer.text.slice(0, 120) };
 }

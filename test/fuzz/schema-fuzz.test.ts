@@ -92,7 +92,7 @@ class Fuzzer {
     if (answer === 'unsendable') {
       return undefined;
     }
-    const p = problemOf(req.method, answer);
+    const p = problemOf(req.method, answer, req.path);
     return p && { ...p, status: answer === 'no-answer' ? 0 : answer.status };
   }
 

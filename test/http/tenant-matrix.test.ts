@@ -383,6 +383,13 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
           skipped.push(`${method.toUpperCase()} ${path} (public)`);
           continue;
         }
+        // TODO(#14): integer-id surfaces. This matrix puts the other tenant's UUIDs in id slots; Workstream's ids are
+        // integers resolved in the credential's tenant (docs/integer-ids.md) and its cross-tenant 404s are tested in
+        // test/http/workstream/*.test.ts. Extend the matrix with integer ids (sequence) when more of #14 lands.
+        if (path.startsWith('/workstream/')) {
+          skipped.push(`${method.toUpperCase()} ${path} (integer-id surface, #14)`);
+          continue;
+        }
         const calls = callsFor(doc, path, method, op, a, b, before, bRows);
         if (calls.length === 0) {
           skipped.push(`${method.toUpperCase()} ${path} (no id, no tenancy header)`);

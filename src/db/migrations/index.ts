@@ -11,6 +11,7 @@ import * as m202611230420 from './202611230420_create_tasks.js';
 import * as m202611230430 from './202611230430_create_webhooks.js';
 import * as m202611230440 from './202611230440_create_search.js';
 import * as m202611231900 from './202611231900_partial_job_indexes.js';
+import * as m202612070330 from './202612070330_create_task_checklists_watchers.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '202611230430_create_webhooks': m202611230430,
   '202611230440_create_search': m202611230440,
   '202611231900_partial_job_indexes': m202611231900,
+  '202612070330_create_task_checklists_watchers': m202612070330,
 };

@@ -75,9 +75,33 @@ export interface TaskStatusesTable extends Keyed {
   color: string;
   rank: number;
   is_closed: Generated<number>;
+  /** 1 for the workspace's draft status (Workstream form drafts); never a default, never set by an update. */
+  is_draft: Generated<number>;
   created_by_user_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One item of a task's checklist; `status` 0 incomplete, 1 complete; shown in `pos` order. */
+export interface TaskChecklistItemsTable extends Keyed {
+  workspace_id: string;
+  task_id: string;
+  value: string;
+  status: number;
+  pos: number;
+  creator_id: string | null;
+  completed_by_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user watching a task. */
+export interface TaskWatchersTable extends Keyed {
+  workspace_id: string;
+  task_id: string;
+  user_id: string;
+  added_by_user_id: string | null;
+  created_at: string;
 }
 
 /** A task (Mudstack task = Workstream task). `priority` 1 Low, 2 Medium, 3 High; `form_fields` JSON text. */

@@ -61,7 +61,7 @@ export async function listTasks(ctx: Ctx, input: ListTasksInput): Promise<TaskPa
     q: input.q?.trim(),
   };
   const after = input.cursor === undefined ? undefined : decodeTaskCursor(input.cursor, sort);
-  const page = await listTaskRows(ctx.db, { workspaceId: scopedWorkspaceId(ctx), filters, sort, limit: input.limit, after });
+  const page = await listTaskRows(ctx.db, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId, filters, sort, limit: input.limit, after });
   return { items: await viewTasks(ctx, page.items), nextCursor: page.nextCursor };
 }
 

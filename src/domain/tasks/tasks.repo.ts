@@ -4,9 +4,19 @@ import { encodeTaskCursor, NO_DUE_DATE, type TaskCursor, type TaskSort } from '.
 
 type Scope = { workspaceId: string };
 
-/** One task of the workspace; another workspace's task reads as absent. */
-export function findTask(db: Kysely<DB>, scope: Scope & { id: string }): Promise<TaskRow | undefined> {
-  return db.selectFrom('tasks').selectAll().where('workspace_id', '=', scope.workspaceId).where('id', '=', scope.id).executeTakeFirst();
+/**
+ * One task of the workspace; another workspace's task reads as absent, and so does another user's draft (a
+ * Workstream form not yet submitted is seen only by its creator, on every surface).
+ */
+export function findTask(db: Kysely<DB>, scope: Scope & { id: string; viewerId: string }): Promise<TaskRow | undefined> {
+  return db
+    .selectFrom('tasks')
+    .innerJoin('task_statuses as s', 's.id', 'tasks.status_id')
+    .selectAll('tasks')
+    .where('tasks.workspace_id', '=', scope.workspaceId)
+    .where('tasks.id', '=', scope.id)
+    .where((eb) => eb.or([eb('s.is_draft', '=', 0), eb('tasks.creator_id', '=', scope.viewerId)]))
+    .executeTakeFirst();
 }
 
 export function insertTask(db: Kysely<DB>, row: NewTaskRow): Promise<TaskRow> {
@@ -82,14 +92,16 @@ const sortValue = (row: TaskRow, sort: TaskSort): string | number =>
 /** Tasks of the workspace matching `filters`, in `sort` order with `sequence` as tie-break, keyset-paginated. */
 export async function listTaskRows(
   db: Kysely<DB>,
-  scope: Scope & { filters: TaskFilters; sort: TaskSort; limit: number; after?: TaskCursor | undefined },
+  scope: Scope & { viewerId: string; filters: TaskFilters; sort: TaskSort; limit: number; after?: TaskCursor | undefined },
 ): Promise<TaskRowsPage> {
   const f = scope.filters;
   let q = db
     .selectFrom('tasks')
     .innerJoin('task_statuses as s', 's.id', 'tasks.status_id')
     .selectAll('tasks')
-    .where('tasks.workspace_id', '=', scope.workspaceId);
+    .where('tasks.workspace_id', '=', scope.workspaceId)
+    // Other users' drafts are not listed (see findTask).
+    .where((eb) => eb.or([eb('s.is_draft', '=', 0), eb('tasks.creator_id', '=', scope.viewerId)]));
   if (f.statusKeys !== undefined) {
     q = f.statusKeys.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('s.name_key', 'in', [...f.statusKeys]);
   }

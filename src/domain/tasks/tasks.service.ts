@@ -47,7 +47,7 @@ function snapshot(t: TaskRow, status: TaskStatusRow | undefined): Record<string,
 
 /** The task in the request's workspace, or `task_not_found`. */
 async function requireTask(ctx: Ctx, id: string): Promise<TaskRow> {
-  const task = await findTask(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id });
+  const task = await findTask(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id, viewerId: ctx.actor.userId });
   if (!task) {
     throw errors.notFound('task', id);
   }
@@ -150,7 +150,8 @@ export async function createTask(ctx: Ctx, input: TaskInput & { title: string })
   const workspaceId = scopedWorkspaceId(ctx);
   const row = await inTransaction(ctx, async (tx) => {
     const statuses = await workspaceTaskStatuses(tx);
-    const status = resolveStatus(statuses, input) ?? statuses.find((s) => s.is_closed === 0) ?? statuses[0];
+    // The draft status (Workstream form drafts) is never a default, so core tasks start in the first real open one.
+    const status = resolveStatus(statuses, input) ?? statuses.find((s) => s.is_closed === 0 && s.is_draft === 0) ?? statuses[0];
     if (!status) {
       throw errors.conflict('task_status_missing', 'The workspace has no task statuses.');
     }
@@ -219,6 +220,9 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     // One instant for the whole update, so completed_at equals updated_at when a task is closed.
     const now = isoNow(tx.clock);
     const status = resolveStatus(statuses, input);
+    if (status && status.is_draft === 1 && status.id !== before.status_id) {
+      throw errors.invalidField('body', input.statusId !== undefined ? 'status_id' : 'status', 'cannot be the draft status');
+    }
     const beforeStatus = statuses.find((s) => s.id === before.status_id);
     if (status && status.id !== before.status_id) {
       set.status_id = status.id;

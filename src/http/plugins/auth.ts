@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveActor } from '../../domain/auth/actor.service.js';
+import { resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
 import type { Ctx } from '../../domain/context.js';
 import { errors } from '../../domain/errors.js';
 
@@ -25,8 +26,19 @@ const headerValue = (v: string | string[] | undefined): string | undefined => (A
  */
 export function registerAuth(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
+    // A surface's own not-found handler runs inside the surface's hooks: an unknown path needs no credentials.
+    if (request.is404) {
+      return;
+    }
     const scope = request.routeOptions.config.scope ?? 'workspace';
     if (scope === 'public' || (scope === 'user-optional' && request.headers.authorization === undefined)) {
+      return;
+    }
+    if (scope === 'credential') {
+      request.actor = await resolveCredentialActor(app.deps, {
+        token: tokenFromHeader(request.headers.authorization),
+        workspaceHeader: headerValue(request.headers['x-workspace-id']),
+      });
       return;
     }
     request.actor = await resolveActor(app.deps, {

@@ -39,7 +39,11 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
     .header('x-request-id', request.id)
     .header('content-type', 'application/json; charset=utf-8')
     .status(e.status)
-    .send(errorBody(e, request.id));
+    .send(
+      // Routing failed, so no surface's error handler runs: the Workstream surface's shape is chosen by its prefix
+      // (http/surfaces/workstream/errors.ts).
+      (request.url ?? '').startsWith('/workstream/') ? { message: e.message, code: e.code, request_id: request.id } : errorBody(e, request.id),
+    );
 }
 
 /** What Node's parser error means for the client (https://nodejs.org/api/http.html#event-clienterror). */

@@ -66,6 +66,13 @@ const asDocumented = (schema: unknown): JsonObject =>
 export const ERROR_COMPONENT = 'Error';
 const errorRef: JsonObject = { $ref: `#/components/schemas/${ERROR_COMPONENT}` };
 
+/** Surfaces with an error body of their own (each surface renders its errors in its shape): path prefix → component. */
+export const SURFACE_ERROR_COMPONENTS: ReadonlyArray<readonly [string, string]> = [['/workstream/', 'WorkstreamError']];
+const errorRefFor = (url: string): JsonObject => {
+  const own = SURFACE_ERROR_COMPONENTS.find(([prefix]) => url.startsWith(prefix));
+  return own ? { $ref: `#/components/schemas/${own[1]}` } : errorRef;
+};
+
 const uuidHeader = (description: string): JsonObject => ({ type: 'string', format: 'uuid', description });
 const ACCOUNT_HEADER = uuidHeader('The account to act in (a UUID from `GET /users/accounts`).');
 const WORKSPACE_HEADER = uuidHeader('The workspace to act in (a UUID from `GET /workspaces`).');
@@ -128,11 +135,14 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
   if (scope === 'workspace') {
     tenancy['x-workspace-id'] = WORKSPACE_HEADER;
   }
-  if (Object.keys(tenancy).length > 0) {
+  // The credential decides the tenant on the non-core surfaces; a workspace other than the default may be chosen.
+  const optional: JsonObject =
+    scope === 'credential' ? { 'x-workspace-id': uuidHeader('Optional: the workspace to act in instead of the default one (docs/workstream.md).') } : {};
+  if (Object.keys(tenancy).length > 0 || Object.keys(optional).length > 0) {
     const headers: JsonObject = isObject(schema.headers) ? schema.headers : {};
     const properties = isObject(headers.properties) ? headers.properties : {};
     const required = Array.isArray(headers.required) ? headers.required : [];
-    out.headers = { ...headers, type: 'object', properties: { ...properties, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
+    out.headers = { ...headers, type: 'object', properties: { ...properties, ...optional, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
   }
   if (scope === 'public') {
     out.security = [];
@@ -147,7 +157,7 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
   for (const [status, description] of Object.entries(statuses)) {
     if (responses[status] === undefined) {
       // The shared Error schema, by reference: shareSchemas keeps `$ref`s as they are.
-      responses[status] = { description, content: { 'application/json': { schema: errorRef } } };
+      responses[status] = { description, content: { 'application/json': { schema: errorRefFor(url) } } };
     }
   }
   out.response = responses;

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { registerAuth } from '../../plugins/auth.js';
+import { rejectNulCharacters } from '../../plugins/reject-nul.js';
+import { registerWorkstreamParsing } from './conventions.js';
+import { registerWorkstreamErrors } from './errors.js';
+import { oauthRoutes } from './oauth.routes.js';
+import { taskExtrasRoutes } from './task-extras.routes.js';
+import { tasksRoutes } from './tasks.routes.js';
+
+/**
+ * The Webdam Workstream-style API, mounted at `/workstream` (docs/workstream.md). An encapsulated plugin: its error
+ * shape, not-found handler, form-body parser and query decoding apply to its routes only. Tenancy comes from the
+ * token (route scope `credential`).
+ */
+export const workstreamSurface: FastifyPluginAsync = async (app) => {
+  registerWorkstreamErrors(app);
+  registerWorkstreamParsing(app);
+  registerAuth(app);
+  rejectNulCharacters(app);
+  await app.register(oauthRoutes);
+  await app.register(tasksRoutes);
+  await app.register(taskExtrasRoutes);
+};

@@ -1,0 +1,196 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { uuidsOf } from '../../../domain/ids/surface-ids.js';
+import { errors } from '../../../domain/errors.js';
+import { REQUEST_SORTS } from '../../../domain/tasks/task-requests.repo.js';
+import { listRequestStatuses, listTaskRequests, requireTaskRequest, updateTaskRequest } from '../../../domain/tasks/task-requests.service.js';
+import { viewTaskRequest, viewTaskRequests } from '../../../domain/tasks/task-request-views.js';
+import { ctxOf } from '../../plugins/auth.js';
+import { FilterQuery, filterValues, IntLike, isDesc, NullableIntLike, PagingQuery, paging, SortDir, toUnixSeconds } from './conventions.js';
+import { idScope, rowId } from './ids.js';
+import { presentStatus, presentTask } from './present.js';
+import { WsStatus, WsTask, wsErrors } from './schemas.js';
+
+const tags = ['Workstream'];
+const config = { scope: 'credential' } as const;
+
+/** Every documented sort key (spec T1); those without data behind them yet sort by `public_id` (docs/workstream.md). */
+const DOCUMENTED_SORTS = [
+  ...REQUEST_SORTS,
+  'form_name',
+  'asset_count',
+  'assignee_type',
+  'project_id',
+  'recently_viewed',
+  'keyword_count',
+  'recipient',
+  'project_title',
+] as const;
+
+export const TaskParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Task id' }) });
+
+const ListQuery = Type.Object(
+  {
+    sort: Type.Optional(Type.Union(DOCUMENTED_SORTS.map((s) => Type.Literal(s)))),
+    sortdir: Type.Optional(SortDir),
+    ...PagingQuery,
+    filter: FilterQuery(['assignee_id', 'project_id', 'status', 'watching']),
+  },
+  { additionalProperties: false },
+);
+
+const CreateBody = Type.Object(
+  {
+    form_id: IntLike,
+    assetids: Type.Optional(Type.Array(IntLike, { maxItems: 100 })),
+    keywords: Type.Optional(Type.String({ maxLength: 3000 })),
+    status: Type.Optional(IntLike),
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+    due_date: Type.Optional(NullableIntLike),
+    assignee_id: Type.Optional(NullableIntLike),
+    project_id: Type.Optional(NullableIntLike),
+    fields: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const UpdateBody = Type.Object(
+  {
+    status: Type.Optional(IntLike),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    due_date: Type.Optional(NullableIntLike),
+    assignee_id: Type.Optional(NullableIntLike),
+    project_id: Type.Optional(NullableIntLike),
+  },
+  { additionalProperties: false },
+);
+
+const isEmpty = (v: unknown): v is null | '' => v === null || v === '';
+
+/** Statuses (S1) and tasks (T1, T2, T8, T13) of spec §1.4.6-7. */
+export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/statuses',
+    { config, schema: { tags, summary: 'List the task statuses (S1)', response: { 200: Type.Array(WsStatus), ...wsErrors } } },
+    async (request) => (await listRequestStatuses(ctxOf(request))).map(presentStatus),
+  );
+
+  app.get(
+    '/tasks',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'List the tasks the caller may see (T1)',
+        description:
+          'Admins see every task but other people\'s drafts; other users the tasks they created. `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).',
+        querystring: ListQuery,
+        response: { 200: Type.Array(WsTask), ...wsErrors },
+      },
+    },
+    async (request) => {
+      const ctx = ctxOf(request);
+      const q = request.query;
+      const scope = idScope(ctx);
+      const ints = (field: string, values: string[] | undefined) =>
+        values?.map((v, i) => {
+          const n = Number(v);
+          if (!Number.isSafeInteger(n) || n < 1) {
+            throw errors.invalidField('query', `filter/${field}/${i}`, 'must be a positive integer id');
+          }
+          return n;
+        });
+      const statusSeqs = ints('status', filterValues(q.filter?.status));
+      const assigneeSeqs = ints('assignee_id', filterValues(q.filter?.assignee_id));
+      const projectSeqs = ints('project_id', filterValues(q.filter?.project_id));
+      const watching = filterValues(q.filter?.watching);
+      if (watching?.some((w) => w !== '0' && w !== '1')) {
+        throw errors.invalidField('query', 'filter/watching', 'must be 1 (watched by me) or 0 (not watched by me)');
+      }
+      // Unknown ids and other tenants' ids simply match nothing.
+      const statusIds = statusSeqs && [...(await uuidsOf(ctx.db, 'task_statuses', scope, statusSeqs)).values()];
+      const assigneeIds = assigneeSeqs && [...(await uuidsOf(ctx.db, 'users', scope, assigneeSeqs)).values()];
+      const sort = (REQUEST_SORTS as readonly string[]).includes(q.sort ?? '') ? (q.sort as (typeof REQUEST_SORTS)[number]) : 'public_id';
+      const rows = await listTaskRequests(ctx, {
+        sort,
+        desc: isDesc(q.sortdir, q.sort === undefined),
+        ...paging(q),
+        filters: {
+          statusIds,
+          assigneeIds,
+          // Projects do not exist on this server yet, so no task has one (docs/workstream.md).
+          matchNothing: projectSeqs !== undefined,
+          watching: watching === undefined || watching.length !== 1 ? undefined : watching[0] === '1',
+        },
+      });
+      return (await viewTaskRequests(ctx, rows)).map(presentTask);
+    },
+  );
+
+  app.get(
+    '/tasks/:id',
+    { config, schema: { tags, summary: 'Get a task (T2)', params: TaskParams, response: { 200: WsTask, ...wsErrors } } },
+    async (request) => {
+      const ctx = ctxOf(request);
+      const id = await rowId(ctx, 'tasks', request.params.id, { field: 'id', part: 'params', what: 'task' });
+      return presentTask(await viewTaskRequest(ctx, await requireTaskRequest(ctx, id)));
+    },
+  );
+
+  app.post(
+    '/tasks',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create a task from a form (T8; needs forms, not available yet)',
+        description: 'Forms do not exist on this server yet, so every `form_id` is refused with 422 naming `form_id` and nothing is written.',
+        body: CreateBody,
+        response: { 200: WsTask, ...wsErrors },
+      },
+    },
+    async (request) => {
+      ctxOf(request);
+      // TODO(#14): forms (F1-F2) and task creation from them. Until then no form id can be valid.
+      throw errors.invalidField('body', 'form_id', 'must be the id of an active form (forms are not available on this server yet)');
+    },
+  );
+
+  app.put(
+    '/tasks/:id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Update a task (T13)',
+        description: '`status` is a status id from GET /workstream/statuses, never the draft status; `due_date` Unix seconds (UTC).',
+        params: TaskParams,
+        body: UpdateBody,
+        response: { 200: WsTask, ...wsErrors },
+      },
+    },
+    async (request) => {
+      const ctx = ctxOf(request);
+      const b = request.body;
+      const id = await rowId(ctx, 'tasks', request.params.id, { field: 'id', part: 'params', what: 'task' });
+      if (b.project_id !== undefined && !isEmpty(b.project_id)) {
+        throw errors.invalidField('body', 'project_id', 'must be the id of a project (projects are not available on this server yet)');
+      }
+      // Ids in the body that are not the tenant's are field errors (the path's task exists; the value is bad).
+      const bodyId = async (table: 'task_statuses' | 'users', value: unknown, field: string) => {
+        try {
+          return await rowId(ctx, table, value, { field, part: 'body', what: table === 'users' ? 'user' : 'task_status' });
+        } catch (err) {
+          throw (err as { kind?: string }).kind === 'not_found' ? errors.invalidField('body', field, `must be the id of a ${table === 'users' ? 'user' : 'status'} of this account`) : err;
+        }
+      };
+      const row = await updateTaskRequest(ctx, id, {
+        statusId: b.status === undefined ? undefined : await bodyId('task_statuses', b.status, 'status'),
+        name: b.name,
+        dueDate: b.due_date === undefined ? undefined : isEmpty(b.due_date) ? null : toUnixSeconds(b.due_date, 'due_date'),
+        assigneeId: b.assignee_id === undefined ? undefined : isEmpty(b.assignee_id) ? null : await bodyId('users', b.assignee_id, 'assignee_id'),
+      });
+      return presentTask(await viewTaskRequest(ctx, row));
+    },
+  );
+};
