@@ -93,7 +93,7 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
           ...(body?.bytes ? { 'content-type': 'application/octet-stream' } : {}),
         },
         ...(body?.json !== undefined ? { body: JSON.stringify(body.json) } : {}),
-        ...(body?.bytes ? { body: body.bytes } : {}),
+        ...(body?.bytes ? { body: new Uint8Array(body.bytes) } : {}),
       });
       const text = await res.text();
       outcomes.push({ op, server, status: res.status, body: text.slice(0, 300) });
