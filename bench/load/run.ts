@@ -41,8 +41,9 @@ try {
       return;
     }
     await new Promise((r) => setTimeout(r, killAt - load.now()));
-    await cluster.kill(0);
+    // Taken before the signal: requests in flight fail as it lands, before the exit is observed.
     killedAt = load.now();
+    await cluster.kill(0);
     process.stderr.write(`load: api1 killed at ${((load.now() - setupEnd) / 1000).toFixed(1)} s\n`);
     await new Promise((r) => setTimeout(r, Math.max(0, windowEnd - load.now())));
     await cluster.restart(0);
