@@ -200,16 +200,13 @@ export class MixedLoad {
         const refused = code === 'ECONNREFUSED';
         if (refused) {
           this.downUntil[i] = Date.now() + DOWN_MS;
-        } else {
-          this.samples.push({ op, at, ms: performance.now() - t0, status: 0, server: i });
         }
         if ((refused || method === 'GET') && tried.size < this.cluster.apis.length) {
           this.failovers++;
           continue;
         }
-        if (refused) {
-          this.samples.push({ op, at, ms: performance.now() - t0, status: 0, server: i });
-        }
+        // What the client sees: a failure no other process could take over.
+        this.samples.push({ op, at, ms: performance.now() - t0, status: 0, server: i });
         return { status: 0, json: undefined };
       }
     }
