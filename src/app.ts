@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './domain/context.js';
+import { errors } from './domain/errors.js';
 import { healthRoutes } from './http/health.routes.js';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/client-errors.js';
 import { registerCors } from './http/plugins/cors.js';
@@ -56,6 +57,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(deps.log as FastifyBaseLogger),
     bodyLimit: 1024 * 1024,
+    // Fastify's own 503 while closing has another body shape; the onRequest hook below answers it in ours.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -63,9 +66,16 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
   // Set as the request arrives (a reply keeps its headers through errors); a synchronous hook, because this runs on
   // every request and an async onSend hook costs a promise and a hook-runner pass per reply.
+  // Requests that arrive while the server drains (on a kept-alive or pipelined connection) get 503 shutting_down;
+  // Fastify has already set `Connection: close` on them.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    done();
+    done(closing ? errors.shuttingDown() : undefined);
   });
   registerSecurityHeaders(app);
   registerCors(app, deps.config.http.corsOrigins);

@@ -83,6 +83,11 @@ export const errors = {
   tooLarge: (message: string) => new DomainError('too_large', 'payload_too_large', message),
   unsupportedMedia: (message: string) => new DomainError('unsupported_media', 'unsupported_media_type', message),
   unavailable: (message: string) => new DomainError('unavailable', 'unavailable', message),
+  /** A request that reached a server after it began draining (SIGTERM): nothing of it ran, so it is safe to retry. */
+  shuttingDown: () =>
+    new DomainError('unavailable', 'shutting_down', 'This server is shutting down and did not process the request; send it again.', {
+      retryAfterSeconds: 1,
+    }),
   /** The client stopped sending the request body (REQUEST_BODY_IDLE_TIMEOUT_SECONDS). */
   bodyTimeout: (seconds: number) =>
     new DomainError('timed_out', 'request_timeout', `The request body stopped arriving: nothing came for ${seconds} s.`),

@@ -22,7 +22,14 @@ export interface S3TestServer {
 // Runs in a child process so that s3rver's CPU and memory do not count against the code under test (bench/RSS
 // checks) and its event loop does not compete with the test's. It exits when the parent's stdin pipe closes, so a
 // crashed test run leaves no server behind.
+//
+// s3rver removes a key's parent directories when a delete leaves them empty; a put into the same directory at that
+// moment (Atelier's temp objects all live under <prefix>tmp/) then fails with ENOENT on an unhandled stream error,
+// which kills the server. Empty directories are invisible to S3 listings, so they are simply left in place.
 const CHILD = `
+const path = require('path');
+const fsExtra = require(require.resolve('fs-extra', { paths: [path.dirname(process.env.S3RVER_PATH)] }));
+fsExtra.rmdir = async () => undefined;
 const S3rver = require(process.env.S3RVER_PATH);
 const server = new S3rver({
   address: '127.0.0.1', port: 0, silent: true, directory: process.env.S3RVER_DIR,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES } from '../harness/databases.js';
 import { CliEnv, type ServerProcess } from '../cli/cli-harness.js';
@@ -75,6 +76,49 @@ for (const kind of DATABASES) {
       assert.deepEqual(await server.exited, { code: 0, signal: null });
       const messages = server.logLines().map((l) => l.msg);
       assert.ok(messages.includes('shutting down'), messages.join('\n'));
+    });
+  });
+
+  describe(`requests that arrive while draining [${kind}]`, () => {
+    const cli = new CliEnv(kind);
+    after(() => cli.stop());
+
+    test('a request pipelined behind an in-flight upload gets 503 shutting_down in the error shape with Connection: close', async () => {
+      await cli.start();
+      const server = await cli.serve();
+      const tenant = await cli.json<{ account_id: string; key: string; secret: string }>(['bootstrap', '--json', '--account', 'Drain Studio']);
+      const body = Buffer.from(JSON.stringify({ account_id: tenant.account_id, key: tenant.key, secret: tenant.secret }));
+      const url = new URL(server.url);
+      const socket = connect(Number(url.port), url.hostname);
+      let raw = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (raw += c));
+      const closed = new Promise<void>((res) => socket.on('close', () => res()));
+      await new Promise<void>((res) => socket.once('connect', () => res()));
+      // Request 1 is in flight (its body half sent) when SIGTERM arrives.
+      socket.write(`POST /auth/token HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+      socket.write(body.subarray(0, 10));
+      await sleep(200);
+      server.child.kill('SIGTERM');
+      assert.equal(await waitRefused(server.url), 'ECONNREFUSED');
+      // The rest of request 1, and request 2 right behind it on the same connection: it reaches a draining server.
+      socket.write(Buffer.concat([body.subarray(10), Buffer.from('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n')]));
+      await closed;
+
+      const responses = raw.split(/(?=HTTP\/1\.1 )/);
+      assert.equal(responses.length, 2, raw);
+      assert.match(responses[0]!, /^HTTP\/1\.1 200 /, raw);
+      assert.match(responses[0]!, /"token":"[\w-]+\.[\w-]+\.[\w-]+"/);
+      const [head, json] = responses[1]!.split('\r\n\r\n') as [string, string];
+      assert.match(head, /^HTTP\/1\.1 503 /);
+      assert.match(head, /\r\nconnection: close\r\n/i);
+      assert.match(head, /\r\nretry-after: 1\r\n/i);
+      const requestId = /\r\nx-request-id: ([^\r]+)\r\n/i.exec(head)?.[1];
+      assert.deepEqual(JSON.parse(json), {
+        error: { code: 'shutting_down', message: 'This server is shutting down and did not process the request; send it again.' },
+        request_id: requestId,
+      });
+      assert.deepEqual(await server.exited, { code: 0, signal: null });
     });
   });
 
