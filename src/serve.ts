@@ -5,6 +5,7 @@ import { createDeps } from './deps.js';
 import { buildApp } from './app.js';
 import type { AnyJobDefinition } from './jobs/define.js';
 import { Worker } from './jobs/worker.js';
+import { armCrashPoint } from './lib/crash-points.js';
 import { sweepDeadMediaTempDirs } from './media/temp-dirs.js';
 
 /**
@@ -16,6 +17,7 @@ export async function serve(
   mode: { http: boolean; workers: boolean },
   options: { jobDefinitions?: readonly AnyJobDefinition[] } = {},
 ): Promise<number> {
+  armCrashPoint(config.testing.crashAt);
   const deps = createDeps(config, options);
   let app: FastifyInstance | undefined;
   try {

@@ -39,6 +39,8 @@ export interface ByteRange {
 export interface TempPutOptions {
   /** Abort with `too_large` as soon as more bytes than this arrive. */
   maxBytes?: number | undefined;
+  /** Sees every chunk as it is stored (the disk store; S3 may ignore it). */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
 /**
@@ -96,6 +98,11 @@ export interface BlobStore {
   deleteTemp(uploadId: string): Promise<void>;
   /** Removes temp bytes older than `olderThan` (abandoned uploads, crashed puts); returns how many. */
   sweepTemp(olderThan: Date): Promise<number>;
+  /**
+   * Reclaims at once the temp files of writers that provably died (killed mid-put, mid-chunk, mid-adopt), rather
+   * than after sweepTemp's grace period; never a live writer's. Returns how many (S3: 0, see docs/crash-recovery.md).
+   */
+  reclaimCrashLeftovers(): Promise<number>;
 }
 
 export const isBlobKey = (key: string): boolean => /^[0-9a-f]{64}$/.test(key);

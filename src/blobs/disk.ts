@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
+import { OWNER_TAG, writtenByDeadProcess } from '../lib/process-owner.js';
 import { writeBodyFile } from './file-writer.js';
 import { fsyncDirectory, renameDurably, storeSmallFile } from './durable-fs.js';
 import { hashFile } from './hash-thread.js';
@@ -134,7 +135,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
-    const tmp = join(this.tmpDir, newId());
+    const tmp = join(this.tmpDir, `${newId()}.${OWNER_TAG}`);
     if (Buffer.isBuffer(body)) {
       return this.putBytes(tmp, body, options);
     }
@@ -166,10 +167,10 @@ export class DiskBlobStore implements BlobStore {
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     // Written under a private name and renamed, so adopt never sees half-written bytes.
-    const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
+    const part = join(this.tmpDir, `${uploadId}.part-${newId()}.${OWNER_TAG}`);
     try {
       // Not hashed: adopt and the join of tus parts hash the bytes they store.
-      const { size } = await this.inTempDir(body, () => writeBodyFile(part, body, { maxBytes: options.maxBytes, hash: false }));
+      const { size } = await this.inTempDir(body, () => writeBodyFile(part, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, hash: false }));
       await renameDurably(part, join(this.tmpDir, uploadId));
       return { size };
     } catch (err) {
@@ -182,7 +183,7 @@ export class DiskBlobStore implements BlobStore {
     assertUploadId(uploadId);
     const source = join(this.tmpDir, uploadId);
     // Claim the bytes first: a putTemp racing with us then cannot swap them between hashing and the rename.
-    const claimed = join(this.tmpDir, `${uploadId}.adopt-${newId()}`);
+    const claimed = join(this.tmpDir, `${uploadId}.adopt-${newId()}.${OWNER_TAG}`);
     try {
       await rename(source, claimed);
     } catch (err) {
@@ -246,6 +247,37 @@ export class DiskBlobStore implements BlobStore {
       }
     }
     return removed;
+  }
+
+  /**
+   * What writers killed mid-write left in the temp dir (named with their OWNER_TAG, see lib/process-owner.ts): a put's
+   * or a chunk's partial file is removed; an adopt's claim (a presigned upload's whole bytes, taken mid-commit) goes
+   * back to `<uploadId>`, where the retried commit finds it, unless new bytes were PUT since. Files of live writers
+   * and of other hosts are left alone. Returns how many files were reclaimed.
+   */
+  async reclaimCrashLeftovers(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch {
+      return 0;
+    }
+    let reclaimed = 0;
+    for (const name of names.filter(writtenByDeadProcess)) {
+      const path = join(this.tmpDir, name);
+      const adopting = /^([0-9a-f-]{36})\.adopt-/.exec(name);
+      if (adopting?.[1] !== undefined && !(await this.hasTemp(adopting[1]))) {
+        await rename(path, join(this.tmpDir, adopting[1])).catch(() => undefined);
+      } else {
+        await rm(path, { force: true });
+      }
+      reclaimed += 1;
+    }
+    return reclaimed;
+  }
+
+  private async hasTemp(uploadId: string): Promise<boolean> {
+    return (await stat(join(this.tmpDir, uploadId)).catch(() => undefined)) !== undefined;
   }
 
   async get(key: BlobKey, range?: ByteRange): Promise<Readable> {

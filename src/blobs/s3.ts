@@ -290,6 +290,14 @@ export class S3BlobStore implements BlobStore {
     await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
   }
 
+  /**
+   * Nothing: an S3 put killed mid-body leaves an incomplete multipart upload (invisible, removed by a bucket lifecycle
+   * rule) or a whole temp object under `tmp/`, which sweepTemp removes after its grace period.
+   */
+  async reclaimCrashLeftovers(): Promise<number> {
+    return 0;
+  }
+
   async sweepTemp(olderThan: Date): Promise<number> {
     let removed = 0;
     const pages = awsS3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.tempKeyOf('') });

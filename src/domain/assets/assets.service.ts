@@ -1,3 +1,4 @@
+import { crashPoint } from '../../lib/crash-points.js';
 import type { AssetRow, AssetUpdate } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
@@ -72,6 +73,7 @@ export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<Asset
     description: fields.versionDescription,
     fieldsIn: source.fieldsIn,
   });
+  crashPoint('upload.stream.after-commit');
   return viewAsset(ctx, result.asset);
 }
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { viewAssets, type AssetView } from '../assets/assets.service.js';
@@ -95,7 +96,7 @@ export async function receiveSignedPut(
   const accountLimit = accountId ? await uploadLimit(deps, accountId) : deps.config.uploads.maxBytes;
   const limit = Math.min(accountLimit, session.declared_size ?? Number.POSITIVE_INFINITY);
   assertWithinLimit(limit, input.contentLength);
-  const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit });
+  const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit, onChunk: () => crashPoint('upload.signed-put.mid-body') });
   await setReceivedBytes(deps.db, { id: session.id, bytes: size, now: isoNow(deps.clock) });
   return { size };
 }
@@ -169,11 +170,13 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
     const expectedSha256 = input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined;
     const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: await uploadLimit(ctx, scopedAccountId(ctx)) });
     const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
+    crashPoint('upload.presigned.after-adopt');
     const result = await claim.finish(
       ctx,
       (tx) => commitUpload(tx, { workspaceId, blob, contentType, originalFileName: input.originalFileName, target: commitTarget(input), fieldsIn: 'body' }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id, receivedBytes: blob.size }),
     );
+    crashPoint('upload.presigned.after-commit');
     return viewOf(ctx, result.asset.id);
   } catch (err) {
     if (isDomainError(err) && err.code === 'upload_in_progress') {

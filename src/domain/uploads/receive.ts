@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { cleanFileName } from '../assets/assets.rules.js';
 import { scopedAccountId, type Ctx } from '../context.js';
 import { storeStream } from './stream-store.js';
@@ -23,11 +24,14 @@ export interface ReceivedFile {
 export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}, limit?: number): Promise<ReceivedFile> {
   const maxBytes = limit ?? (await uploadLimit(ctx, scopedAccountId(ctx)));
   assertWithinLimit(maxBytes, expected.size);
-  return storeStream(ctx.blobs, stream, originalFileName, {
+  const file = await storeStream(ctx.blobs, stream, originalFileName, {
     maxBytes,
     expectedSha256: expected.sha256,
     expectedSize: expected.size,
+    midBodyPoint: 'upload.stream.mid-body',
   });
+  crashPoint('upload.stream.after-put');
+  return file;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { cleanFileName } from '../assets/assets.rules.js';
@@ -124,7 +125,7 @@ export async function appendTusChunk(
     return completeTusUpload(ctx, session);
   }
   const partId = newId();
-  const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining });
+  const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining, onChunk: () => crashPoint('upload.tus.mid-patch') });
   if (size === 0) {
     await ctx.blobs.deleteTemp(partId);
     return stateOf(session);
@@ -167,6 +168,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       expectedSize: session.declared_size ?? 0,
       maxBytes: ctx.config.uploads.maxBytes,
     });
+    crashPoint('upload.tus.after-join');
     const result = await claim.finish(
       ctx,
       (tx) =>
@@ -180,6 +182,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
         }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id }),
     );
+    crashPoint('upload.tus.after-commit');
     await deletePartBytes(ctx, session.id);
     await deleteParts(ctx.db, session.id);
     return { session: { ...session, state: 'committed', asset_id: result.asset.id, version_id: result.version.id }, assetId: result.asset.id, versionId: result.version.id };
