@@ -13,6 +13,7 @@ import {
   type BlobKey,
   type BlobStat,
   type BlobStore,
+  type DeadHold,
   type ByteRange,
   type PutOptions,
   type PutResult,
@@ -296,6 +297,17 @@ export class S3BlobStore implements BlobStore {
    */
   async reclaimCrashLeftovers(): Promise<number> {
     return 0;
+  }
+
+  /** S3 puts make no holds: an S3 upload's orphan blob waits for the sweep (docs/crash-recovery.md). */
+  async releaseHold(): Promise<void> {}
+
+  async listDeadHolds(): Promise<DeadHold[]> {
+    return [];
+  }
+
+  async reapDeadHold(): Promise<boolean> {
+    return false;
   }
 
   async sweepTemp(olderThan: Date): Promise<number> {

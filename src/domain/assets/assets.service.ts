@@ -10,7 +10,7 @@ import { reindexAsset } from '../search/search-index.js';
 import { requireStatusId } from '../statuses/status-ref.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { commitUpload } from '../uploads/commit.service.js';
-import { readUpload } from '../uploads/receive.js';
+import { readUpload, releaseHold } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { emptyAssetRelated, loadAssetRelations, type AssetRelated } from './asset-relations.js';
 import { ASSET_TYPES, type AssetType } from './asset-types.js';
@@ -73,6 +73,7 @@ export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<Asset
     description: fields.versionDescription,
     fieldsIn: source.fieldsIn,
   });
+  await releaseHold(ctx, file.blob);
   crashPoint('upload.stream.after-commit');
   return viewAsset(ctx, result.asset);
 }

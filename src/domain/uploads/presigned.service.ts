@@ -11,6 +11,7 @@ import { scopedAccountId, scopedWorkspaceId, type Ctx, type Deps } from '../cont
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
+import { releaseHold } from './receive.js';
 import { checkUploadSignature, signedUploadPath, signUploadQuery } from './signed-url.js';
 import { findWorkspaceAccountId } from '../media/media.repo.js';
 import { sniffBlob } from './sniff.js';
@@ -132,7 +133,9 @@ async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
  */
 async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
   try {
-    return await ctx.blobs.adopt(uploadId, options);
+    // Held for the upload when its checksum is known: should this process die before the rows, the blob stays for a
+    // retried commit (below) while the upload can be committed; without a checksum no retry could find it.
+    return await ctx.blobs.adopt(uploadId, { ...options, hold: options.expectedSha256 === undefined ? {} : { uploadId } });
   } catch (err) {
     const sha256 = options.expectedSha256;
     if (!(isDomainError(err) && err.code === 'upload_not_found') || sha256 === undefined) {
@@ -176,6 +179,7 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
       (tx) => commitUpload(tx, { workspaceId, blob, contentType, originalFileName: input.originalFileName, target: commitTarget(input), fieldsIn: 'body' }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id, receivedBytes: blob.size }),
     );
+    await releaseHold(ctx, blob);
     crashPoint('upload.presigned.after-commit');
     return viewOf(ctx, result.asset.id);
   } catch (err) {

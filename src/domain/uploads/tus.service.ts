@@ -9,6 +9,7 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit, isStaleCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
+import { releaseHold } from './receive.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
 import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
@@ -167,6 +168,8 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       expectedSha256: session.declared_checksum ?? undefined,
       expectedSize: session.declared_size ?? 0,
       maxBytes: ctx.config.uploads.maxBytes,
+      // Not tied to the session: a retried completion joins the parts again.
+      hold: {},
     });
     crashPoint('upload.tus.after-join');
     const result = await claim.finish(
@@ -182,6 +185,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
         }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id }),
     );
+    await releaseHold(ctx, file.blob);
     crashPoint('upload.tus.after-commit');
     await deletePartBytes(ctx, session.id);
     await deleteParts(ctx.db, session.id);

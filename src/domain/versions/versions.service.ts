@@ -13,7 +13,7 @@ import { recordHistory } from '../history/history.service.js';
 import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
-import { readUpload } from '../uploads/receive.js';
+import { readUpload, releaseHold } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { enqueueDerivativeJobs } from '../media/media-jobs.js';
 import { copyReadyDerivatives, isDerivativeKind, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
@@ -73,6 +73,7 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
     description: fields.versionDescription ?? fields.description,
     fieldsIn: source.fieldsIn,
   });
+  await releaseHold(ctx, file.blob);
   return viewVersion(ctx, result.version);
 }
 
