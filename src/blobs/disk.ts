@@ -165,8 +165,9 @@ export class DiskBlobStore implements BlobStore {
     const sha256 = tally.digest();
     const result = { key: sha256, size: data.length, sha256 };
     assertExpected(result, options);
+    const hold = await this.makeHold(result.key, options);
     await storeSmallFile(tmp, data, this.pathOf(result.key));
-    return result;
+    return { ...result, ...(hold === undefined ? {} : { hold }) };
   }
 
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {

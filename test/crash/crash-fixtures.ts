@@ -70,7 +70,9 @@ export class CrashRig {
     const port = await freePort();
     const run = this.cli.run(['serve'], { CRASH_AT: point, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     const r = await Promise.race([run, new Promise<'alive'>((res) => setTimeout(() => res('alive'), timeoutMs))]);
-    assert.notEqual(r, 'alive', `the server did not reach ${point}`);
+    if (r === 'alive') {
+      assert.fail(`the server did not reach ${point}`);
+    }
     assert.equal(r.signal, 'SIGKILL', `killed at ${point}: ${r.stderr}${r.stdout.slice(-2000)}`);
     const pid = Number(/"pid":(\d+)/.exec(r.stdout)?.[1] ?? NaN);
     assert.ok(Number.isInteger(pid), 'the pid is in the logs');

@@ -60,20 +60,25 @@ export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<Asset
   if (!file) {
     throw errors.invalidField(source.fieldsIn === 'query' ? 'body' : source.fieldsIn, 'file', 'is required');
   }
-  const result = await commitUpload(ctx, {
-    workspaceId,
-    blob: file.blob,
-    contentType: file.contentType,
-    originalFileName: fields.fileName ?? file.originalFileName,
-    declared: { sha256: fields.checksum, size: fields.size },
-    target: fields.assetId
-      ? { assetId: fields.assetId }
-      : { newAsset: { name: fields.name, fileLocation: fields.fileLocation, description: fields.description } },
-    versionName: fields.versionName,
-    description: fields.versionDescription,
-    fieldsIn: source.fieldsIn,
-  });
-  await releaseHold(ctx, file.blob);
+  // The hold ends whatever the outcome: only a kill leaves it (docs/crash-recovery.md).
+  let result;
+  try {
+    result = await commitUpload(ctx, {
+      workspaceId,
+      blob: file.blob,
+      contentType: file.contentType,
+      originalFileName: fields.fileName ?? file.originalFileName,
+      declared: { sha256: fields.checksum, size: fields.size },
+      target: fields.assetId
+        ? { assetId: fields.assetId }
+        : { newAsset: { name: fields.name, fileLocation: fields.fileLocation, description: fields.description } },
+      versionName: fields.versionName,
+      description: fields.versionDescription,
+      fieldsIn: source.fieldsIn,
+    });
+  } finally {
+    await releaseHold(ctx, file.blob);
+  }
   crashPoint('upload.stream.after-commit');
   return viewAsset(ctx, result.asset);
 }

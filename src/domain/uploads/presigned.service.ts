@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { PutResult } from '../../blobs/blob-store.js';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
 import { crashPoint } from '../../lib/crash-points.js';
@@ -169,9 +170,11 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
   }
   await preflightCommit(ctx, { fileName: input.originalFileName, target: input, fieldsIn: 'body', fileNameField: 'original_file_name' });
   const claim = await claimUploadCommit(ctx, session.id);
+  let held: PutResult | undefined;
   try {
     const expectedSha256 = input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined;
     const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: await uploadLimit(ctx, scopedAccountId(ctx)) });
+    held = blob;
     const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
     crashPoint('upload.presigned.after-adopt');
     const result = await claim.finish(
@@ -180,6 +183,7 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
       (r) => ({ assetId: r.asset.id, versionId: r.version.id, receivedBytes: blob.size }),
     );
     await releaseHold(ctx, blob);
+    held = undefined;
     crashPoint('upload.presigned.after-commit');
     return viewOf(ctx, result.asset.id);
   } catch (err) {
@@ -195,5 +199,9 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
     throw err;
   } finally {
     claim.end();
+    // Only a kill leaves a hold behind (docs/crash-recovery.md).
+    if (held) {
+      await releaseHold(ctx, held);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { PutResult } from '../../blobs/blob-store.js';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
 import { crashPoint } from '../../lib/crash-points.js';
@@ -161,6 +162,7 @@ async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
  */
 async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
   const claim = await claimUploadCommit(ctx, session.id);
+  let held: PutResult | undefined;
   try {
     const parts = await listParts(ctx.db, session.id);
     const target = JSON.parse(session.metadata) as UploadTarget;
@@ -171,6 +173,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       // Not tied to the session: a retried completion joins the parts again.
       hold: {},
     });
+    held = file.blob;
     crashPoint('upload.tus.after-join');
     const result = await claim.finish(
       ctx,
@@ -186,6 +189,7 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       (r) => ({ assetId: r.asset.id, versionId: r.version.id }),
     );
     await releaseHold(ctx, file.blob);
+    held = undefined;
     crashPoint('upload.tus.after-commit');
     await deletePartBytes(ctx, session.id);
     await deleteParts(ctx.db, session.id);
@@ -202,6 +206,10 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
     throw err;
   } finally {
     claim.end();
+    // Only a kill leaves a hold behind (docs/crash-recovery.md).
+    if (held) {
+      await releaseHold(ctx, held);
+    }
   }
 }
 

@@ -62,18 +62,23 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
   }
-  const result = await commitUpload(ctx, {
-    workspaceId,
-    blob: file.blob,
-    contentType: file.contentType,
-    originalFileName: fields.fileName ?? file.originalFileName,
-    declared: { sha256: fields.checksum, size: fields.size },
-    target: { assetId },
-    versionName: fields.versionName ?? fields.name,
-    description: fields.versionDescription ?? fields.description,
-    fieldsIn: source.fieldsIn,
-  });
-  await releaseHold(ctx, file.blob);
+  // The hold ends whatever the outcome: only a kill leaves it (docs/crash-recovery.md).
+  let result;
+  try {
+    result = await commitUpload(ctx, {
+      workspaceId,
+      blob: file.blob,
+      contentType: file.contentType,
+      originalFileName: fields.fileName ?? file.originalFileName,
+      declared: { sha256: fields.checksum, size: fields.size },
+      target: { assetId },
+      versionName: fields.versionName ?? fields.name,
+      description: fields.versionDescription ?? fields.description,
+      fieldsIn: source.fieldsIn,
+    });
+  } finally {
+    await releaseHold(ctx, file.blob);
+  }
   return viewVersion(ctx, result.version);
 }
 
