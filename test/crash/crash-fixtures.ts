@@ -110,6 +110,11 @@ export class CrashRig {
     });
   }
 
+  /** Everything in the disk store's temp dir. */
+  tempFiles(): string[] {
+    return readdirSync(join(this.cli.dataDir, 'blobs', 'tmp'));
+  }
+
   /** Media temp dirs of killed processes (swept when a worker starts). */
   deadMediaDirs(tmp = '/tmp'): string[] {
     return readdirSync(tmp).filter((n) => this.killedPids.some((pid) => n.startsWith(`atelier-media-${pid}-`)));

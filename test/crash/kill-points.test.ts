@@ -28,6 +28,8 @@ for (const kind of DATABASES) {
       /** Bytes every committed version must hold, by checksum. */
       const committed = new Set<string>();
       const assertNoDeadWriterFiles = (after: string) => assert.deepEqual(rig.deadWriterFiles(), [], `temp files of killed writers left after ${after}`);
+      /** No upload is open at these points, so nothing at all may be left in the temp dir. */
+      const assertTempEmpty = (after: string) => assert.deepEqual(rig.tempFiles(), [], `temp files left after ${after}`);
       const blobExists = (b: Buffer) => createBlobStore(loadConfig(cli.env)).exists(sha256(b));
 
       // 1. Streaming upload, killed after its blob is in place but before the commit transaction.
@@ -78,7 +80,7 @@ for (const kind of DATABASES) {
 
       // 5. Its partial temp file is reclaimed at start; the retry succeeds.
       await rig.start('upload.tus.mid-patch');
-      assertNoDeadWriterFiles('a kill mid-body');
+      assertTempEmpty('a kill mid-body');
       const r4 = await rig.uploadStream(d4, 'four.bin');
       assert.equal(r4.status, 201, JSON.stringify(r4.body));
       committed.add(sha256(d4));
@@ -89,7 +91,7 @@ for (const kind of DATABASES) {
 
       // 6. The chunk's partial file is reclaimed; the upload resumes from its offset.
       await rig.start('upload.signed-put.mid-body');
-      assertNoDeadWriterFiles('a kill mid-PATCH');
+      assertTempEmpty('a kill mid-PATCH');
       const h2 = await tus.head(t2);
       assert.equal(h2.offset, 0, 'the cut chunk is not counted');
       const done2 = await tus.patch(t2, 0, d5);
@@ -104,7 +106,7 @@ for (const kind of DATABASES) {
 
       // 7. The PUT's partial file is reclaimed; the PUT is repeated and committed.
       await rig.start('upload.tus.after-commit');
-      assertNoDeadWriterFiles('a kill mid-PUT');
+      assertTempEmpty('a kill mid-PUT');
       // The signed URL names the server that made it; the same path on the restarted one.
       const again = p2.body.signed_url.replace(/^https?:\/\/[^/]+/, rig.server.url);
       assert.equal((await fetch(again, { method: 'PUT', body: new Uint8Array(d6) })).status, 204);
@@ -190,6 +192,7 @@ for (const kind of DATABASES) {
       });
       assert.deepEqual(rig.deadMediaDirs(), [], 'media temp dirs of killed workers are swept');
       assertNoDeadWriterFiles('all the kills');
+      assertTempEmpty('all the kills');
       rig.server.child.kill('SIGTERM');
       assert.deepEqual(await rig.server.exited, { code: 0, signal: null });
 
