@@ -3,8 +3,10 @@ import type { Config } from './config/config.js';
 import { migrateToLatest } from './db/database.js';
 import { createDeps } from './deps.js';
 import { buildApp } from './app.js';
+import { reclaimCrashLeftovers } from './domain/blob-sweep/crash-reclaim.service.js';
 import type { AnyJobDefinition } from './jobs/define.js';
 import { Worker } from './jobs/worker.js';
+import { armCrashPoint } from './lib/crash-points.js';
 import { sweepDeadMediaTempDirs } from './media/temp-dirs.js';
 
 /**
@@ -16,12 +18,18 @@ export async function serve(
   mode: { http: boolean; workers: boolean },
   options: { jobDefinitions?: readonly AnyJobDefinition[] } = {},
 ): Promise<number> {
+  armCrashPoint(config.testing.crashAt);
   const deps = createDeps(config, options);
   let app: FastifyInstance | undefined;
   try {
     await migrateToLatest(deps.db);
     // Fail at startup, not on the first upload, when the blob store is unusable (e.g. the S3 bucket is missing).
     await deps.blobs.verify();
+    // Before serving: what processes killed mid-upload left (docs/crash-recovery.md).
+    const reclaimed = await reclaimCrashLeftovers(deps);
+    if (reclaimed.tempFiles + reclaimed.blobs + reclaimed.parts > 0) {
+      deps.log.info(reclaimed, 'reclaimed what killed processes left');
+    }
     app = mode.http ? await buildApp(deps) : undefined;
     if (app) {
       await app.listen({ port: config.http.port, host: config.http.host });

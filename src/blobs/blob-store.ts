@@ -16,6 +16,15 @@ export interface PutResult {
   key: BlobKey;
   size: number;
   sha256: string;
+  /** The hold made for `PutOptions.hold` (disk store; S3 makes none). */
+  hold?: string | undefined;
+}
+
+/** A hold left by a process that died before releasing it (see PutOptions.hold). */
+export interface DeadHold {
+  id: string;
+  key: BlobKey;
+  uploadId: string | undefined;
 }
 
 export interface PutOptions {
@@ -27,6 +36,13 @@ export interface PutOptions {
   maxBytes?: number | undefined;
   /** Sees every chunk as it is stored (the uploads keep the first bytes for sniffing); must not keep them all. */
   onChunk?: ((chunk: Buffer) => void) | undefined;
+  /**
+   * Marks the blob as held by this process until releaseHold (an upload's bytes before its commit), so that, should
+   * the process die first, the blob can be removed at once (reapDeadHold) instead of by the sweep a day later. The
+   * mark is made before the blob appears at its address. `uploadId`: the upload session whose commit may still
+   * adopt it.
+   */
+  hold?: { uploadId?: string | undefined } | undefined;
 }
 
 /** Inclusive byte range, as HTTP's `Range: bytes=start-end` (RFC 9110 §14.1.2). */
@@ -39,6 +55,8 @@ export interface ByteRange {
 export interface TempPutOptions {
   /** Abort with `too_large` as soon as more bytes than this arrive. */
   maxBytes?: number | undefined;
+  /** Sees every chunk as it is stored (the disk store; S3 may ignore it). */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
 /**
@@ -96,6 +114,20 @@ export interface BlobStore {
   deleteTemp(uploadId: string): Promise<void>;
   /** Removes temp bytes older than `olderThan` (abandoned uploads, crashed puts); returns how many. */
   sweepTemp(olderThan: Date): Promise<number>;
+  /**
+   * Reclaims at once the temp files of writers that provably died (killed mid-put, mid-chunk, mid-adopt), rather
+   * than after sweepTemp's grace period; never a live writer's. Returns how many (S3: 0, see docs/crash-recovery.md).
+   */
+  reclaimCrashLeftovers(): Promise<number>;
+  /** Ends a hold (PutOptions.hold) once the blob is referenced by a committed row (idempotent). */
+  releaseHold(hold: string): Promise<void>;
+  /** Holds whose process provably died (S3: none). */
+  listDeadHolds(): Promise<DeadHold[]>;
+  /**
+   * Deletes a dead hold's blob unless a live process holds the same content or `stillWanted` (asked after the blob
+   * was moved aside, so no writer can slip in between) says a row references it; then ends the hold. True: deleted.
+   */
+  reapDeadHold(hold: DeadHold, stillWanted: () => Promise<boolean>): Promise<boolean>;
 }
 
 export const isBlobKey = (key: string): boolean => /^[0-9a-f]{64}$/.test(key);

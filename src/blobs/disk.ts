@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
+import { OWNER_TAG, writtenByDeadProcess } from '../lib/process-owner.js';
 import { writeBodyFile } from './file-writer.js';
 import { fsyncDirectory, renameDurably, storeSmallFile } from './durable-fs.js';
 import { hashFile } from './hash-thread.js';
@@ -15,6 +16,7 @@ import {
   type BlobKey,
   type BlobStat,
   type BlobStore,
+  type DeadHold,
   type ByteRange,
   type PutOptions,
   type PutResult,
@@ -24,6 +26,9 @@ import {
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
 
 const isPrefix = (name: string): boolean => /^[0-9a-f]{2}$/.test(name);
+
+/** A hold's name: `<key>.hold-<uploadId|none>-<uuid>.<OWNER_TAG>` (see makeHold). */
+const HOLD = /^([0-9a-f]{64})\.hold-([0-9a-f-]{36}|none)-[0-9a-f-]{36}\.w-\d+-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
 /**
  * Levels of prefix directories above a blob: 1 (`<ab>/<sha256>`) in stores made since one-level prefixes came in,
@@ -134,15 +139,16 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
-    const tmp = join(this.tmpDir, newId());
+    const tmp = join(this.tmpDir, `${newId()}.${OWNER_TAG}`);
     if (Buffer.isBuffer(body)) {
       return this.putBytes(tmp, body, options);
     }
     try {
       const result = await this.writeFile(tmp, body, options);
       assertExpected(result, options);
+      const hold = await this.makeHold(result.key, options);
       await this.moveIntoPlace(tmp, result.key);
-      return result;
+      return { ...result, ...(hold === undefined ? {} : { hold }) };
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
@@ -159,17 +165,18 @@ export class DiskBlobStore implements BlobStore {
     const sha256 = tally.digest();
     const result = { key: sha256, size: data.length, sha256 };
     assertExpected(result, options);
+    const hold = await this.makeHold(result.key, options);
     await storeSmallFile(tmp, data, this.pathOf(result.key));
-    return result;
+    return { ...result, ...(hold === undefined ? {} : { hold }) };
   }
 
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     // Written under a private name and renamed, so adopt never sees half-written bytes.
-    const part = join(this.tmpDir, `${uploadId}.part-${newId()}`);
+    const part = join(this.tmpDir, `${uploadId}.part-${newId()}.${OWNER_TAG}`);
     try {
       // Not hashed: adopt and the join of tus parts hash the bytes they store.
-      const { size } = await this.inTempDir(body, () => writeBodyFile(part, body, { maxBytes: options.maxBytes, hash: false }));
+      const { size } = await this.inTempDir(body, () => writeBodyFile(part, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, hash: false }));
       await renameDurably(part, join(this.tmpDir, uploadId));
       return { size };
     } catch (err) {
@@ -182,7 +189,7 @@ export class DiskBlobStore implements BlobStore {
     assertUploadId(uploadId);
     const source = join(this.tmpDir, uploadId);
     // Claim the bytes first: a putTemp racing with us then cannot swap them between hashing and the rename.
-    const claimed = join(this.tmpDir, `${uploadId}.adopt-${newId()}`);
+    const claimed = join(this.tmpDir, `${uploadId}.adopt-${newId()}.${OWNER_TAG}`);
     try {
       await rename(source, claimed);
     } catch (err) {
@@ -202,8 +209,9 @@ export class DiskBlobStore implements BlobStore {
       const { size, sha256 } = await hashFile(claimed, options.maxBytes);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
+      const hold = await this.makeHold(result.key, options);
       await this.moveIntoPlace(claimed, result.key);
-      return result;
+      return { ...result, ...(hold === undefined ? {} : { hold }) };
     } catch (err) {
       if (isDomainError(err)) {
         await rm(claimed, { force: true });
@@ -246,6 +254,106 @@ export class DiskBlobStore implements BlobStore {
       }
     }
     return removed;
+  }
+
+  /**
+   * What writers killed mid-write left in the temp dir (named with their OWNER_TAG, see lib/process-owner.ts): a put's
+   * or a chunk's partial file is removed; an adopt's claim (a presigned upload's whole bytes, taken mid-commit) goes
+   * back to `<uploadId>`, where the retried commit finds it, unless new bytes were PUT since; a blob a reaper had
+   * moved aside (reapDeadHold) goes back to its address, for its hold to be judged again. Holds are left to
+   * reapDeadHold; files of live writers and of other hosts are left alone. Returns how many files were reclaimed.
+   */
+  async reclaimCrashLeftovers(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch {
+      return 0;
+    }
+    let reclaimed = 0;
+    for (const name of names.filter((n) => !HOLD.test(n) && writtenByDeadProcess(n))) {
+      const path = join(this.tmpDir, name);
+      const adopting = /^([0-9a-f-]{36})\.adopt-/.exec(name);
+      const reaping = /^([0-9a-f]{64})\.reap-/.exec(name);
+      if (reaping?.[1] !== undefined) {
+        await renameDurably(path, this.pathOf(reaping[1]));
+      } else if (adopting?.[1] !== undefined && !(await this.hasTemp(adopting[1]))) {
+        await rename(path, join(this.tmpDir, adopting[1])).catch(() => undefined);
+      } else {
+        await rm(path, { force: true });
+      }
+      reclaimed += 1;
+    }
+    return reclaimed;
+  }
+
+  /*
+   * Holds are empty files `tmp/<key>.hold-<uploadId|none>-<uuid>.<OWNER_TAG>`, made before the blob is renamed
+   * into place: whenever a held blob exists, so does its hold or a row that references it (the hold is released
+   * after the commit).
+   */
+  private async makeHold(key: BlobKey, options: PutOptions): Promise<string | undefined> {
+    if (!options.hold) {
+      return undefined;
+    }
+    const name = `${key}.hold-${options.hold.uploadId ?? 'none'}-${newId()}.${OWNER_TAG}`;
+    await (await open(join(this.tmpDir, name), 'wx')).close();
+    return name;
+  }
+
+  async releaseHold(hold: string): Promise<void> {
+    if (!HOLD.test(hold)) {
+      return;
+    }
+    await rm(join(this.tmpDir, hold), { force: true });
+  }
+
+  private async holdNames(): Promise<string[]> {
+    return (await readdir(this.tmpDir).catch(() => [] as string[])).filter((n) => HOLD.test(n));
+  }
+
+  async listDeadHolds(): Promise<DeadHold[]> {
+    return (await this.holdNames()).filter(writtenByDeadProcess).map((id) => {
+      const m = HOLD.exec(id);
+      const uploadId = m?.[2];
+      return { id, key: m?.[1] ?? '', uploadId: uploadId === 'none' ? undefined : uploadId };
+    });
+  }
+
+  async reapDeadHold(hold: DeadHold, stillWanted: () => Promise<boolean>): Promise<boolean> {
+    const path = this.pathOf(hold.key);
+    // Committed (the process died before ending its hold): not even moved aside, which readers would notice.
+    if (await stillWanted()) {
+      await rm(join(this.tmpDir, hold.id), { force: true });
+      return false;
+    }
+    // Moved aside first: a writer of the same content that renames after this makes a fresh copy, and one that
+    // renamed before has its hold (made before its rename) or its row (written before its hold ends) found below.
+    const aside = join(this.tmpDir, `${hold.key}.reap-${newId()}.${OWNER_TAG}`);
+    let moved = true;
+    await rename(path, aside).catch((err: unknown) => {
+      if (!isErrno(err, 'ENOENT')) {
+        throw err;
+      }
+      moved = false;
+    });
+    let deleted = false;
+    if (moved) {
+      const liveHold = (await this.holdNames()).some((n) => n.startsWith(`${hold.key}.hold-`) && n !== hold.id && !writtenByDeadProcess(n));
+      if (liveHold || (await stillWanted())) {
+        // Same content, so putting it back over a copy written meanwhile is harmless.
+        await renameDurably(aside, path);
+      } else {
+        await rm(aside, { force: true });
+        deleted = true;
+      }
+    }
+    await rm(join(this.tmpDir, hold.id), { force: true });
+    return deleted;
+  }
+
+  private async hasTemp(uploadId: string): Promise<boolean> {
+    return (await stat(join(this.tmpDir, uploadId)).catch(() => undefined)) !== undefined;
   }
 
   async get(key: BlobKey, range?: ByteRange): Promise<Readable> {

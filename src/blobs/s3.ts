@@ -13,6 +13,7 @@ import {
   type BlobKey,
   type BlobStat,
   type BlobStore,
+  type DeadHold,
   type ByteRange,
   type PutOptions,
   type PutResult,
@@ -288,6 +289,25 @@ export class S3BlobStore implements BlobStore {
   async deleteTemp(uploadId: string): Promise<void> {
     assertUploadId(uploadId);
     await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
+  }
+
+  /**
+   * Nothing: an S3 put killed mid-body leaves an incomplete multipart upload (invisible, removed by a bucket lifecycle
+   * rule) or a whole temp object under `tmp/`, which sweepTemp removes after its grace period.
+   */
+  async reclaimCrashLeftovers(): Promise<number> {
+    return 0;
+  }
+
+  /** S3 puts make no holds: an S3 upload's orphan blob waits for the sweep (docs/crash-recovery.md). */
+  async releaseHold(): Promise<void> {}
+
+  async listDeadHolds(): Promise<DeadHold[]> {
+    return [];
+  }
+
+  async reapDeadHold(): Promise<boolean> {
+    return false;
   }
 
   async sweepTemp(olderThan: Date): Promise<number> {

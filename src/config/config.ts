@@ -180,6 +180,19 @@ export const EnvSchema = Type.Object({
     default: 3600,
     description: 'Time limit of one ffmpeg, ffprobe, pdftoppm or pdfinfo run, in seconds; the tool is killed after it and the derivative fails.',
   }),
+  UPLOAD_COMMIT_CLAIM_SECONDS: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description:
+      'A presigned or tus commit claim not renewed for this many seconds was left by a process that died mid-commit; the next attempt takes it over (see docs/crash-recovery.md). Lowered only by tests.',
+  }),
+  CRASH_AT: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9.-]+$',
+      description:
+        'Test hook, never set in production: the process kills itself (SIGKILL) when it reaches the named step, e.g. `upload.stream.after-put` (the crash suite; docs/crash-recovery.md lists the points).',
+    }),
+  ),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -210,6 +223,8 @@ export interface Config {
     readonly publicUrl: string | undefined;
     readonly urlExpirySeconds: number;
     readonly tusExpirySeconds: number;
+    /** A commit claim not renewed for this long belongs to a dead process (commit-claim.ts). */
+    readonly commitClaimSeconds: number;
   };
   readonly imports: {
     readonly roots: readonly string[];
@@ -224,6 +239,8 @@ export interface Config {
   /** Notification e-mail; `smtpUrl` undefined: e-mail is off. */
   readonly email: { readonly smtpUrl: string | undefined; readonly from: string };
   readonly webhooks: { readonly allowPrivate: boolean };
+  /** Test hooks (the crash suite); undefined in production. */
+  readonly testing: { readonly crashAt: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -305,6 +322,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
       publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
       urlExpirySeconds: e.UPLOAD_URL_EXPIRY_SECONDS,
       tusExpirySeconds: e.TUS_UPLOAD_EXPIRY_SECONDS,
+      commitClaimSeconds: e.UPLOAD_COMMIT_CLAIM_SECONDS,
     },
     imports: {
       roots: (e.IMPORT_ROOTS ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),
@@ -318,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     media: { maxPixels: e.MEDIA_MAX_PIXELS, toolTimeoutSeconds: e.MEDIA_TOOL_TIMEOUT_SECONDS },
     email: { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM },
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
+    testing: { crashAt: e.CRASH_AT },
   } satisfies Config);
 }
 

@@ -27,7 +27,7 @@ export async function findBlobReferences(db: Kysely<DB>): Promise<BlobReference[
 }
 
 /** The keys among `keys` that some row references. */
-async function referencedKeys(db: Kysely<DB>, refs: readonly BlobReference[], keys: readonly string[]): Promise<Set<string>> {
+export async function referencedKeys(db: Kysely<DB>, refs: readonly BlobReference[], keys: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const ref of refs) {
     // Raw SQL: the table and column come from introspection, which the typed builder cannot name. sql.table /

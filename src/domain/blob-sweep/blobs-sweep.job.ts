@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { sweepOrphanBlobs } from './blob-sweep.service.js';
+import { reclaimCrashLeftovers } from './crash-reclaim.service.js';
 import { defineJob } from '../../jobs/define.js';
 
 /**
@@ -14,7 +15,9 @@ export const blobsSweepJob = defineJob({
   timeoutSeconds: 3 * 3600,
   retry: { maxAttempts: 3 },
   async handler(ctx) {
+    // Processes that died since this one started (another API process on this host) left theirs meanwhile.
+    const reclaimed = await reclaimCrashLeftovers(ctx);
     const report = await sweepOrphanBlobs(ctx, { graceSeconds: ctx.config.blobSweep.graceSeconds, signal: ctx.signal });
-    ctx.log.info(report, 'swept orphan blobs');
+    ctx.log.info({ ...report, reclaimed }, 'swept orphan blobs');
   },
 });

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { Logger } from 'pino';
 import { ZipFile } from 'yazl';
 import type { BlobStore } from '../../blobs/blob-store.js';
+import { crashPoint } from '../../lib/crash-points.js';
 
 /*
  * yazl computes each entry's CRC-32 with buffer-crc32, in JavaScript: about 440 MB/s on the event loop, which made
@@ -47,8 +48,12 @@ export async function buildZip(blobs: BlobStore, entries: readonly ZipEntry[], l
   const zip = new ZipFile();
   let open: Readable | undefined;
   const output = zip.outputStream as Readable;
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     zip.addReadStreamLazy(entry.name, { size: entry.size, mtime: entry.mtime, compress: false }, (cb) => {
+      if (index > 0) {
+        // The entries before this one have gone out: the client holds part of the archive.
+        crashPoint('download.zip.mid-stream');
+      }
       blobs.get(entry.blobKey).then(
         (stream) => {
           open = stream;

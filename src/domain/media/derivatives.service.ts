@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { JobCtx } from '../../jobs/define.js';
 import { isoNow } from '../../lib/clock.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { BlobInput, BlobReadError, putFile } from '../../media/files.js';
 import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction, type Deps } from '../context.js';
@@ -72,6 +73,7 @@ export async function runDerivativeJob(ctx: JobCtx, payload: DerivativeJobPayloa
       ctx.releaseSlot();
       await nextTurn();
       const put = 'data' in made ? await ctx.blobs.put(made.data) : await putFile(ctx.blobs, made.path);
+      crashPoint('derivative.after-put');
       outcome = { state: 'ready', blob_key: put.key, content_type: made.contentType, size: put.size, width: made.width, height: made.height };
     }
   } catch (err) {
@@ -109,7 +111,9 @@ export async function failDeadDerivative(ctx: Deps, payload: DerivativeJobPayloa
 /** Runs the maker; a failure about the input becomes `{ error }`, anything to retry (or an abort) is thrown. */
 async function tryMake(ctx: JobCtx, make: Maker, input: MakerInput): Promise<MadeDerivative | { error: string }> {
   try {
-    return await make(input);
+    const made = make(input);
+    crashPoint('derivative.mid-render');
+    return await made;
   } catch (err) {
     if (ctx.signal.aborted || err instanceof BlobReadError || (err instanceof MediaError && !err.permanent)) {
       throw err;

@@ -6,18 +6,15 @@ import { claimCommit, moveSessionState, renewCommitClaim } from './upload-sessio
 
 /*
  * The commit of a presigned or tus upload is claimed on its session row (`committing`), so two requests never commit
- * one upload twice. The claim is renewed while the commit runs; one not renewed for COMMIT_CLAIM_SECONDS was left by
+ * one upload twice. The claim is renewed while the commit runs; one not renewed for config.uploads.commitClaimSeconds (UPLOAD_COMMIT_CLAIM_SECONDS, 30 by default) was left by
  * a process that died mid-commit, and the next attempt (a retried commit, an empty tus PATCH) takes it over. The
  * asset and the session's move to `committed` are written in one transaction, so a commit is either done, with its
  * asset on the session, or not done at all, and retrying it is always safe.
  */
 
-/** A claim not renewed for this long belongs to a dead process. */
-export const COMMIT_CLAIM_SECONDS = 30;
-
 /** Whether a `committing` session's claim was left by a process that died mid-commit. */
-export function isStaleCommit(ctx: Pick<Deps, 'clock'>, session: UploadSessionRow): boolean {
-  return session.state === 'committing' && Date.parse(session.updated_at) < ctx.clock.now().getTime() - COMMIT_CLAIM_SECONDS * 1000;
+export function isStaleCommit(ctx: Pick<Deps, 'clock' | 'config'>, session: UploadSessionRow): boolean {
+  return session.state === 'committing' && Date.parse(session.updated_at) < ctx.clock.now().getTime() - ctx.config.uploads.commitClaimSeconds * 1000;
 }
 
 /** What a commit records on its session. */
@@ -38,8 +35,9 @@ export interface CommitClaim {
 
 /** Claims the commit of an upload, or throws 409 `upload_in_progress` while a live request holds it. */
 export async function claimUploadCommit(ctx: Deps, sessionId: string): Promise<CommitClaim> {
+  const claimSeconds = ctx.config.uploads.commitClaimSeconds;
   let claimedAt = isoNow(ctx.clock);
-  const staleBefore = new Date(ctx.clock.now().getTime() - COMMIT_CLAIM_SECONDS * 1000).toISOString();
+  const staleBefore = new Date(ctx.clock.now().getTime() - claimSeconds * 1000).toISOString();
   if (!(await claimCommit(ctx.db, { id: sessionId, now: claimedAt, staleBefore }))) {
     throw errors.conflict('upload_in_progress', 'This upload is being completed by another request; try again shortly.');
   }
@@ -52,7 +50,7 @@ export async function claimUploadCommit(ctx: Deps, sessionId: string): Promise<C
         }
       })
       .catch((err: unknown) => ctx.log.warn({ err, upload: sessionId }, 'could not renew an upload commit claim'));
-  }, (COMMIT_CLAIM_SECONDS * 1000) / 3);
+  }, (claimSeconds * 1000) / 3);
   renew.unref();
   return {
     finish: (outer, write, idsOf) =>

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { PutResult } from '../../blobs/blob-store.js';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { viewAssets, type AssetView } from '../assets/assets.service.js';
@@ -10,6 +12,7 @@ import { scopedAccountId, scopedWorkspaceId, type Ctx, type Deps } from '../cont
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
+import { releaseHold } from './receive.js';
 import { checkUploadSignature, signedUploadPath, signUploadQuery } from './signed-url.js';
 import { findWorkspaceAccountId } from '../media/media.repo.js';
 import { sniffBlob } from './sniff.js';
@@ -95,7 +98,7 @@ export async function receiveSignedPut(
   const accountLimit = accountId ? await uploadLimit(deps, accountId) : deps.config.uploads.maxBytes;
   const limit = Math.min(accountLimit, session.declared_size ?? Number.POSITIVE_INFINITY);
   assertWithinLimit(limit, input.contentLength);
-  const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit });
+  const { size } = await deps.blobs.putTemp(session.id, input.body, { maxBytes: limit, onChunk: () => crashPoint('upload.signed-put.mid-body') });
   await setReceivedBytes(deps.db, { id: session.id, bytes: size, now: isoNow(deps.clock) });
   return { size };
 }
@@ -131,7 +134,9 @@ async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
  */
 async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
   try {
-    return await ctx.blobs.adopt(uploadId, options);
+    // Held for the upload when its checksum is known: should this process die before the rows, the blob stays for a
+    // retried commit (below) while the upload can be committed; without a checksum no retry could find it.
+    return await ctx.blobs.adopt(uploadId, { ...options, hold: options.expectedSha256 === undefined ? {} : { uploadId } });
   } catch (err) {
     const sha256 = options.expectedSha256;
     if (!(isDomainError(err) && err.code === 'upload_not_found') || sha256 === undefined) {
@@ -165,15 +170,21 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
   }
   await preflightCommit(ctx, { fileName: input.originalFileName, target: input, fieldsIn: 'body', fileNameField: 'original_file_name' });
   const claim = await claimUploadCommit(ctx, session.id);
+  let held: PutResult | undefined;
   try {
     const expectedSha256 = input.checksum?.toLowerCase() ?? session.declared_checksum ?? undefined;
     const blob = await adoptOrFindBlob(ctx, session.id, { expectedSha256, expectedSize: session.declared_size ?? undefined, maxBytes: await uploadLimit(ctx, scopedAccountId(ctx)) });
+    held = blob;
     const contentType = await sniffBlob(ctx.blobs, blob.key, blob.size, input.originalFileName);
+    crashPoint('upload.presigned.after-adopt');
     const result = await claim.finish(
       ctx,
       (tx) => commitUpload(tx, { workspaceId, blob, contentType, originalFileName: input.originalFileName, target: commitTarget(input), fieldsIn: 'body' }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id, receivedBytes: blob.size }),
     );
+    await releaseHold(ctx, blob);
+    held = undefined;
+    crashPoint('upload.presigned.after-commit');
     return viewOf(ctx, result.asset.id);
   } catch (err) {
     if (isDomainError(err) && err.code === 'upload_in_progress') {
@@ -188,5 +199,9 @@ export async function commitPresignedUpload(ctx: Ctx, input: CommitPresignedInpu
     throw err;
   } finally {
     claim.end();
+    // Only a kill leaves a hold behind (docs/crash-recovery.md).
+    if (held) {
+      await releaseHold(ctx, held);
+    }
   }
 }

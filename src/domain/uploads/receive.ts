@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { PutResult } from '../../blobs/blob-store.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { cleanFileName } from '../assets/assets.rules.js';
 import { scopedAccountId, type Ctx } from '../context.js';
 import { storeStream } from './stream-store.js';
@@ -18,16 +19,26 @@ export interface ReceivedFile {
  * Streams a file into the blob store (at most the account's upload limit, else `too_large`) while keeping its first
  * bytes for sniffing. The whole file is never in memory. A declared size or checksum known up front is checked by
  * the store itself, so a mismatch keeps no bytes at all; otherwise, until commitUpload references it, the blob is an
- * orphan that the sweep removes. `limit`: the uploadLimit when the caller has it already.
+ * orphan that the sweep removes. `limit`: the uploadLimit when the caller has it already; `hold`: see releaseHold.
  */
-export async function receiveFile(ctx: Ctx, stream: Readable, originalFileName: string, expected: ExpectedContent = {}, limit?: number): Promise<ReceivedFile> {
-  const maxBytes = limit ?? (await uploadLimit(ctx, scopedAccountId(ctx)));
+export async function receiveFile(
+  ctx: Ctx,
+  stream: Readable,
+  originalFileName: string,
+  expected: ExpectedContent = {},
+  options: { limit?: number; hold?: boolean } = {},
+): Promise<ReceivedFile> {
+  const maxBytes = options.limit ?? (await uploadLimit(ctx, scopedAccountId(ctx)));
   assertWithinLimit(maxBytes, expected.size);
-  return storeStream(ctx.blobs, stream, originalFileName, {
+  const file = await storeStream(ctx.blobs, stream, originalFileName, {
     maxBytes,
     expectedSha256: expected.sha256,
     expectedSize: expected.size,
+    midBodyPoint: 'upload.stream.mid-body',
+    ...(options.hold ? { hold: {} } : {}),
   });
+  crashPoint('upload.stream.after-put');
+  return file;
 }
 
 /**
@@ -47,6 +58,17 @@ export async function readUpload(ctx: Ctx, source: UploadSource): Promise<{ file
     if (source.fieldsIn === 'query') {
       cleanFileName(fileName, 'file_name', 'query');
     }
-    return receiveFile(ctx, stream, fileName, expected, limit);
+    return receiveFile(ctx, stream, fileName, expected, { limit, hold: true });
   });
+}
+
+/**
+ * Ends the hold on an upload's blob once a committed row references it. Until then, had this process died, the blob
+ * would have been reclaimed at the next start (docs/crash-recovery.md). A failure here costs nothing but an orphan
+ * check at the next start, so it is logged, not thrown.
+ */
+export async function releaseHold(ctx: Pick<Ctx, 'blobs' | 'log'>, blob: PutResult): Promise<void> {
+  if (blob.hold !== undefined) {
+    await ctx.blobs.releaseHold(blob.hold).catch((err: unknown) => ctx.log.warn({ err }, 'could not release an upload blob hold'));
+  }
 }

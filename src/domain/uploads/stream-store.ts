@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { BlobStore, PutOptions } from '../../blobs/blob-store.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { findAsset } from '../assets/assets.repo.js';
 import { assertWritable, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
 import { scopedWorkspaceId, type Ctx } from '../context.js';
@@ -11,9 +12,11 @@ import { HeadCapture, sniffContentType } from './sniff.js';
  * Like receiveFile, but with put's checks (declared size and SHA-256): a mismatch keeps nothing in the store, so
  * a failed tus or import upload leaves no blob behind.
  */
-export async function storeStream(blobs: BlobStore, stream: Readable, fileName: string, options: PutOptions): Promise<ReceivedFile> {
+export async function storeStream(blobs: BlobStore, stream: Readable, fileName: string, options: PutOptions & { midBodyPoint?: string }): Promise<ReceivedFile> {
   const head = new HeadCapture();
-  const blob = await blobs.put(stream, { ...options, onChunk: head.observe });
+  const { midBodyPoint } = options;
+  const onChunk = midBodyPoint === undefined ? head.observe : (chunk: Buffer) => (head.observe(chunk), crashPoint(midBodyPoint));
+  const blob = await blobs.put(stream, { ...options, onChunk });
   const contentType = await sniffContentType(head.head(), fileName);
   return { blob, contentType, originalFileName: fileName };
 }

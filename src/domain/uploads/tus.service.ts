@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { PutResult } from '../../blobs/blob-store.js';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
+import { crashPoint } from '../../lib/crash-points.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { cleanFileName } from '../assets/assets.rules.js';
@@ -8,6 +10,7 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit, isStaleCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
+import { releaseHold } from './receive.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
 import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
@@ -124,7 +127,7 @@ export async function appendTusChunk(
     return completeTusUpload(ctx, session);
   }
   const partId = newId();
-  const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining });
+  const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining, onChunk: () => crashPoint('upload.tus.mid-patch') });
   if (size === 0) {
     await ctx.blobs.deleteTemp(partId);
     return stateOf(session);
@@ -159,6 +162,7 @@ async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
  */
 async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
   const claim = await claimUploadCommit(ctx, session.id);
+  let held: PutResult | undefined;
   try {
     const parts = await listParts(ctx.db, session.id);
     const target = JSON.parse(session.metadata) as UploadTarget;
@@ -166,7 +170,11 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
       expectedSha256: session.declared_checksum ?? undefined,
       expectedSize: session.declared_size ?? 0,
       maxBytes: ctx.config.uploads.maxBytes,
+      // Not tied to the session: a retried completion joins the parts again.
+      hold: {},
     });
+    held = file.blob;
+    crashPoint('upload.tus.after-join');
     const result = await claim.finish(
       ctx,
       (tx) =>
@@ -180,6 +188,9 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
         }),
       (r) => ({ assetId: r.asset.id, versionId: r.version.id }),
     );
+    await releaseHold(ctx, file.blob);
+    held = undefined;
+    crashPoint('upload.tus.after-commit');
     await deletePartBytes(ctx, session.id);
     await deleteParts(ctx.db, session.id);
     return { session: { ...session, state: 'committed', asset_id: result.asset.id, version_id: result.version.id }, assetId: result.asset.id, versionId: result.version.id };
@@ -195,6 +206,10 @@ async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<T
     throw err;
   } finally {
     claim.end();
+    // Only a kill leaves a hold behind (docs/crash-recovery.md).
+    if (held) {
+      await releaseHold(ctx, held);
+    }
   }
 }
 

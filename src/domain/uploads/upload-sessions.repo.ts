@@ -117,3 +117,30 @@ export async function renewCommitClaim(db: Db, input: { id: string; claimedAt: s
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/**
+ * Whether the upload `id` (any workspace) may still be committed: open, or committing. For the crash reclaim, which
+ * keeps a presigned upload's adopted bytes while its retried commit can still use them.
+ */
+export async function isSessionCommittable(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('upload_sessions').select('state').where('id', '=', id).executeTakeFirst();
+  return row?.state === 'open' || row?.state === 'committing';
+}
+
+/** Part rows of committed uploads (any workspace): left when a process died between a tus commit and freeing them. */
+export async function listPartsOfCommittedSessions(db: Db, limit: number): Promise<UploadPartRow[]> {
+  return db
+    .selectFrom('upload_parts')
+    .innerJoin('upload_sessions', 'upload_sessions.id', 'upload_parts.session_id')
+    .selectAll('upload_parts')
+    .where('upload_sessions.state', '=', 'committed')
+    .limit(limit)
+    .execute();
+}
+
+/** Deletes part rows by id. */
+export async function deletePartsById(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) {
+    await db.deleteFrom('upload_parts').where('id', 'in', ids).execute();
+  }
+}

@@ -14,7 +14,7 @@ import { recordVersionEvent } from './version-history.js';
 import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { commitUpload } from '../uploads/commit.service.js';
-import { readUpload } from '../uploads/receive.js';
+import { readUpload, releaseHold } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { enqueueDerivativeJobs } from '../media/media-jobs.js';
 import { copyReadyDerivatives, isDerivativeKind, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
@@ -63,17 +63,23 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
   }
-  const result = await commitUpload(ctx, {
-    workspaceId,
-    blob: file.blob,
-    contentType: file.contentType,
-    originalFileName: fields.fileName ?? file.originalFileName,
-    declared: { sha256: fields.checksum, size: fields.size },
-    target: { assetId },
-    versionName: fields.versionName ?? fields.name,
-    description: fields.versionDescription ?? fields.description,
-    fieldsIn: source.fieldsIn,
-  });
+  // The hold ends whatever the outcome: only a kill leaves it (docs/crash-recovery.md).
+  let result;
+  try {
+    result = await commitUpload(ctx, {
+      workspaceId,
+      blob: file.blob,
+      contentType: file.contentType,
+      originalFileName: fields.fileName ?? file.originalFileName,
+      declared: { sha256: fields.checksum, size: fields.size },
+      target: { assetId },
+      versionName: fields.versionName ?? fields.name,
+      description: fields.versionDescription ?? fields.description,
+      fieldsIn: source.fieldsIn,
+    });
+  } finally {
+    await releaseHold(ctx, file.blob);
+  }
   return viewVersion(ctx, result.version);
 }
 
