@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isRunning } from '../lib/process-owner.js';
 
 /*
  * Media jobs work in private temp dirs named `atelier-media-<pid>-<random>`. A process killed mid-job cannot remove
@@ -13,16 +14,6 @@ const OWNED = /^atelier-media-(\d+)-/;
 /** A fresh private (0700) temp dir for one media job, named after this process. */
 export function makeMediaTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
