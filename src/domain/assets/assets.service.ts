@@ -120,7 +120,7 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
       set.name = cleanName(patch.name, patch.nameField ?? 'name', 'body');
     }
     if (patch.description !== undefined) {
-      set.description = cleanDescription(patch.description);
+      set.description = cleanDescription(patch.description, 'description', 'body');
     }
     if (patch.fileName !== undefined) {
       set.file_name = cleanFileName(patch.fileName, patch.nameField ?? 'file_name', 'body');
