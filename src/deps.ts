@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -57,7 +58,18 @@ export interface AppDeps extends Deps {
 /** The one place that creates long-lived things. Tests call it with their own Config. */
 export function createDeps(
   config: Config,
-  options: { log?: Logger; clock?: Clock; /** Default: the app's jobDefinitions. */ jobDefinitions?: readonly AnyJobDefinition[] } = {},
+  options: {
+    log?: Logger;
+    clock?: Clock;
+    /** Default: the app's jobDefinitions. */
+    jobDefinitions?: readonly AnyJobDefinition[];
+    /**
+     * False for commands that sign nothing (migrate, bootstrap, keys): they get a random key that lives only in this
+     * process instead of loading, and on first run creating, DATA_DIR/token-secret, which such a command run against
+     * PostgreSQL from another directory would leave behind there. Anything signed with it verifies nowhere else.
+     */
+    signsTokens?: boolean;
+  } = {},
 ): AppDeps {
   const database = createDatabase(config);
   return {
@@ -68,7 +80,7 @@ export function createDeps(
     clock: options.clock ?? systemClock,
     log: options.log ?? createLogger(config.logLevel),
     blobs: createBlobStore(config),
-    tokenKey: loadTokenKey(config),
+    tokenKey: options.signsTokens === false ? randomBytes(32) : loadTokenKey(config),
     jobs: createJobs(options.jobDefinitions ?? jobDefinitions),
     close: () => database.close(),
   };

@@ -101,7 +101,7 @@ export async function main(argv: string[], options: { jobDefinitions?: readonly 
       return serve(config, { workers: true, http: false }, options);
     }
     case 'migrate': {
-      const deps = createDeps(config);
+      const deps = createDeps(config, { signsTokens: false });
       try {
         const result = await migrateToLatest(deps.db);
         const applied = (result.results ?? []).map((r) => r.migrationName);
@@ -115,7 +115,7 @@ export async function main(argv: string[], options: { jobDefinitions?: readonly 
       return keysCommand(config, rest);
     case 'bootstrap': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, account: { type: 'string' }, email: { type: 'string' } } });
-      const deps = createDeps(config, { log: undefined });
+      const deps = createDeps(config, { log: undefined, signsTokens: false });
       try {
         await migrateToLatest(deps.db);
         const result = await bootstrap(deps, values.account ?? 'Atelier', { ownerEmail: values.email });

@@ -34,7 +34,8 @@ export async function keysCommand(config: Config, argv: string[]): Promise<numbe
     options: { account: { type: 'string' }, user: { type: 'string' }, name: { type: 'string' } },
   });
   const [sub, arg] = positionals;
-  const deps = createDeps(config);
+  // API keys are hashed secrets, not signed tokens: no token key needed.
+  const deps = createDeps(config, { signsTokens: false });
   try {
     await migrateToLatest(deps.db);
     if (sub === 'revoke') {

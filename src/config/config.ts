@@ -289,6 +289,13 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
       problems.push(`TRUST_PROXY: ${JSON.stringify(proxy)} is not an IP address or CIDR range`);
     }
   }
+  const storage = raw.STORAGE_URL === undefined ? undefined : String(raw.STORAGE_URL);
+  // `file://data/blobs` parses as host "data" + path "/blobs", a different directory than meant: only an absolute path.
+  if (storage?.startsWith('file:') && !/^file:\/\/\/./.test(storage)) {
+    problems.push(`STORAGE_URL: ${JSON.stringify(storage)} is not file:///absolute/path (three slashes, then an absolute path)`);
+  } else if (storage !== undefined && !storage.startsWith('file:') && !storage.startsWith('s3://')) {
+    problems.push(`STORAGE_URL: ${JSON.stringify(storage)} is neither file:///absolute/path nor s3://bucket`);
+  }
   if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }

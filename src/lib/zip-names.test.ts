@@ -21,6 +21,23 @@ test('numberedName puts the number before the extension of the last segment', ()
   assert.equal(numberedName('dir/.env', 2), 'dir/.env (2)');
 });
 
+test('numberedName keeps the last segment within 255 bytes: the stem is shortened, the extension kept', () => {
+  const long = `${'é'.repeat(130)}.png`; // 264 bytes: numbered within the limit all the same
+  const fits = `${'é'.repeat(124)}abc.png`; // 255 bytes
+  assert.equal(Buffer.byteLength(fits), 255);
+  const numbered = numberedName(`dir/${fits}`, 12);
+  assert.equal(numbered, `dir/${'é'.repeat(123)} (12).png`);
+  assert.equal(Buffer.byteLength(numbered.slice(4)), 255);
+  // Never half a character: one byte less room, one whole é less.
+  assert.equal(numberedName(fits, 100), `${'é'.repeat(122)} (100).png`);
+  assert.ok(Buffer.byteLength(numberedName(long, 2)) <= 255);
+  // An extension too long to keep is shortened with the rest.
+  const hugeExt = `a.${'x'.repeat(252)}`;
+  const n = numberedName(hugeExt, 3);
+  assert.equal(Buffer.byteLength(n), 255);
+  assert.ok(n.endsWith(' (3)'));
+});
+
 test('UniqueEntryNames: duplicates (case-insensitive) and file/folder clashes are numbered', () => {
   const u = new UniqueEntryNames();
   assert.equal(u.take('a.png'), 'a.png');

@@ -1,4 +1,4 @@
-import { sanitizeFileName, truncateUtf8 } from './safe-path.js';
+import { MAX_FILE_NAME_BYTES, sanitizeFileName, truncateUtf8 } from './safe-path.js';
 
 /*
  * Entry names of a downloaded ZIP. Stored names are already cleaned on the way in (safe-path.ts), but a ZIP entry
@@ -24,13 +24,27 @@ export function zipEntryName(folder: string, fileName: string): string {
   return dir === '' ? name : `${dir.replace(/\/+$/, '')}/${name}`;
 }
 
-/** `a/b/name.ext` -> `a/b/name (n).ext` (the suffix goes before the last extension of the last segment). */
-export function numberedName(entry: string, n: number): string {
+/**
+ * `a/b/name.ext` -> `a/b/name (n).ext` (the suffix goes before the last extension of the last segment). The last
+ * segment stays within `maxBytes` of UTF-8 (a file name's limit, MAX_FILE_NAME_BYTES): the stem is shortened to make
+ * room for the suffix, keeping the extension; an extension too long to keep is shortened with the rest.
+ */
+export function numberedName(entry: string, n: number, maxBytes = MAX_FILE_NAME_BYTES): string {
   const slash = entry.lastIndexOf('/');
   const dir = entry.slice(0, slash + 1);
   const base = entry.slice(slash + 1);
+  const suffix = ` (${n})`;
   const dot = base.lastIndexOf('.');
-  return dot > 0 ? `${dir}${base.slice(0, dot)} (${n})${base.slice(dot)}` : `${dir}${base} (${n})`;
+  const ext = dot > 0 ? base.slice(dot) : '';
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  const room = maxBytes - Buffer.byteLength(suffix) - Buffer.byteLength(ext);
+  if (room >= 1) {
+    const kept = truncateUtf8(stem, room);
+    if (kept !== '') {
+      return `${dir}${kept}${suffix}${ext}`;
+    }
+  }
+  return `${dir}${truncateUtf8(base, maxBytes - Buffer.byteLength(suffix))}${suffix}`;
 }
 
 /**

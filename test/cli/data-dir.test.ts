@@ -108,6 +108,10 @@ if (DATABASES.includes('postgres')) {
       const ok = await cli.run(['bootstrap', '--json']);
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(JSON.parse(ok.stdout).key, /^ak_/);
+      const keys = await cli.run(['keys', 'create', '--account', JSON.parse(ok.stdout).account_id]);
+      assert.equal(keys.code, 0, keys.stderr);
+      // Neither signs a token: no DATA_DIR/token-secret left behind where they ran (only `serve`/`worker` need it).
+      assert.deepEqual(readdirSync(cli.dataDir), [], 'no data directory or token secret after migrate, bootstrap and keys');
     });
   });
 }

@@ -142,7 +142,7 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
     const problems: string[] = [];
     for (const [path, method, op] of operations(doc)) {
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
-      const expected = ['400', '414', '431', ...(isPublic ? [] : ['401', '403', '404', '429']), ...(method === 'get' || method === 'head' ? [] : ['413', '415'])];
+      const expected = ['400', '408', '414', '431', ...(isPublic ? [] : ['401', '403', '404', '429']), ...(method === 'get' || method === 'head' ? [] : ['413', '415'])];
       for (const status of expected) {
         const r = op.responses?.[status];
         const body = r?.$ref ? resolve(doc, r.$ref) : r;

@@ -1,5 +1,5 @@
 import type { AssetRow } from '../../db/schema.js';
-import { cleanFileNameText, fitsFileName, MAX_FILE_NAME_BYTES, normalizeFolderPath, truncateUtf8 } from '../../lib/safe-path.js';
+import { cleanFileNameText, fitsFileName, MAX_FILE_NAME_BYTES, normalizeFolderPath } from '../../lib/safe-path.js';
 import type { Actor } from '../context.js';
 import { DomainError, errors, type FieldProblem } from '../errors.js';
 
@@ -37,8 +37,12 @@ export function cleanName(value: string, field: string, part: FieldProblem['in']
   return cleaned;
 }
 
-export function cleanDescription(value: string): string {
-  return truncateUtf8(value, MAX_DESCRIPTION_BYTES);
+/** A description as sent; one over MAX_DESCRIPTION_BYTES is refused, never cut (that would lose text silently). */
+export function cleanDescription(value: string, field: string, part: FieldProblem['in']): string {
+  if (Buffer.byteLength(value, 'utf8') > MAX_DESCRIPTION_BYTES) {
+    throw invalidField(part, field, `must be at most ${MAX_DESCRIPTION_BYTES} bytes (UTF-8)`);
+  }
+  return value;
 }
 
 /**

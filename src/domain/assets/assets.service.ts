@@ -112,6 +112,8 @@ export interface AssetPatch {
   fileLocation?: string | undefined;
   fileName?: string | undefined;
   statusId?: string | null | undefined;
+  /** The body field `name` and `fileName` came in, when not `name` and `file_name` (a rename sends one for both). */
+  nameField?: string | undefined;
 }
 
 /** PATCH /workspaces/assets/{id} and /rename: metadata only; moving or renaming onto a live asset's path is 409. */
@@ -123,13 +125,13 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
     assertWritable(before, ctx.actor);
     const set: AssetUpdate = {};
     if (patch.name !== undefined) {
-      set.name = cleanName(patch.name, 'name', 'body');
+      set.name = cleanName(patch.name, patch.nameField ?? 'name', 'body');
     }
     if (patch.description !== undefined) {
-      set.description = cleanDescription(patch.description);
+      set.description = cleanDescription(patch.description, 'description', 'body');
     }
     if (patch.fileName !== undefined) {
-      set.file_name = cleanFileName(patch.fileName, 'file_name', 'body');
+      set.file_name = cleanFileName(patch.fileName, patch.nameField ?? 'file_name', 'body');
     }
     if (patch.fileLocation !== undefined) {
       set.file_location = cleanFolder(patch.fileLocation, 'file_location', 'body');
@@ -183,9 +185,12 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
   return viewAsset(ctx, asset);
 }
 
-/** PATCH /workspaces/assets/{id}/rename: renames the asset and its file name together (the extension is the caller's choice). */
-export function renameAsset(ctx: Ctx, id: string, name: string): Promise<AssetView> {
-  return updateAsset(ctx, id, { name, fileName: name });
+/**
+ * PATCH /workspaces/assets/{id}/rename: renames the asset and its file name together (the extension is the caller's
+ * choice). `field` is the body field the name came in (`name` or `file_name`), so a bad one is reported there.
+ */
+export function renameAsset(ctx: Ctx, id: string, name: string, field: 'name' | 'file_name'): Promise<AssetView> {
+  return updateAsset(ctx, id, { name, fileName: name, nameField: field });
 }
 
 /** GET /workspaces/assetTypes: the static catalogue. */

@@ -47,7 +47,7 @@ export async function insertAttachmentFromFile(
     blob_key: input.file.blob.key,
     thumbnail_blob_key: null,
     name,
-    description: cleanDescription(input.description ?? ''),
+    description: cleanDescription(input.description ?? '', 'description', 'body'),
     content_type: input.file.contentType,
     size: input.file.blob.size,
     created_at: isoNow(tx.clock),

@@ -27,9 +27,14 @@ export async function requestNotificationEmails(deps: EmailDeps, rows: readonly 
   }
 }
 
-/** Queues the `invite.email` job of a new invite, in the caller's transaction, when SMTP is configured. */
-export async function requestInviteEmail(deps: EmailDeps, invite: InviteRow): Promise<void> {
-  if (emailing(deps, inviteEmailJob)) {
-    await enqueue({ db: deps.db, clock: deps.clock, jobs: deps.jobs }, inviteEmailJob, { account_id: invite.account_id, invite_id: invite.id });
+/**
+ * Queues the `invite.email` job of a new invite, in the caller's transaction, when SMTP is configured. True when
+ * queued: the token then goes only to the invitee's mailbox.
+ */
+export async function requestInviteEmail(deps: EmailDeps, invite: InviteRow): Promise<boolean> {
+  if (!emailing(deps, inviteEmailJob)) {
+    return false;
   }
+  await enqueue({ db: deps.db, clock: deps.clock, jobs: deps.jobs }, inviteEmailJob, { account_id: invite.account_id, invite_id: invite.id });
+  return true;
 }

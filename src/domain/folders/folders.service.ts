@@ -3,7 +3,7 @@ import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import { viewAssets, type AssetView } from '../assets/assets.service.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
-import { DomainError, errors } from '../errors.js';
+import { DomainError, errors, type FieldProblem } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { trashAssets, MAX_TRASH_IDS } from '../trash/trash.service.js';
 import { ensureFolderPath } from './folder-paths.js';
@@ -34,6 +34,8 @@ export async function requireFolder(ctx: Ctx, id: string): Promise<FolderRow> {
 export interface CreateFolderInput {
   /** A full path (`/A/B`); missing parents are created too. */
   path?: string | undefined;
+  /** Where `path` came from (`?folder=` unless said otherwise), so a bad one is reported at the field the client sent. */
+  pathField?: { in: FieldProblem['in']; name: string } | undefined;
   /** Or a name inside `parentId` (null or absent: the root). */
   name?: string | undefined;
   parentId?: string | null | undefined;
@@ -46,7 +48,7 @@ export async function createFolder(ctx: Ctx, input: CreateFolderInput): Promise<
   return inTransaction(ctx, async (tx) => {
     let path: string;
     if (input.path !== undefined) {
-      path = cleanFolderRowPath(input.path, 'folder', 'query');
+      path = cleanFolderRowPath(input.path, input.pathField?.name ?? 'folder', input.pathField?.in ?? 'query');
     } else if (input.name !== undefined) {
       const parentPath = input.parentId ? (await requireFolder(tx, input.parentId)).path : '/';
       path = `${parentPath}${cleanFolderName(input.name, 'name', 'body')}/`;

@@ -69,8 +69,9 @@ async function revokeRow(ctx: Ctx, invite: InviteRow, reason: string): Promise<I
 }
 
 /**
- * POST /accounts/invites: one invite per entry, each with a one-time token of its own (see inviteToken), e-mailed to
- * the invitee when SMTP is configured. Open invites to the same e-mail are superseded (revoked). Someone already in
+ * POST /accounts/invites: one invite per entry, each with a one-time token of its own (see inviteToken). With SMTP
+ * configured the token is e-mailed to the invitee and not answered; without, it is answered, once, for the inviter to
+ * hand over. Open invites to the same e-mail are superseded (revoked). Someone already in
  * the account is a 409; a workspace outside the account is a 404.
  */
 export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): Promise<InviteView[]> {
@@ -104,7 +105,7 @@ export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): P
     }
     const defaultWorkspaceRole = await getAccountSetting(tx.db, accountId, 'default_workspace_role');
     const now = isoNow(tx.clock);
-    const out: Array<{ invite: InviteRow; token: string }> = [];
+    const out: Array<{ invite: InviteRow; token: string | undefined }> = [];
     for (const [index, input] of inputs.entries()) {
       const email = emails[index] ?? input.email;
       const id = newId();
@@ -142,13 +143,18 @@ export async function createInvites(ctx: Ctx, inputs: readonly InviteInput[]): P
           data: { ...inviteData(invite), account_id: accountId, by_user_id: tx.actor.userId },
         });
       }
-      await requestInviteEmail(tx, invite);
-      out.push({ invite, token });
+      // Mailed: the token goes to the invitee's mailbox only, so accepting proves control of the address (the
+      // inviter could otherwise accept for an unknown e-mail and create that user). Not mailed: the inviter hands it over.
+      const mailed = await requestInviteEmail(tx, invite);
+      out.push({ invite, token: mailed ? undefined : token });
     }
     return out;
   });
   const views = await withInviters(ctx, created.map((c) => c.invite));
-  return views.map((v, i) => ({ ...v, token: created[i]?.token ?? '' }));
+  return views.map((v, i) => {
+    const token = created[i]?.token;
+    return token === undefined ? v : { ...v, token };
+  });
 }
 
 /** DELETE /accounts/invites/{id}: revokes an open invite (idempotent); an accepted one is a 409. */

@@ -61,7 +61,7 @@ export async function createLibrary(ctx: Ctx, read: LibraryFormReader): Promise<
   const fields = await read((image) => storeThumbnail(ctx, image));
   const part = fields.fieldsIn ?? 'body';
   const name = fields.name === undefined ? DEFAULT_LIBRARY_NAME : cleanName(fields.name, 'name', part);
-  const description = cleanDescription(fields.description ?? '');
+  const description = cleanDescription(fields.description ?? '', 'description', part);
   const workspaceId = scopedWorkspaceId(ctx);
   return inTransaction(ctx, async (tx) => {
     const now = isoNow(tx.clock);
@@ -99,7 +99,7 @@ export async function updateLibrary(ctx: Ctx, id: string, read: LibraryFormReade
   const fields = await read((image) => storeThumbnail(ctx, image));
   const part = fields.fieldsIn ?? 'body';
   const name = fields.name === undefined ? undefined : cleanName(fields.name, 'name', part);
-  const description = fields.description === undefined ? undefined : cleanDescription(fields.description);
+  const description = fields.description === undefined ? undefined : cleanDescription(fields.description, 'description', part);
   const workspaceId = scopedWorkspaceId(ctx);
   return inTransaction(ctx, async (tx) => {
     const before = await requireLibrary(tx, id);

@@ -30,6 +30,8 @@ export interface CommitUploadInput {
   target: { newAsset: { name?: string | undefined; fileLocation?: string | undefined; description?: string | undefined } } | { assetId: string };
   versionName?: string | undefined;
   description?: string | undefined;
+  /** The field `description` came in (default `version_description`). */
+  descriptionField?: string | undefined;
   /** Where the client's fields came from, for the pointers of 400 answers. */
   fieldsIn?: FieldProblem['in'];
 }
@@ -56,7 +58,7 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
   assertExpected(input.blob, { expectedSha256: input.declared?.sha256, expectedSize: input.declared?.size });
   const fileName = cleanFileName(input.originalFileName, 'file_name', part);
   const versionName = input.versionName === undefined ? undefined : cleanName(input.versionName, 'version_name', part);
-  const versionDescription = cleanDescription(input.description ?? '');
+  const versionDescription = cleanDescription(input.description ?? '', input.descriptionField ?? 'version_description', part);
   const assetTypeId = classifyAssetType({ contentType: input.contentType, fileName });
 
   return inTransaction(ctx, async (tx) => {
@@ -87,7 +89,7 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
           asset_type_id: assetTypeId,
           // The workspace setting default_asset_status_id (none unless set).
           status_id: await defaultAssetStatusId(tx.db, { workspaceId }),
-          description: cleanDescription(spec.description ?? ''),
+          description: cleanDescription(spec.description ?? '', 'description', part),
           current_version_id: null,
           created_by_user_id: ctx.actor.userId,
           locked_by_user_id: null,

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { BlobStore, PutOptions } from '../../blobs/blob-store.js';
 import { crashPoint } from '../../lib/crash-points.js';
 import { findAsset } from '../assets/assets.repo.js';
-import { assertWritable, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
+import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
 import { scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import type { ReceivedFile } from './receive.js';
@@ -60,6 +60,9 @@ export async function preflightCommit(ctx: Ctx, input: { fileName: string; targe
   cleanFolder(target.fileLocation, 'file_location', input.fieldsIn);
   if (target.name !== undefined) {
     cleanName(target.name, 'name', input.fieldsIn);
+  }
+  if (target.description !== undefined) {
+    cleanDescription(target.description, 'description', input.fieldsIn);
   }
 }
 

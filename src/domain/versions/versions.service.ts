@@ -75,6 +75,7 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
       target: { assetId },
       versionName: fields.versionName ?? fields.name,
       description: fields.versionDescription ?? fields.description,
+      descriptionField: fields.versionDescription !== undefined ? 'version_description' : 'description',
       fieldsIn: source.fieldsIn,
     });
   } finally {
@@ -100,7 +101,7 @@ export async function updateVersion(
       set.name = cleanName(patch.name, 'name', 'body');
     }
     if (patch.description !== undefined) {
-      set.description = cleanDescription(patch.description);
+      set.description = cleanDescription(patch.description, 'description', 'body');
     }
     if (Object.keys(set).length === 0) {
       return before;

@@ -53,6 +53,10 @@ function parserError(code: string): ShapedError {
       return { status: 431, code: 'headers_too_large', message: 'The request headers (the URL included) are too large.' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { status: 408, code: 'request_timeout', message: 'The request took too long to arrive.' };
+    // The client half-closed its side of the connection before the body it declared had arrived (while a route
+    // was reading it): not malformed HTTP, a cut-off body.
+    case 'HPE_INVALID_EOF_STATE':
+      return { status: 400, code: 'body_incomplete', message: 'The request body ended before its declared length: the connection was closed early.' };
     default:
       return { status: 400, code: 'bad_request', message: 'The request is not valid HTTP.' };
   }
@@ -68,6 +72,13 @@ export function clientErrorHandler(log: FastifyBaseLogger): (err: Error & { code
     const code = err.code ?? 'unknown';
     if (code === 'ECONNRESET' || socket.destroyed) {
       log.debug({ code }, 'client connection closed');
+      return;
+    }
+    // An answer to the in-flight request has begun: another response on this socket would corrupt it.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (inFlight?.headersSent === true) {
+      log.debug({ code }, 'client error after the answer began');
+      socket.destroy();
       return;
     }
     const e = parserError(code);

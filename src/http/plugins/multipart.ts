@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../../domain/errors.js';
 import { assertJsonInput } from './json-body.js';
+import { assertNoNul } from './reject-nul.js';
 import { requestBodyFailure } from './request-body.js';
 
 /** Registers multipart parsing with limits; files are streamed to whoever consumes them, never buffered. */
@@ -91,11 +92,17 @@ export async function readMultipart<T>(
           part.file.resume();
           throw errors.invalidField('body', part.fieldname, 'unexpected file part; send the file as `file`');
         }
+        if (part.filename.includes('\u0000')) {
+          part.file.resume();
+          assertNoNul(part.filename, 'body', '/file');
+        }
         file = await onFile(part.file, { filename: part.filename, mimetype: part.mimetype });
         if (part.file.truncated) {
           throw errors.tooLarge('The file is larger than the upload limit.');
         }
       } else {
+        // Form fields bypass the NUL hook (plugins/reject-nul.ts): PostgreSQL cannot store U+0000 in text.
+        assertNoNul({ [part.fieldname]: String(part.value) }, 'body', '');
         fields[part.fieldname] = String(part.value);
       }
       next = iterator.next();
@@ -120,6 +127,7 @@ export async function readMultipart<T>(
     }
     // JSON too: the same reserved keys and lone surrogates are refused as in a JSON body (plugins/json-body.ts).
     assertJsonInput(body, 'body', '/body');
+    assertNoNul(body, 'body', '/body');
   }
   return { fields, body, file };
 }

@@ -78,13 +78,15 @@ const ACCOUNT_HEADER = uuidHeader('The account to act in (a UUID from `GET /user
 const WORKSPACE_HEADER = uuidHeader('The workspace to act in (a UUID from `GET /workspaces`).');
 
 /*
- * What any route can answer besides its own statuses, by who may call it. The framework answers 414 (URL too long)
- * and 431 (headers too large) before routing; the auth hook answers 400 (missing or malformed tenancy header), 401,
+ * What any route can answer besides its own statuses, by who may call it. The framework answers 414 (URL too long),
+ * 431 (headers too large) and 408 (Node's headers timeout; on routes with a body, also a body that stops arriving for
+ * REQUEST_BODY_IDLE_TIMEOUT_SECONDS, plugins/request-body.ts) before or outside the route; the auth hook answers 400 (missing or malformed tenancy header), 401,
  * 403 and 429; a body of another content type or over the size limit is 415 or 413 on every method that can carry
  * one.
  */
 const ANY_ROUTE: Record<string, string> = {
   '400': 'Invalid request (the error lists the fields)',
+  '408': 'The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS`',
   '414': 'The URL is too long',
   '431': 'The request headers are too large',
 };
@@ -95,7 +97,7 @@ const AUTHENTICATED: Record<string, string> = {
   '429': 'Too many failed authentication attempts (see `Retry-After`)',
 };
 const WITH_BODY: Record<string, string> = {
-  '413': 'The request body is too large',
+  '413': 'The request body is too large (a `Content-Length` over the limit is refused before the body is read)',
   '415': 'This content type is not accepted here',
 };
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);

@@ -33,6 +33,19 @@ export function nulPointer(value: unknown): string | undefined {
 }
 
 /**
+ * Throws the field error for a NUL in `value` (a decoded form field, multipart `body` part or tus metadata value):
+ * text that did not pass through the hook below because it is parsed inside a handler. `prefix` is the pointer of
+ * `value` itself.
+ */
+export function assertNoNul(value: unknown, part: FieldProblem['in'], prefix: string): void {
+  const pointer = nulPointer(value);
+  if (pointer !== undefined) {
+    const at = pointer === '/' ? prefix : `${prefix}${pointer}`;
+    throw errors.invalid('validation_failed', `${at.slice(1)}: ${MESSAGE}`, [{ in: part, pointer: at, message: MESSAGE }]);
+  }
+}
+
+/**
  * Refuses U+0000 anywhere in the path parameters, the query string or a parsed body, with a field error. PostgreSQL
  * cannot hold it in text or jsonb (every such request answered 500 there), and SQLite stored it, so the same request
  * had two outcomes; no name, id or text of the API has a use for it.

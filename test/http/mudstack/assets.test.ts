@@ -104,6 +104,14 @@ describeEachDatabase('assets: get, getByIds, update, rename, types', (t) => {
     assert.equal(empty.body.error.fields[0].pointer, '/name');
     const dots = await t.req('PATCH', `/workspaces/assets/${a.id}/rename`, { headers: ten.headers, json: { name: '..' } });
     assert.equal(dots.status, 400);
+    assert.equal(dots.body.error.fields[0].pointer, '/name');
+    // A bad file_name is reported at /file_name, the field the client sent.
+    for (const file_name of ['..', `${'n'.repeat(300)}.txt`]) {
+      const bad = await t.req('PATCH', `/workspaces/assets/${a.id}/rename`, { headers: ten.headers, json: { file_name } });
+      assert.equal(bad.status, 400, bad.text);
+      assert.deepEqual(bad.body.error.fields.map((f: { pointer: string }) => f.pointer), ['/file_name']);
+    }
+    assert.equal((await t.req('GET', `/workspaces/assets/${a.id}`, { headers: ten.headers })).body.file_name, 'final.txt');
   });
 
   test('GET /workspaces/assetTypes lists the catalogue', async () => {

@@ -58,17 +58,21 @@ describeEachDatabase('folders: create, get, hierarchy, stats', (t) => {
   test('bad input is 400 with the field and writes nothing', async () => {
     const ten = await t.factory.tenant();
     const before = [await t.count('folders'), await t.count('history_events')];
-    const cases: Array<[string, unknown, string]> = [
-      ['/workspaces/folders', undefined, '/folder'],
-      ['/workspaces/folders?folder=/', undefined, '/folder'],
-      ['/workspaces/folders?folder=/A/../../etc', undefined, '/folder'],
-      ['/workspaces/folders', { name: 'a/b' }, '/name'],
-      ['/workspaces/folders', { surprise: 1 }, '/surprise'],
+    const cases: Array<[string, unknown, string, string]> = [
+      ['/workspaces/folders', undefined, 'query', '/folder'],
+      ['/workspaces/folders?folder=/', undefined, 'query', '/folder'],
+      ['/workspaces/folders?folder=/A/../../etc', undefined, 'query', '/folder'],
+      ['/workspaces/folders?path=/A/../../etc', undefined, 'query', '/path'],
+      // A path sent in the body is reported where it was sent.
+      ['/workspaces/folders', { path: '/A/../../etc' }, 'body', '/path'],
+      ['/workspaces/folders', { folder: '/' }, 'body', '/folder'],
+      ['/workspaces/folders', { name: 'a/b' }, 'body', '/name'],
+      ['/workspaces/folders', { surprise: 1 }, 'body', '/surprise'],
     ];
-    for (const [url, json, pointer] of cases) {
+    for (const [url, json, part, pointer] of cases) {
       const res = await t.req('POST', url, { headers: ten.headers, ...(json === undefined ? {} : { json }) });
       assert.equal(res.status, 400, `${url} ${JSON.stringify(json)} ${res.text}`);
-      assert.equal(res.body.error.fields[0].pointer, pointer);
+      assert.deepEqual([res.body.error.fields[0].in, res.body.error.fields[0].pointer], [part, pointer], `${url} ${JSON.stringify(json)}`);
     }
     const unknownParent = await t.req('POST', '/workspaces/folders', { headers: ten.headers, json: { name: 'x', parent_id: '00000000-0000-4000-8000-000000000000' } });
     assert.equal(unknownParent.status, 404);

@@ -192,6 +192,33 @@ describeEachDatabase('Input validation: strict bodies, finite numbers, names tha
     assert.equal(after.body.name, made.body.name);
   });
 
+  test('descriptions over 10,000 bytes are refused with a field error, never cut; 10,000 bytes are kept whole', async () => {
+    const ten = await t.factory.tenant();
+    // 5,001 characters (under the schemas' 10,000-character limit), 10,002 bytes of UTF-8.
+    const over = 'é'.repeat(5_001);
+    const exact = `${'é'.repeat(4_999)}ab`;
+    const before = await counts(t);
+    assertFieldError(await uploadRaw(t, ten, 'd.bin', { description: over }), 'query', '/description');
+    assertFieldError(await uploadRaw(t, ten, 'd.bin', { version_description: over }), 'query', '/version_description');
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const tus = await t.req('POST', '/workspaces/assets/tus', {
+      headers: { ...ten.headers, 'tus-resumable': '1.0.0', 'upload-length': '5', 'upload-metadata': `filename ${b64('d.bin')},description ${b64(over)}` },
+    });
+    assertFieldError(tus, 'headers', '/description');
+    assert.deepEqual(await counts(t), before);
+
+    const made = await uploadRaw(t, ten, 'd.bin', { description: exact });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.description, exact);
+    const id = made.body.id as string;
+    assertFieldError(await t.req('PATCH', `/workspaces/assets/${id}`, { headers: ten.headers, json: { description: over } }), 'body', '/description');
+    const versions = await t.req('GET', `/workspaces/assets/${id}/versions`, { headers: ten.headers });
+    const versionId = (versions.body.data ?? versions.body)[0].id as string;
+    assertFieldError(await t.req('PATCH', `/workspaces/assets/${id}/versions/${versionId}`, { headers: ten.headers, json: { description: over } }), 'body', '/description');
+    const after = await t.req('GET', `/workspaces/assets/${id}`, { headers: ten.headers });
+    assert.equal(after.body.description, exact);
+  });
+
   test('lone UTF-16 surrogates are refused with the pointer of the string, in bodies, nested values and form fields', async () => {
     const ten = await t.factory.tenant();
     const asset = await uploadRaw(t, ten, 'ok.bin');

@@ -175,6 +175,7 @@ describeEachDatabase(
         waitMs: BOUND_MS,
       });
       assert.equal(answer.status, 400, JSON.stringify(answer));
+      assertErrorShape(answer.body, 'body_incomplete');
       assert.notEqual(answer.ended, 'gave_up');
       await assertNothingLeft(t, before);
     });
@@ -221,6 +222,7 @@ describeEachDatabase(
       const head = ['POST /workspaces HTTP/1.1', ...Object.entries(ten.headers).filter(([k]) => k !== 'x-workspace-id').map(([k, v]) => `${k}: ${v}`), 'Content-Type: application/json', `Content-Length: ${json.length}`];
       const halfClosed = await rawExchange(base, { head, body: json.subarray(0, 40), then: 'half-close', waitMs: BOUND_MS });
       assert.equal(halfClosed.status, 400, JSON.stringify(halfClosed));
+      assertErrorShape(halfClosed.body, 'body_incomplete');
       assert.notEqual(halfClosed.ended, 'gave_up');
       const stalled = await rawExchange(base, { head, body: json.subarray(0, 40), then: 'stall', waitMs: BOUND_MS });
       assert.equal(stalled.status, 408, JSON.stringify(stalled));

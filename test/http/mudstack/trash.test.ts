@@ -87,6 +87,23 @@ describeEachDatabase('shared trash: delete, restore, list, purge, empty', (t) =>
     assert.equal((await t.req('DELETE', `/workspaces/assets/${a.id}`, { headers: editor.headers })).status, 200);
   });
 
+  test('restore onto a taken 255-byte name: the numbered name is shortened to fit, keeping its extension', async () => {
+    const ten = await t.factory.tenant();
+    const name = `${'é'.repeat(124)}abc.png`;
+    assert.equal(Buffer.byteLength(name), 255);
+    const a = await uploadFile(t, ten, name, randomData(5), '/Long/');
+    await t.req('DELETE', '/workspaces/assets', { headers: ten.headers, json: { ids: [a.id] } });
+    await uploadFile(t, ten, name, randomData(6), '/Long/');
+    const res = await t.req('PATCH', `/workspaces/assets/${a.id}/restore`, { headers: ten.headers });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.file_name, `${'é'.repeat(123)} (2).png`);
+    assert.equal(Buffer.byteLength(res.body.file_name), 254); // 255 would split an é
+    // A name the API itself accepts: renaming to it again, and downloading, work.
+    const rename = await t.req('PATCH', `/workspaces/assets/${a.id}/rename`, { headers: ten.headers, json: { file_name: res.body.file_name } });
+    assert.equal(rename.status, 200, rename.text);
+    assert.equal(rename.body.file_name, res.body.file_name);
+  });
+
   test('restore: PATCH .../restore and POST /workspaces/trash/restore; a taken path renames to "name (2).ext"', async () => {
     const ten = await t.factory.tenant();
     const a = await uploadFile(t, ten, 'hero.png.bin', randomData(5), '/Art/');

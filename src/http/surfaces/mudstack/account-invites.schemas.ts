@@ -12,7 +12,7 @@ export const Invite = Type.Object(
     workspace_ids: Type.Array(Type.String()),
     workspace_role: NullableString,
     email: Type.String(),
-    token: Type.Optional(Type.String({ description: 'Only in the answer to POST /accounts/invites; shown once.' })),
+    token: Type.Optional(Type.String({ description: 'Only in the answer to POST /accounts/invites, and only when SMTP is off (with SMTP_URL set it is e-mailed to the invitee instead); shown once.' })),
     created_at: Type.String(),
     expires_at: Type.String(),
     sent_at: NullableString,

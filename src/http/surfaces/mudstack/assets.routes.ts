@@ -111,11 +111,11 @@ export const assetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const name = request.body.name ?? request.body.file_name;
+      const [field, name] = request.body.name !== undefined ? (['name', request.body.name] as const) : (['file_name', request.body.file_name] as const);
       if (name === undefined) {
         throw errors.invalidField('body', 'name', 'is required');
       }
-      return presentAsset(await renameAsset(ctxOf(request), request.params.asset_id, name));
+      return presentAsset(await renameAsset(ctxOf(request), request.params.asset_id, name, field));
     },
   );
 

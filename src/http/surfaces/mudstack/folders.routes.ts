@@ -9,8 +9,9 @@ import {
   getFolderByPath,
   listFolderAssets,
   updateFolder,
+  type CreateFolderInput,
 } from '../../../domain/folders/folders.service.js';
-import { errors } from '../../../domain/errors.js';
+import { errors, type FieldProblem } from '../../../domain/errors.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { presentAsset } from './assets.present.js';
 import { Asset } from './assets.schemas.js';
@@ -29,6 +30,13 @@ function requirePath(q: { folder?: string | undefined; path?: string | undefined
     throw errors.invalidField('query', 'folder', 'is required');
   }
   return path;
+}
+
+/** POST's path: the first of `?folder`, `?path`, body `path`, body `folder` sent, with the field a bad one is reported at. */
+function createPathOf(q: { folder?: string | undefined; path?: string | undefined }, body: { path?: string | undefined; folder?: string | undefined }): CreateFolderInput {
+  const sent: Array<[FieldProblem['in'], string, string | undefined]> = [['query', 'folder', q.folder], ['query', 'path', q.path], ['body', 'path', body.path], ['body', 'folder', body.folder]];
+  const [part, name, path] = sent.find(([, , value]) => value !== undefined) ?? ['query', 'folder', undefined];
+  return { path, pathField: { in: part, name } };
 }
 
 /**
@@ -55,7 +63,7 @@ export const foldersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const body = request.body ?? {};
       const { folder } = await createFolder(ctxOf(request), {
-        path: pathOf(request.query) ?? body.path ?? body.folder,
+        ...createPathOf(request.query, body),
         name: body.name,
         parentId: body.parent_id,
       });

@@ -54,6 +54,10 @@ export function parseUploadMetadata(raw: string | undefined): Record<string, str
       throw errors.invalidField('headers', 'Upload-Metadata', `the value of ${key} is not base64`);
     }
     out[key] = value === undefined ? '' : Buffer.from(value, 'base64').toString('utf8');
+    if (out[key].includes('\u0000') || key.includes('\u0000')) {
+      // Names and descriptions are stored as text, which PostgreSQL refuses with NUL in it (a 500).
+      throw errors.invalidField('headers', 'Upload-Metadata', `the value of ${key} must not contain NUL (U+0000) characters`);
+    }
   }
   return out;
 }
