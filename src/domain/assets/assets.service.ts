@@ -9,8 +9,7 @@ import { recordHistory } from '../history/history.service.js';
 import { reindexAsset } from '../search/search-index.js';
 import { requireStatusId } from '../statuses/status-ref.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
-import { commitUpload } from '../uploads/commit.service.js';
-import { readUpload, releaseHold } from '../uploads/receive.js';
+import { commitReceived, readUpload } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { emptyAssetRelated, loadAssetRelations, type AssetRelated } from './asset-relations.js';
 import { ASSET_TYPES, type AssetType } from './asset-types.js';
@@ -60,25 +59,17 @@ export async function uploadAsset(ctx: Ctx, source: UploadSource): Promise<Asset
   if (!file) {
     throw errors.invalidField(source.fieldsIn === 'query' ? 'body' : source.fieldsIn, 'file', 'is required');
   }
-  // The hold ends whatever the outcome: only a kill leaves it (docs/crash-recovery.md).
-  let result;
-  try {
-    result = await commitUpload(ctx, {
-      workspaceId,
-      blob: file.blob,
-      contentType: file.contentType,
-      originalFileName: fields.fileName ?? file.originalFileName,
-      declared: { sha256: fields.checksum, size: fields.size },
-      target: fields.assetId
-        ? { assetId: fields.assetId }
-        : { newAsset: { name: fields.name, fileLocation: fields.fileLocation, description: fields.description } },
-      versionName: fields.versionName,
-      description: fields.versionDescription,
-      fieldsIn: source.fieldsIn,
-    });
-  } finally {
-    await releaseHold(ctx, file.blob);
-  }
+  const result = await commitReceived(ctx, file, {
+    workspaceId,
+    originalFileName: fields.fileName ?? file.originalFileName,
+    declared: { sha256: fields.checksum, size: fields.size },
+    target: fields.assetId
+      ? { assetId: fields.assetId }
+      : { newAsset: { name: fields.name, fileLocation: fields.fileLocation, description: fields.description } },
+    versionName: fields.versionName,
+    description: fields.versionDescription,
+    fieldsIn: source.fieldsIn,
+  });
   crashPoint('upload.stream.after-commit');
   return viewAsset(ctx, result.asset);
 }

@@ -3,6 +3,7 @@ import type { PutResult } from '../../blobs/blob-store.js';
 import { crashPoint } from '../../lib/crash-points.js';
 import { cleanFileName } from '../assets/assets.rules.js';
 import { scopedAccountId, type Ctx } from '../context.js';
+import { commitUpload, type CommitResult, type CommitUploadInput } from './commit.service.js';
 import { storeStream } from './stream-store.js';
 import { assertWithinLimit, MULTIPART_ALLOWANCE_BYTES, overLimit, uploadLimit } from './upload-limit.js';
 import type { ExpectedContent, UploadFields, UploadSource } from './upload-source.js';
@@ -70,5 +71,14 @@ export async function readUpload(ctx: Ctx, source: UploadSource): Promise<{ file
 export async function releaseHold(ctx: Pick<Ctx, 'blobs' | 'log'>, blob: PutResult): Promise<void> {
   if (blob.hold !== undefined) {
     await ctx.blobs.releaseHold(blob.hold).catch((err: unknown) => ctx.log.warn({ err }, 'could not release an upload blob hold'));
+  }
+}
+
+/** Commits a received file (commitUpload); the hold on its blob ends whatever the outcome, so only a kill leaves one. */
+export async function commitReceived(ctx: Ctx, file: ReceivedFile, input: Omit<CommitUploadInput, 'blob' | 'contentType'>): Promise<CommitResult> {
+  try {
+    return await commitUpload(ctx, { ...input, blob: file.blob, contentType: file.contentType });
+  } finally {
+    await releaseHold(ctx, file.blob);
   }
 }

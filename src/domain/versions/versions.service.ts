@@ -13,8 +13,7 @@ import { recordHistory } from '../history/history.service.js';
 import { recordVersionEvent } from './version-history.js';
 import { reindexAsset } from '../search/search-index.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
-import { commitUpload } from '../uploads/commit.service.js';
-import { readUpload, releaseHold } from '../uploads/receive.js';
+import { commitReceived, readUpload } from '../uploads/receive.js';
 import type { UploadSource } from '../uploads/upload-source.js';
 import { enqueueDerivativeJobs } from '../media/media-jobs.js';
 import { copyReadyDerivatives, isDerivativeKind, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
@@ -63,24 +62,16 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
   }
-  // The hold ends whatever the outcome: only a kill leaves it (docs/crash-recovery.md).
-  let result;
-  try {
-    result = await commitUpload(ctx, {
-      workspaceId,
-      blob: file.blob,
-      contentType: file.contentType,
-      originalFileName: fields.fileName ?? file.originalFileName,
-      declared: { sha256: fields.checksum, size: fields.size },
-      target: { assetId },
-      versionName: fields.versionName ?? fields.name,
-      description: fields.versionDescription ?? fields.description,
-      descriptionField: fields.versionDescription !== undefined ? 'version_description' : 'description',
-      fieldsIn: source.fieldsIn,
-    });
-  } finally {
-    await releaseHold(ctx, file.blob);
-  }
+  const result = await commitReceived(ctx, file, {
+    workspaceId,
+    originalFileName: fields.fileName ?? file.originalFileName,
+    declared: { sha256: fields.checksum, size: fields.size },
+    target: { assetId },
+    versionName: fields.versionName ?? fields.name,
+    description: fields.versionDescription ?? fields.description,
+    descriptionField: fields.versionDescription !== undefined ? 'version_description' : 'description',
+    fieldsIn: source.fieldsIn,
+  });
   return viewVersion(ctx, result.version);
 }
 
