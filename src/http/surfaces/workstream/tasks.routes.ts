@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { uuidsOf } from '../../../domain/ids/surface-ids.js';
+import { parseSurfaceId, uuidsOf } from '../../../domain/ids/surface-ids.js';
 import { errors } from '../../../domain/errors.js';
 import { REQUEST_SORTS } from '../../../domain/tasks/task-requests.repo.js';
 import { listRequestStatuses, listTaskRequests, requireTaskRequest, updateTaskRequest } from '../../../domain/tasks/task-requests.service.js';
@@ -92,14 +92,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ctx = ctxOf(request);
       const q = request.query;
       const scope = idScope(ctx);
-      const ints = (field: string, values: string[] | undefined) =>
-        values?.map((v, i) => {
-          const n = Number(v);
-          if (!Number.isSafeInteger(n) || n < 1) {
-            throw errors.invalidField('query', `filter/${field}/${i}`, 'must be a positive integer id');
-          }
-          return n;
-        });
+      const ints = (field: string, values: string[] | undefined) => values?.map((v, i) => parseSurfaceId(v, `filter/${field}/${i}`, 'query'));
       const statusSeqs = ints('status', filterValues(q.filter?.status));
       const assigneeSeqs = ints('assignee_id', filterValues(q.filter?.assignee_id));
       const projectSeqs = ints('project_id', filterValues(q.filter?.project_id));
