@@ -16,7 +16,7 @@ export interface PutResult {
   key: BlobKey;
   size: number;
   sha256: string;
-  /** The hold made for `PutOptions.hold` (disk store; S3 makes none). */
+  /** The hold made for `PutOptions.hold` (src/blobs/holds.ts). */
   hold?: string | undefined;
 }
 
@@ -55,7 +55,7 @@ export interface ByteRange {
 export interface TempPutOptions {
   /** Abort with `too_large` as soon as more bytes than this arrive. */
   maxBytes?: number | undefined;
-  /** Sees every chunk as it is stored (the disk store; S3 may ignore it). */
+  /** Sees every chunk as it is received. */
   onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
@@ -116,12 +116,12 @@ export interface BlobStore {
   sweepTemp(olderThan: Date): Promise<number>;
   /**
    * Reclaims at once the temp files of writers that provably died (killed mid-put, mid-chunk, mid-adopt), rather
-   * than after sweepTemp's grace period; never a live writer's. Returns how many (S3: 0, see docs/crash-recovery.md).
+   * than after sweepTemp's grace period; never a live writer's. Returns how many (docs/crash-recovery.md).
    */
   reclaimCrashLeftovers(): Promise<number>;
   /** Ends a hold (PutOptions.hold) once the blob is referenced by a committed row (idempotent). */
   releaseHold(hold: string): Promise<void>;
-  /** Holds whose process provably died (S3: none). */
+  /** Holds whose process provably died. */
   listDeadHolds(): Promise<DeadHold[]>;
   /**
    * Deletes a dead hold's blob unless a live process holds the same content or `stillWanted` (asked after the blob

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
-import { OWNER_TAG, writtenByDeadProcess } from '../lib/process-owner.js';
+import { OWNER_TAG } from '../lib/process-owner.js';
 import { writeBodyFile } from './file-writer.js';
+import { deadHolds, deadWriterEntries, holdName, isHoldName, liveHoldOf, reapedKey, reapName } from './holds.js';
 import { fsyncDirectory, renameDurably, storeSmallFile } from './durable-fs.js';
 import { hashFile } from './hash-thread.js';
 import { assertExpected, assertSizeAllowed, Sha256Tally } from './hashing.js';
@@ -26,9 +27,6 @@ import {
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
 
 const isPrefix = (name: string): boolean => /^[0-9a-f]{2}$/.test(name);
-
-/** A hold's name: `<key>.hold-<uploadId|none>-<uuid>.<OWNER_TAG>` (see makeHold). */
-const HOLD = /^([0-9a-f]{64})\.hold-([0-9a-f-]{36}|none)-[0-9a-f-]{36}\.w-\d+-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
 /**
  * Levels of prefix directories above a blob: 1 (`<ab>/<sha256>`) in stores made since one-level prefixes came in,
@@ -271,12 +269,12 @@ export class DiskBlobStore implements BlobStore {
       return 0;
     }
     let reclaimed = 0;
-    for (const name of names.filter((n) => !HOLD.test(n) && writtenByDeadProcess(n))) {
+    for (const name of deadWriterEntries(names)) {
       const path = join(this.tmpDir, name);
       const adopting = /^([0-9a-f-]{36})\.adopt-/.exec(name);
-      const reaping = /^([0-9a-f]{64})\.reap-/.exec(name);
-      if (reaping?.[1] !== undefined) {
-        await renameDurably(path, this.pathOf(reaping[1]));
+      const reaping = reapedKey(name);
+      if (reaping !== undefined) {
+        await renameDurably(path, this.pathOf(reaping));
       } else if (adopting?.[1] !== undefined && !(await this.hasTemp(adopting[1]))) {
         await rename(path, join(this.tmpDir, adopting[1])).catch(() => undefined);
       } else {
@@ -296,28 +294,24 @@ export class DiskBlobStore implements BlobStore {
     if (!options.hold) {
       return undefined;
     }
-    const name = `${key}.hold-${options.hold.uploadId ?? 'none'}-${newId()}.${OWNER_TAG}`;
+    const name = holdName(key, options.hold.uploadId);
     await (await open(join(this.tmpDir, name), 'wx')).close();
     return name;
   }
 
   async releaseHold(hold: string): Promise<void> {
-    if (!HOLD.test(hold)) {
+    if (!isHoldName(hold)) {
       return;
     }
     await rm(join(this.tmpDir, hold), { force: true });
   }
 
-  private async holdNames(): Promise<string[]> {
-    return (await readdir(this.tmpDir).catch(() => [] as string[])).filter((n) => HOLD.test(n));
+  private async tempNames(): Promise<string[]> {
+    return readdir(this.tmpDir).catch(() => [] as string[]);
   }
 
   async listDeadHolds(): Promise<DeadHold[]> {
-    return (await this.holdNames()).filter(writtenByDeadProcess).map((id) => {
-      const m = HOLD.exec(id);
-      const uploadId = m?.[2];
-      return { id, key: m?.[1] ?? '', uploadId: uploadId === 'none' ? undefined : uploadId };
-    });
+    return deadHolds(await this.tempNames());
   }
 
   async reapDeadHold(hold: DeadHold, stillWanted: () => Promise<boolean>): Promise<boolean> {
@@ -329,7 +323,7 @@ export class DiskBlobStore implements BlobStore {
     }
     // Moved aside first: a writer of the same content that renames after this makes a fresh copy, and one that
     // renamed before has its hold (made before its rename) or its row (written before its hold ends) found below.
-    const aside = join(this.tmpDir, `${hold.key}.reap-${newId()}.${OWNER_TAG}`);
+    const aside = join(this.tmpDir, reapName(hold.key));
     let moved = true;
     await rename(path, aside).catch((err: unknown) => {
       if (!isErrno(err, 'ENOENT')) {
@@ -339,8 +333,7 @@ export class DiskBlobStore implements BlobStore {
     });
     let deleted = false;
     if (moved) {
-      const liveHold = (await this.holdNames()).some((n) => n.startsWith(`${hold.key}.hold-`) && n !== hold.id && !writtenByDeadProcess(n));
-      if (liveHold || (await stillWanted())) {
+      if (liveHoldOf(await this.tempNames(), hold.key, hold.id) || (await stillWanted())) {
         // Same content, so putting it back over a copy written meanwhile is harmless.
         await renameDurably(aside, path);
       } else {

@@ -3,8 +3,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { lazyModule } from '../lib/lazy-module.js';
+import { OWNER_TAG } from '../lib/process-owner.js';
 import { contentDisposition } from './content-disposition.js';
 import { assertExpected, assertSizeAllowed, hashStream } from './hashing.js';
+import { deadHolds, deadWriterEntries, holdName, isHoldName, liveHoldOf, reapedKey, reapName } from './holds.js';
 import { awsS3, copyObject, hashingUpload, isNotFound, takeBytes } from './s3-transfer.js';
 import type { S3Location } from './s3-url.js';
 import {
@@ -98,13 +100,15 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
-    const tempKey = this.tempKeyOf(newId());
+    // Named after its writer, so that the object of a put killed between its upload and its move is reclaimed.
+    const tempKey = this.tempKeyOf(`${newId()}.${OWNER_TAG}`);
     try {
       const { size, sha256 } = await this.upload(tempKey, Buffer.isBuffer(body) ? Readable.from([body]) : body, options.maxBytes, options.onChunk);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
+      const hold = await this.makeHold(result.key, options);
       await this.moveIntoPlace(tempKey, result, undefined);
-      return result;
+      return { ...result, ...(hold === undefined ? {} : { hold }) };
     } catch (err) {
       await this.deleteQuietly(tempKey);
       throw err;
@@ -234,7 +238,7 @@ export class S3BlobStore implements BlobStore {
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     // A failed multipart upload never becomes visible, and a single PUT replaces atomically: no partial temp.
-    const { size } = await this.upload(this.tempKeyOf(uploadId), body, options.maxBytes);
+    const { size } = await this.upload(this.tempKeyOf(uploadId), body, options.maxBytes, options.onChunk);
     return { size };
   }
 
@@ -263,8 +267,9 @@ export class S3BlobStore implements BlobStore {
       const { size, sha256 } = await hashStream(body, options.maxBytes);
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
+      const hold = await this.makeHold(result.key, options);
       await this.moveIntoPlace(tempKey, result, out.ETag);
-      return result;
+      return { ...result, ...(hold === undefined ? {} : { hold }) };
     } catch (err) {
       if (isDomainError(err) && err.kind !== 'not_found') {
         await this.deleteQuietly(tempKey);
@@ -291,23 +296,87 @@ export class S3BlobStore implements BlobStore {
     await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(uploadId) }));
   }
 
+  /** Names of everything under `<prefix>tmp/`. */
+  private async tempNames(): Promise<string[]> {
+    const names: string[] = [];
+    const pages = awsS3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.tempKeyOf('') });
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        names.push(object.Key?.slice(this.tempKeyOf('').length) ?? '');
+      }
+    }
+    return names;
+  }
+
   /**
-   * Nothing: an S3 put killed mid-body leaves an incomplete multipart upload (invisible, removed by a bucket lifecycle
-   * rule) or a whole temp object under `tmp/`, which sweepTemp removes after its grace period.
+   * Temp objects of writers that died (their OWNER_TAG, lib/process-owner.ts): a put's whole temp object, killed
+   * before its move, is deleted; a blob a dead reaper had parked (reapDeadHold) goes back to its address, for its hold
+   * to be judged again. A put killed mid-body leaves an incomplete multipart upload instead, which S3 keeps out of
+   * listings: a bucket lifecycle rule aborts those (docs/crash-recovery.md). Returns how many were reclaimed.
    */
   async reclaimCrashLeftovers(): Promise<number> {
-    return 0;
+    let reclaimed = 0;
+    for (const name of deadWriterEntries(await this.tempNames())) {
+      const parked = reapedKey(name);
+      if (parked !== undefined && !(await this.exists(parked))) {
+        await this.copyWithin(this.tempKeyOf(name), this.keyOf(parked));
+      }
+      await this.deleteQuietly(this.tempKeyOf(name));
+      reclaimed += 1;
+    }
+    return reclaimed;
   }
 
-  /** S3 puts make no holds: an S3 upload's orphan blob waits for the sweep (docs/crash-recovery.md). */
-  async releaseHold(): Promise<void> {}
+  /** An empty object `<prefix>tmp/<holdName>`, made before the blob is moved to its address (see holds.ts). */
+  private async makeHold(key: BlobKey, options: PutOptions): Promise<string | undefined> {
+    if (!options.hold) {
+      return undefined;
+    }
+    const name = holdName(key, options.hold.uploadId);
+    await this.client.send(new (awsS3().PutObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(name), Body: '' }));
+    return name;
+  }
+
+  async releaseHold(hold: string): Promise<void> {
+    if (isHoldName(hold)) {
+      await this.deleteQuietly(this.tempKeyOf(hold));
+    }
+  }
 
   async listDeadHolds(): Promise<DeadHold[]> {
-    return [];
+    return deadHolds(await this.tempNames());
   }
 
-  async reapDeadHold(): Promise<boolean> {
-    return false;
+  /**
+   * As the disk store's, with a copy for the rename S3 lacks: the blob is copied to a parked object and deleted, the
+   * last checks are made, and it is copied back when wanted. A live upload of the same content has its hold, made
+   * before it looks for the blob, found below; one that comes after the delete writes a fresh copy. Unlike on disk, a
+   * put made without a hold (a derivative) that found the blob just before the delete and commits after the checks
+   * would lose it: the same narrow window the orphan sweep has on S3 between its last look and its delete.
+   */
+  async reapDeadHold(hold: DeadHold, stillWanted: () => Promise<boolean>): Promise<boolean> {
+    let deleted = false;
+    if (!(await stillWanted()) && (await this.exists(hold.key))) {
+      const parked = reapName(hold.key);
+      await this.copyWithin(this.keyOf(hold.key), this.tempKeyOf(parked));
+      await this.delete(hold.key);
+      if (liveHoldOf(await this.tempNames(), hold.key, hold.id) || (await stillWanted())) {
+        if (!(await this.exists(hold.key))) {
+          await this.copyWithin(this.tempKeyOf(parked), this.keyOf(hold.key));
+        }
+      } else {
+        deleted = true;
+      }
+      await this.deleteQuietly(this.tempKeyOf(parked));
+    }
+    await this.deleteQuietly(this.tempKeyOf(hold.id));
+    return deleted;
+  }
+
+  /** Copies object `source` to object `target` in this bucket (full object keys). */
+  private async copyWithin(source: string, target: string): Promise<void> {
+    const head = await this.client.send(new (awsS3().HeadObjectCommand)({ Bucket: this.bucket, Key: source }));
+    await copyObject({ client: this.client, bucket: this.bucket, key: source }, target, { size: head.ContentLength ?? 0, ifMatch: head.ETag, singleCopyLimit: this.singleCopyLimit });
   }
 
   async sweepTemp(olderThan: Date): Promise<number> {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { parseS3Url } from '../../src/blobs/s3-url.js';
 import { CliEnv, freePort, tokenFor, type ServerProcess } from '../cli/cli-harness.js';
+import type { S3TestServer } from '../harness/s3-server.js';
 
 /*
  * Helpers of the crash suite: real `atelier serve` processes armed with CRASH_AT (src/lib/crash-points.ts), driven
@@ -34,10 +37,11 @@ export class CrashRig {
   readonly killedPids: number[] = [];
   private tenant!: Tenant;
 
-  constructor(readonly cli: CliEnv) {}
+  /** `s3`: the installation stores its blobs there instead of on disk. */
+  constructor(readonly cli: CliEnv, private readonly s3?: S3TestServer) {}
 
   async init(): Promise<void> {
-    await this.cli.start({ env: CRASH_ENV });
+    await this.cli.start({ env: { ...CRASH_ENV, ...this.s3?.env } });
     const migrated = await this.cli.run(['migrate']);
     assert.equal(migrated.code, 0, migrated.stderr);
     this.tenant = await this.cli.json<Tenant>(['bootstrap', '--json', '--account', 'Crash Studio']);
@@ -100,19 +104,27 @@ export class CrashRig {
     return this.json('POST', `/workspaces/assets?file_name=${encodeURIComponent(fileName)}`, { body: data, headers: { 'content-type': 'application/octet-stream' } });
   }
 
-  /** Temp files in the disk store named after a writer this suite killed (each should be reclaimed at the next start). */
-  deadWriterFiles(): string[] {
-    const tmp = join(this.cli.dataDir, 'blobs', 'tmp');
-    const names = readdirSync(tmp);
-    return names.filter((n) => {
+  /** Temp entries named after a writer this suite killed (each should be reclaimed at the next start). */
+  async deadWriterFiles(): Promise<string[]> {
+    return (await this.tempFiles()).filter((n) => {
       const pid = Number(/\.w-(\d+)-/.exec(n)?.[1] ?? NaN);
       return this.killedPids.includes(pid);
     });
   }
 
-  /** Everything in the disk store's temp dir. */
-  tempFiles(): string[] {
-    return readdirSync(join(this.cli.dataDir, 'blobs', 'tmp'));
+  /** Everything in the store's temp area: the disk store's temp dir, or the objects under `<prefix>tmp/` on S3. */
+  async tempFiles(): Promise<string[]> {
+    if (!this.s3) {
+      return readdirSync(join(this.cli.dataDir, 'blobs', 'tmp'));
+    }
+    const { bucket, prefix, region } = parseS3Url(this.s3.url);
+    const client = new S3Client({ region, endpoint: this.s3.endpoint, forcePathStyle: true, credentials: this.s3.credentials });
+    try {
+      const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}tmp/` }));
+      return (out.Contents ?? []).map((o) => String(o.Key).slice(`${prefix}tmp/`.length));
+    } finally {
+      client.destroy();
+    }
   }
 
   /** Media temp dirs of killed processes (swept when a worker starts). */

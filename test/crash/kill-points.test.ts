@@ -4,7 +4,9 @@ import { createBlobStore } from '../../src/blobs/create-blob-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { CliEnv } from '../cli/cli-harness.js';
-import { DATABASES } from '../harness/databases.js';
+import { BLOB_STORES, type BlobStoreKind } from '../harness/app.js';
+import { DATABASES, type DatabaseKind } from '../harness/databases.js';
+import { startS3Server, type S3TestServer } from '../harness/s3-server.js';
 import { CrashRig, randomData, sha256, tusClient, waitFor, wav } from './crash-fixtures.js';
 
 /*
@@ -16,20 +18,36 @@ import { CrashRig, randomData, sha256, tusClient, waitFor, wav } from './crash-f
  * no derivative pending, nothing a killed process wrote left behind.
  */
 
-for (const kind of DATABASES) {
-  describe(`crash suite: kill -9 at every step, then restart [${kind}, disk store]`, () => {
+/*
+ * Each database on the disk store, and PostgreSQL on the S3-compatible store too (the multi-host deployment,
+ * docs/deployment.md); the signed PUT goes to S3 itself there, so its kill point is not Atelier's.
+ */
+const RUNS: Array<[DatabaseKind, BlobStoreKind]> = [
+  ...DATABASES.map((kind): [DatabaseKind, BlobStoreKind] => [kind, 'disk']),
+  ...(DATABASES.includes('postgres') && BLOB_STORES.includes('s3') ? [['postgres', 's3'] as [DatabaseKind, BlobStoreKind]] : []),
+];
+
+for (const [kind, store] of RUNS) {
+  describe(`crash suite: kill -9 at every step, then restart [${kind}, ${store} store]`, () => {
     const cli = new CliEnv(kind);
-    after(() => cli.stop());
+    let s3: S3TestServer | undefined;
+    after(async () => {
+      await cli.stop();
+      await s3?.stop();
+    });
 
     test('every interrupted upload, job and download finishes or fails cleanly, and leftovers are reclaimed', async () => {
-      const rig = new CrashRig(cli);
+      s3 = store === 's3' ? await startS3Server() : undefined;
+      const rig = new CrashRig(cli, s3);
       await rig.init();
       const tus = tusClient(rig);
+      /** A signed PUT's answer: Atelier's own (disk store) or S3's. */
+      const signedPutOk = store === 'disk' ? 204 : 200;
       /** Bytes every committed version must hold, by checksum. */
       const committed = new Set<string>();
-      const assertNoDeadWriterFiles = (after: string) => assert.deepEqual(rig.deadWriterFiles(), [], `temp files of killed writers left after ${after}`);
-      /** No upload is open at these points, so nothing at all may be left in the temp dir. */
-      const assertTempEmpty = (after: string) => assert.deepEqual(rig.tempFiles(), [], `temp files left after ${after}`);
+      const assertNoDeadWriterFiles = async (after: string) => assert.deepEqual(await rig.deadWriterFiles(), [], `temp files of killed writers left after ${after}`);
+      /** No upload is open at these points, so nothing at all may be left in the temp area. */
+      const assertTempEmpty = async (after: string) => assert.deepEqual(await rig.tempFiles(), [], `temp files left after ${after}`);
       const blobExists = (b: Buffer) => createBlobStore(loadConfig(cli.env)).exists(sha256(b));
 
       // 1. Streaming upload, killed after its blob is in place but before the commit transaction.
@@ -63,7 +81,7 @@ for (const kind of DATABASES) {
       const p1 = await rig.json('POST', '/workspaces/assets/upload', { json: { name: 'three.bin', checksum: sha256(d3), size: d3.length } });
       assert.equal(p1.status, 200, JSON.stringify(p1.body));
       const put1 = await fetch(p1.body.signed_url, { method: 'PUT', body: new Uint8Array(d3) });
-      assert.equal(put1.status, 204);
+      assert.equal(put1.status, signedPutOk);
       const commitP1 = () => rig.json('POST', '/workspaces/assets/upload/assets', { json: { temp_file_key: p1.body.key, original_file_name: 'three.bin' } });
       await rig.expectDeath('upload.presigned.after-adopt', commitP1);
 
@@ -80,7 +98,7 @@ for (const kind of DATABASES) {
 
       // 5. Its partial temp file is reclaimed at start; the retry succeeds.
       await rig.start('upload.tus.mid-patch');
-      assertTempEmpty('a kill mid-body');
+      await assertTempEmpty('a kill mid-body');
       const r4 = await rig.uploadStream(d4, 'four.bin');
       assert.equal(r4.status, 201, JSON.stringify(r4.body));
       committed.add(sha256(d4));
@@ -91,25 +109,35 @@ for (const kind of DATABASES) {
 
       // 6. The chunk's partial file is reclaimed; the upload resumes from its offset.
       await rig.start('upload.signed-put.mid-body');
-      assertTempEmpty('a kill mid-PATCH');
+      await assertTempEmpty('a kill mid-PATCH');
       const h2 = await tus.head(t2);
       assert.equal(h2.offset, 0, 'the cut chunk is not counted');
       const done2 = await tus.patch(t2, 0, d5);
       assert.equal(done2.status, 204, done2.text);
       assert.ok(done2.assetId);
       committed.add(sha256(d5));
-      // Presigned (no checksum) killed in the middle of the signed PUT.
+      // Presigned (no checksum) killed in the middle of the signed PUT (on S3 the PUT is S3's: killed after it).
       const d6 = randomData(1024 * 1024);
       const p2 = await rig.json('POST', '/workspaces/assets/upload', { json: { name: 'six.bin' } });
       assert.equal(p2.status, 200);
-      await rig.expectDeath('upload.signed-put.mid-body', () => fetch(p2.body.signed_url, { method: 'PUT', body: new Uint8Array(d6) }));
+      if (store === 'disk') {
+        await rig.expectDeath('upload.signed-put.mid-body', () => fetch(p2.body.signed_url, { method: 'PUT', body: new Uint8Array(d6) }));
+      } else {
+        assert.equal((await fetch(p2.body.signed_url, { method: 'PUT', body: new Uint8Array(d6) })).status, signedPutOk);
+        rig.server.child.kill('SIGKILL');
+        await rig.expectDeath('a kill after the signed PUT', async () => undefined);
+      }
 
       // 7. The PUT's partial file is reclaimed; the PUT is repeated and committed.
       await rig.start('upload.tus.after-commit');
-      assertTempEmpty('a kill mid-PUT');
-      // The signed URL names the server that made it; the same path on the restarted one.
-      const again = p2.body.signed_url.replace(/^https?:\/\/[^/]+/, rig.server.url);
-      assert.equal((await fetch(again, { method: 'PUT', body: new Uint8Array(d6) })).status, 204);
+      if (store === 'disk') {
+        await assertTempEmpty('a kill mid-PUT');
+        // The signed URL names the server that made it; the same path on the restarted one.
+        const again = p2.body.signed_url.replace(/^https?:\/\/[^/]+/, rig.server.url);
+        assert.equal((await fetch(again, { method: 'PUT', body: new Uint8Array(d6) })).status, 204);
+      } else {
+        assert.deepEqual(await rig.tempFiles(), [p2.body.key], 'only the uploaded, uncommitted temp object');
+      }
       const c2 = await rig.json('POST', '/workspaces/assets/upload/assets', { json: { temp_file_key: p2.body.key, original_file_name: 'six.bin' } });
       assert.equal(c2.status, 200, JSON.stringify(c2.body));
       committed.add(sha256(d6));
@@ -127,7 +155,7 @@ for (const kind of DATABASES) {
       // Presigned killed after its commit transaction.
       const d8 = randomData(100_000);
       const p3 = await rig.json('POST', '/workspaces/assets/upload', { json: { name: 'eight.bin' } });
-      assert.equal((await fetch(p3.body.signed_url, { method: 'PUT', body: new Uint8Array(d8) })).status, 204);
+      assert.equal((await fetch(p3.body.signed_url, { method: 'PUT', body: new Uint8Array(d8) })).status, signedPutOk);
       const commitP3 = () => rig.json('POST', '/workspaces/assets/upload/assets', { json: { temp_file_key: p3.body.key, original_file_name: 'eight.bin' } });
       await rig.expectDeath('upload.presigned.after-commit', commitP3);
       committed.add(sha256(d8));
@@ -191,8 +219,8 @@ for (const kind of DATABASES) {
         return d?.state === 'ready' ? true : undefined;
       });
       assert.deepEqual(rig.deadMediaDirs(), [], 'media temp dirs of killed workers are swept');
-      assertNoDeadWriterFiles('all the kills');
-      assertTempEmpty('all the kills');
+      await assertNoDeadWriterFiles('all the kills');
+      await assertTempEmpty('all the kills');
       rig.server.child.kill('SIGTERM');
       assert.deepEqual(await rig.server.exited, { code: 0, signal: null });
 
