@@ -4,6 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { loadConfig } from '../../src/config/config.js';
+import { createDatabase } from '../../src/db/database.js';
+import { insertAccountMember, insertWorkspaceMember } from '../../src/domain/accounts/accounts.service.js';
+import { createUser } from '../../src/domain/users/users.service.js';
+import { systemClock } from '../../src/lib/clock.js';
 import { DATABASES } from '../harness/databases.js';
 import { pngImage } from '../harness/multipart.js';
 import { startS3Server, type S3TestServer } from '../harness/s3-server.js';
@@ -13,7 +18,9 @@ import { CliEnv, ROOT, ServerProcess, freePort } from '../cli/cli-harness.js';
  * Two API processes (`serve --no-workers`) and two workers (`worker`) on one PostgreSQL database and one
  * S3-compatible store, with the same TOKEN_SECRET, as docs/deployment.md describes. Many clients write to the same few
  * assets through both API processes at once: tags (first uses of the same new names included), comments, locks,
- * statuses and new versions. Nothing may answer 5xx, no row may be duplicated, every job must settle.
+ * statuses and new versions. Two users share the workspace, so locks really contend: a lock the other user holds
+ * answers 423, and so does their new version. Nothing may answer 5xx, no row may be duplicated, every job must
+ * settle, and every 423 must name the other user.
  *
  * PostgreSQL only: contention between processes is what the suite is about, and on SQLite writers are serialised by
  * the database file itself (one writer at a time), which the single-process tests already cover.
@@ -39,6 +46,7 @@ function prng(seed: number): () => number {
 interface Outcome {
   op: string;
   server: number;
+  user: number;
   status: number;
   body: string;
 }
@@ -52,6 +60,9 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
   const workers: ServerProcess[] = [];
   let db: pg.Client;
   let headers: Record<string, string>;
+  /** The same workspace, as a second user (an editor). */
+  let headers2: Record<string, string>;
+  let secondUserId = '';
 
   before(async () => {
     s3 = await startS3Server();
@@ -70,6 +81,21 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
     const token = await apis[1]!.req<{ token: string }>('POST', '/auth/token', { json: { account_id: tenant.account_id, key: tenant.key, secret: tenant.secret } });
     assert.equal(token.status, 200);
     headers = { authorization: `Bearer ${token.body.token}`, 'x-account-id': tenant.account_id, 'x-workspace-id': tenant.workspace_id };
+    // A second member, made the way an accepted invite makes one, with a key of their own.
+    const app = createDatabase(loadConfig(cli.env));
+    try {
+      const deps = { db: app.db, clock: systemClock };
+      const second = await createUser(deps, { email: 'second@example.test' });
+      await insertAccountMember(deps, { accountId: tenant.account_id, userId: second.id, role: 'member' });
+      await insertWorkspaceMember(deps, { workspaceId: tenant.workspace_id, userId: second.id, role: 'editor' });
+    } finally {
+      await app.close();
+    }
+    const key2 = await cli.json<{ key: string; secret: string; user_id: string }>(['keys', 'create', '--account', tenant.account_id, '--user', 'second@example.test']);
+    const token2 = await apis[0]!.req<{ token: string }>('POST', '/auth/token', { json: { account_id: tenant.account_id, key: key2.key, secret: key2.secret } });
+    assert.equal(token2.status, 200);
+    headers2 = { ...headers, authorization: `Bearer ${token2.body.token}` };
+    secondUserId = key2.user_id;
     db = new pg.Client({ connectionString: cli.env.DATABASE_URL });
     await db.connect();
   });
@@ -84,11 +110,11 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
   test('zero 5xx, one asset per path, one tag per name, contiguous version numbers, every job settled', { timeout: 150_000 }, async () => {
     const outcomes: Outcome[] = [];
     /** One request to API process `server`; the outcome is recorded, never thrown. */
-    async function call(op: string, server: number, method: string, path: string, body?: { json?: unknown; bytes?: Buffer }): Promise<{ status: number; json: any }> {
+    async function call(op: string, server: number, method: string, path: string, body?: { json?: unknown; bytes?: Buffer }, user = 0): Promise<{ status: number; json: any }> {
       const res = await fetch(`${apis[server]!.url}${path}`, {
         method,
         headers: {
-          ...headers,
+          ...(user === 0 ? headers : headers2),
           ...(body?.json !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(body?.bytes ? { 'content-type': 'application/octet-stream' } : {}),
         },
@@ -96,7 +122,7 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
         ...(body?.bytes ? { body: new Uint8Array(body.bytes) } : {}),
       });
       const text = await res.text();
-      outcomes.push({ op, server, status: res.status, body: text.slice(0, 300) });
+      outcomes.push({ op, server, user, status: res.status, body: text.slice(0, 300) });
       return { status: res.status, json: text ? JSON.parse(text) : undefined };
     }
     const started = Date.now();
@@ -133,30 +159,33 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, client) => {
         const rnd = prng(1000 + client);
+        // Odd clients act as the second user.
+        const user = client % 2;
         for (let n = 0; n < OPS_PER_CLIENT; n++) {
           const server = (client + n) % 2;
           const asset = assetIds[Math.floor(rnd() * assetIds.length)]!;
           const roll = rnd();
           if (roll < 0.3) {
             const names = [`round-${Math.floor(n / 4)}`, `shared-${Math.floor(rnd() * 4)}`];
-            const r = await call('add tags', server, 'POST', `/workspaces/assets/${asset}/tags`, { json: { names } });
+            const r = await call('add tags', server, 'POST', `/workspaces/assets/${asset}/tags`, { json: { names } }, user);
             for (const tag of Array.isArray(r.json) ? r.json : (r.json?.tags ?? [])) {
               tagIdsByAsset.get(asset)!.add(tag.id as string);
             }
           } else if (roll < 0.45) {
             const known = [...tagIdsByAsset.get(asset)!];
             if (known.length > 0) {
-              await call('remove tag', server, 'DELETE', `/workspaces/assets/${asset}/tags/${known[Math.floor(rnd() * known.length)]}`);
+              await call('remove tag', server, 'DELETE', `/workspaces/assets/${asset}/tags/${known[Math.floor(rnd() * known.length)]}`, undefined, user);
             }
           } else if (roll < 0.65) {
-            const r = await call('comment', server, 'POST', `/workspaces/assets/${asset}/comments`, { json: { content: `client ${client} op ${n}` } });
+            const r = await call('comment', server, 'POST', `/workspaces/assets/${asset}/comments`, { json: { content: `client ${client} op ${n}` } }, user);
             commentsPosted += r.status === 201 || r.status === 200 ? 1 : 0;
           } else if (roll < 0.75) {
-            await call(rnd() < 0.5 ? 'lock' : 'unlock', server, rnd() < 0.5 ? 'POST' : 'DELETE', `/workspaces/assets/${asset}/lock`);
+            const lock = rnd() < 0.5;
+            await call(lock ? 'lock' : 'unlock', server, lock ? 'POST' : 'DELETE', `/workspaces/assets/${asset}/lock`, undefined, user);
           } else if (roll < 0.85) {
-            await call('set status', server, 'POST', `/workspaces/assets/${asset}/status`, { json: { status_id: statuses[Math.floor(rnd() * 2)] } });
+            await call('set status', server, 'POST', `/workspaces/assets/${asset}/status`, { json: { status_id: statuses[Math.floor(rnd() * 2)] } }, user);
           } else {
-            const r = await call('new version', server, 'POST', `/workspaces/assets/${asset}/versions?file_name=v.png`, { bytes: images[16 + Math.floor(rnd() * 48)]! });
+            const r = await call('new version', server, 'POST', `/workspaces/assets/${asset}/versions?file_name=v.png`, { bytes: images[16 + Math.floor(rnd() * 48)]! }, user);
             versionsPosted += r.status === 201 ? 1 : 0;
           }
         }
@@ -172,10 +201,19 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
     process.stderr.write(`multi-process: ${outcomes.length} requests in ${took} ms (${summary})\n`);
     assert.ok(outcomes.length >= 300, `${outcomes.length} requests`);
     assert.deepEqual(outcomes.filter((o) => o.status >= 500), [], summary);
-    // Every answer is one a single client would get too: 2xx, or (unlocking an asset no one holds, removing a tag
-    // another client removed first) a 4xx in the error shape, never a uniqueness conflict.
-    const unexpected = outcomes.filter((o) => o.status >= 300 && !(o.status === 404 && o.op === 'remove tag') && !(o.status === 409 && o.op === 'unlock'));
+    // Every answer is one a single client would get too: 2xx, or (removing a tag another client removed first) a
+    // 404, or 423 where the other user holds the lock; never a uniqueness conflict.
+    const lockedOut = (o: Outcome) => o.status === 423 && ['lock', 'unlock', 'new version'].includes(o.op);
+    const unexpected = outcomes.filter((o) => o.status >= 300 && !(o.status === 404 && o.op === 'remove tag') && !lockedOut(o));
     assert.deepEqual(unexpected, [], summary);
+    const refusals = outcomes.filter(lockedOut);
+    assert.ok(refusals.some((o) => o.op === 'lock') && refusals.some((o) => o.op === 'new version'), `locks contended: ${summary}`);
+    for (const o of refusals) {
+      const error = (JSON.parse(o.body) as { error: { code: string; details?: { locked_by_user_id?: string } } }).error;
+      assert.equal(error.code, 'asset_locked', o.body);
+      // The holder named is the other user, never the caller.
+      assert.equal(error.details?.locked_by_user_id === secondUserId, o.user === 0, o.body);
+    }
     assert.ok(outcomes.some((o) => o.op === 'add tags' && o.status === 200), summary);
     assert.ok(versionsPosted > 0 && commentsPosted > 0, summary);
 
