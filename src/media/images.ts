@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import type { Sharp } from 'sharp';
 import { lazyModule } from '../lib/lazy-module.js';
 
-const sharp = lazyModule<typeof import('sharp').default>('sharp');
+// No libvips operation cache: a worker decodes each file once, so the cache (50 MB by default) only holds on to
+// memory between jobs (bench/soak saw a worker's RSS climb by about that much).
+const sharp = lazyModule<typeof import('sharp').default>('sharp', (m) => m.cache(false));
 
 /** Pixel cap for any image we decode (about 268 megapixels, sharp's own default), against decompression bombs. */
 export const MAX_INPUT_PIXELS = 268_402_689;
