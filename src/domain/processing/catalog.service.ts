@@ -8,7 +8,8 @@ import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { findItem, listChildren, listItems } from './catalog.repo.js';
 import type { ItemType } from './products.js';
-import { deactivateTasksOfItems, rerunTasksOfItem } from './tasks.service.js';
+import { rerunTasksOfItem } from './rerun.js';
+import { deactivateTasksOfItems } from './tasks.service.js';
 
 /*
  * The processing catalog (Vionlabs Catalog API, spec §3.4; docs/vionlabs.md "Catalog"): items under the customer's

@@ -1,5 +1,5 @@
 import type { ProcessingItemRow, ProcessingTaskRow } from '../../db/schema.js';
-import { cancelJob, enqueue } from '../../jobs/queue.js';
+import { cancelJob } from '../../jobs/queue.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
@@ -7,8 +7,8 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { findItem } from './catalog.repo.js';
-import { processingTaskJob } from './processing-task.job.js';
-import { IMPLEMENTED_PRODUCTS, isImplemented, JOB_PRIORITY, type TaskPriority } from './products.js';
+import { queueRun } from './rerun.js';
+import { IMPLEMENTED_PRODUCTS, isImplemented, type TaskPriority } from './products.js';
 import { findTask, listTasksOfItems } from './tasks.repo.js';
 
 /*
@@ -41,22 +41,6 @@ function assertImplemented(product: string): void {
       { in: 'params', pointer: '/product', message: `${product} is not available here; available: ${IMPLEMENTED_PRODUCTS.join(', ')}` },
     ]);
   }
-}
-
-/** Sets the task pending with a new job (in the caller's transaction). */
-async function queueRun(ctx: Ctx | (Omit<Ctx, 'actor'> & { actor?: undefined }), task: ProcessingTaskRow, priority: TaskPriority): Promise<ProcessingTaskRow> {
-  const now = isoNow(ctx.clock);
-  const { job } = await enqueue(ctx, processingTaskJob, { task_id: task.id, workspace_id: task.workspace_id }, { priority: JOB_PRIORITY[priority] });
-  if (task.job_id !== null && task.job_id !== job.id) {
-    await cancelJob(ctx, task.job_id);
-  }
-  return ctx.db
-    .updateTable('processing_tasks')
-    .set({ status: 'pending', error: null, priority, job_id: job.id, result: null, finished_at: null, updated_at: now })
-    .where('id', '=', task.id)
-    .where('workspace_id', '=', task.workspace_id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -184,13 +168,4 @@ async function deactivate(ctx: Ctx, tasks: readonly ProcessingTaskRow[]): Promis
 export async function deactivateTasksOfItems(ctx: Ctx, itemIds: readonly string[]): Promise<void> {
   const tasks = await listTasksOfItems(ctx.db, { workspaceId: scopedWorkspaceId(ctx), itemIds });
   await deactivate(ctx, tasks.filter((t) => t.status !== 'deactivated'));
-}
-
-/** The item's video changed: every task not deactivated runs again on the new video (in the caller's transaction). */
-export async function rerunTasksOfItem(ctx: Ctx, item: ProcessingItemRow, why: string): Promise<void> {
-  const tasks = await listTasksOfItems(ctx.db, { workspaceId: item.workspace_id, itemIds: [item.id] });
-  for (const task of tasks.filter((t) => t.status !== 'deactivated')) {
-    await queueRun(ctx, task, task.priority as TaskPriority);
-    ctx.log.info({ task_id: task.id, why }, 'processing task queued again');
-  }
 }

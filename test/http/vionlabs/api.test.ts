@@ -3,6 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
+import { eventsDispatchJob } from '../../../src/domain/events/events-dispatch.job.js';
+import { processingTaskJob } from '../../../src/domain/processing/processing-task.job.js';
+import { uploadRaw } from '../mudstack/assets-fixtures.js';
 import { keyOf, longVideo, processingOnly, videoUri, xKey } from './fixtures.js';
 
 const task = (id: string, product: string, version = '1.0.1') => `/vionlabs/tasks/catalog-item/${id}/product/${product}/version/${version}`;
@@ -181,5 +184,25 @@ describeEachDatabase('vionlabs: conventions, catalog and tasks', (t) => {
     const other = await videoUri(t, a, await longVideo(3), 'other.mp4');
     assert.equal((await put({ id: 'film', type: 'standalone', title: 'Film', video_uri: other })).status, 200);
     assert.equal((await t.req('GET', task('film', 'markers'), { headers: xKey(a) })).body.status, 'pending');
+  });
+
+  test('a new version uploaded to the item\'s asset re-runs its done tasks (through the event outbox)', async () => {
+    const put = (json: unknown) => t.req('PUT', '/vionlabs/catalog/v1/item', { headers: xKey(a), json });
+    const assetUri = await videoUri(t, a, await longVideo(2), 'versioned.mp4');
+    assert.equal((await put({ id: 'versioned', type: 'standalone', title: 'Versioned', video_uri: assetUri })).status, 200);
+    assert.equal((await t.req('POST', task('versioned', 'markers'), { headers: xKey(a) })).status, 200);
+    const deps = t.jobs.withDefinitions([processingTaskJob, eventsDispatchJob]);
+    await t.jobs.runUntilIdle({ deps });
+    assert.equal((await t.req('GET', task('versioned', 'markers'), { headers: xKey(a) })).body.status, 'done');
+    const assetId = assetUri.split('/').pop()!;
+    const v2 = await uploadRaw(t, a, await longVideo(3), { file_name: 'versioned.mp4', asset_id: assetId });
+    assert.equal(v2.status, 201, v2.text);
+    // The outbox sees version_created and queues the task again; the worker runs it on the new version.
+    const reports = await t.jobs.runUntilIdle({ deps });
+    assert.ok(reports.some((r) => r.name === 'processing.task'), 'the task ran again');
+    const row = await t.deps.db.selectFrom('processing_tasks').select(['status', 'source_version_id']).where('workspace_id', '=', a.workspaceId).where('product', '=', 'markers').where('item_id', 'in', t.deps.db.selectFrom('processing_items').select('id').where('item_key', '=', 'versioned')).executeTakeFirstOrThrow();
+    assert.equal(row.status, 'done');
+    const current = await t.deps.db.selectFrom('assets').select('current_version_id').where('id', '=', assetId).executeTakeFirstOrThrow();
+    assert.equal(row.source_version_id, current.current_version_id);
   });
 });
