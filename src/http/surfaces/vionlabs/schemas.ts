@@ -32,6 +32,10 @@ export const ValidationError = Type.Object({
 export const DetailError = Type.Object({ detail: Type.String() });
 export const errorResponses = { 401: DetailError, 403: DetailError, 404: DetailError, 422: ValidationError } as const;
 
+/** Every error body of this surface (FastAPI's two shapes), named in `/openapi.json` (plugins/openapi.ts). */
+export const VionlabsError = Type.Union([DetailError, ValidationError]);
+export const vionlabsComponents: Record<string, unknown> = { VionlabsError };
+
 export const Priority = Type.Union(TASK_PRIORITIES.map((p) => Type.Literal(p)));
 
 export const ItemType = Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)));
