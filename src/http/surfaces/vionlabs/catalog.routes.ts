@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deleteCatalogItem, getCatalogItem, listCatalog, upsertItem } from '../../../domain/processing/catalog.service.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { presentItem, presentItemSummary } from './present.js';
-import { config, errorResponses, ItemBody, ItemId, ItemType, KeyQuery, tags } from './schemas.js';
+import { config, errorResponses, ItemBody, ItemId, ItemType, KeyQuery, NullOk, tags } from './schemas.js';
 
 /* The Catalog API (spec §3.4; docs/vionlabs.md "Catalog"). */
 
@@ -17,7 +17,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Create or replace a catalog item (upsert)',
       querystring: Type.Object(KeyQuery),
       body: ItemBody,
-      response: { 200: Type.Null(), ...errorResponses },
+      response: { 200: NullOk, ...errorResponses },
     },
   }, async (request) => {
     await upsertItem(ctxOf(request), request.body);
@@ -64,7 +64,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Delete a catalog item (and, for a series or season, what hangs under it)',
       params: ItemParams,
       querystring: Type.Object(KeyQuery),
-      response: { 200: Type.Null(), ...errorResponses },
+      response: { 200: NullOk, ...errorResponses },
     },
   }, async (request) => {
     await deleteCatalogItem(ctxOf(request), { type: request.params.type, key: request.params.inventory_id });

@@ -30,10 +30,12 @@ export const ValidationError = Type.Object({
   detail: Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() })),
 });
 export const DetailError = Type.Object({ detail: Type.String() });
-export const errorResponses = { 401: DetailError, 403: DetailError, 404: DetailError, 422: ValidationError } as const;
-
+/** `200 null`: what FastAPI answers for a handler that returns nothing. */
+export const NullOk = Type.Null({ description: 'null' });
 /** Every error body of this surface (FastAPI's two shapes), named in `/openapi.json` (plugins/openapi.ts). */
 export const VionlabsError = Type.Union([DetailError, ValidationError]);
+/** The statuses the document adds (400, 401, 403, 404, …) use VionlabsError too (plugins/openapi-document.ts). */
+export const errorResponses = { 422: VionlabsError } as const;
 export const vionlabsComponents: Record<string, unknown> = { VionlabsError };
 
 export const Priority = Type.Union(TASK_PRIORITIES.map((p) => Type.Literal(p)));
