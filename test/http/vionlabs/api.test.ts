@@ -205,4 +205,25 @@ describeEachDatabase('vionlabs: conventions, catalog and tasks', (t) => {
     const current = await t.deps.db.selectFrom('assets').select('current_version_id').where('id', '=', assetId).executeTakeFirstOrThrow();
     assert.equal(row.source_version_id, current.current_version_id);
   });
+
+  test('failures name their reason: undecodable file, unsupported length', async () => {
+    const put = (json: unknown) => t.req('PUT', '/vionlabs/catalog/v1/item', { headers: xKey(a), json });
+    const junk = await videoUri(t, a, Buffer.from('this is not a video at all, just text pretending'), 'junk.mp4');
+    const tiny = await videoUri(t, a, await longVideo(0.5), 'tiny.mp4');
+    assert.equal((await put({ id: 'junk', type: 'standalone', title: 'Junk', video_uri: junk })).status, 200);
+    assert.equal((await put({ id: 'tiny', type: 'standalone', title: 'Tiny', video_uri: tiny })).status, 200);
+    for (const id of ['junk', 'tiny']) {
+      assert.equal((await t.req('POST', task(id, 'adbreaks'), { headers: xKey(a) })).status, 200);
+    }
+    await t.jobs.runUntilIdle({ deps: processingOnly(t) });
+    const junkTask = await t.req('GET', task('junk', 'adbreaks'), { headers: xKey(a) });
+    assert.equal(junkTask.body.status, 'failed');
+    assert.match(junkTask.body.error, /^probe decode error/);
+    const tinyTask = await t.req('GET', task('tiny', 'adbreaks'), { headers: xKey(a) });
+    assert.equal(tinyTask.body.status, 'failed');
+    assert.match(tinyTask.body.error, /^unsupported video length: 0\.[0-9] s/);
+    // Failed is final for the job (no retries of a bad input).
+    const jobs = await t.deps.db.selectFrom('jobs').select(['state', 'attempts']).where('name', '=', 'processing.task').where('state', '=', 'completed').execute();
+    assert.ok(jobs.length >= 2);
+  });
 });
