@@ -16,6 +16,7 @@ import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { partValidators } from './http/plugins/validators.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
+import { vionlabsSurface } from './http/surfaces/vionlabs/index.js';
 import { workstreamSurface } from './http/surfaces/workstream/index.js';
 import './http/types.js';
 
@@ -88,5 +89,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(mudstackSurface);
   await app.register(workstreamSurface, { prefix: '/workstream' });
+  await app.register(vionlabsSurface, { prefix: '/vionlabs' });
   return app;
 }

@@ -10,6 +10,7 @@ import type { AnyJobDefinition } from './jobs/define.js';
 import { jobDefinitions } from './job-definitions.js';
 import { createJobs } from './jobs/queue.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { serializeRequest } from './lib/log-url.js';
 import { randomToken } from './lib/secrets.js';
 
 /** Paths and fields whose values never reach a log line. */
@@ -26,7 +27,8 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  // serializers.req replaces Fastify's (which it reads from the instance): the same fields, credentials masked in URLs.
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { req: serializeRequest } });
 }
 
 /** The token-signing key: TOKEN_SECRET, or a secret generated once and kept in the data directory. */

@@ -12,6 +12,7 @@ import { derivativeProxyJob } from './domain/media/derivative-proxy.job.js';
 import { derivativeThumbnailJob } from './domain/media/derivative-thumbnail.job.js';
 import { derivativeWaveformJob } from './domain/media/derivative-waveform.job.js';
 import { mediaProbeJob } from './domain/media/media-probe.job.js';
+import { processingTaskJob } from './domain/processing/processing-task.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
@@ -48,4 +49,6 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   webhookDeliverJob,
   emailSendJob,
   inviteEmailJob,
+  // Vionlabs processing tasks (src/domain/processing): one job per task run.
+  processingTaskJob,
 ];

@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -10,6 +11,7 @@ export type * from './tables/accounts.js';
 export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
+export type * from './tables/processing.js';
 
 export interface DB {
   users: UsersTable;
@@ -50,6 +52,9 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
+  processing_items: ProcessingItemsTable;
+  processing_tasks: ProcessingTasksTable;
+  processing_files: ProcessingFilesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -93,3 +98,6 @@ export type NewTaskRow = Insertable<TasksTable>;
 export type TaskChecklistItemRow = Selectable<TaskChecklistItemsTable>;
 export type TaskWatcherRow = Selectable<TaskWatchersTable>;
 export type TaskUpdate = Updateable<TasksTable>;
+export type ProcessingItemRow = Selectable<ProcessingItemsTable>;
+export type ProcessingTaskRow = Selectable<ProcessingTasksTable>;
+export type ProcessingFileRow = Selectable<ProcessingFilesTable>;

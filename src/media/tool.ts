@@ -23,6 +23,8 @@ export interface ToolLimits {
   signal?: AbortSignal | undefined;
   /** Working directory: callers pass paths relative to their private temp dir, so messages never show real paths. */
   cwd?: string | undefined;
+  /** Exit codes besides 0 that still mean success (fpcalc 1.5.1 exits 3 at the end of its input; fpcalc.ts). */
+  okExitCodes?: readonly number[] | undefined;
 }
 
 export interface ToolResult {
@@ -102,7 +104,7 @@ export function runTool(command: string, args: readonly string[], limits: ToolLi
       } else if (code === EXEC_FAILED && file === SETPRIV && stderr.startsWith('setpriv: failed to execute')) {
         // As spawn's ENOENT below: the tool is missing, not the input's fault.
         reject(new MediaError(`${command} could not be started: ${lastLine(stderr)}`, false));
-      } else if (code !== 0) {
+      } else if (code !== 0 && !(code !== null && limits.okExitCodes?.includes(code))) {
         reject(unprocessable(`${command} could not read the file: ${lastLine(stderr) || `exit code ${code ?? 'none'}`}`));
       } else {
         resolve({ stdout, stderr });

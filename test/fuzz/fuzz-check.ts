@@ -53,10 +53,20 @@ export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-a
 /**
  * Whether a 4xx body has its surface's error shape: the core API's `{"error":{"code","message"},"request_id"}`;
  * Workstream's `{"message","code","request_id"}` (docs/workstream.md), or OAuth's `{"error","error_description"}` on
- * its token route.
+ * its token route; Vionlabs' FastAPI `{"detail": ...}` (docs/vionlabs.md).
  */
 function hasErrorShape(path: string, body: unknown): boolean {
   const b = body as { error?: { code?: unknown; message?: unknown } | unknown; message?: unknown; code?: unknown; request_id?: unknown; error_description?: unknown } | null;
+  if (path.startsWith('/vionlabs/')) {
+    // FastAPI's shapes (docs/vionlabs.md, "Errors"): 422 {"detail":[{"loc","msg","type"}]}, else {"detail":"..."}.
+    const detail = (b as { detail?: unknown } | null)?.detail;
+    return (
+      typeof detail === 'string' ||
+      (Array.isArray(detail) &&
+        detail.length > 0 &&
+        detail.every((d: { loc?: unknown; msg?: unknown; type?: unknown }) => Array.isArray(d?.loc) && typeof d.msg === 'string' && typeof d.type === 'string'))
+    );
+  }
   if (path.startsWith('/workstream/')) {
     if (path === '/workstream/oauth2/token') {
       return typeof b?.error === 'string' && typeof b.error_description === 'string';

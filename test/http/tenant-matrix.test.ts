@@ -390,6 +390,12 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
           skipped.push(`${method.toUpperCase()} ${path} (integer-id surface, #14)`);
           continue;
         }
+        // TODO(#17): Vionlabs names items by the customer's own ids (strings chosen by the client), not UUIDs, so the
+        // matrix has no other-tenant id to put in its slots; cross-tenant 404s are in test/http/vionlabs/*.test.ts.
+        if (path.startsWith('/vionlabs/')) {
+          skipped.push(`${method.toUpperCase()} ${path} (customer-id surface, #17)`);
+          continue;
+        }
         const calls = callsFor(doc, path, method, op, a, b, before, bRows);
         if (calls.length === 0) {
           skipped.push(`${method.toUpperCase()} ${path} (no id, no tenancy header)`);

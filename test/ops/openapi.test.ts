@@ -134,10 +134,14 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
   });
 
   test('every operation declares the error statuses the server can answer, with the shared Error body', async () => {
-    // Each surface has its own error body (Workstream: docs/workstream.md); the OAuth token route answers 400 in
+    // Each surface has its own error body (Workstream: docs/workstream.md; Vionlabs: docs/vionlabs.md); the OAuth token route answers 400 in
     // OAuth's shape ({"error","error_description"}), as Webdam clients expect.
     const errorComponentOf = (path: string): string =>
-      path.startsWith('/workstream/') ? '#/components/schemas/WorkstreamError' : '#/components/schemas/Error';
+      path.startsWith('/workstream/')
+        ? '#/components/schemas/WorkstreamError'
+        : path.startsWith('/vionlabs/')
+          ? '#/components/schemas/VionlabsError'
+          : '#/components/schemas/Error';
     const doc = (await t.req('GET', '/openapi.json')).body as Doc;
     const problems: string[] = [];
     for (const [path, method, op] of operations(doc)) {

@@ -1,6 +1,7 @@
 import type { HistoryEventRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { inTransaction, type Deps } from '../context.js';
+import { rerunTasksOfAsset } from '../processing/rerun.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { queueDeliveriesForEvents } from '../webhooks/webhook-deliveries.service.js';
 import { advanceEventCursor, getEventCursor, listEventsAfter } from './event-cursors.repo.js';
@@ -44,6 +45,10 @@ function handleable(events: readonly HistoryEventRow[], cursor: number, settled:
 async function fanOut(tx: Deps, events: readonly HistoryEventRow[]): Promise<void> {
   await queueDeliveriesForEvents(tx, events);
   for (const e of events) {
+    // A new current version of an asset re-runs the processing tasks of the catalog items that show it (docs/vionlabs.md).
+    if ((e.type === 'version_created' || e.type === 'version_restored') && e.asset_id && e.workspace_id) {
+      await rerunTasksOfAsset(tx, { workspaceId: e.workspace_id, assetId: e.asset_id });
+    }
     if (DISPATCHED_SUBSCRIBER_EVENTS.has(e.type) && e.asset_id && e.workspace_id && e.account_id && e.user_id) {
       const data = JSON.parse(e.data) as Record<string, unknown>;
       await notifySubscribers(tx, {

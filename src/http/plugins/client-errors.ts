@@ -40,9 +40,13 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
     .header('content-type', 'application/json; charset=utf-8')
     .status(e.status)
     .send(
-      // Routing failed, so no surface's error handler runs: the Workstream surface's shape is chosen by its prefix
-      // (http/surfaces/workstream/errors.ts).
-      (request.url ?? '').startsWith('/workstream/') ? { message: e.message, code: e.code, request_id: request.id } : errorBody(e, request.id),
+      // Routing failed, so no surface's error handler runs: the Workstream and Vionlabs surfaces' shapes are chosen by
+      // their prefixes (http/surfaces/workstream/errors.ts, http/surfaces/vionlabs/errors.ts).
+      (request.url ?? '').startsWith('/workstream/')
+        ? { message: e.message, code: e.code, request_id: request.id }
+        : (request.url ?? '').startsWith('/vionlabs/')
+          ? { detail: e.message }
+          : errorBody(e, request.id),
     );
 }
 

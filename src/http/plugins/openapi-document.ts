@@ -67,7 +67,10 @@ export const ERROR_COMPONENT = 'Error';
 const errorRef: JsonObject = { $ref: `#/components/schemas/${ERROR_COMPONENT}` };
 
 /** Surfaces with an error body of their own (each surface renders its errors in its shape): path prefix → component. */
-export const SURFACE_ERROR_COMPONENTS: ReadonlyArray<readonly [string, string]> = [['/workstream/', 'WorkstreamError']];
+export const SURFACE_ERROR_COMPONENTS: ReadonlyArray<readonly [string, string]> = [
+  ['/workstream/', 'WorkstreamError'],
+  ['/vionlabs/', 'VionlabsError'],
+];
 const errorRefFor = (url: string): JsonObject => {
   const own = SURFACE_ERROR_COMPONENTS.find(([prefix]) => url.startsWith(prefix));
   return own ? { $ref: `#/components/schemas/${own[1]}` } : errorRef;

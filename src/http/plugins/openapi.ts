@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { namedComponents } from '../surfaces/mudstack/openapi-components.js';
+import { vionlabsComponents } from '../surfaces/vionlabs/schemas.js';
 import { workstreamComponents } from '../surfaces/workstream/schemas.js';
 import { documentRoute, shareSchemas } from './openapi-document.js';
 
@@ -50,7 +51,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     hideUntagged: false,
     transform: documentRoute,
     transformObject: (document) =>
-      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents }) as typeof document.openapiObject) : document.swaggerObject,
+      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents, ...vionlabsComponents }) as typeof document.openapiObject) : document.swaggerObject,
   });
 
   // The document only changes when the routes do, so it is serialized and compressed once, on first request (not at
