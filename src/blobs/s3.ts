@@ -333,7 +333,7 @@ export class S3BlobStore implements BlobStore {
       return undefined;
     }
     const name = holdName(key, options.hold.uploadId);
-    await this.client.send(new (awsS3().PutObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(name), Body: '' }));
+    await this.client.send(new (awsS3().PutObjectCommand)({ Bucket: this.bucket, Key: this.tempKeyOf(name), Body: '', ContentLength: 0 }));
     return name;
   }
 

@@ -41,7 +41,7 @@ function tempArea(t: TestApp, store: BlobStoreKind) {
   const key = (name: string) => `${prefix}tmp/${name}`;
   return {
     names: async () => ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key('') }))).Contents ?? []).map((o) => String(o.Key).slice(key('').length)).sort(),
-    write: async (name: string, body: string) => void (await client.send(new PutObjectCommand({ Bucket: bucket, Key: key(name), Body: body }))),
+    write: async (name: string, body: string) => void (await client.send(new PutObjectCommand({ Bucket: bucket, Key: key(name), Body: body, ContentLength: Buffer.byteLength(body) }))),
     remove: async (name: string) => void (await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key(name) }))),
   };
 }
