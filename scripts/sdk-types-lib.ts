@@ -37,9 +37,25 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * Drops the tenancy headers (`x-account-id`, `x-workspace-id`) from every operation: the SDK's transport sends them
+ * on every request from the client's options, so the generated types must not make each call repeat them.
+ */
+function withoutTenancyHeaders(document: Record<string, unknown>): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, { parameters?: Array<{ in?: string; name?: string }> }>>;
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      if (operation && Array.isArray(operation.parameters)) {
+        operation.parameters = operation.parameters.filter((p) => !(p.in === 'header' && (p.name === 'x-account-id' || p.name === 'x-workspace-id')));
+      }
+    }
+  }
+  return document;
+}
+
 /** The text of src/sdk/openapi.d.ts for the routes as they are now. */
 export async function generateSdkTypes(): Promise<string> {
-  const document = await openApiDocument();
+  const document = withoutTenancyHeaders(await openApiDocument());
   const ast = await openapiTS(document as never, { alphabetize: true });
   return HEADER + astToString(ast);
 }

@@ -14,10 +14,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -46,10 +43,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -88,10 +82,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -140,10 +131,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -197,10 +185,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -230,10 +215,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -295,10 +277,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path: {
                     invite_id: string;
                 };
@@ -404,10 +383,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -469,10 +445,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -520,10 +493,7 @@ export interface paths {
                     /** @description Exactly one account role: owner, admin or member. */
                     roles?: components["schemas"]["Item3"][];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path: {
                     /** @description The member's user id. */
                     member_id: string;
@@ -565,10 +535,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path: {
                     /** @description The member's user id. */
                     member_id: string;
@@ -623,10 +590,7 @@ export interface paths {
                     /** @description true: only unread notifications */
                     unread?: boolean;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -672,10 +636,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path: {
                     notification_id: string;
                 };
@@ -723,10 +684,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -773,10 +731,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -821,10 +776,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path: {
                     setting_id: string;
                 };
@@ -877,10 +829,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -917,10 +866,7 @@ export interface paths {
                     /** @description Only `self-hosted` exists. */
                     tier?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -965,10 +911,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1012,10 +955,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1059,10 +999,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1106,10 +1043,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1236,12 +1170,7 @@ export interface paths {
                     status?: string[];
                     status_id?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1690,12 +1619,7 @@ export interface paths {
                     /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
                     path?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1739,12 +1663,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1779,12 +1698,7 @@ export interface paths {
                     /** @description The workspace name (required on create, here or in the body). */
                     name?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1827,10 +1741,7 @@ export interface paths {
                     /** @description The workspace name (required on create, here or in the body). */
                     name?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1867,12 +1778,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1933,12 +1839,7 @@ export interface paths {
                     version_description?: string;
                     version_name?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1977,12 +1878,7 @@ export interface paths {
                     /** @description Repeat (`ids=a&ids=b`) or comma-separate (`ids=a,b`) */
                     ids?: string[];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2032,12 +1928,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2073,12 +1964,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2114,12 +2000,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2173,12 +2054,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2213,12 +2089,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2268,12 +2139,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     attachment_id: string;
@@ -2321,12 +2187,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     attachment_id: string;
@@ -2373,12 +2234,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     attachment_id: string;
@@ -2428,12 +2284,7 @@ export interface paths {
                     /** @description Only the comments on this version */
                     asset_version_id?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2468,12 +2319,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2537,12 +2383,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     comment_id: string;
@@ -2589,12 +2430,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     comment_id: string;
@@ -2652,12 +2488,7 @@ export interface paths {
                     /** @description `1`: on an S3 blob store, answer 302 to a presigned URL (valid 5 minutes) instead of streaming. */
                     redirect?: components["schemas"]["Inline"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2730,12 +2561,7 @@ export interface paths {
                     /** @description `1`: on an S3 blob store, answer 302 to a presigned URL (valid 5 minutes) instead of streaming. */
                     redirect?: components["schemas"]["Inline"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2804,12 +2630,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2841,12 +2662,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2880,12 +2696,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -2937,12 +2748,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3005,12 +2811,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3058,12 +2859,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     library_id: string;
@@ -3098,12 +2894,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     library_id: string;
@@ -3156,12 +2947,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3202,12 +2988,7 @@ export interface paths {
                     /** @description Clear someone else's lock (workspace admins: asset.lock.force) */
                     force?: boolean;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3262,12 +3043,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3327,12 +3103,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3378,12 +3149,7 @@ export interface paths {
                     /** @description open, completed, cancelled or all */
                     state?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3418,12 +3184,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3485,12 +3246,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     request_id: string;
@@ -3537,12 +3293,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3592,12 +3343,7 @@ export interface paths {
                     /** @description JSON-encoded object, e.g. {"timecode":12.5} or {"region":{"x":0.1,"y":0.2,"w":0.3,"h":0.2}} */
                     viewer_metadata?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3667,12 +3413,7 @@ export interface paths {
                     /** @description JSON-encoded object, e.g. {"timecode":12.5} or {"region":{"x":0.1,"y":0.2,"w":0.3,"h":0.2}} */
                     viewer_metadata?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     review_id: string;
@@ -3712,12 +3453,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     review_id: string;
@@ -3770,12 +3506,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3829,12 +3560,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3866,12 +3592,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3905,12 +3626,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3955,12 +3671,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -3995,12 +3706,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -4056,12 +3762,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     tag_id: string;
@@ -4094,12 +3795,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     tag_id: string;
@@ -4134,12 +3830,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     tag_id: string;
@@ -4215,12 +3906,7 @@ export interface paths {
                     status?: string[];
                     status_id?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -4252,12 +3938,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -4314,12 +3995,7 @@ export interface paths {
                     /** @description true: the trashed (deleted) versions instead, newest deletion first */
                     trashed?: boolean;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -4365,12 +4041,7 @@ export interface paths {
                     version_description?: string;
                     version_name?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -4418,12 +4089,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4460,12 +4126,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4503,12 +4164,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4561,12 +4217,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4618,12 +4269,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     kind: "thumbnail" | "preview" | "poster" | "proxy" | "waveform" | "page";
@@ -4698,12 +4344,7 @@ export interface paths {
                     /** @description `1`: on an S3 blob store, answer 302 to a presigned URL (valid 5 minutes) instead of streaming. */
                     redirect?: components["schemas"]["Inline"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4777,12 +4418,7 @@ export interface paths {
                     /** @description `1`: on an S3 blob store, answer 302 to a presigned URL (valid 5 minutes) instead of streaming. */
                     redirect?: components["schemas"]["Inline"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4857,12 +4493,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4904,12 +4535,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4954,12 +4580,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -4995,12 +4616,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     version_id: string;
@@ -5052,12 +4668,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5117,12 +4728,7 @@ export interface paths {
                     /** @description Repeat (`ids=a&ids=b`) or comma-separate (`ids=a,b`) */
                     ids: string[];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5226,12 +4832,7 @@ export interface paths {
                     /** @description Updated before (ISO 8601 date or date-time) */
                     updated_before?: components["schemas"]["CreatedAfter"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5321,12 +4922,7 @@ export interface paths {
                     /** @description Updated before (ISO 8601 date or date-time) */
                     updated_before?: components["schemas"]["CreatedAfter"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5434,12 +5030,7 @@ export interface paths {
                     /** @description Updated before (ISO 8601 date or date-time) */
                     updated_before?: components["schemas"]["CreatedAfter"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5529,12 +5120,7 @@ export interface paths {
                     /** @description Updated before (ISO 8601 date or date-time) */
                     updated_before?: components["schemas"]["CreatedAfter"];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5587,12 +5173,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5663,12 +5244,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     upload_id: string;
                 };
@@ -5705,12 +5281,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     upload_id: string;
                 };
@@ -5756,12 +5327,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5828,12 +5394,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5892,12 +5453,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5930,12 +5486,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -5990,12 +5541,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -6034,12 +5580,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -6076,12 +5617,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -6128,12 +5664,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6184,12 +5715,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6241,12 +5767,7 @@ export interface paths {
                     /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
                     path?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6284,12 +5805,7 @@ export interface paths {
                     /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
                     path?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6342,12 +5858,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     folder_id: string;
                 };
@@ -6381,12 +5892,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     folder_id: string;
                 };
@@ -6438,12 +5944,7 @@ export interface paths {
                     /** @description Move the assets inside to the trash and delete the subfolders */
                     recursive?: boolean;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     folder_id: string;
                 };
@@ -6495,12 +5996,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     folder_id: string;
                 };
@@ -6549,12 +6045,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6606,12 +6097,7 @@ export interface paths {
                     /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
                     path?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6670,12 +6156,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6734,12 +6215,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6794,12 +6270,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     import_id: string;
                 };
@@ -6845,12 +6316,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6883,12 +6349,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -6936,12 +6397,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -6975,12 +6431,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7018,12 +6469,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7063,12 +6509,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7121,12 +6562,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7161,12 +6597,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7222,12 +6653,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                     library_id: string;
@@ -7275,12 +6701,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     library_id: string;
                 };
@@ -7333,12 +6754,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7386,12 +6802,7 @@ export interface paths {
                     /** @description One workspace role: admin, editor or viewer. */
                     roles?: string[];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     user_id: string;
                 };
@@ -7434,12 +6845,7 @@ export interface paths {
                     /** @description One workspace role: admin, editor or viewer. */
                     roles?: string[];
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     user_id: string;
                 };
@@ -7477,12 +6883,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     user_id: string;
                 };
@@ -7534,12 +6935,7 @@ export interface paths {
                     /** @description open, completed, cancelled or all */
                     state?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7583,12 +6979,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7633,12 +7024,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     setting_id: string;
                 };
@@ -7691,12 +7077,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7729,12 +7110,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7788,12 +7164,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     tag_id: string;
                 };
@@ -7832,12 +7203,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     tag_id: string;
                 };
@@ -7874,12 +7240,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     tag_id: string;
                 };
@@ -7953,12 +7314,7 @@ export interface paths {
                     status?: string[];
                     status_id?: string;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -7991,12 +7347,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8045,12 +7396,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     task_id: string;
                 };
@@ -8084,12 +7430,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     task_id: string;
                 };
@@ -8128,12 +7469,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     task_id: string;
                 };
@@ -8173,12 +7509,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     task_id: string;
                 };
@@ -8228,12 +7559,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8266,12 +7592,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8331,12 +7652,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -8378,12 +7694,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -8424,12 +7735,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     status_id: string;
                 };
@@ -8476,12 +7782,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8536,12 +7837,7 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8591,12 +7887,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     asset_id: string;
                 };
@@ -8644,12 +7935,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8698,12 +7984,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8752,12 +8033,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8801,12 +8077,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8839,12 +8110,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -8892,12 +8158,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -8931,12 +8192,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -8974,12 +8230,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -9019,12 +8270,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -9082,12 +8328,7 @@ export interface paths {
                     cursor?: number;
                     limit?: number;
                 };
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -9135,12 +8376,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     delivery_id: string;
                     webhook_id: string;
@@ -9190,12 +8426,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
-                    "x-account-id": string;
-                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
-                    "x-workspace-id": string;
-                };
+                header?: never;
                 path: {
                     webhook_id: string;
                 };
@@ -9352,10 +8583,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -9490,10 +8718,7 @@ export interface paths {
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                 };
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -9599,10 +8824,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -9749,10 +8971,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -9860,10 +9079,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -10010,10 +9226,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -10122,10 +9335,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -10283,10 +9493,7 @@ export interface paths {
                     /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -10394,10 +9601,7 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
@@ -10528,10 +9732,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
-                    "x-workspace-id"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Task id */
                     id: string;
