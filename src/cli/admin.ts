@@ -7,31 +7,12 @@ import { bootstrap } from '../domain/accounts/accounts.service.js';
 import { isDomainError } from '../domain/errors.js';
 import { CliError, requireExistingDatabase, usingLine, type DataDirOrigin } from './data-source.js';
 import { keysCommand } from './keys.js';
+import type { AdminCommand } from './data-dir-arg.js';
 
 /*
  * The operator commands (serve, worker, migrate, keys, bootstrap, config): they work on the server's own data
  * directory and database, configured by the environment as the server is, never over HTTP.
  */
-
-export type AdminCommand = 'serve' | 'worker' | 'migrate' | 'keys' | 'bootstrap' | 'config';
-export const ADMIN_COMMANDS: readonly string[] = ['serve', 'worker', 'migrate', 'keys', 'bootstrap', 'config'];
-
-/** Takes `--data-dir PATH` / `--data-dir=PATH` out of the arguments (every command but config accepts it). */
-export function takeDataDir(args: string[]): { args: string[]; dataDir: string | undefined } {
-  const rest: string[] = [];
-  let dataDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--data-dir') {
-      dataDir = args[++i] ?? '';
-    } else if (arg.startsWith('--data-dir=')) {
-      dataDir = arg.slice('--data-dir='.length);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { args: rest, dataDir };
-}
 
 function configOrExit(env: Record<string, string | undefined>): Config | undefined {
   try {

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyJobDefinition } from '../jobs/define.js';
-import { runAdmin, takeDataDir, type AdminCommand } from './admin.js';
+import { takeDataDir, type AdminCommand } from './data-dir-arg.js';
 import { describeError, EXIT, exitCodeOf } from './exit-codes.js';
 import { openSession, type CommonOptions, type Session } from './session.js';
 
@@ -72,7 +72,8 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
       .option('--no-progress', 'no progress bars, even on a terminal');
 
   // Operator commands: their options are parsed here for --help and checks, and run as before (src/cli/admin.ts).
-  const admin = (name: AdminCommand, args: () => string[]): Action => () => runAdmin(name, args(), adminArgs.dataDir, { jobDefinitions: adminArgs.jobDefinitions });
+  const admin = (name: AdminCommand, args: () => string[]): Action => async () =>
+    (await import('./admin.js')).runAdmin(name, args(), adminArgs.dataDir, { jobDefinitions: adminArgs.jobDefinitions });
   const dataDir = new Option('--data-dir <path>', 'the data directory (overrides DATA_DIR; default ./data)');
   program
     .command('serve')

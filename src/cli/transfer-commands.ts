@@ -14,8 +14,10 @@ import { downloadJob, ensureFolders, ensureLocalDirs, removeLocal, runJobs, uplo
 function summary(session: Session, verb: string, o: Outcome, extra: Record<string, unknown> = {}): number {
   session.emit({ event: 'summary', [verb]: o.done, skipped: o.skipped, failed: o.failed, bytes: o.bytes, exit_code: o.exitCode, ...extra });
   if (!session.json) {
-    const interrupted = o.exitCode === EXIT.interrupted ? ' — interrupted: run the same command again to resume' : '';
-    process.stderr.write(`${verb} ${o.done}, skipped ${o.skipped}, failed ${o.failed} (${humanBytes(o.bytes)} sent/received)${interrupted}\n`);
+    process.stderr.write(`${verb} ${o.done}, skipped ${o.skipped}, failed ${o.failed} (${humanBytes(o.bytes)} sent/received)\n`);
+  }
+  if (o.exitCode === EXIT.interrupted) {
+    process.stderr.write('atelier: interrupted; run the same command again to resume\n');
   }
   return o.exitCode;
 }
