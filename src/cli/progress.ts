@@ -110,6 +110,8 @@ class BarReporter implements Reporter {
   }
   end(): void {
     this.refreshOverall();
+    // A render flushes the lines logged since the last one (the last file's "uploaded ..." line included).
+    this.multi.update();
     this.multi.stop();
   }
 }
