@@ -98,24 +98,25 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     .command('create')
     .description('issue an API key for a member of the account (default: its owner)')
     .addOption(dataDir)
-    .requiredOption('--account <id|name>', 'the account')
+    // Not a required option: keys.ts answers a missing or unknown account alike ("no such account", exit 1).
+    .option('--account <id|name>', 'the account (required)')
     .option('--user <id|email>', 'the member (default: the owner)')
     .option('--name <label>', 'a label for the key')
-    .action((o: { account: string; user?: string; name?: string }) =>
-      run(admin('keys', () => ['create', '--account', o.account, ...(o.user !== undefined ? ['--user', o.user] : []), ...(o.name !== undefined ? ['--name', o.name] : [])])),
+    .action((o: { account?: string; user?: string; name?: string }) =>
+      run(admin('keys', () => ['create', ...(o.account !== undefined ? ['--account', o.account] : []), ...(o.user !== undefined ? ['--user', o.user] : []), ...(o.name !== undefined ? ['--name', o.name] : [])])),
     );
   keys
     .command('list')
     .description("one JSON line per key of the account (never a secret)")
     .addOption(dataDir)
-    .requiredOption('--account <id|name>', 'the account')
-    .action((o: { account: string }) => run(admin('keys', () => ['list', '--account', o.account])));
+    .option('--account <id|name>', 'the account (required)')
+    .action((o: { account?: string }) => run(admin('keys', () => ['list', ...(o.account !== undefined ? ['--account', o.account] : [])])));
   keys
     .command('revoke')
     .description('revoke a key (tokens issued from it stop working at once)')
     .addOption(dataDir)
-    .argument('<key|id>')
-    .action((ref: string) => run(admin('keys', () => ['revoke', ref])));
+    .argument('[key|id]', 'the key (ak_…) or its id')
+    .action((ref: string | undefined) => run(admin('keys', () => ['revoke', ...(ref !== undefined ? [ref] : [])])));
   program.command('config').description('print the configuration table (Markdown)').action(() => run(admin('config', () => [])));
 
   // Commands for people.
