@@ -76,7 +76,20 @@ export async function downloadCommand(session: Session, targets: string[], opts:
     throw new CommandError('--version needs exactly one asset', EXIT.usage);
   }
   const jobs = [];
-  for (const { asset, rel } of items) {
+  const taken = new Set<string>();
+  const seen = new Set<string>();
+  for (const { asset, rel: wanted } of items) {
+    if (seen.has(asset.id)) {
+      continue;
+    }
+    seen.add(asset.id);
+    // Two assets of the same name from different folders (a search, several ids) must not share one local file.
+    let rel = wanted;
+    for (let n = 2; taken.has(rel.toLowerCase()); n++) {
+      const dot = wanted.lastIndexOf('.');
+      rel = dot > 0 ? `${wanted.slice(0, dot)} (${n})${wanted.slice(dot)}` : `${wanted} (${n})`;
+    }
+    taken.add(rel.toLowerCase());
     let versionId: string | undefined;
     let checksum: string | undefined;
     if (opts.version !== undefined) {

@@ -206,6 +206,23 @@ for (const kind of DATABASES) {
       assert.deepEqual(treeDigest(mirror), treeDigest(local));
     });
 
+    test('download by search words: every match, and two assets of one name get two local files', async () => {
+      const a = env.tempDir('same-a');
+      const b = env.tempDir('same-b');
+      writeFileSync(join(a, 'zebrafish.txt'), 'from A');
+      writeFileSync(join(b, 'zebrafish.txt'), 'from B');
+      await env.jsonLines(['upload', join(a, 'zebrafish.txt'), '--to', '/SameA']);
+      await env.jsonLines(['upload', join(b, 'zebrafish.txt'), '--to', '/SameB']);
+      const out = env.tempDir('same-out');
+      const got = await env.jsonLines(['download', 'zebrafish', '--to', out]);
+      assert.equal(got.filter((e) => e.event === 'downloaded').length, 2);
+      const contents = [readFileSync(join(out, 'zebrafish.txt'), 'utf8'), readFileSync(join(out, 'zebrafish (2).txt'), 'utf8')].sort();
+      assert.deepEqual(contents, ['from A', 'from B']);
+      const none = await env.run(['download', 'no-such-words-anywhere', '--to', out]);
+      assert.equal(none.code, 5);
+      assert.match(none.stderr, /^atelier: nothing matches "no-such-words-anywhere"/);
+    });
+
     test('ls, search, info, lock, unlock, comment, tasks list/update, trash, restore', async () => {
       const dir = env.tempDir('misc');
       writeFileSync(join(dir, 'hero_v1.psd'), randomBytes(1000));
