@@ -13,7 +13,8 @@ const root = resolve(import.meta.dirname, '..');
 const [name, ...args] = process.argv.slice(2);
 const entry = name ? join(root, 'bench', name, 'run.ts') : '';
 if (!name || !existsSync(entry)) {
-  process.stderr.write('usage: node scripts/bench.js <api|ingest|thumbnails|zip|search|job-overhead|load|soak|processing> [args...]\n');
+  process.stderr.write('usage: node scripts/bench.js <api|ingest|thumbnails|zip|search|job-overhead|load|soak|processing|cli> [args...]
+');
   process.exit(2);
 }
 // Benches that start `atelier` (bin/atelier.js) should run a fresh dist/, not fall back to the sources.

@@ -1,0 +1,205 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AtelierApiError, AtelierIntegrityError } from './errors.js';
+import { sha256File } from './hash.js';
+import type { Transport } from './transport.js';
+
+/*
+ * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks, each its own
+ * PATCH: the server keeps a chunk only once all of it arrived (a chunk cut short is discarded whole), so after
+ * Ctrl-C, a killed process or a dropped connection the upload continues from the server's offset (`HEAD`), and what
+ * arrived is never sent again. The file's SHA-256 travels in the upload's metadata and the server refuses to commit
+ * bytes that do not match it (`checksum_mismatch`); the committed version's checksum is compared again here.
+ */
+
+const TUS = { 'tus-resumable': '1.0.0' };
+export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+export interface UploadOptions {
+  /** The folder to upload into (`/Art/Props/`); default `/`. */
+  fileLocation?: string | undefined;
+  /** The file name on the server; default the local file's name. */
+  fileName?: string | undefined;
+  description?: string | undefined;
+  /** Add a version to this asset instead of matching by folder and name. */
+  assetId?: string | undefined;
+  /** SHA-256 (hex) already computed by the caller; else the file is hashed first. */
+  checksum?: string | undefined;
+  chunkBytes?: number | undefined;
+  /** The upload URL of an earlier, interrupted attempt at the same file: continue it. */
+  resumeUrl?: string | undefined;
+  /** Called once the upload exists on the server, with its URL: store it to resume after a crash. */
+  onCreated?: ((uploadUrl: string) => void | Promise<void>) | undefined;
+  /** Called after every chunk the server has stored. */
+  onProgress?: ((uploaded: number, total: number) => void) | undefined;
+  /**
+   * Files up to this size (default: `chunkBytes`) go in one request (`POST /workspaces/assets`, checksum and size
+   * verified by the server): one round trip and no upload session, which is what many small files need. A dropped
+   * request sends the (small) file again. 0 sends every file over tus.
+   */
+  singleRequestBytes?: number | undefined;
+  /** Cap on the sending rate (bytes per second). */
+  bytesPerSecond?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UploadResult {
+  assetId: string;
+  versionId: string;
+  size: number;
+  checksum: string;
+  uploadUrl: string;
+  /** Where this call started: 0, or the server's offset of the resumed upload. */
+  resumedFrom: number;
+  /** Bytes this call sent (the file's size minus what had already arrived). */
+  bytesSent: number;
+}
+
+interface TusState {
+  offset: number;
+  assetId?: string | undefined;
+  versionId?: string | undefined;
+}
+
+function stateOf(res: Response): TusState {
+  return {
+    offset: Number(res.headers.get('upload-offset') ?? '0'),
+    assetId: res.headers.get('atelier-asset-id') ?? undefined,
+    versionId: res.headers.get('atelier-version-id') ?? undefined,
+  };
+}
+
+const metadata = (pairs: Record<string, string | undefined>): string =>
+  Object.entries(pairs)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `${k} ${Buffer.from(v, 'utf8').toString('base64')}`)
+    .join(',');
+
+/** The state of an earlier upload, or undefined when it is gone (expired, terminated, failed, never ours). */
+async function headUpload(transport: Transport, url: string, signal?: AbortSignal): Promise<TusState | undefined> {
+  const res = await transport.send(() => new Request(url, { method: 'HEAD', headers: TUS }), { allow: [404, 409, 410], signal });
+  return res.ok ? stateOf(res) : undefined;
+}
+
+/** Uploads a local file as a new asset or a new version, resumably. */
+export async function uploadFile(transport: Transport, path: string, opts: UploadOptions = {}): Promise<UploadResult> {
+  const size = (await stat(path)).size;
+  const checksum = opts.checksum ?? (await sha256File(path));
+  const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  let url = opts.resumeUrl;
+  let state = url ? await headUpload(transport, url, opts.signal) : undefined;
+  if (!url && size <= (opts.singleRequestBytes ?? chunkBytes)) {
+    return uploadInOneRequest(transport, path, size, checksum, opts);
+  }
+  let sentWithCreation = 0;
+  if (!url || !state) {
+    // A file that fits in one chunk goes with the request that creates the upload (tus creation-with-upload): one
+    // round trip per small file instead of two.
+    const whole = size > 0 && size <= chunkBytes ? await readFile(path) : undefined;
+    if (whole && whole.length !== size) {
+      throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
+    }
+    const res = await transport.send(
+      () =>
+        new Request(transport.url('/workspaces/assets/tus'), {
+          method: 'POST',
+          ...(whole ? { body: whole } : {}),
+          headers: {
+            ...TUS,
+            ...(whole ? { 'content-type': 'application/offset+octet-stream' } : {}),
+            'upload-length': String(size),
+            'upload-metadata': metadata({
+              filename: opts.fileName ?? basename(path),
+              file_location: opts.fileLocation,
+              description: opts.description,
+              asset_id: opts.assetId,
+              checksum,
+            }),
+          },
+        }),
+      { retryNetwork: false, signal: opts.signal },
+    );
+    url = transport.url(res.headers.get('location') ?? '');
+    state = stateOf(res);
+    sentWithCreation = state.offset;
+    if (!state.assetId) {
+      await opts.onCreated?.(url);
+    }
+    if (sentWithCreation) {
+      opts.onProgress?.(state.offset, size);
+    }
+  }
+  const resumedFrom = state.offset - sentWithCreation;
+  const started = Date.now();
+  let sent = sentWithCreation;
+  const file = await open(path, 'r');
+  try {
+    while (!state.assetId) {
+      opts.signal?.throwIfAborted();
+      const length = Math.min(chunkBytes, size - state.offset);
+      const chunk = Buffer.alloc(length);
+      const { bytesRead } = await file.read(chunk, 0, length, state.offset);
+      if (bytesRead !== length) {
+        throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than ${size} bytes)`);
+      }
+      const offset = state.offset;
+      try {
+        const res = await transport.send(
+          () =>
+            new Request(url as string, {
+              method: 'PATCH',
+              headers: { ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+              body: chunk,
+            }),
+          // Safe to repeat: a PATCH that did land moves the offset, and its repeat is refused (409) rather than stored twice.
+          { retryNetwork: true, signal: opts.signal },
+        );
+        state = stateOf(res);
+        sent += state.offset - offset;
+      } catch (err) {
+        if (err instanceof AtelierApiError && err.code === 'upload_offset_mismatch') {
+          const now = await headUpload(transport, url, opts.signal);
+          if (!now) {
+            throw err;
+          }
+          state = now;
+          continue;
+        }
+        throw err;
+      }
+      opts.onProgress?.(state.offset, size);
+      if (opts.bytesPerSecond && opts.bytesPerSecond > 0) {
+        const due = started + (sent / opts.bytesPerSecond) * 1000;
+        const wait = due - Date.now();
+        if (wait > 0) {
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    }
+  } finally {
+    await file.close();
+  }
+  return { assetId: state.assetId, versionId: state.versionId ?? '', size, checksum, uploadUrl: url, resumedFrom, bytesSent: sent };
+}
+
+/** A small file in one raw request; the server verifies `checksum` and `size` before committing anything. */
+async function uploadInOneRequest(transport: Transport, path: string, size: number, checksum: string, opts: UploadOptions): Promise<UploadResult> {
+  const body = await readFile(path);
+  if (body.length !== size) {
+    throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
+  }
+  const query = new URLSearchParams({ file_name: opts.fileName ?? basename(path), checksum, size: String(size) });
+  if (opts.fileLocation !== undefined) query.set('file_location', opts.fileLocation);
+  if (opts.description !== undefined) query.set('description', opts.description);
+  if (opts.assetId !== undefined) query.set('asset_id', opts.assetId);
+  const res = await transport.send(
+    () => new Request(transport.url(`/workspaces/assets?${query}`), { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body }),
+    { retryNetwork: false, signal: opts.signal },
+  );
+  const asset = (await res.json()) as { id: string; currentVersion: { id: string; checksum: string } | null };
+  if (asset.currentVersion?.checksum !== checksum) {
+    throw new AtelierIntegrityError(`the server stored other bytes for ${path} (SHA-256 ${asset.currentVersion?.checksum})`);
+  }
+  opts.onProgress?.(size, size);
+  return { assetId: asset.id, versionId: asset.currentVersion.id, size, checksum, uploadUrl: '', resumedFrom: 0, bytesSent: size };
+}
