@@ -1,126 +1,29 @@
-// The API's JSON as the app reads it (the core API's schemas: docs/api-core.md). Only the fields the app uses.
+import type { paths } from './openapi';
 
-export interface User {
-  id: string;
-  email: string;
-  username: string;
-  firstName: string;
-  lastName: string;
-}
+// The API's JSON as the app reads it, picked from the types generated from /openapi.json (scripts/web-api-types.ts),
+// so the app and the API cannot drift apart silently.
 
-export interface Session {
-  user: User;
-  csrf_token: string;
-  expires_at: string;
-}
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Answer<P extends keyof paths, M extends keyof paths[P], S extends number> = paths[P][M] extends { responses: infer R }
+  ? S extends keyof R
+    ? Json<R[S]>
+    : never
+  : never;
+type Item<T> = T extends ReadonlyArray<infer I> ? I : never;
 
-export interface Workspace {
-  id: string;
-  name: string;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  workspaces: Workspace[];
-}
-
-export interface Derivative {
-  kind: string;
-  state: 'pending' | 'ready' | 'failed' | string;
-  error: string | null;
-  content_type: string | null;
-  width: number | null;
-  height: number | null;
-}
-
-export interface Version {
-  id: string;
-  asset_id: string;
-  version_number: number;
-  size: number;
-  content_type: string;
-  original_file_name: string;
-  metadata: Record<string, unknown>;
-  derivatives: Derivative[];
-  created_at: string;
-  user: User | null;
-}
-
-export interface Tag {
-  id: string;
-  name: string;
-  color: string | null;
-}
-
-export interface AssetStatus {
-  id: string;
-  name: string;
-  color: string | null;
-}
-
-export interface Asset {
-  id: string;
-  name: string;
-  file_name: string;
-  file_location: string;
-  status_id: string | null;
-  locked_by_user_id: string | null;
-  locked_at?: string | null;
-  current_version_id: string | null;
-  currentVersion: Version | null;
-  versions: Version[];
-  tags: Tag[];
-  assetType: { id: string; name: string; displayType: string };
-  assetStatus: AssetStatus | null;
-  description: string;
-  deleted_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface SearchPage {
-  assets: Asset[];
-  next_cursor: string | null;
-}
-
-export interface FolderNode {
-  id: string;
-  name: string;
-  path: string;
-  asset_count: number;
-  children: FolderNode[];
-}
-
-export interface Comment {
-  id: string;
-  parent_id: string | null;
-  content: string;
-  user: User | null;
-  created_at: string;
-  deleted_at: string | null;
-}
-
-export interface HistoryEntry {
-  id: string;
-  type: string;
-  user: User | null;
-  created_at: string;
-  data: Record<string, unknown>;
-}
-
-export interface ApiKey {
-  id: string;
-  key: string;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  secret?: string;
-}
-
-export interface AssetTypeInfo {
-  id: string;
-  name: string;
-  displayType: string;
-}
+export type Session = Answer<'/auth/session', 'get', 200>;
+export type User = Session['user'];
+export type Account = Item<Answer<'/users/accounts', 'get', 200>>;
+export type Workspace = Account['workspaces'][number];
+export type Asset = Answer<'/workspaces/assets/{asset_id}', 'get', 200>;
+export type Version = Asset['versions'][number];
+export type Derivative = Version['derivatives'][number];
+export type Tag = Asset['tags'][number];
+export type AssetStatus = Item<Answer<'/workspaces/assetStatuses', 'get', 200>>;
+export type SearchPage = Answer<'/workspaces/assets/search', 'get', 200>;
+export type FolderNode = Item<Answer<'/workspaces/folders/hierarchy', 'get', 200>>;
+export type Comment = Item<Answer<'/workspaces/assets/{asset_id}/comments', 'get', 200>>;
+export type HistoryEntry = Item<Answer<'/workspaces/assets/{asset_id}/history', 'get', 200>>;
+export type ApiKey = Item<Answer<'/users/me/keys', 'get', 200>> & { secret?: string };
+export type AssetTypeInfo = Item<Answer<'/workspaces/assetTypes', 'get', 200>>;
+export type WorkspaceMember = Item<Answer<'/workspaces/members', 'get', 200>>;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, saveBlob } from '../api/client';
-import type { Asset, AssetStatus, HistoryEntry } from '../api/types';
+import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
 import { Link } from '../ui/link';
 import { Comments } from './comments';
 import { Viewer } from './viewer';
@@ -15,6 +15,7 @@ export function AssetPage({ assetId }: { assetId: string }) {
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [tag, setTag] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [people, setPeople] = useState<Map<string, User>>(new Map());
 
   const load = useCallback(() => {
     api<Asset>('GET', `/workspaces/assets/${assetId}`).then(setAsset, (err: Error) => setError(err.message));
@@ -23,6 +24,7 @@ export function AssetPage({ assetId }: { assetId: string }) {
   useEffect(load, [load]);
   useEffect(() => {
     void api<AssetStatus[]>('GET', '/workspaces/assetStatuses').then(setStatuses, () => undefined);
+    void api<Array<{ user: User }>>('GET', '/workspaces/members').then((m) => setPeople(new Map(m.map((x) => [x.user.id, x.user]))), () => undefined);
   }, []);
   // Thumbnails and proxies are made by jobs after the upload: look again while any is pending.
   useEffect(() => {
@@ -42,6 +44,12 @@ export function AssetPage({ assetId }: { assetId: string }) {
       setNotice(err instanceof Error ? err.message : String(err));
     }
   }
+
+  // Who holds the lock: a workspace member, else (an account admin) the user of the lock's history entry.
+  const holderName = (id: string) => {
+    const u = people.get(id) ?? history.find((h) => h.type === 'asset_locked' && h.user?.id === id)?.user;
+    return u ? who(u) : id;
+  };
 
   if (error) {
     return <p className="error">Could not open this asset: {error}</p>;
@@ -84,7 +92,7 @@ export function AssetPage({ assetId }: { assetId: string }) {
             <h2 id="lock-title">Lock</h2>
             {asset.locked_by_user_id ? (
               <p data-testid="lock-state">
-                Locked by {asset.locked_by_user_id === history.find((h) => h.type === 'asset_locked')?.user?.id ? who(history.find((h) => h.type === 'asset_locked')?.user) : asset.locked_by_user_id}
+                Locked by {holderName(asset.locked_by_user_id)}
                 {asset.locked_at ? ` since ${new Date(asset.locked_at).toLocaleString()}` : ''}{' '}
                 <button type="button" onClick={() => void act(() => api('DELETE', `/workspaces/assets/${asset.id}/lock`))}>
                   Unlock
