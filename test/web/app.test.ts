@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
@@ -122,6 +123,55 @@ describe('web app in Chromium', () => {
     await screenshot(page, 'asset');
     const comments = await t.req('GET', `/workspaces/assets/${page.url().split('/a/')[1]}/comments`, { headers: ten.headers });
     assert.deepEqual(comments.body.map((c: { content: string }) => c.content), ['Looks great, ship it']);
+  });
+
+  test('an upload cut off by a page reload resumes where the server got to when the file is dropped again', async () => {
+    await page.goto(`${base}/upload?folder=/Big/`);
+    // A 10 MiB file made in the page, with fixed bytes and modification time, so the one dropped after the reload is
+    // "the same file" (the browser forgets picked files on reload; the person drops them again).
+    const SIZE = 10 * 1024 * 1024;
+    const dropTheFile = () =>
+      page.evaluate((size) => {
+        const bytes = new Uint8Array(size);
+        for (let i = 0; i < size; i++) {
+          bytes[i] = (i * 7) % 251;
+        }
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'big.bin', { lastModified: 1_700_000_000_000 }));
+        document.querySelector('.drop')?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, SIZE);
+    // The first 8 MiB chunk goes through; the second PATCH is cut off and the page reloaded, as a dropped connection would.
+    let patches = 0;
+    let cut!: () => void;
+    const cutOff = new Promise<void>((resolve) => (cut = resolve));
+    await page.route('**/workspaces/assets/tus/*', async (route) => {
+      if (route.request().method() === 'PATCH' && ++patches === 2) {
+        cut();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await dropTheFile();
+    await cutOff;
+    await page.unroute('**/workspaces/assets/tus/*');
+    const [session] = await t.deps.db.selectFrom('upload_sessions').selectAll().where('workspace_id', '=', ten.workspaceId).orderBy('created_at', 'desc').limit(1).execute();
+    assert.equal(Number(session?.received_bytes), 8 * 1024 * 1024);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Upload' }).waitFor();
+    await dropTheFile();
+    const row = page.locator('.uploads li', { hasText: 'big.bin' });
+    await row.filter({ hasText: 'done' }).waitFor();
+    assert.match((await row.textContent()) ?? '', /resumed at 80%/);
+    const expected = Buffer.alloc(SIZE);
+    for (let i = 0; i < SIZE; i++) {
+      expected[i] = (i * 7) % 251;
+    }
+    const assets = await t.req('GET', '/workspaces/assets/search', { headers: ten.headers, query: { folder: '/Big/' } });
+    assert.deepEqual(
+      assets.body.assets.map((a: { name: string; currentVersion: { size: number; checksum: string } }) => [a.name, a.currentVersion.size, a.currentVersion.checksum]),
+      [['big.bin', SIZE, createHash('sha256').update(expected).digest('hex')]],
+    );
   });
 
   test('profile and trash pages are accessible; sign-out ends the session', async () => {
