@@ -174,6 +174,29 @@ describe('web app in Chromium', () => {
     );
   });
 
+  test('an invitee opens the invite link, chooses a password and is signed in to the workspace', async () => {
+    const invite = await t.req('POST', '/accounts/invites', {
+      headers: { authorization: ten.headers.authorization ?? '', 'x-account-id': ten.accountId },
+      json: [{ email: 'newcomer@example.test', workspace_ids: [ten.workspaceId] }],
+    });
+    assert.equal(invite.status, 200, invite.text);
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    try {
+      const phone = await context.newPage();
+      await phone.goto(`${base}/invite?token=${encodeURIComponent(invite.body[0].token)}`);
+      await phone.getByRole('heading', { name: 'Join Atelier' }).waitFor();
+      await assertAccessible(phone, 'invite');
+      await phone.getByLabel('Password (10 characters or more)').fill('newcomer password');
+      await phone.getByRole('button', { name: 'Accept and sign in' }).click();
+      await phone.waitForURL(/\/browse$/);
+      await phone.getByText('newcomer@example.test').waitFor({ state: 'attached' });
+      await phone.getByRole('list', { name: 'Assets' }).getByRole('listitem').first().waitFor();
+      await screenshot(phone, 'browse-phone');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('profile and trash pages are accessible; sign-out ends the session', async () => {
     await page.goto(`${base}/profile`);
     await page.getByRole('heading', { name: 'API keys' }).waitFor();

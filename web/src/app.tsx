@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, fetchSession, onSignedOut, setTenancy, signOut } from './api/client';
 import type { Account, Session } from './api/types';
 import { AssetPage } from './asset/asset-page';
+import { InvitePage } from './auth/invite-page';
 import { SignInPage } from './auth/sign-in';
 import { BrowsePage } from './browse/browse-page';
 import { ProfilePage } from './profile/profile-page';
@@ -38,7 +39,7 @@ export function App() {
 
   const toSignIn = useCallback(() => {
     setSession(null);
-    if (location.pathname !== '/sign-in') {
+    if (location.pathname !== '/sign-in' && location.pathname !== '/invite') {
       navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     }
   }, []);
@@ -75,6 +76,17 @@ export function App() {
 
   if (session === undefined) {
     return <p className="loading" role="status">Loading…</p>;
+  }
+  if (loc.path === '/invite') {
+    return (
+      <InvitePage
+        signedIn={session}
+        onSignedIn={(s) => {
+          setSession({ ...s });
+          navigate('/browse', { replace: true });
+        }}
+      />
+    );
   }
   if (session === null || loc.path === '/sign-in') {
     return (
