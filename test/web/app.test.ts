@@ -197,13 +197,23 @@ describe('web app in Chromium', () => {
     }
   });
 
-  test('profile and trash pages are accessible; sign-out ends the session', async () => {
+  test('profile, trash and admin pages are accessible; an admin invites; sign-out ends the session', async () => {
     await page.goto(`${base}/profile`);
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     await assertAccessible(page, 'profile');
     await page.goto(`${base}/trash`);
     await page.getByRole('heading', { name: 'Trash' }).waitFor();
     await assertAccessible(page, 'trash');
+    await page.goto(`${base}/admin`);
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByRole('cell', { name: ten.email, exact: true }).waitFor();
+    await page.getByLabel('E-mail').fill('painter@example.test');
+    await page.getByRole('button', { name: 'Invite to this workspace' }).click();
+    const link = await page.getByTestId('invite-link').textContent();
+    assert.match(link ?? '', /\/invite\?token=inv_/);
+    await page.locator('li', { hasText: 'painter@example.test' }).waitFor();
+    await assertAccessible(page, 'admin');
+    await screenshot(page, 'admin');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     const status = await page.evaluate(async () => (await fetch('/auth/session')).status);

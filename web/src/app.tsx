@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, fetchSession, onSignedOut, setTenancy, signOut } from './api/client';
 import type { Account, Session } from './api/types';
+import { AdminPage } from './admin/admin-page';
 import { AssetPage } from './asset/asset-page';
 import { InvitePage } from './auth/invite-page';
 import { SignInPage } from './auth/sign-in';
@@ -110,6 +111,8 @@ export function App() {
     page = <UploadPage key={key} />;
   } else if (loc.path === '/trash') {
     page = <TrashPage key={key} />;
+  } else if (loc.path === '/admin') {
+    page = <AdminPage key={key} />;
   } else if (loc.path === '/profile') {
     page = <ProfilePage key={key} user={session.user} />;
   } else {
@@ -130,6 +133,7 @@ export function App() {
           <Link to="/upload">Upload</Link>
           <Link to="/trash">Trash</Link>
           <Link to="/profile">Profile</Link>
+          <Link to="/admin">Admin</Link>
         </nav>
         <label className="switcher">
           <span className="sr-only">Workspace</span>

@@ -27,3 +27,6 @@ export type HistoryEntry = Item<Answer<'/workspaces/assets/{asset_id}/history', 
 export type ApiKey = Item<Answer<'/users/me/keys', 'get', 200>> & { secret?: string };
 export type AssetTypeInfo = Item<Answer<'/workspaces/assetTypes', 'get', 200>>;
 export type WorkspaceMember = Item<Answer<'/workspaces/members', 'get', 200>>;
+export type AccountMember = Item<Answer<'/accounts/members', 'get', 200>>;
+export type Invite = Item<Answer<'/accounts/invites', 'get', 200>> & { token?: string };
+export type AccountLimits = Answer<'/accounts/limits', 'get', 200>;
