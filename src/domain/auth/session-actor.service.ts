@@ -47,10 +47,8 @@ export async function resolveSessionActor(deps: Deps, req: SessionActorRequest):
   const workspaceId = uuidHeader('x-workspace-id', req.workspaceHeader, needsWorkspace);
   const base: Actor = { userId, apiKeyId: null, accountId: null, accountRole: null, workspaceId: null, workspaceRole: null };
   if (accountId === null) {
-    if (needsAccount || req.scope === 'credential') {
-      throw errors.forbidden('account_forbidden', 'You are not a member of this account.');
-    }
-    return { actor: base, active };
+    // A person removed from every account: the routes a key could call all act in some account.
+    throw errors.forbidden('account_forbidden', 'You are not a member of any account.');
   }
   const row = await deps.cache.get(deps.db, `session-actor:${userId}:${accountId}:${workspaceId ?? ''}`, () =>
     findRoles(deps.db, { userId, accountId, workspaceId }),

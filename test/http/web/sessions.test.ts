@@ -141,5 +141,16 @@ describeEachDatabase('web sessions: sign-in, cookie auth, CSRF, sign-out', (t) =
     assert.equal(up.status, 201, up.text);
     const asset = await t.req('GET', `/workspaces/assets/${up.body.id}`, { headers: b.read });
     assert.equal(asset.status, 404);
+    // A person removed from their only account is refused everywhere (403), not answered with a 500.
+    const member = await withPassword(t, await t.factory.member(ten));
+    const mb = await signIn(t, member);
+    assert.equal((await t.req('GET', '/users/me', { headers: { host: HOST, cookie: mb.cookie } })).status, 200);
+    const removed = await t.req('DELETE', `/accounts/members/${member.userId}`, { headers: { authorization: ten.headers.authorization ?? '', 'x-account-id': ten.accountId } });
+    assert.equal(removed.status, 200, removed.text);
+    for (const path of ['/users/me', '/users/history', '/users/accounts']) {
+      const res = await t.req('GET', path, { headers: { host: HOST, cookie: mb.cookie } });
+      assert.equal(res.status, 403, path);
+      assert.equal(res.body.error.code, 'account_forbidden');
+    }
   });
 });
