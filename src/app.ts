@@ -14,6 +14,7 @@ import { lazyChildLogger } from './http/plugins/request-logger.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { partValidators } from './http/plugins/validators.js';
+import { registerWebUi } from './http/plugins/web-ui.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
 import { vionlabsSurface } from './http/surfaces/vionlabs/index.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await registerMultipart(app);
   await app.register(healthRoutes);
+  registerWebUi(app);
   await app.register(mudstackSurface);
   await app.register(workstreamSurface, { prefix: '/workstream' });
   await app.register(vionlabsSurface, { prefix: '/vionlabs' });

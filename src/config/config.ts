@@ -69,6 +69,12 @@ export const EnvSchema = Type.Object({
     default: 3600,
     description: 'Lifetime of an access token from POST /auth/token, in seconds.',
   }),
+  SESSION_TTL_SECONDS: Type.Integer({
+    minimum: 300,
+    maximum: 2592000,
+    default: 604800,
+    description: 'A browser session (web app sign-in) ends this long after its last use, in seconds; at most 30 days after sign-in whatever the use.',
+  }),
   AUTH_RATE_LIMIT_MAX: Type.Integer({
     minimum: 1,
     default: 10,
@@ -215,6 +221,7 @@ export interface Config {
   readonly auth: {
     readonly tokenSecret: string | undefined;
     readonly tokenTtlSeconds: number;
+    readonly sessionTtlSeconds: number;
     readonly rateLimitMax: number;
     readonly rateLimitWindowSeconds: number;
   };
@@ -321,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     auth: {
       tokenSecret: e.TOKEN_SECRET,
       tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+      sessionTtlSeconds: e.SESSION_TTL_SECONDS,
       rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
       rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
     },

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
+import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, UserSessionsTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
@@ -25,6 +25,7 @@ export interface DB {
   history_events: HistoryEventsTable;
   notifications: NotificationsTable;
   auth_failures: AuthFailuresTable;
+  user_sessions: UserSessionsTable;
   assets: AssetsTable;
   asset_versions: AssetVersionsTable;
   derivatives: DerivativesTable;
@@ -58,6 +59,7 @@ export interface DB {
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type UserSessionRow = Selectable<UserSessionsTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type AccountMemberRow = Selectable<AccountMembersTable>;

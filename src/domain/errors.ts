@@ -59,6 +59,10 @@ export const errors = {
   forbidden: (code = 'forbidden', message = 'You do not have permission to do this.') => new DomainError('forbidden', code, message),
   unauthenticated: (message = 'Authentication is required.') => new DomainError('unauthenticated', 'unauthenticated', message),
   invalidCredentials: () => new DomainError('unauthenticated', 'invalid_credentials', 'The key or secret is not valid.'),
+  /** E-mail + password sign-in refused: the same answer whether the e-mail, the password or the user is wrong. */
+  invalidSignIn: () => new DomainError('unauthenticated', 'invalid_credentials', 'The e-mail or password is not valid.'),
+  /** A cookie-authenticated write without this session's CSRF token, or from another origin (docs/web.md). */
+  csrfRejected: (message: string) => new DomainError('forbidden', 'csrf_rejected', message),
   invalidToken: () => new DomainError('unauthenticated', 'invalid_token', 'The access token is invalid, expired or revoked.'),
   /** An invite for an e-mail that already has a user, accepted without that user's token (docs/api-core.md,
    * Invites). */

@@ -21,6 +21,22 @@ export interface UsersTable extends Keyed {
   is_active: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** scrypt hash of the sign-in password (lib/passwords.ts); null: this user cannot sign in with a password. */
+  password_hash: Generated<string | null>;
+  password_changed_at: Generated<string | null>;
+}
+
+/** A browser session (domain/auth/sessions.service.ts); per user, not per account. */
+export interface UserSessionsTable extends Keyed {
+  user_id: string;
+  /** SHA-256 of the cookie value. */
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  client_address: string | null;
+  user_agent: string | null;
 }
 
 export interface AccountsTable extends Keyed {

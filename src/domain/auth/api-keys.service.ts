@@ -91,3 +91,27 @@ export async function revokeAccountApiKey(ctx: Ctx, id: string): Promise<ApiKeyR
   requirePermission(ctx.actor, 'account.keys.manage');
   return revokeApiKey(ctx, { idOrKey: id, accountId: scopedAccountId(ctx), actorUserId: ctx.actor.userId });
 }
+
+/** GET /users/me/keys: the caller's own keys in the request's account (any member manages their own). */
+export function listMyApiKeys(ctx: Ctx): Promise<ApiKeyRow[]> {
+  return listApiKeys(ctx.db, { accountId: scopedAccountId(ctx), userId: ctx.actor.userId });
+}
+
+/** POST /users/me/keys: a new key for the caller in the request's account; the secret is answered once. */
+export function createMyApiKey(ctx: Ctx, name: string): Promise<IssuedApiKey> {
+  const trimmed = name.trim();
+  if (trimmed === '') {
+    throw errors.invalidField('body', 'name', 'must not be blank');
+  }
+  return createApiKey(ctx, { accountId: scopedAccountId(ctx), userId: ctx.actor.userId, name: trimmed, actorUserId: ctx.actor.userId });
+}
+
+/** DELETE /users/me/keys/{id}: revokes one of the caller's own keys; another user's key reads as absent (404). */
+export async function revokeMyApiKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
+  const accountId = scopedAccountId(ctx);
+  const own = await ctx.db.selectFrom('api_keys').select('id').where('id', '=', id).where('account_id', '=', accountId).where('user_id', '=', ctx.actor.userId).executeTakeFirst();
+  if (!own) {
+    throw errors.notFound('api_key', id);
+  }
+  return revokeApiKey(ctx, { idOrKey: own.id, accountId, actorUserId: ctx.actor.userId });
+}

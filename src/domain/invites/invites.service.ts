@@ -6,6 +6,7 @@ import { isWorkspaceRole, requirePermission, type AccountRole, type WorkspaceRol
 import { insertAccountMember, insertWorkspaceMember } from '../accounts/accounts.service.js';
 import { findAccountMember } from '../accounts/accounts.repo.js';
 import { createApiKey } from '../auth/api-keys.service.js';
+import { assertAcceptablePassword, writePassword } from '../auth/passwords.service.js';
 import { inTransaction, scopedAccountId, type Actor, type Ctx, type Deps } from '../context.js';
 import { requestInviteEmail } from '../email/request-email.js';
 import { errors } from '../errors.js';
@@ -204,7 +205,10 @@ async function requireInvitee(deps: Deps, invite: InviteRow, caller: Actor | nul
  * revoked tokens are 404 `invite_not_found`; expired, already accepted or rejected ones are 409. Creates the user when
  * the e-mail is new, adds the memberships and issues an API key, since Atelier authenticates with keys only.
  */
-export async function acceptInvite(deps: Deps, token: string, caller: Actor | null): Promise<AcceptedInvite> {
+export async function acceptInvite(deps: Deps, token: string, caller: Actor | null, options: { password?: string | undefined } = {}): Promise<AcceptedInvite> {
+  if (options.password !== undefined) {
+    assertAcceptablePassword(options.password, '/password');
+  }
   return inTransaction(deps, async (tx) => {
     const invite = await findInviteByTokenHash(tx.db, sha256Hex(token));
     if (!invite || invite.revoked_at !== null) {
@@ -221,6 +225,12 @@ export async function acceptInvite(deps: Deps, token: string, caller: Actor | nu
       throw errors.conflict('invite_expired', 'This invite has expired; ask for a new one.');
     }
     const existing = await requireInvitee(tx, invite, caller);
+    if (existing && options.password !== undefined) {
+      // A user who already exists signs in with the password they have (or sets one in their profile).
+      throw errors.invalid('password_not_applicable', 'This e-mail address already has a user; change its password in the profile.', [
+        { in: 'body', pointer: '/password', message: 'only for a new user' },
+      ]);
+    }
     // Conditional update: of two concurrent acceptances, exactly one changes the row.
     const claimed = await tx.db
       .updateTable('invites')
@@ -233,6 +243,9 @@ export async function acceptInvite(deps: Deps, token: string, caller: Actor | nu
     }
     const accountId = invite.account_id;
     const user = existing ?? (await createUser(tx, { email: invite.email, invitedByUserId: invite.invited_by_user_id }));
+    if (!existing && options.password !== undefined) {
+      await writePassword(tx, { userId: user.id, password: options.password, actorUserId: user.id, via: 'invite' });
+    }
     if (await findAccountMember(tx.db, { accountId, userId: user.id })) {
       throw errors.conflict('already_member', 'You are already a member of this account.');
     }

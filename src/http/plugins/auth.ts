@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveActor } from '../../domain/auth/actor.service.js';
 import { resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
 import type { Ctx } from '../../domain/context.js';
-import { errors } from '../../domain/errors.js';
+import { DomainError, errors } from '../../domain/errors.js';
+import { authenticateSession, sessionCookie } from './session-cookie.js';
 
 /** `Authorization: Bearer <t>`, `Token <t>`, or (as one documented client sends) the bare token. */
 export function tokenFromHeader(header: string | undefined): string | undefined {
@@ -31,7 +32,23 @@ export function registerAuth(app: FastifyInstance): void {
       return;
     }
     const scope = request.routeOptions.config.scope ?? 'workspace';
-    if (scope === 'public' || (scope === 'user-optional' && request.headers.authorization === undefined)) {
+    if (scope === 'public') {
+      return;
+    }
+    // A browser signed in to the web app: the session cookie, only when no Authorization header is sent.
+    const session = request.headers.authorization === undefined ? sessionCookie(request) : undefined;
+    if (session !== undefined) {
+      try {
+        await authenticateSession(app.deps, request, scope, session);
+      } catch (err) {
+        // An ended session on a route that allows anonymous callers (accepting an invite) is an anonymous caller.
+        if (!(scope === 'user-optional' && err instanceof DomainError && err.kind === 'unauthenticated')) {
+          throw err;
+        }
+      }
+      return;
+    }
+    if (scope === 'user-optional' && request.headers.authorization === undefined) {
       return;
     }
     if (scope === 'credential') {

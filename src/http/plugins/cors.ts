@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 /*
  * CORS for browser apps on other origins (docs/api-core.md "Authentication, tenancy and errors"). Off unless
- * CORS_ORIGINS lists origins; an origin not listed gets no CORS headers at all, so the browser keeps its same-origin rule. Credentials
- * are tokens in the Authorization header, never cookies, so Access-Control-Allow-Credentials is not sent.
+ * CORS_ORIGINS lists origins; an origin not listed gets no CORS headers at all, so the browser keeps its same-origin rule. Other
+ * origins authenticate with tokens in the Authorization header; the web app's session cookie is for this origin only
+ * (docs/web.md), so Access-Control-Allow-Credentials is never sent.
  */
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 const ALLOW_HEADERS = [

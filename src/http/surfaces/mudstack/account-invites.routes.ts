@@ -68,6 +68,6 @@ export const accountInvitesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AcceptedInvite, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request) => presentAcceptedInvite(await acceptInvite(app.deps, request.body.token, request.actor)),
+    async (request) => presentAcceptedInvite(await acceptInvite(app.deps, request.body.token, request.actor, { password: request.body.password })),
   );
 };

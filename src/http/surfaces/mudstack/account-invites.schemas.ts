@@ -47,7 +47,15 @@ export const CreateInvitesBody = Type.Object(
 
 export const InviteParams = Type.Object({ invite_id: Uuid });
 
-export const AcceptInviteBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const AcceptInviteBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'Sign-in password for the web app (10 to 256 characters); only when the invite creates a new user.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const AcceptedInvite = Type.Object(
   {

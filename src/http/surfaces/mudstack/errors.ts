@@ -3,6 +3,7 @@ import type { ErrorDetails } from '../../../domain/errors.js';
 import { STATUS_BY_KIND, toDomainError } from '../../framework-errors.js';
 import { allowedMethods } from '../../plugins/allowed-methods.js';
 import { clientWentAway } from '../../plugins/client-errors.js';
+import { sendAppShell, wantsAppShell } from '../../plugins/web-ui.js';
 
 // Details a client may act on (who holds a file lock); everything else in DomainError.details stays internal.
 const PUBLIC_DETAIL_KEYS = ['locked_by_user_id'] as const;
@@ -48,6 +49,10 @@ export function registerMudstackErrors(app: FastifyInstance): void {
     });
   });
   app.setNotFoundHandler(async (request, reply) => {
+    // A browser navigation to one of the web app's own paths (/browse, /a/<id>...) gets the app (plugins/web-ui.ts).
+    if (wantsAppShell(request) && sendAppShell(reply)) {
+      return reply;
+    }
     const allow = allowedMethods(app, request.url);
     if (allow.length > 0) {
       return reply.status(405).header('allow', allow.join(', ')).send({

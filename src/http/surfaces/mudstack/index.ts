@@ -8,6 +8,7 @@ import { accountsRoutes } from './accounts.routes.js';
 import { assetsDownloadRoutes } from './assets-download.routes.js';
 import { assetsRoutes } from './assets.routes.js';
 import { authRoutes } from './auth.routes.js';
+import { sessionsRoutes } from './sessions.routes.js';
 import { uploadsImportRoutes } from './uploads-import.routes.js';
 import { uploadsTusRoutes } from './uploads-tus.routes.js';
 import { uploadsRoutes } from './uploads.routes.js';
@@ -43,6 +44,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(authRoutes);
+  await app.register(sessionsRoutes);
   await app.register(accountsRoutes);
   await app.register(accountMembersRoutes);
   await app.register(accountInvitesRoutes);

@@ -1,0 +1,169 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, fetchSession, onSignedOut, setTenancy, signOut } from './api/client';
+import type { Account, Session } from './api/types';
+import { AdminPage } from './admin/admin-page';
+import { AssetPage } from './asset/asset-page';
+import { InvitePage } from './auth/invite-page';
+import { SignInPage } from './auth/sign-in';
+import { BrowsePage } from './browse/browse-page';
+import { ProfilePage } from './profile/profile-page';
+import { navigate, useLocation } from './router';
+import { TrashPage } from './trash/trash-page';
+import { UploadPage } from './upload/upload-page';
+import { Link } from './ui/link';
+
+const WORKSPACE_KEY = 'atelier.workspace';
+
+interface Place {
+  account: Account;
+  workspaceId: string;
+}
+
+/** Where the person last worked, if they still can; else their first workspace. */
+function choosePlace(accounts: Account[], wanted: string | null): Place | null {
+  for (const account of accounts) {
+    const ws = account.workspaces.find((w) => `${account.id}/${w.id}` === wanted);
+    if (ws) {
+      return { account, workspaceId: ws.id };
+    }
+  }
+  const account = accounts.find((a) => a.workspaces.length > 0);
+  const first = account?.workspaces[0];
+  return account && first ? { account, workspaceId: first.id } : null;
+}
+
+export function App() {
+  const loc = useLocation();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [place, setPlace] = useState<Place | null>(null);
+
+  const toSignIn = useCallback(() => {
+    setSession(null);
+    if (location.pathname !== '/sign-in' && location.pathname !== '/invite') {
+      navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+    }
+  }, []);
+
+  useEffect(() => onSignedOut(toSignIn), [toSignIn]);
+  useEffect(() => {
+    fetchSession().then((s) => (s ? setSession(s) : toSignIn()), toSignIn);
+  }, [toSignIn]);
+
+  useEffect(() => {
+    if (!session) {
+      return;
+    }
+    setTenancy({ accountId: null, workspaceId: null });
+    void api<Account[]>('GET', '/users/accounts').then((list) => {
+      setAccounts(list);
+      const p = choosePlace(list, localStorage.getItem(WORKSPACE_KEY));
+      if (p) {
+        setTenancy({ accountId: p.account.id, workspaceId: p.workspaceId });
+      }
+      setPlace(p);
+    });
+  }, [session]);
+
+  function switchTo(value: string) {
+    const p = choosePlace(accounts, value);
+    if (p) {
+      localStorage.setItem(WORKSPACE_KEY, `${p.account.id}/${p.workspaceId}`);
+      setTenancy({ accountId: p.account.id, workspaceId: p.workspaceId });
+      setPlace(p);
+      navigate('/browse');
+    }
+  }
+
+  if (session === undefined) {
+    return <p className="loading" role="status">Loading…</p>;
+  }
+  if (loc.path === '/invite') {
+    return (
+      <InvitePage
+        signedIn={session}
+        onSignedIn={(s) => {
+          setSession({ ...s });
+          navigate('/browse', { replace: true });
+        }}
+      />
+    );
+  }
+  if (session === null || loc.path === '/sign-in') {
+    return (
+      <SignInPage
+        onSignedIn={(s) => {
+          setSession(s);
+          const next = new URLSearchParams(location.search).get('next');
+          navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/browse', { replace: true });
+        }}
+      />
+    );
+  }
+
+  const key = place ? `${place.account.id}/${place.workspaceId}` : 'none';
+  let page;
+  if (!place) {
+    page = <p className="empty">You do not belong to any workspace yet. Ask an administrator to invite you.</p>;
+  } else if (loc.path.startsWith('/a/')) {
+    page = <AssetPage key={key + loc.path} assetId={decodeURIComponent(loc.path.slice(3))} />;
+  } else if (loc.path === '/upload') {
+    page = <UploadPage key={key} />;
+  } else if (loc.path === '/trash') {
+    page = <TrashPage key={key} />;
+  } else if (loc.path === '/admin') {
+    page = <AdminPage key={key} />;
+  } else if (loc.path === '/profile') {
+    page = <ProfilePage key={key} user={session.user} />;
+  } else {
+    page = <BrowsePage key={key} />;
+  }
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link to="/browse" className="brand">
+          Atelier
+        </Link>
+        <nav aria-label="Main">
+          <Link to="/browse">Browse</Link>
+          <Link to="/upload">Upload</Link>
+          <Link to="/trash">Trash</Link>
+          <Link to="/profile">Profile</Link>
+          <Link to="/admin">Admin</Link>
+        </nav>
+        <label className="switcher">
+          <span className="sr-only">Workspace</span>
+          <select value={key} onChange={(e) => switchTo(e.target.value)}>
+            {accounts.map((a) => (
+              <optgroup key={a.id} label={a.name}>
+                {a.workspaces.map((w) => (
+                  <option key={w.id} value={`${a.id}/${w.id}`}>
+                    {a.name} / {w.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+        <span className="who">{session.user.email}</span>
+        <button
+          type="button"
+          onClick={async () => {
+            await signOut().catch(() => undefined);
+            setSession(null);
+            navigate('/sign-in', { replace: true });
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <div id="main" className="main" tabIndex={-1}>
+        {page}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Query } from '../api/client';
+import type { Asset, SearchPage } from '../api/types';
+
+const PAGE = 200;
+
+/**
+ * Assets matching the filters, paged from GET /workspaces/assets/search with its cursor. Pages are fetched as the
+ * grid scrolls near the end of what is loaded, so a workspace of 100,000 assets costs one page up front.
+ */
+export function useAssetPages(filters: Query) {
+  const key = JSON.stringify(filters);
+  const [items, setItems] = useState<Asset[]>([]);
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cursor = useRef<string | null>(null);
+  const generation = useRef(0);
+  const inFlight = useRef(false);
+
+  const loadMore = useCallback(async () => {
+    if (inFlight.current) {
+      return;
+    }
+    const gen = generation.current;
+    inFlight.current = true;
+    setLoading(true);
+    try {
+      const page = await api<SearchPage>('GET', '/workspaces/assets/search', { query: { ...(JSON.parse(key) as Query), limit: PAGE, cursor: cursor.current ?? undefined } });
+      if (gen !== generation.current) {
+        return;
+      }
+      cursor.current = page.next_cursor;
+      setItems((prev) => [...prev, ...page.assets]);
+      setDone(page.next_cursor === null);
+    } catch (err) {
+      if (gen === generation.current) {
+        setError(err instanceof Error ? err.message : String(err));
+        setDone(true);
+      }
+    } finally {
+      if (gen === generation.current) {
+        inFlight.current = false;
+        setLoading(false);
+      }
+    }
+  }, [key]);
+
+  const reload = useCallback(() => {
+    generation.current += 1;
+    inFlight.current = false;
+    cursor.current = null;
+    setItems([]);
+    setDone(false);
+    setError(null);
+  }, []);
+
+  useEffect(() => {
+    reload();
+  }, [key, reload]);
+
+  useEffect(() => {
+    if (items.length === 0 && !done && !inFlight.current) {
+      void loadMore();
+    }
+  }, [items.length, done, loadMore]);
+
+  return { items, done, loading, error, loadMore, reload };
+}
