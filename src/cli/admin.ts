@@ -7,6 +7,7 @@ import { bootstrap } from '../domain/accounts/accounts.service.js';
 import { isDomainError } from '../domain/errors.js';
 import { CliError, requireExistingDatabase, usingLine, type DataDirOrigin } from './data-source.js';
 import { keysCommand } from './keys.js';
+import { usersCommand } from './users.js';
 import type { AdminCommand } from './data-dir-arg.js';
 
 /*
@@ -42,10 +43,10 @@ export async function runAdmin(
     return 1;
   }
   const origin: DataDirOrigin = dataDir !== undefined ? '--data-dir' : process.env.DATA_DIR ? 'DATA_DIR' : 'default';
-  if (command === 'migrate' || command === 'keys' || command === 'bootstrap') {
+  if (command === 'migrate' || command === 'keys' || command === 'users' || command === 'bootstrap') {
     process.stderr.write(usingLine(config, origin, process.cwd()));
   }
-  if (command === 'keys' || command === 'bootstrap') {
+  if (command === 'keys' || command === 'users' || command === 'bootstrap') {
     try {
       await requireExistingDatabase(config, origin, process.cwd());
     } catch (err) {
@@ -80,6 +81,8 @@ export async function runAdmin(
     }
     case 'keys':
       return keysCommand(config, args);
+    case 'users':
+      return usersCommand(config, args);
     case 'bootstrap': {
       const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, account: { type: 'string' }, email: { type: 'string' } } });
       const deps = createDeps(config, { log: undefined, signsTokens: false });

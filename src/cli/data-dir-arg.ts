@@ -3,7 +3,7 @@
  * database and server modules the operator commands need.
  */
 
-export type AdminCommand = 'serve' | 'worker' | 'migrate' | 'keys' | 'bootstrap' | 'config';
+export type AdminCommand = 'serve' | 'worker' | 'migrate' | 'keys' | 'users' | 'bootstrap' | 'config';
 
 /** Takes `--data-dir PATH` / `--data-dir=PATH` out of the arguments (every command but config accepts it). */
 export function takeDataDir(args: string[]): { args: string[]; dataDir: string | undefined } {

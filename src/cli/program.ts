@@ -26,6 +26,7 @@ Operator examples:
   atelier keys create --account <id|name> [--user <id|email>] [--name <label>]
   atelier keys list --account <id|name>
   atelier keys revoke <key|id>
+  echo 'a long passphrase' | atelier users set-password ana@example.com
 
 Examples for people:
   atelier login --url https://dam.example.com --key ak_... --secret ...
@@ -117,6 +118,14 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     .addOption(dataDir)
     .argument('[key|id]', 'the key (ak_…) or its id')
     .action((ref: string | undefined) => run(admin('keys', () => ['revoke', ...(ref !== undefined ? [ref] : [])])));
+  program
+    .command('users')
+    .description('manage people on the database (existing database only)')
+    .command('set-password')
+    .description("set a person's web sign-in password, read from stdin (asked twice without echo on a terminal); ends their other sessions")
+    .addOption(dataDir)
+    .argument('<email>', 'the person')
+    .action((email: string) => run(admin('users', () => ['set-password', email])));
   program.command('config').description('print the configuration table (Markdown)').action(() => run(admin('config', () => [])));
 
   // Commands for people.
