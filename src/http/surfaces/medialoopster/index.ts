@@ -4,6 +4,7 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accessRoutes } from './access.routes.js';
 import { registerMedialoopsterParsing } from './conventions.js';
 import { registerMedialoopsterErrors } from './errors.js';
+import { customMetadataRoutes } from './custom-metadata.routes.js';
 import { mediaAssetsRoutes } from './media-assets.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 
@@ -21,4 +22,5 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   await app.register(accessRoutes);
   await app.register(productionsRoutes);
   await app.register(mediaAssetsRoutes);
+  await app.register(customMetadataRoutes);
 };
