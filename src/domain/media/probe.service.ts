@@ -9,6 +9,8 @@ import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction } from '../context.js';
 import { findVersionById, lockVersion, updateVersionMetadata } from './media.repo.js';
 import { reindexAsset } from '../search/search-index.js';
+import { enqueue, registers } from '../../jobs/queue.js';
+import { shotsDetectJob } from '../media-assets/shots-detect.job.js';
 
 const fileType = lazyImport(() => import('file-type'));
 
@@ -118,5 +120,9 @@ export async function probeVersion(ctx: JobCtx, payload: MediaProbePayload): Pro
     }
     await updateVersionMetadata(tx.db, scope, JSON.stringify(merged));
     await reindexAsset(tx, { workspaceId: payload.workspace_id, assetId: current.asset_id });
+    // A readable video may be cut into shots (medialoopster; the job checks its device's autoshot_detection).
+    if ('video_codec' in facts && registers(tx.jobs, shotsDetectJob)) {
+      await enqueue(tx, shotsDetectJob, { workspace_id: payload.workspace_id, version_id: current.id }, { uniqueKey: `shots:${current.id}` });
+    }
   });
 }

@@ -7,6 +7,7 @@ import { registerMedialoopsterErrors } from './errors.js';
 import { customMetadataRoutes } from './custom-metadata.routes.js';
 import { mediaAssetsRoutes } from './media-assets.routes.js';
 import { productionsRoutes } from './productions.routes.js';
+import { shotsRoutes } from './shots.routes.js';
 
 /**
  * The medialoopster-style production API, mounted at `/api` (docs/medialoopster.md). An encapsulated plugin: its
@@ -23,4 +24,5 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   await app.register(productionsRoutes);
   await app.register(mediaAssetsRoutes);
   await app.register(customMetadataRoutes);
+  await app.register(shotsRoutes);
 };
