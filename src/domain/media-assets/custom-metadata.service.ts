@@ -158,15 +158,16 @@ export async function createCustomField(ctx: Ctx, input: { setId: string; key: s
   const accountId = scopedAccountId(ctx);
   const now = isoNow(ctx.clock);
   return inTransaction(ctx, async (tx) => {
-    const set = await tx.db.selectFrom('custom_metadata_sets').select('id').where('account_id', '=', accountId).where('id', '=', input.setId).executeTakeFirst();
-    if (!set) {
-      throw errors.invalidField('body', 'set_id', 'must be a custom metadata set of this account');
-    }
     if (input.ruleId !== null) {
       const rule = await tx.db.selectFrom('custom_metadata_rules').select('id').where('account_id', '=', accountId).where('id', '=', input.ruleId).executeTakeFirst();
       if (!rule) {
-        throw errors.invalidField('body', 'rule_id', 'must be a validation rule of this account');
+        throw errors.notFound('custom_metadata_rule', input.ruleId);
       }
+    }
+    // Another account's set or rule reads as absent (404), as every id does (docs/integer-ids.md).
+    const set = await tx.db.selectFrom('custom_metadata_sets').select('id').where('account_id', '=', accountId).where('id', '=', input.setId).executeTakeFirst();
+    if (!set) {
+      throw errors.notFound('custom_metadata_set', input.setId);
     }
     const taken = await tx.db.selectFrom('custom_metadata_fields').select('id').where('account_id', '=', accountId).where('key', '=', input.key).executeTakeFirst();
     if (taken) {

@@ -46,7 +46,7 @@ describeEachDatabase('medialoopster custom metadata', (t) => {
     const badRegex = await t.req('POST', '/accounts/custom-metadata/rules', { headers: acct(owner), json: { name: 'broken', regex: '([a-z' } });
     assert.equal(badRegex.status, 400, badRegex.text);
     const foreignSet = await t.req('POST', '/accounts/custom-metadata/fields', { headers: acct(other), json: { set_id: videoSet.id, key: 'x.y', value: 'X' } });
-    assert.equal(foreignSet.status, 400, foreignSet.text);
+    assert.equal(foreignSet.status, 404, foreignSet.text);
     const list = await t.req('GET', '/accounts/custom-metadata', { headers: acct(member) });
     assert.equal(list.status, 200, list.text);
     assert.equal(list.body.fields.length, 3);

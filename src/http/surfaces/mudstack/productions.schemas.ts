@@ -84,5 +84,5 @@ const deviceFields = {
 };
 
 export const DeviceCreateBody = Type.Object(deviceFields, { additionalProperties: false });
-export const DevicePatchBody = Type.Partial(Type.Object(deviceFields), { additionalProperties: false, minProperties: 1 });
+export const DevicePatchBody = Type.Partial(Type.Object(deviceFields), { additionalProperties: false });
 export const DeviceParams = Type.Object({ device_id: Type.String({ maxLength: 64 }) });
