@@ -16,6 +16,7 @@ import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { partValidators } from './http/plugins/validators.js';
 import { registerWebUi } from './http/plugins/web-ui.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
+import { medialoopsterSurface } from './http/surfaces/medialoopster/index.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
 import { vionlabsSurface } from './http/surfaces/vionlabs/index.js';
 import { workstreamSurface } from './http/surfaces/workstream/index.js';
@@ -92,5 +93,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(mudstackSurface);
   await app.register(workstreamSurface, { prefix: '/workstream' });
   await app.register(vionlabsSurface, { prefix: '/vionlabs' });
+  await app.register(medialoopsterSurface, { prefix: '/api' });
   return app;
 }

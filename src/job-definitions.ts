@@ -13,6 +13,7 @@ import { derivativeThumbnailJob } from './domain/media/derivative-thumbnail.job.
 import { derivativeWaveformJob } from './domain/media/derivative-waveform.job.js';
 import { mediaProbeJob } from './domain/media/media-probe.job.js';
 import { processingTaskJob } from './domain/processing/processing-task.job.js';
+import { shotsDetectJob } from './domain/media-assets/shots-detect.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
@@ -43,6 +44,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   derivativeProxyJob,
   derivativeWaveformJob,
   derivativePageJob,
+  // medialoopster shot detection of video assets on devices with autoshot_detection (src/domain/media-assets).
+  shotsDetectJob,
   attachmentThumbnailJob,
   // Notifications fan-out (src/domain/events, webhooks, email): the outbox dispatcher and its deliveries.
   eventsDispatchJob,

@@ -3,6 +3,7 @@ import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTabl
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
+import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -12,6 +13,7 @@ export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
 export type * from './tables/processing.js';
+export type * from './tables/medialoopster.js';
 
 export interface DB {
   users: UsersTable;
@@ -56,6 +58,14 @@ export interface DB {
   processing_items: ProcessingItemsTable;
   processing_tasks: ProcessingTasksTable;
   processing_files: ProcessingFilesTable;
+  devices: DevicesTable;
+  production_settings: ProductionSettingsTable;
+  media_asset_fields: MediaAssetFieldsTable;
+  custom_metadata_sets: CustomMetadataSetsTable;
+  custom_metadata_rules: CustomMetadataRulesTable;
+  custom_metadata_fields: CustomMetadataFieldsTable;
+  shot_sequences: ShotSequencesTable;
+  shots: ShotsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -103,3 +113,8 @@ export type TaskUpdate = Updateable<TasksTable>;
 export type ProcessingItemRow = Selectable<ProcessingItemsTable>;
 export type ProcessingTaskRow = Selectable<ProcessingTasksTable>;
 export type ProcessingFileRow = Selectable<ProcessingFilesTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type ProductionSettingsRow = Selectable<ProductionSettingsTable>;
+export type MediaAssetFieldsRow = Selectable<MediaAssetFieldsTable>;
+export type CustomMetadataFieldRow = Selectable<CustomMetadataFieldsTable>;
+export type ShotRow = Selectable<ShotsTable>;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputArgs } from './ffprobe.js';
 import { runTool, type ToolLimits } from './tool.js';
@@ -58,4 +59,29 @@ export function renderWaveform(input: string, limits: ToolLimits): Promise<strin
     output,
     limits,
   );
+}
+
+/**
+ * The times (seconds) of a video's hard cuts: frames whose scene-change score (ffmpeg's `select` `scene`, 0-1) is
+ * above `threshold`, written by the `metadata=print` filter to a file in the temp dir (exact `pts_time`s, rather than
+ * parsing showinfo's log lines).
+ */
+export async function detectSceneCuts(input: string, threshold: number, limits: ToolLimits): Promise<number[]> {
+  const report = join(dirname(input), 'scenes.txt');
+  const filter = `select='gt(scene,${threshold.toFixed(3)})',metadata=print:file=${basename(report)}`;
+  await runTool('ffmpeg', [...BASE, ...inputArgs(input), '-map', '0:v:0', '-vf', filter, '-an', '-f', 'null', '-'], { ...limits, cwd: dirname(input) });
+  let text = '';
+  try {
+    text = await readFile(report, 'utf8');
+  } catch {
+    return [];
+  }
+  const times: number[] = [];
+  for (const m of text.matchAll(/pts_time:([0-9.]+)/g)) {
+    const t = Number(m[1]);
+    if (Number.isFinite(t)) {
+      times.push(t);
+    }
+  }
+  return times.sort((a, b) => a - b);
 }

@@ -14,6 +14,7 @@ import * as m202611231900 from './202611231900_partial_job_indexes.js';
 import * as m202612070330 from './202612070330_create_task_checklists_watchers.js';
 import * as m202612071500 from './202612071500_create_vionlabs.js';
 import * as m202612071600 from './202612071600_create_user_sessions.js';
+import * as m202612071300 from './202612071300_create_medialoopster.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '202612070330_create_task_checklists_watchers': m202612070330,
   '202612071500_create_vionlabs': m202612071500,
   '202612071600_create_user_sessions': m202612071600,
+  '202612071300_create_medialoopster': m202612071300,
 };

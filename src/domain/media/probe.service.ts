@@ -9,6 +9,8 @@ import { MediaError, type ToolLimits } from '../../media/tool.js';
 import { inTransaction } from '../context.js';
 import { findVersionById, lockVersion, updateVersionMetadata } from './media.repo.js';
 import { reindexAsset } from '../search/search-index.js';
+import { enqueue, registers } from '../../jobs/queue.js';
+import { shotsDetectJob } from '../media-assets/shots-detect.job.js';
 
 const fileType = lazyImport(() => import('file-type'));
 
@@ -54,6 +56,8 @@ async function describe(path: string, storedType: string, limits: ToolLimits, ma
             height: rotated ? p.video.width : p.video.height,
             video_codec: p.video.codec,
             frame_rate: p.video.frameRate ?? null,
+            // The display matrix's rotation, as ffprobe reports it (counter-clockwise degrees; -90 = portrait).
+            rotation: p.video.rotation ?? 0,
           }
         : {}),
       ...(p.audio ? { audio_codec: p.audio.codec, sample_rate: p.audio.sampleRate ?? null, channels: p.audio.channels ?? null } : {}),
@@ -116,5 +120,9 @@ export async function probeVersion(ctx: JobCtx, payload: MediaProbePayload): Pro
     }
     await updateVersionMetadata(tx.db, scope, JSON.stringify(merged));
     await reindexAsset(tx, { workspaceId: payload.workspace_id, assetId: current.asset_id });
+    // A readable video may be cut into shots (medialoopster; the job checks its device's autoshot_detection).
+    if ('video_codec' in facts && registers(tx.jobs, shotsDetectJob)) {
+      await enqueue(tx, shotsDetectJob, { workspace_id: payload.workspace_id, version_id: current.id }, { uniqueKey: `shots:${current.id}` });
+    }
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveActor } from '../../domain/auth/actor.service.js';
-import { resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
+import { parseBasic, tokenForBasic } from '../../domain/auth/basic-credentials.js';
+import { resolveCredentialAccountActor, resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
 import type { Ctx } from '../../domain/context.js';
 import { DomainError, errors } from '../../domain/errors.js';
 import { authenticateSession, sessionCookie } from './session-cookie.js';
@@ -49,6 +50,14 @@ export function registerAuth(app: FastifyInstance): void {
       return;
     }
     if (scope === 'user-optional' && request.headers.authorization === undefined) {
+      return;
+    }
+    if (scope === 'credential-account') {
+      const basic = parseBasic(request.headers.authorization);
+      request.actor = await resolveCredentialAccountActor(app.deps, {
+        token: basic ? await tokenForBasic(app.deps, basic, request.ip) : tokenFromHeader(request.headers.authorization),
+        workspaceHeader: headerValue(request.headers['x-workspace-id']),
+      });
       return;
     }
     if (scope === 'credential') {

@@ -40,13 +40,15 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
     .header('content-type', 'application/json; charset=utf-8')
     .status(e.status)
     .send(
-      // Routing failed, so no surface's error handler runs: the Workstream and Vionlabs surfaces' shapes are chosen by
-      // their prefixes (http/surfaces/workstream/errors.ts, http/surfaces/vionlabs/errors.ts).
+      // Routing failed, so no surface's error handler runs: each surface's shape is chosen by its prefix
+      // (http/surfaces/{workstream,vionlabs,medialoopster}/errors.ts).
       (request.url ?? '').startsWith('/workstream/')
         ? { message: e.message, code: e.code, request_id: request.id }
         : (request.url ?? '').startsWith('/vionlabs/')
           ? { detail: e.message }
-          : errorBody(e, request.id),
+          : (request.url ?? '').startsWith('/api/')
+            ? { errors: [{ status: String(e.status), code: e.code, detail: e.message, title: STATUS_CODES[e.status] ?? 'Error' }] }
+            : errorBody(e, request.id),
     );
 }
 

@@ -83,7 +83,8 @@ const headerValue = (v: string | string[] | undefined): string | undefined => (A
 export async function authenticateSession(deps: Deps, request: FastifyRequest, scope: Exclude<RouteScope, 'public'>, token: string): Promise<void> {
   const { actor, active } = await resolveSessionActor(deps, {
     token,
-    scope: scope === 'user-optional' ? 'user' : scope,
+    // medialoopster's per-production scope: a browser session acts in one workspace, as on the other surfaces.
+    scope: scope === 'user-optional' ? 'user' : scope === 'credential-account' ? 'credential' : scope,
     accountHeader: headerValue(request.headers['x-account-id']),
     workspaceHeader: headerValue(request.headers['x-workspace-id']),
   });
