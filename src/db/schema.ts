@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { ApprovalCommentsTable, ApprovalPageTokensTable, ApprovalResponsesTable, ApprovalSettingsTable, ApprovalsTable, ApprovalTemplatesTable, TeamMembersTable, TeamsTable } from './tables/approvals.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -10,6 +11,7 @@ export type * from './tables/accounts.js';
 export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
+export type * from './tables/approvals.js';
 
 export interface DB {
   users: UsersTable;
@@ -50,6 +52,14 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  approval_templates: ApprovalTemplatesTable;
+  approvals: ApprovalsTable;
+  approval_responses: ApprovalResponsesTable;
+  approval_settings: ApprovalSettingsTable;
+  approval_comments: ApprovalCommentsTable;
+  approval_page_tokens: ApprovalPageTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -93,3 +103,9 @@ export type NewTaskRow = Insertable<TasksTable>;
 export type TaskChecklistItemRow = Selectable<TaskChecklistItemsTable>;
 export type TaskWatcherRow = Selectable<TaskWatchersTable>;
 export type TaskUpdate = Updateable<TasksTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ApprovalTemplateRow = Selectable<ApprovalTemplatesTable>;
+export type ApprovalRow = Selectable<ApprovalsTable>;
+export type ApprovalResponseRow = Selectable<ApprovalResponsesTable>;
+export type ApprovalSettingRow = Selectable<ApprovalSettingsTable>;
+export type ApprovalCommentRow = Selectable<ApprovalCommentsTable>;

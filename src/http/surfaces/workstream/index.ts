@@ -3,6 +3,8 @@ import { registerAuth } from '../../plugins/auth.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
+import { approvalContainersRoutes } from './approval-containers.routes.js';
+import { approvalsRoutes } from './approvals.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
@@ -20,4 +22,6 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(oauthRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
+  await app.register(approvalsRoutes);
+  await app.register(approvalContainersRoutes);
 };
