@@ -6,6 +6,7 @@ import { registerWorkstreamErrors } from './errors.js';
 import { approvalContainersRoutes } from './approval-containers.routes.js';
 import { approvalsRoutes } from './approvals.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
+import { shareOptionsRoutes } from './shareoptions.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -24,4 +25,5 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(taskExtrasRoutes);
   await app.register(approvalsRoutes);
   await app.register(approvalContainersRoutes);
+  await app.register(shareOptionsRoutes);
 };
