@@ -9,7 +9,7 @@ import { errors } from '../../../domain/errors.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { IntLike, NullableIntLike, toUnixSeconds } from './conventions.js';
 import { rowId } from './ids.js';
-import { BoolLike, isTrue } from './approvals.routes.js';
+import { BoolLike, emptyBody, isTrue } from './approvals.routes.js';
 import { presentOneApproval } from './approvals.present-many.js';
 import { WsApproval } from './approvals.schemas.js';
 import { wsErrors } from './schemas.js';
@@ -112,6 +112,7 @@ export const approvalContainersRoutes: FastifyPluginAsyncTypebox = async (app) =
       `/${path}/:id/assets/:assetId/approvals`,
       {
         config,
+        ...emptyBody,
         schema: {
           tags,
           summary: `Create an approval of an asset through a ${kind} (${create})`,
@@ -124,7 +125,7 @@ export const approvalContainersRoutes: FastifyPluginAsyncTypebox = async (app) =
       },
       async (request) => {
         const ctx = ctxOf(request);
-        const b = request.body ?? {};
+        const b = request.body;
         const container = await containerOf(ctx, request.params.id);
         const assetId = await assetOf(ctx, request.params.assetId);
         const templateId =

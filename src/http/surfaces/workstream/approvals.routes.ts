@@ -21,6 +21,12 @@ const config = { scope: 'credential' } as const;
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 200, description: 'An approval key (an approver\'s, or the view-only key)' }) });
 const Message = Type.String({ minLength: 1, maxLength: 3000 });
 export const BoolLike = Type.Union([Type.Boolean(), Type.Literal(0), Type.Literal(1), Type.Literal('0'), Type.Literal('1'), Type.Literal('true'), Type.Literal('false'), Type.Literal('')]);
+/** A POST/PUT without a body validates as `{}` (so a missing required field is named, and optional bodies may be left out). */
+export const emptyBody = { preValidation: async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) {
+    request.body = {};
+  }
+} };
 export const isTrue = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
 
 const ListQuery = Type.Object(
@@ -50,7 +56,7 @@ const ResponseBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+const NoBody = Type.Object({}, { additionalProperties: false });
 
 /** Approvals by key and the caller's lists (A1-A8 of spec §1.4.1; docs/approvals.md). */
 export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -158,6 +164,7 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/approvals/:key/remind',
     {
       config,
+      ...emptyBody,
       schema: {
         tags,
         summary: 'Remind approvers (A5)',
@@ -193,6 +200,7 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/approvals/:key/resubmit/:approvalResponseId',
     {
       config,
+      ...emptyBody,
       schema: {
         tags,
         summary: 'Put one response back to pending (A6)',
@@ -205,7 +213,7 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const ctx = ctxOf(request);
       const responseId = await rowId(ctx, 'approval_responses', request.params.approvalResponseId, { field: 'approvalResponseId', part: 'params', what: 'approval_response' });
-      const b = request.body ?? {};
+      const b = request.body;
       const out = await resubmitResponse(ctx, request.params.key, responseId, { sendReminder: isTrue(b.send_reminder), message: b.message ?? '' });
       return presentOneApproval(ctx, out, 'full');
     },
@@ -215,6 +223,7 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/approvals/:key/response',
     {
       config,
+      ...emptyBody,
       schema: {
         tags,
         summary: 'Answer an approval (A7)',
@@ -243,6 +252,7 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/approvals/:key/cancel',
     {
       config,
+      ...emptyBody,
       schema: {
         tags,
         summary: 'Cancel an approval (A8); sends no notifications',
