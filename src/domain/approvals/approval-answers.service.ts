@@ -39,8 +39,17 @@ async function reread(tx: Deps, approval: ApprovalRow): Promise<ApprovalRow> {
  */
 export async function applyAnswer(
   deps: Deps,
-  input: { approval: ApprovalRow; slot: ApprovalResponseRow; responderId: string | null; response: AnswerValue; message: string },
+  input: {
+    approval: ApprovalRow;
+    slot: ApprovalResponseRow;
+    responderId: string | null;
+    response: AnswerValue;
+    message: string;
+    /** False when the caller tells the owner itself (core reviews notify `review_submitted`). */
+    notifyOwner?: boolean;
+  },
 ): Promise<ApprovalRow> {
+  const notifyOwner = input.notifyOwner ?? true;
   if (input.message.length > MAX_MESSAGE) {
     throw errors.invalidField('body', 'message', `must be at most ${MAX_MESSAGE} characters`);
   }
@@ -60,6 +69,14 @@ export async function applyAnswer(
       .set({ response: input.response, responder_id: input.slot.team_id ? input.responderId : input.slot.user_id, updated_at: now })
       .where('id', '=', input.slot.id)
       .where('workspace_id', '=', workspaceId)
+      .execute();
+    // A core review request on this slot is answered too (approvals/review-bridge.ts).
+    await tx.db
+      .updateTable('review_requests')
+      .set({ state: 'completed', completed_at: now, updated_at: now })
+      .where('approval_response_id', '=', input.slot.id)
+      .where('workspace_id', '=', workspaceId)
+      .where('state', '=', 'open')
       .execute();
     const responderEmail = input.responderId
       ? ((await tx.db.selectFrom('users').select('email').where('id', '=', input.responderId).executeTakeFirst())?.email ?? '')
@@ -88,7 +105,7 @@ export async function applyAnswer(
       ...base, type: 'approval_answered',
       data: { approval_response_id: input.slot.id, stage: approval.current_stage, response: input.response, message: input.message, guest_email: input.responderId ? null : input.slot.email },
     });
-    if (approval.owner_id && approval.owner_id !== input.responderId) {
+    if (notifyOwner && approval.owner_id && approval.owner_id !== input.responderId) {
       await notify(tx, {
         accountId: approval.account_id, workspaceId, userIds: [approval.owner_id], type: 'approval_answered',
         data: { asset_id: approval.asset_id, approval_id: approval.id, by_user_id: input.responderId, response: input.response, message: input.message },
@@ -96,7 +113,7 @@ export async function applyAnswer(
     }
     if (after.status === APPROVAL_STATUS.approved) {
       await recordHistory(tx, { ...base, type: 'approval_completed', data: { before: { status: approval.status }, after: { status: after.status } } });
-      if (approval.owner_id) {
+      if (notifyOwner && approval.owner_id) {
         await notify(tx, { accountId: approval.account_id, workspaceId, userIds: [approval.owner_id], type: 'approval_completed', data: { asset_id: approval.asset_id, approval_id: approval.id } });
       }
     } else if (after.current_stage !== approval.current_stage) {
