@@ -4,6 +4,7 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
 import { approvalContainersRoutes } from './approval-containers.routes.js';
+import { approvalPageRoutes } from './approval-page.routes.js';
 import { approvalsRoutes } from './approvals.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { shareOptionsRoutes } from './shareoptions.routes.js';
@@ -26,4 +27,5 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(approvalsRoutes);
   await app.register(approvalContainersRoutes);
   await app.register(shareOptionsRoutes);
+  await app.register(approvalPageRoutes);
 };
