@@ -10,7 +10,6 @@ import { PAGE_CSP, renderPage, renderProblem } from './approval-page.html.js';
 import { wsErrors } from './schemas.js';
 
 const BASE = '/workstream/approval-page';
-const Html = Type.String({ description: 'text/html' });
 
 function sendHtml(reply: FastifyReply, status: number, html: string) {
   return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(html);
@@ -56,12 +55,12 @@ export const approvalPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const htmlResponses = { 200: Html, 404: Html, 409: Html, 422: Html };
+  // The page routes are for browsers (HTML), not API clients: hidden from the OpenAPI document.
   app.get(
     '/approval-page/t/:token',
     {
       config: { scope: 'public' },
-      schema: { tags: ['Workstream'], summary: 'The approval page by a single-use link (HTML)', params: Type.Object({ token: Type.String({ maxLength: 200 }) }), response: htmlResponses },
+      schema: { tags: ['Workstream'], summary: 'The approval page by a single-use link (HTML)', params: Type.Object({ token: Type.String({ maxLength: 200 }) }), hide: true },
     },
     async (request, reply) => page(reply, () => openPageByToken(app.deps, request.params.token)),
   );
@@ -70,7 +69,7 @@ export const approvalPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/approval-page/:key',
     {
       config: { scope: 'public' },
-      schema: { tags: ['Workstream'], summary: 'The approval page of an approver key: guests need no account (HTML)', params: Type.Object({ key: Type.String({ maxLength: 200 }) }), response: htmlResponses },
+      schema: { tags: ['Workstream'], summary: 'The approval page of an approver key: guests need no account (HTML)', params: Type.Object({ key: Type.String({ maxLength: 200 }) }), hide: true },
     },
     async (request, reply) => page(reply, () => openPageByKey(app.deps, request.params.key)),
   );
@@ -86,7 +85,7 @@ export const approvalPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...Cred, response: Type.String({ pattern: '^[234]$' }), message: Type.Optional(Type.String({ maxLength: 3000 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Html, 403: Html, 404: Html, 409: Html, 422: Html },
+        hide: true,
       },
     },
     async (request, reply) =>
@@ -101,7 +100,7 @@ export const approvalPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Workstream'],
         summary: 'The approval page\'s preview image',
         querystring: Type.Object(Cred, { additionalProperties: false }),
-        response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), 404: Html },
+        hide: true,
       },
     },
     async (request, reply) => {

@@ -253,8 +253,14 @@ export const WsActivityFeed = Type.Object(
   { additionalProperties: false },
 );
 
+/** Names of the approval objects in `/openapi.json` (plugins/openapi.ts), so the document shares them. */
 export const approvalComponents: Record<string, unknown> = {
   WorkstreamApproval: WsApproval,
+  WorkstreamLegacyAsset: WsLegacyAsset,
+  WorkstreamMiniAsset: WsMiniAsset,
+  WorkstreamEmptyUser: WsEmptyUser,
+  WorkstreamCurrentApprover: WsCurrentApprover,
+  WorkstreamApprovalTemplate: WsApprovalTemplate,
   WorkstreamApprovalResponse: WsApprovalResponse,
   WorkstreamApprovalSetting: WsApprovalSetting,
   WorkstreamActivityFeed: WsActivityFeed,
