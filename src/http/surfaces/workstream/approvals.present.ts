@@ -2,7 +2,6 @@ import type { ApprovalCommentRow, ApprovalResponseRow, TeamRow, UserRow } from '
 import type { ApprovalView } from '../../../domain/approvals/approval-views.js';
 import { parseStages } from '../../../domain/approvals/templates.rules.js';
 import type { UserWithRole } from '../../../domain/tasks/task-request-views.js';
-import { presentLegacyAsset, presentMiniAsset } from './approval-asset.present.js';
 import { unixSecondsText } from './conventions.js';
 import { presentUser } from './present.js';
 
@@ -77,10 +76,9 @@ export type ApprovalForm = 'list' | 'full' | 'limited';
  * current_approver), `limited` (A9-A11: object, settings and responses null). `templateSeq` maps template UUIDs
  * (root and parent) to their integer ids.
  */
-export function presentApproval(v: ApprovalView, form: ApprovalForm, ctx: { base: string; templateSeq: (id: string) => number }) {
+export function presentApproval<O>(v: ApprovalView, form: ApprovalForm, ctx: { templateSeq: (id: string) => number; object: (assetId: string) => O | null }) {
   const a = v.keyed.approval;
-  const asset = v.asset ? { asset: v.asset, version: v.version, folder: v.folder, uploader: v.uploader, base: ctx.base } : undefined;
-  const object = form === 'limited' || !asset ? null : form === 'list' ? presentMiniAsset(asset) : presentLegacyAsset(asset);
+  const object = form === 'limited' ? null : ctx.object(a.asset_id);
   return {
     key: v.key,
     type: 'approval' as const,

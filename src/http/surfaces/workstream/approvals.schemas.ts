@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { WsLegacyAsset, WsMiniAsset } from './asset-shapes.schemas.js';
 import { WsUser } from './schemas.js';
 
 /*
@@ -32,85 +33,6 @@ export const WsEmptyUser = Type.Object(
 /** Team object (docs/approvals.md): `secondary_approver`. */
 export const WsTeam = Type.Object(
   { id: Type.Integer(), type: Type.Literal('team'), name: Type.String(), color: Type.String(), image: Type.Literal(false) },
-  { additionalProperties: false },
-);
-
-/** §1.3.3 mini user (inside assets). */
-export const WsMiniUser = Type.Object(
-  { type: Type.Literal('user'), id: Nullable(IdText), email: Nullable(Type.String()), name: Type.String(), username: Nullable(Type.String()), status: Nullable(Type.String()) },
-  { additionalProperties: false },
-);
-
-/** §1.3.7a mini asset. */
-export const WsMiniAsset = Type.Object(
-  {
-    id: IdText,
-    type: Type.Literal('asset'),
-    user: WsMiniUser,
-    folder_id: IdText,
-    version: IdText,
-    media_url: Type.String(),
-    filename: Type.String(),
-    file_type: Type.String({ description: 'With a leading dot' }),
-    thumburl: Type.Object({ thumb100: Type.String(), thumb150: Type.String(), thumb220: Type.String() }, { additionalProperties: false }),
-    type_id: IdText,
-    hide_preview: Type.Boolean(),
-  },
-  { additionalProperties: false },
-);
-
-const ThumbnailUrl = Type.Object(
-  { size: Type.Integer(), url: Type.String(), previewurls: Type.Optional(Type.Array(Type.String())) },
-  { additionalProperties: false },
-);
-
-/** §1.3.7b full asset, legacy camelCase variant (`object` of GET approval by key). */
-export const WsLegacyAsset = Type.Object(
-  {
-    id: IdText,
-    type: Type.Literal('asset'),
-    type_id: IdText,
-    status: Type.String(),
-    filename: Type.String(),
-    name: Type.String(),
-    filesize: Type.String({ description: 'Megabytes, two decimals' }),
-    width: Type.String(),
-    height: Type.String(),
-    description: Type.String(),
-    filetype: Type.String({ description: 'No leading dot' }),
-    colorspace: Type.String(),
-    version: IdText,
-    datecreated: Type.String(),
-    date_created_unix: UnixText,
-    datemodified: Type.String(),
-    date_modified_unix: UnixText,
-    datecapturedUnix: Type.Null(),
-    datecaptured: Type.Null(),
-    mediaUrl: Type.String({ description: 'An HTML fragment with the preview <img>' }),
-    hiResMediaUrl: Type.String({ description: 'An HTML fragment with the preview <img>' }),
-    numExif: Type.Integer(),
-    numXmp: Type.Integer(),
-    numComments: Type.Integer(),
-    pagecount: Type.Integer(),
-    folder: Type.Object({ type: Type.Literal('folder'), id: IdText, name: Type.String(), properties: Type.Array(Type.Unknown()) }, { additionalProperties: false }),
-    user: WsMiniUser,
-    thumbnailurls: Type.Array(ThumbnailUrl),
-    numRelated: Type.Integer(),
-    readonly: Type.Integer(),
-    readonlynext: Type.Integer(),
-    onhold: Type.Integer(),
-    metadata: Type.Object(
-      {
-        xmp: Type.Object({ type: Type.Literal('assetxmp') }),
-        exif: Type.Object({ type: Type.Literal('assetexif') }),
-        required: Type.Array(Type.Unknown()),
-        active_fields: Type.Array(
-          Type.Object({ field: Type.String(), field_name: Type.String(), value: Type.String(), required: Type.String() }, { additionalProperties: false }),
-        ),
-      },
-      { additionalProperties: false },
-    ),
-  },
   { additionalProperties: false },
 );
 
@@ -256,8 +178,6 @@ export const WsActivityFeed = Type.Object(
 /** Names of the approval objects in `/openapi.json` (plugins/openapi.ts), so the document shares them. */
 export const approvalComponents: Record<string, unknown> = {
   WorkstreamApproval: WsApproval,
-  WorkstreamLegacyAsset: WsLegacyAsset,
-  WorkstreamMiniAsset: WsMiniAsset,
   WorkstreamEmptyUser: WsEmptyUser,
   WorkstreamCurrentApprover: WsCurrentApprover,
   WorkstreamApprovalTemplate: WsApprovalTemplate,

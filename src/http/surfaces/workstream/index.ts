@@ -6,6 +6,7 @@ import { registerWorkstreamErrors } from './errors.js';
 import { approvalContainersRoutes } from './approval-containers.routes.js';
 import { approvalPageRoutes } from './approval-page.routes.js';
 import { approvalsRoutes } from './approvals.routes.js';
+import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { shareOptionsRoutes } from './shareoptions.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
@@ -22,6 +23,7 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(oauthRoutes);
+  await app.register(mediaRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
   await app.register(approvalsRoutes);
