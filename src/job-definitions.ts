@@ -2,6 +2,7 @@ import type { AnyJobDefinition } from './jobs/define.js';
 import { jobsPruneJob } from './jobs/jobs-prune.job.js';
 import { attachmentThumbnailJob } from './domain/attachments/attachment-thumbnail.job.js';
 import { blobsSweepJob } from './domain/blob-sweep/blobs-sweep.job.js';
+import { approvalEmailJob } from './domain/email/approval-email.job.js';
 import { emailSendJob } from './domain/email/email-send.job.js';
 import { inviteEmailJob } from './domain/email/invite-email.job.js';
 import { eventsDispatchJob } from './domain/events/events-dispatch.job.js';
@@ -54,4 +55,5 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   inviteEmailJob,
   // Vionlabs processing tasks (src/domain/processing): one job per task run.
   processingTaskJob,
+  approvalEmailJob,
 ];

@@ -4,6 +4,7 @@ import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, J
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
 import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
+import type { ApprovalCommentsTable, ApprovalPageTokensTable, ApprovalResponsesTable, ApprovalSettingsTable, ApprovalsTable, ApprovalTemplatesTable, TeamMembersTable, TeamsTable } from './tables/approvals.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -14,6 +15,7 @@ export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
 export type * from './tables/processing.js';
 export type * from './tables/medialoopster.js';
+export type * from './tables/approvals.js';
 
 export interface DB {
   users: UsersTable;
@@ -66,6 +68,14 @@ export interface DB {
   custom_metadata_fields: CustomMetadataFieldsTable;
   shot_sequences: ShotSequencesTable;
   shots: ShotsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  approval_templates: ApprovalTemplatesTable;
+  approvals: ApprovalsTable;
+  approval_responses: ApprovalResponsesTable;
+  approval_settings: ApprovalSettingsTable;
+  approval_comments: ApprovalCommentsTable;
+  approval_page_tokens: ApprovalPageTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -118,3 +128,9 @@ export type ProductionSettingsRow = Selectable<ProductionSettingsTable>;
 export type MediaAssetFieldsRow = Selectable<MediaAssetFieldsTable>;
 export type CustomMetadataFieldRow = Selectable<CustomMetadataFieldsTable>;
 export type ShotRow = Selectable<ShotsTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ApprovalTemplateRow = Selectable<ApprovalTemplatesTable>;
+export type ApprovalRow = Selectable<ApprovalsTable>;
+export type ApprovalResponseRow = Selectable<ApprovalResponsesTable>;
+export type ApprovalSettingRow = Selectable<ApprovalSettingsTable>;
+export type ApprovalCommentRow = Selectable<ApprovalCommentsTable>;

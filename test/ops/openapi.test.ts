@@ -111,8 +111,9 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
   test('the document is small, shares its schemas as components, and every $ref resolves', async () => {
     const res = await t.req('GET', '/openapi.json');
     const doc = res.body as Doc;
-    // 1.75 MB when every route inlined its schemas; about 290 KB with components.
-    assert.ok(res.text.length < 400_000, `document is ${res.text.length} bytes`);
+    // 1.75 MB when every route inlined its schemas; about 290 KB with components. The Workstream approval, teams and
+    // template routes (issue #14) add about 65 KB, mostly the error responses every operation declares.
+    assert.ok(res.text.length < 450_000, `document is ${res.text.length} bytes`);
     const asset = doc.components.schemas?.Asset as { properties?: Record<string, unknown> } | undefined;
     assert.ok(asset?.properties?.id, 'the Asset object is one component');
     assert.deepEqual(doc.paths['/workspaces/assets/{asset_id}']?.get?.responses?.['200']?.content?.['application/json']?.schema, { $ref: '#/components/schemas/Asset' });

@@ -15,6 +15,8 @@ import * as m202612070330 from './202612070330_create_task_checklists_watchers.j
 import * as m202612071500 from './202612071500_create_vionlabs.js';
 import * as m202612071600 from './202612071600_create_user_sessions.js';
 import * as m202612071300 from './202612071300_create_medialoopster.js';
+import * as m202612071000 from './202612071000_create_teams_approvals.js';
+import * as m202612071010 from './202612071010_link_review_requests_approvals.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '202612071500_create_vionlabs': m202612071500,
   '202612071600_create_user_sessions': m202612071600,
   '202612071300_create_medialoopster': m202612071300,
+  '202612071000_create_teams_approvals': m202612071000,
+  '202612071010_link_review_requests_approvals': m202612071010,
 };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Keyed } from './keyed.js';
 
 /* Comments, reviews, attachments, review requests, tasks, webhooks, the search index. */
@@ -64,6 +64,8 @@ export interface ReviewRequestsTable extends Keyed {
   updated_at: string;
   completed_at: string | null;
   cancelled_at: string | null;
+  /** The approval engine's slot this request is (domain/approvals/review-bridge.ts). */
+  approval_response_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Task statuses per workspace (shared by the Mudstack and Workstream surfaces); `is_closed` 0/1. */

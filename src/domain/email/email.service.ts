@@ -71,7 +71,7 @@ export async function sendInviteEmail(ctx: JobCtx, scope: { accountId: string; i
   await ctx.db.updateTable('invites').set({ sent_at: now }).where('id', '=', invite.id).where('sent_at', 'is', null).execute();
 }
 
-interface Mail {
+export interface Mail {
   to: string;
   subject: string;
   text: string;
@@ -81,7 +81,7 @@ interface Mail {
 }
 
 /** One message over SMTP; a failure throws (the job is retried). */
-async function deliver(smtpUrl: string, from: string, mail: Mail): Promise<void> {
+export async function deliver(smtpUrl: string, from: string, mail: Mail): Promise<void> {
   const transport = nodemailer().createTransport(smtpUrl);
   try {
     await transport.sendMail({ from, ...mail });

@@ -51,6 +51,14 @@ export function summarise(type: string, data: Record<string, unknown>, names: Na
       return `You were assigned a task: ${str(data.title) ?? 'untitled'}${on}`;
     case 'subscribed_asset_changed':
       return `${names.asset ?? 'An asset you follow'} changed (${str(data.event) ?? 'update'})${by}`;
+    case 'approval_requested':
+      return `Your approval is requested${on}`;
+    case 'approval_reminder':
+      return `Reminder: your approval is requested${on}`;
+    case 'approval_answered':
+      return `${names.actor ?? 'An approver'} answered your approval request${on}`;
+    case 'approval_completed':
+      return `Your approval request was approved${on}`;
     case 'invite_accepted':
       return `${str(data.email) ?? 'Someone'} accepted your invitation`;
     default:

@@ -6,6 +6,7 @@ import type { AnyJobDefinition } from '../../jobs/define.js';
 import { enqueue, registers, type Jobs } from '../../jobs/queue.js';
 import { emailSendJob } from './email-send.job.js';
 import { inviteEmailJob } from './invite-email.job.js';
+import { approvalEmailJob, type ApprovalEmailKind } from './approval-email.job.js';
 
 type EmailDeps = { db: Kysely<DB>; clock: Clock; config?: Config; jobs?: Jobs };
 
@@ -36,5 +37,22 @@ export async function requestInviteEmail(deps: EmailDeps, invite: InviteRow): Pr
     return false;
   }
   await enqueue({ db: deps.db, clock: deps.clock, jobs: deps.jobs }, inviteEmailJob, { account_id: invite.account_id, invite_id: invite.id });
+  return true;
+}
+
+/**
+ * Queues the `approval.email` job for an approver slot (a guest e-mail: they have no notifications), in the caller's
+ * transaction, when SMTP is configured. True when queued.
+ */
+export async function requestApprovalEmail(
+  deps: EmailDeps,
+  input: { accountId: string; responseId: string; kind: ApprovalEmailKind; message: string },
+): Promise<boolean> {
+  if (!emailing(deps, approvalEmailJob)) {
+    return false;
+  }
+  await enqueue({ db: deps.db, clock: deps.clock, jobs: deps.jobs }, approvalEmailJob, {
+    account_id: input.accountId, response_id: input.responseId, kind: input.kind, message: input.message,
+  });
   return true;
 }

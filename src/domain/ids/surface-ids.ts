@@ -27,6 +27,10 @@ const LINKS = {
   task_watchers: { kind: 'workspace', column: 'workspace_id' },
   review_requests: { kind: 'workspace', column: 'workspace_id' },
   comments: { kind: 'workspace', column: 'workspace_id' },
+  teams: { kind: 'account', column: 'account_id' },
+  approval_templates: { kind: 'account', column: 'account_id' },
+  approvals: { kind: 'workspace', column: 'workspace_id' },
+  approval_responses: { kind: 'workspace', column: 'workspace_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

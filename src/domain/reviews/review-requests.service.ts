@@ -10,6 +10,7 @@ import { errors, type FieldProblem } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import { findVersion } from '../versions/versions.repo.js';
+import { closeReviewSlot, openReviewSlot } from '../approvals/review-bridge.js';
 import {
   cancelOpenRequest,
   findOpenRequest,
@@ -82,9 +83,12 @@ export async function requestReviews(ctx: Ctx, assetId: string, input: ReviewReq
         out.push(existing);
         continue;
       }
+      // The request is a slot of the version's approval on the engine (approvals/review-bridge.ts).
+      const slotId = await openReviewSlot(tx, { asset, version, userId, message });
       const row = await insertReviewRequest(tx.db, {
         id: newId(), workspace_id: workspaceId, asset_id: assetId, asset_version_id: version.id, requestor_id: tx.actor.userId,
         user_id: userId, review_id: null, state: 'open', message, created_at: now, updated_at: now, completed_at: null, cancelled_at: null,
+        approval_response_id: slotId,
       });
       await recordHistory(tx, {
         accountId, workspaceId, assetId, userId: tx.actor.userId, subjectType: 'review_request', recordId: row.id,
@@ -144,6 +148,7 @@ export async function cancelReviewRequest(ctx: Ctx, assetId: string, requestId: 
     if (!after) {
       throw errors.conflict('review_request_completed', 'The review request was already answered.');
     }
+    await closeReviewSlot(tx, before);
     await recordHistory(tx, {
       accountId: scopedAccountId(tx), workspaceId, assetId, userId: tx.actor.userId, subjectType: 'review_request', recordId: after.id,
       type: 'review_request_cancelled', data: { before: snapshot(before), after: snapshot(after) },

@@ -14,6 +14,7 @@ import { notify } from '../notifications/notifications.service.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { findVersion } from '../versions/versions.repo.js';
 import { completeOpenRequests } from './review-requests.repo.js';
+import { answerReviewSlots } from '../approvals/review-bridge.js';
 import { viewReviews, type ReviewView } from './review-views.js';
 import { deleteReviewRow, findReview, insertReview, listAssetReviews, updateReviewRow } from './reviews.repo.js';
 
@@ -129,6 +130,7 @@ export async function createReview(ctx: Ctx, assetId: string, input: ReviewInput
     await recordHistory(tx, { ...history, subjectType: 'review', recordId: review.id, type: 'review_created', data: { before: null, after: snapshot(review) } });
     if (versionId !== null) {
       const answered = await completeOpenRequests(tx.db, { workspaceId, versionId, userId: tx.actor.userId }, { reviewId: review.id, at: now });
+      await answerReviewSlots(tx, answered, status, content);
       for (const request of answered) {
         await recordHistory(tx, {
           ...history, subjectType: 'review_request', recordId: request.id, type: 'review_request_completed',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerAuth } from '../../plugins/auth.js';
+import { teamsRoutes } from './teams.routes.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accountInvitesRoutes } from './account-invites.routes.js';
 import { accountMembersRoutes } from './account-members.routes.js';
@@ -81,4 +82,5 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(taskStatusesRoutes);
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);
+  await app.register(teamsRoutes);
 };

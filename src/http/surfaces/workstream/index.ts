@@ -3,7 +3,12 @@ import { registerAuth } from '../../plugins/auth.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
+import { approvalContainersRoutes } from './approval-containers.routes.js';
+import { approvalPageRoutes } from './approval-page.routes.js';
+import { approvalsRoutes } from './approvals.routes.js';
+import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
+import { shareOptionsRoutes } from './shareoptions.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -18,6 +23,11 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(oauthRoutes);
+  await app.register(mediaRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
+  await app.register(approvalsRoutes);
+  await app.register(approvalContainersRoutes);
+  await app.register(shareOptionsRoutes);
+  await app.register(approvalPageRoutes);
 };

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { assetShapeComponents } from './asset-shapes.schemas.js';
 
 /*
  * Response shapes of the Workstream surface (spec §1.3), field by field as the seed's examples show them, with their
@@ -101,4 +102,5 @@ export const workstreamComponents: Record<string, unknown> = {
   WorkstreamStatus: WsStatus,
   WorkstreamTask: WsTask,
   WorkstreamChecklistItem: WsChecklistItem,
+  ...assetShapeComponents,
 };

@@ -1,0 +1,31 @@
+import type { Keyed } from '../../../domain/approvals/approval-access.js';
+import { viewApprovals } from '../../../domain/approvals/approval-views.js';
+import type { Ctx } from '../../../domain/context.js';
+import { loadAssetShapes } from '../../../domain/assets/asset-shapes.repo.js';
+import { mediaLinks, presentLegacyAsset, presentMiniAsset } from './asset-shapes.js';
+import { presentApproval, type ApprovalForm } from './approvals.present.js';
+
+/** Loads and presents approvals in one of the three forms (the template ids they show included). */
+export async function presentApprovals(ctx: Ctx, keyeds: readonly Keyed[], form: ApprovalForm) {
+  const views = await viewApprovals(ctx, keyeds, { full: form === 'full' });
+  const ids = views.flatMap((v) => (v.template ? [v.template.root_id, ...(v.template.parent_id ? [v.template.parent_id] : [])] : []));
+  const rows = ids.length > 0 ? await ctx.db.selectFrom('approval_templates').select(['id', 'sequence']).where('id', 'in', ids).execute() : [];
+  const seq = new Map(rows.map((r) => [r.id, r.sequence]));
+  // The asset in the shapes every Workstream route shows (asset-shapes.ts): mini in lists, legacy in the full form.
+  const shapes = form === 'limited' ? [] : await loadAssetShapes(ctx.db, { workspaceId: ctx.actor.workspaceId ?? '', viewerId: ctx.actor.userId, assetIds: views.map((v) => v.keyed.approval.asset_id) });
+  const byAsset = new Map(shapes.map((d) => [d.asset.id, d]));
+  const links = mediaLinks(ctx, ctx.config.uploads.publicUrl ?? '');
+  const object = (assetId: string) => {
+    const d = byAsset.get(assetId);
+    return d ? (form === 'list' ? presentMiniAsset(links, d) : presentLegacyAsset(links, d)) : null;
+  };
+  return views.map((v) => presentApproval(v, form, { templateSeq: (id) => seq.get(id) ?? 0, object }));
+}
+
+export async function presentOneApproval(ctx: Ctx, keyed: Keyed, form: ApprovalForm) {
+  const [out] = await presentApprovals(ctx, [keyed], form);
+  if (!out) {
+    throw new Error('presentApprovals returned nothing for one approval');
+  }
+  return out;
+}
