@@ -17,6 +17,9 @@ import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
 import { webhookDeliverJob } from './domain/webhooks/webhook-deliver.job.js';
 import { webhooksPruneJob } from './domain/webhooks/webhooks-prune.job.js';
+import { projectAssetCopyJob } from './domain/project-assets/project-asset-copy.job.js';
+import { projectAssetDeleteJob } from './domain/project-assets/project-asset-delete.job.js';
+import { assetShareJob } from './domain/sharing/asset-share.job.js';
 
 /*
  * Every job the app runs, assembled at the composition root: deps.ts hands this list to the registry the workers
@@ -48,4 +51,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   webhookDeliverJob,
   emailSendJob,
   inviteEmailJob,
+  // medialoopster project assets (asynchronous copy and delete) and asset sharing between productions.
+  projectAssetCopyJob,
+  projectAssetDeleteJob,
+  assetShareJob,
 ];

@@ -27,6 +27,8 @@ const LINKS = {
   task_watchers: { kind: 'workspace', column: 'workspace_id' },
   review_requests: { kind: 'workspace', column: 'workspace_id' },
   comments: { kind: 'workspace', column: 'workspace_id' },
+  // medialoopster project assets are read across the productions (workspaces) of the account.
+  project_assets: { kind: 'account', column: 'account_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;
