@@ -15,6 +15,7 @@ import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { sharedSerializers } from './http/plugins/shared-serializers.js';
 import { partValidators } from './http/plugins/validators.js';
 import { registerMudstackErrors } from './http/surfaces/mudstack/errors.js';
+import { medialoopsterSurface } from './http/surfaces/medialoopster/index.js';
 import { mudstackSurface } from './http/surfaces/mudstack/index.js';
 import { workstreamSurface } from './http/surfaces/workstream/index.js';
 import './http/types.js';
@@ -88,5 +89,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(mudstackSurface);
   await app.register(workstreamSurface, { prefix: '/workstream' });
+  await app.register(medialoopsterSurface, { prefix: '/api' });
   return app;
 }

@@ -57,6 +57,9 @@ export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-a
  */
 function hasErrorShape(path: string, body: unknown): boolean {
   const b = body as { error?: { code?: unknown; message?: unknown } | unknown; message?: unknown; code?: unknown; request_id?: unknown; error_description?: unknown } | null;
+  if (path.startsWith('/api/')) {
+    return hasMedialoopsterShape(body);
+  }
   if (path.startsWith('/workstream/')) {
     if (path === '/workstream/oauth2/token') {
       return typeof b?.error === 'string' && typeof b.error_description === 'string';
@@ -65,6 +68,24 @@ function hasErrorShape(path: string, body: unknown): boolean {
   }
   const e = b?.error as { code?: unknown; message?: unknown } | undefined;
   return typeof e?.code === 'string' && typeof e.message === 'string' && typeof b?.request_id === 'string';
+}
+
+/**
+ * medialoopster's two forms (docs/medialoopster.md, "Errors"): `{"errors":[{status,code,detail,title,source?}]}` with
+ * `status` the HTTP status as a string, or the single `{"detail": "..."}` of seed 003.
+ */
+function hasMedialoopsterShape(body: unknown): boolean {
+  const b = body as { errors?: unknown; detail?: unknown } | null;
+  if (b !== null && typeof b === 'object' && Object.keys(b).length === 1 && typeof b.detail === 'string') {
+    return true;
+  }
+  if (!Array.isArray(b?.errors) || b.errors.length === 0) {
+    return false;
+  }
+  return b.errors.every((e: { status?: unknown; code?: unknown; detail?: unknown; title?: unknown; source?: { pointer?: unknown } }) => {
+    const source = e.source === undefined || typeof e.source?.pointer === 'string';
+    return typeof e.status === 'string' && /^[1-5][0-9]{2}$/.test(e.status) && typeof e.code === 'string' && typeof e.detail === 'string' && typeof e.title === 'string' && source;
+  });
 }
 
 /** What is wrong with an answer: a 5xx, no answer, or a 4xx outside its surface's error shape (hasErrorShape). */

@@ -35,6 +35,23 @@ export async function resolveCredentialActor(deps: Deps, req: { token: string | 
   return resolveActor(deps, { token: req.token, scope: 'workspace', accountHeader: claims.accountId, workspaceHeader });
 }
 
+/**
+ * The same rule for a surface whose objects span workspaces (medialoopster: a production is a workspace, and one
+ * client lists and reads every production it may; docs/medialoopster.md): the account is the token's; the workspace
+ * is the `x-workspace-id` header when sent (the client is then bound to that one production), else none, and each
+ * service checks the caller's role in the workspace it touches (domain/productions/production-access.ts).
+ */
+export async function resolveCredentialAccountActor(deps: Deps, req: { token: string | undefined; workspaceHeader: string | undefined }): Promise<Actor> {
+  if (!req.token) {
+    throw errors.unauthenticated();
+  }
+  if (req.workspaceHeader !== undefined && req.workspaceHeader !== '') {
+    const claims = verifyToken(deps, req.token);
+    return resolveActor(deps, { token: req.token, scope: 'workspace', accountHeader: claims.accountId, workspaceHeader: req.workspaceHeader });
+  }
+  return resolveActor(deps, { token: req.token, scope: 'user', accountHeader: undefined, workspaceHeader: undefined });
+}
+
 /** The oldest workspace of the account the user can act in, if any. */
 async function defaultWorkspaceId(db: Kysely<DB>, p: { accountId: string; userId: string }): Promise<string | undefined> {
   const row = await db

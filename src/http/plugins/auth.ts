@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveActor } from '../../domain/auth/actor.service.js';
-import { resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
+import { parseBasic, tokenForBasic } from '../../domain/auth/basic-credentials.js';
+import { resolveCredentialAccountActor, resolveCredentialActor } from '../../domain/auth/credential-tenancy.js';
 import type { Ctx } from '../../domain/context.js';
 import { errors } from '../../domain/errors.js';
 
@@ -32,6 +33,14 @@ export function registerAuth(app: FastifyInstance): void {
     }
     const scope = request.routeOptions.config.scope ?? 'workspace';
     if (scope === 'public' || (scope === 'user-optional' && request.headers.authorization === undefined)) {
+      return;
+    }
+    if (scope === 'credential-account') {
+      const basic = parseBasic(request.headers.authorization);
+      request.actor = await resolveCredentialAccountActor(app.deps, {
+        token: basic ? await tokenForBasic(app.deps, basic, request.ip) : tokenFromHeader(request.headers.authorization),
+        workspaceHeader: headerValue(request.headers['x-workspace-id']),
+      });
       return;
     }
     if (scope === 'credential') {

@@ -42,7 +42,12 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
     .send(
       // Routing failed, so no surface's error handler runs: the Workstream surface's shape is chosen by its prefix
       // (http/surfaces/workstream/errors.ts).
-      (request.url ?? '').startsWith('/workstream/') ? { message: e.message, code: e.code, request_id: request.id } : errorBody(e, request.id),
+      // (http/surfaces/workstream/errors.ts), medialoopster's likewise (http/surfaces/medialoopster/errors.ts).
+      (request.url ?? '').startsWith('/workstream/')
+        ? { message: e.message, code: e.code, request_id: request.id }
+        : (request.url ?? '').startsWith('/api/')
+          ? { errors: [{ status: String(e.status), code: e.code, detail: e.message, title: STATUS_CODES[e.status] ?? 'Error' }] }
+          : errorBody(e, request.id),
     );
 }
 
