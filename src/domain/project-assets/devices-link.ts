@@ -10,3 +10,8 @@ import type { DB } from '../../db/schema.js';
 export async function findDeviceFor(_db: Kysely<DB>, _p: { workspaceId: string; path: string }): Promise<string | null> {
   return null;
 }
+
+/** Device UUID to integer id. */
+export async function deviceSequences(_db: Kysely<DB>, _ids: readonly string[]): Promise<Map<string, number>> {
+  return new Map();
+}

@@ -8,13 +8,18 @@ import { errors } from '../errors.js';
  * Productions as the project-asset code sees them: a medialoopster production is an Atelier workspace of the
  * caller's account (id = the workspace's `sequence`), and its grants are the caller's workspace role there:
  * read = any role, write = editor or admin, delete = editor or admin (docs/medialoopster.md). Account owners and
- * admins act as admins of every workspace, as on the core API.
+ * admins act as admins of every workspace, as on the core API. A request bound to one production (x-workspace-id)
+ * reaches that one only. Same rules as src/domain/productions/production-access.ts of the surface.
  */
 
 /** The actor as it would act in `workspaceId` (its role there, or none). */
 export async function actorIn(db: Kysely<DB>, actor: Actor, workspaceId: string): Promise<Actor> {
   if (actor.workspaceId === workspaceId) {
     return actor;
+  }
+  if (actor.workspaceId !== null && actor.workspaceRole !== null) {
+    // A request bound to one production (x-workspace-id) acts in no other.
+    return { ...actor, workspaceId, workspaceRole: null };
   }
   const member = await db
     .selectFrom('workspace_members')
@@ -66,6 +71,9 @@ export async function readableProductionIds(ctx: Ctx): Promise<string[]> {
   const accountId = ctx.actor.accountId;
   if (accountId === null) {
     return [];
+  }
+  if (ctx.actor.workspaceId !== null && ctx.actor.workspaceRole !== null) {
+    return [ctx.actor.workspaceId];
   }
   const rows = await ctx.db
     .selectFrom('workspaces as w')

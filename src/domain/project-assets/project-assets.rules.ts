@@ -5,8 +5,8 @@ import { parseSurfaceId } from '../ids/surface-ids.js';
 
 /* Input rules of project assets (seed 003 "Create Project Asset" and "Copy Project Asset"). */
 
-/** DRF's text for a missing field; the surface shows it with code `required` (seed 003's 400 example). */
-export const REQUIRED = 'This field is required.';
+/** A missing field; the surface shows it as code `required`, "This field is required." (seed 003's 400 example). */
+export const REQUIRED = 'is required';
 
 /** What create and copy accept, cleaned. */
 export interface ProjectAssetInput {
@@ -153,7 +153,8 @@ export function parseShareFlag(value: string | undefined): boolean {
   throw errors.invalidField('query', 'share_linked_assets', 'Must be a boolean (true, false, 1 or 0).');
 }
 
-/** A refusal that the surface shows as a bare `{"detail": ...}` (seed 003, addasset's 400 and 422). */
+/** A refusal that the surface shows as a bare `{"detail": ...}` (seed 003, addasset's 400 and 422; the surface's
+ * errors.ts reads `medialoopsterForm`). */
 export function detailError(status: 400 | 422, code: string, detail: string): DomainError {
-  return new DomainError('invalid', code, detail, { form: 'detail', status });
+  return new DomainError('invalid', code, detail, { medialoopsterForm: 'detail', status });
 }

@@ -4,6 +4,7 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accessRoutes } from './access.routes.js';
 import { registerMedialoopsterParsing } from './conventions.js';
 import { registerMedialoopsterErrors } from './errors.js';
+import { projectAssetsRoutes } from './project-assets.routes.js';
 
 /**
  * The medialoopster-style production API, mounted at `/api` (docs/medialoopster.md). An encapsulated plugin: its
@@ -17,4 +18,5 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(accessRoutes);
+  await app.register(projectAssetsRoutes);
 };
