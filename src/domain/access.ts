@@ -52,7 +52,7 @@ export const WORKSPACE_PERMISSIONS = {
   /** medialoopster `browser.copy_projectasset`: copy a project asset into this production (the target). */
   'project_asset.copy': EDITORS,
   /** medialoopster `browser.share_production_asset`: share assets into this production (the target). */
-  'asset.share': EDITORS,
+  'asset.share': WORKSPACE_ADMINS,
   'webhooks.manage': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
   'discussion.moderate': WORKSPACE_ADMINS,

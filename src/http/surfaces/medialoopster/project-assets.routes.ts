@@ -78,7 +78,7 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await requestProjectAssetDelete(ctxOf(request), request.params.id);
-      return reply.status(202).send(null);
+      return reply.status(202).send();
     },
   );
 };
