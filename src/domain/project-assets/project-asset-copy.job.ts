@@ -104,7 +104,7 @@ export const projectAssetCopyJob = defineJob({
       }
       copied += 1;
       if (copied === 1) {
-        crashPoint('project_asset.copy.after-first-file');
+        crashPoint('project-asset.copy.after-first-file');
       }
     }
     await inTransaction(actor, async (tx) => {

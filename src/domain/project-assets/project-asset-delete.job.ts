@@ -56,7 +56,7 @@ export const projectAssetDeleteJob = defineJob({
       await trashAssets(actorCtx, [f.assetId]);
       done += 1;
       if (done === 1) {
-        crashPoint('project_asset.delete.after-first-file');
+        crashPoint('project-asset.delete.after-first-file');
       }
     }
     await inTransaction(actorCtx, async (tx) => {
