@@ -20,6 +20,7 @@ import { webhooksPruneJob } from './domain/webhooks/webhooks-prune.job.js';
 import { projectAssetCopyJob } from './domain/project-assets/project-asset-copy.job.js';
 import { projectAssetDeleteJob } from './domain/project-assets/project-asset-delete.job.js';
 import { assetShareJob } from './domain/sharing/asset-share.job.js';
+import { assetImportJob } from './domain/asset-imports/asset-import.job.js';
 
 /*
  * Every job the app runs, assembled at the composition root: deps.ts hands this list to the registry the workers
@@ -55,4 +56,5 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   projectAssetCopyJob,
   projectAssetDeleteJob,
   assetShareJob,
+  assetImportJob,
 ];

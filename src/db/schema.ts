@@ -2,7 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
-import type { ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
+import type { ImportLogsTable, ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -56,6 +56,7 @@ export interface DB {
   project_asset_links: ProjectAssetLinksTable;
   project_asset_copy_files: ProjectAssetCopyFilesTable;
   production_contents: ProductionContentsTable;
+  import_logs: ImportLogsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -103,3 +104,4 @@ export type ProjectAssetRow = Selectable<ProjectAssetsTable>;
 export type ProjectAssetLinkRow = Selectable<ProjectAssetLinksTable>;
 export type ProjectAssetCopyFileRow = Selectable<ProjectAssetCopyFilesTable>;
 export type ProductionContentRow = Selectable<ProductionContentsTable>;
+export type ImportLogRow = Selectable<ImportLogsTable>;

@@ -75,3 +75,23 @@ export interface ProductionContentsTable extends Keyed {
   created_at: string;
   updated_at: string;
 }
+
+/** A medialoopster ImportLog (spec §2.3.7): one queued import, archive or restore of one asset. */
+export interface ImportLogsTable extends Keyed {
+  account_id: string;
+  workspace_id: string;
+  kind: 'import' | 'archive' | 'restore';
+  /** audio, image or video. */
+  media_type: string;
+  state: Generated<'queued' | 'running' | 'completed' | 'failed'>;
+  message: Generated<string>;
+  /** The client's request, JSON. */
+  request: Generated<string>;
+  asset_id: string | null;
+  /** Archive: the folder the asset was moved from (restore moves it back). */
+  origin_location: string | null;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}

@@ -5,6 +5,7 @@ import { accessRoutes } from './access.routes.js';
 import { registerMedialoopsterParsing } from './conventions.js';
 import { registerMedialoopsterErrors } from './errors.js';
 import { projectAssetsRoutes } from './project-assets.routes.js';
+import { importsRoutes } from './imports.routes.js';
 
 /**
  * The medialoopster-style production API, mounted at `/api` (docs/medialoopster.md). An encapsulated plugin: its
@@ -19,4 +20,5 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   rejectNulCharacters(app);
   await app.register(accessRoutes);
   await app.register(projectAssetsRoutes);
+  await app.register(importsRoutes);
 };

@@ -74,11 +74,12 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/projectassets/:id/',
     {
       config,
-      schema: { tags, summary: 'Delete a project asset and its bundle\'s files, asynchronously (202); linked media stay', params: IdParams, response: { 202: Type.Null(), ...mlErrors } },
+      schema: { tags, summary: 'Delete a project asset and its bundle\'s files, asynchronously (202); linked media stay', params: IdParams, response: { 202: Type.Null({ description: 'No body.' }), ...mlErrors } },
     },
     async (request, reply) => {
       await requestProjectAssetDelete(ctxOf(request), request.params.id);
-      return reply.status(202).send();
+      // Seed 003: 202 Accepted with no body at all (not `null`).
+      return reply.status(202).send(undefined as unknown as null);
     },
   );
 };
