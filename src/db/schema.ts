@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
 import type { ImportLogsTable, ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
@@ -11,6 +12,7 @@ export type * from './tables/accounts.js';
 export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
+export type * from './tables/medialoopster.js';
 export type * from './tables/project-assets.js';
 
 export interface DB {
@@ -52,6 +54,14 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
+  devices: DevicesTable;
+  production_settings: ProductionSettingsTable;
+  media_asset_fields: MediaAssetFieldsTable;
+  custom_metadata_sets: CustomMetadataSetsTable;
+  custom_metadata_rules: CustomMetadataRulesTable;
+  custom_metadata_fields: CustomMetadataFieldsTable;
+  shot_sequences: ShotSequencesTable;
+  shots: ShotsTable;
   project_assets: ProjectAssetsTable;
   project_asset_links: ProjectAssetLinksTable;
   project_asset_copy_files: ProjectAssetCopyFilesTable;
@@ -100,6 +110,11 @@ export type NewTaskRow = Insertable<TasksTable>;
 export type TaskChecklistItemRow = Selectable<TaskChecklistItemsTable>;
 export type TaskWatcherRow = Selectable<TaskWatchersTable>;
 export type TaskUpdate = Updateable<TasksTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type ProductionSettingsRow = Selectable<ProductionSettingsTable>;
+export type MediaAssetFieldsRow = Selectable<MediaAssetFieldsTable>;
+export type CustomMetadataFieldRow = Selectable<CustomMetadataFieldsTable>;
+export type ShotRow = Selectable<ShotsTable>;
 export type ProjectAssetRow = Selectable<ProjectAssetsTable>;
 export type ProjectAssetLinkRow = Selectable<ProjectAssetLinksTable>;
 export type ProjectAssetCopyFileRow = Selectable<ProjectAssetCopyFilesTable>;

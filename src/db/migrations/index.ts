@@ -12,6 +12,7 @@ import * as m202611230430 from './202611230430_create_webhooks.js';
 import * as m202611230440 from './202611230440_create_search.js';
 import * as m202611231900 from './202611231900_partial_job_indexes.js';
 import * as m202612070330 from './202612070330_create_task_checklists_watchers.js';
+import * as m202612071300 from './202612071300_create_medialoopster.js';
 import * as m202612071400 from './202612071400_create_project_assets.js';
 import * as m202612071410 from './202612071410_create_import_logs.js';
 
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '202611230440_create_search': m202611230440,
   '202611231900_partial_job_indexes': m202611231900,
   '202612070330_create_task_checklists_watchers': m202612070330,
+  '202612071300_create_medialoopster': m202612071300,
   '202612071400_create_project_assets': m202612071400,
   '202612071410_create_import_logs': m202612071410,
 };

@@ -4,6 +4,7 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accessRoutes } from './access.routes.js';
 import { registerMedialoopsterParsing } from './conventions.js';
 import { registerMedialoopsterErrors } from './errors.js';
+import { productionsRoutes } from './productions.routes.js';
 import { projectAssetsRoutes } from './project-assets.routes.js';
 import { importsRoutes } from './imports.routes.js';
 
@@ -19,6 +20,7 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(accessRoutes);
+  await app.register(productionsRoutes);
   await app.register(projectAssetsRoutes);
   await app.register(importsRoutes);
 };

@@ -34,6 +34,7 @@ import { webhooksRoutes } from './webhooks.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
+import { productionsRoutes } from './productions.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -49,6 +50,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(accountSettingsRoutes);
   await app.register(workspacesRoutes);
   await app.register(workspaceSettingsRoutes);
+  await app.register(productionsRoutes);
   await app.register(assetsRoutes);
   await app.register(uploadsRoutes);
   await app.register(uploadsTusRoutes);
