@@ -49,6 +49,8 @@ for (const kind of DATABASES) {
         }
       };
       const productionId = await readDb(async (db) => Number((await db.selectFrom('workspaces').select('sequence').executeTakeFirstOrThrow()).sequence));
+      const dev = await rig.json('POST', '/workspaces/devices', { json: { name: 'Copies', path: '/crash/copy/' } });
+      assert.equal(dev.status, 201, JSON.stringify(dev.body));
       const source = await rig.json('POST', '/api/projectassets/', { json: { name: 'Source', bundle_root: root, production_id: productionId } });
       assert.equal(source.status, 201, JSON.stringify(source.body));
       // Let the clean server settle its derivative jobs, then stop it so only the armed one runs jobs.

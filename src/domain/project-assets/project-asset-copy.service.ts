@@ -5,7 +5,7 @@ import { enqueue } from '../../jobs/queue.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, errors } from '../errors.js';
 import { listBundleFiles } from './bundle-files.js';
-import { findDeviceFor } from './devices-link.js';
+import { findDeviceFor, isOnDevice } from './devices-link.js';
 import { canIn, readableProductionIds, requireIn } from './production-access.js';
 import { projectAssetCopyJob } from './project-asset-copy.job.js';
 import { recordProjectAssetEvent } from './project-asset-events.js';
@@ -49,6 +49,10 @@ export async function copyProjectAsset(ctx: Ctx, input: ProjectAssetInput & { co
   const root = input.bundleRoot;
   if (target.id === source.workspace_id && (root.startsWith(source.bundle_root) || source.bundle_root.startsWith(root))) {
     throw errors.invalidField('body', 'bundle_root', 'The copy\'s bundle must not overlap the bundle it is copied from.');
+  }
+  // Seed 003: the copy's bundle_root "must be on a Device" of the target production.
+  if (!(await isOnDevice(ctx.db, { workspaceId: target.id, path: root }))) {
+    throw errors.invalidField('body', 'bundle_root', 'Must lie on a device of the target production.');
   }
   const deviceId = await findDeviceFor(ctx.db, { workspaceId: target.id, path: root });
   const sourceFile = await ctx.db.selectFrom('assets').selectAll().where('workspace_id', '=', source.workspace_id).where('id', '=', source.asset_id).executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { assertMlErrors, token } from './fixtures.js';
-import { CREATE_KEYS, productionId, sha256, upload, wav } from './project-assets-fixtures.js';
+import { CREATE_KEYS, device, productionId, sha256, upload, wav } from './project-assets-fixtures.js';
 
 /* Seed 003 "Copy Project Asset": the asynchronous copy (status_asset 0 -> 6 or -1), its permission rules, sharing. */
 
@@ -14,6 +14,7 @@ describeEachDatabase('medialoopster project assets: copy', (t) => {
   let target: number;
   let source: number;
   let audio: { id: string; sequence: number };
+  let pathDevice: number;
   const root = '/copy/source/bundle/';
   const files: Record<string, Buffer> = {
     'project_file.prproj': Buffer.from('premiere project to copy'),
@@ -26,6 +27,10 @@ describeEachDatabase('medialoopster project assets: copy', (t) => {
     prod = await productionId(t, ten.workspaceId);
     targetWs = await t.factory.workspace(ten, 'Target production');
     target = await productionId(t, targetWs);
+    pathDevice = await device(t, ten, targetWs, '/path/');
+    for (const p of ['/copies/', '/shared/', '/broken/']) {
+      await device(t, ten, targetWs, p);
+    }
     for (const [rel, data] of Object.entries(files)) {
       const cut = rel.lastIndexOf('/');
       await upload(t, ten, `${root}${cut < 0 ? '' : rel.slice(0, cut + 1)}`, rel.slice(cut + 1), data);
@@ -52,6 +57,7 @@ describeEachDatabase('medialoopster project assets: copy', (t) => {
     assert.equal(b.path_file, '/path/to/the/project/bundle/project_file.prproj');
     assert.equal(b.bundle_root, '/path/to/the/project/bundle/');
     assert.equal(b.production, target);
+    assert.equal(b.device, pathDevice, 'the device the bundle root lies on');
     assert.equal(b.name, 'Project Asset Name');
     assert.deepEqual(b.audio_assets.map((a: { id: number }) => a.id), [audio.sequence], 'linked media are linked to the copy');
     assert.deepEqual(b.files, {}, 'no file is there before the job');
@@ -123,6 +129,9 @@ describeEachDatabase('medialoopster project assets: copy', (t) => {
     const other = await t.factory.tenant();
     const foreign = await t.req('POST', '/api/projectassets/', { headers: token(other), json: { copy_of: source, name: 'No', bundle_root: '/no/', production_id: await productionId(t, other.workspaceId) } });
     assertMlErrors(foreign, 400);
+    // A bundle_root on no device of the target: "It must be on a Device."
+    const offDevice = await t.req('POST', '/api/projectassets/', { headers: token(ten), json: { copy_of: source, name: 'No', bundle_root: '/nowhere/', production_id: target } });
+    assert.equal(assertMlErrors(offDevice, 400)[0]?.source?.pointer, '/bundle_root');
     // Copy onto the source's own bundle: refused.
     const overlap = await t.req('POST', '/api/projectassets/', { headers: token(ten), json: { copy_of: source, name: 'No', bundle_root: `${root}inner/`, production_id: prod } });
     assertMlErrors(overlap, 400);

@@ -24,6 +24,13 @@ export async function productionId(t: TestApp, workspaceId: string): Promise<num
   return Number(row.sequence);
 }
 
+/** A device (storage root) of a workspace, made through the core API; its integer id. */
+export async function device(t: TestApp, ten: Tenant, workspaceId: string, path: string, extra: Record<string, unknown> = {}): Promise<number> {
+  const res = await t.req('POST', '/workspaces/devices', { headers: { ...ten.headers, 'x-workspace-id': workspaceId }, json: { name: `dev ${path}`, path, ...extra } });
+  assert.equal(res.status, 201, res.text);
+  return res.body.sequence as number;
+}
+
 /** A mono 16-bit PCM WAV (a real audio file; `hz` makes the bytes distinct). */
 export function wav(hz: number, seconds = 0.2, rate = 8000): Buffer {
   const n = Math.round(rate * seconds);
