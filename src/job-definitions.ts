@@ -21,6 +21,7 @@ import { projectAssetCopyJob } from './domain/project-assets/project-asset-copy.
 import { projectAssetDeleteJob } from './domain/project-assets/project-asset-delete.job.js';
 import { assetShareJob } from './domain/sharing/asset-share.job.js';
 import { assetImportJob } from './domain/asset-imports/asset-import.job.js';
+import { assetArchiveJob } from './domain/asset-imports/asset-archive.job.js';
 
 /*
  * Every job the app runs, assembled at the composition root: deps.ts hands this list to the registry the workers
@@ -57,4 +58,5 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   projectAssetDeleteJob,
   assetShareJob,
   assetImportJob,
+  assetArchiveJob,
 ];

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requestArchives, requestRestores } from '../../../domain/asset-imports/archive.service.js';
 import { getImportLog, listImportLogsOf, startAssetImport } from '../../../domain/asset-imports/asset-imports.service.js';
 import { viewImportLogs } from '../../../domain/asset-imports/import-log-views.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { PagingQuery, paging, setPageHeaders } from './conventions.js';
-import { ImportAccepted, ImportBody, ImportLog } from './imports.schemas.js';
+import { ActivityBody, ImportAccepted, ImportBody, ImportLog } from './imports.schemas.js';
 import { presentImportLog } from './imports.present.js';
 import { IdParams } from './project-assets.schemas.js';
 import { mlErrors, tags } from './schemas.js';
@@ -58,4 +59,19 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return presentImportLog(view);
     },
   );
+
+  for (const [path, run, what] of [
+    ['/archiveactivities/', requestArchives, 'Queue archives: each asset\'s high-res file moves to its production\'s archive device; 202 with one ImportLog per entry'],
+    ['/restoreactivities/', requestRestores, 'Queue restores: each archived asset moves back to where it was archived from; 202 with one ImportLog per entry'],
+  ] as const) {
+    app.post(
+      path,
+      { config, schema: { tags, summary: what, body: ActivityBody, response: { 202: Type.Array(ImportLog), ...mlErrors } } },
+      async (request, reply) => {
+        const ctx = ctxOf(request);
+        const rows = await run(ctx, request.body);
+        return reply.status(202).send((await viewImportLogs(ctx, rows)).map(presentImportLog));
+      },
+    );
+  }
 };

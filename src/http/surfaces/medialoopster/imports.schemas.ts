@@ -31,3 +31,8 @@ export const ImportBody = Type.Object(
   },
   { additionalProperties: true },
 );
+
+/** Archive: `[{content_type_id, asset_id, archive_type, archive_connector}]`; restore: `[{content_type_id, asset_id}]`. */
+export const ActivityBody = Type.Array(Type.Unknown(), {
+  description: 'content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries.',
+});

@@ -16,8 +16,8 @@ function presentLinked(m: LinkedMedia, production: ReadonlyMap<string, number>):
     status_asset: m.asset.current_version_id ? 6 : 0,
     path_file: `${m.asset.file_location}${m.asset.file_name}`,
     device: null,
-    is_archive: false,
-    is_production: m.asset.is_active === 1,
+    is_archive: m.flags.isArchive,
+    is_production: m.flags.isProduction,
     date_add: iso(m.asset.created_at),
     date_mod: iso(m.asset.updated_at),
   };
