@@ -390,6 +390,12 @@ describeEachDatabase('tenant matrix: every route of /openapi.json with another t
           skipped.push(`${method.toUpperCase()} ${path} (integer-id surface, #14)`);
           continue;
         }
+        // TODO(#16): the medialoopster project-asset, import and archive routes take integer ids (body `production_id`,
+        // `copy_of`, path `{id}`); their cross-tenant 404s are tested in test/http/medialoopster/*.test.ts.
+        if (/^\/api\/(projectassets|asset\/import|importlogs|archiveactivities|restoreactivities)\//.test(path)) {
+          skipped.push(`${method.toUpperCase()} ${path} (integer-id surface, #16)`);
+          continue;
+        }
         const calls = callsFor(doc, path, method, op, a, b, before, bRows);
         if (calls.length === 0) {
           skipped.push(`${method.toUpperCase()} ${path} (no id, no tenancy header)`);
