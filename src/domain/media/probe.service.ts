@@ -54,6 +54,8 @@ async function describe(path: string, storedType: string, limits: ToolLimits, ma
             height: rotated ? p.video.width : p.video.height,
             video_codec: p.video.codec,
             frame_rate: p.video.frameRate ?? null,
+            // The display matrix's rotation, as ffprobe reports it (counter-clockwise degrees; -90 = portrait).
+            rotation: p.video.rotation ?? 0,
           }
         : {}),
       ...(p.audio ? { audio_codec: p.audio.codec, sample_rate: p.audio.sampleRate ?? null, channels: p.audio.channels ?? null } : {}),

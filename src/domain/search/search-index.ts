@@ -28,7 +28,9 @@ export async function loadSearchDocuments(
     db
       .selectFrom('assets')
       .leftJoin('asset_versions', (j) => j.onRef('asset_versions.id', '=', 'assets.current_version_id'))
-      .select(['assets.id', 'assets.sequence', 'assets.name', 'assets.file_name', 'assets.description', 'asset_versions.metadata'])
+      // Custom metadata values (medialoopster's meta_field_store) are searchable text too.
+      .leftJoin('media_asset_fields', 'media_asset_fields.asset_id', 'assets.id')
+      .select(['assets.id', 'assets.sequence', 'assets.name', 'assets.file_name', 'assets.description', 'asset_versions.metadata', 'media_asset_fields.meta_field_store'])
       .where('assets.workspace_id', '=', scope.workspaceId)
       .where('assets.id', 'in', ids)
       .execute(),
@@ -49,9 +51,28 @@ export async function loadSearchDocuments(
     assetId: a.id,
     sequence: a.sequence,
     workspaceId: scope.workspaceId,
-    ...searchDocumentTokens({ name: a.name, fileName: a.file_name, description: a.description, tagNames: tagNames.get(a.id) ?? [], metadata: a.metadata }),
+    ...searchDocumentTokens({
+      name: a.name,
+      fileName: a.file_name,
+      description: a.description,
+      tagNames: [...(tagNames.get(a.id) ?? []), ...customValues(a.meta_field_store)],
+      metadata: a.metadata,
+    }),
     updatedAt,
   }));
+}
+
+/** The text values of a `meta_field_store` JSON object. */
+function customValues(json: string | null): string[] {
+  if (!json || json === '{}') {
+    return [];
+  }
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === 'object' ? Object.values(v).filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Rewrites the search rows of assets (call inside the transaction that changed them). Unknown ids are skipped. */

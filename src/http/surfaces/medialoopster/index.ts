@@ -4,6 +4,8 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { accessRoutes } from './access.routes.js';
 import { registerMedialoopsterParsing } from './conventions.js';
 import { registerMedialoopsterErrors } from './errors.js';
+import { customMetadataRoutes } from './custom-metadata.routes.js';
+import { mediaAssetsRoutes } from './media-assets.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 import { projectAssetsRoutes } from './project-assets.routes.js';
 import { importsRoutes } from './imports.routes.js';
@@ -21,6 +23,8 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   rejectNulCharacters(app);
   await app.register(accessRoutes);
   await app.register(productionsRoutes);
+  await app.register(mediaAssetsRoutes);
+  await app.register(customMetadataRoutes);
   await app.register(projectAssetsRoutes);
   await app.register(importsRoutes);
 };

@@ -35,6 +35,7 @@ import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 import { productionsRoutes } from './productions.routes.js';
+import { customMetadataRoutes } from './custom-metadata.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -51,6 +52,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(workspacesRoutes);
   await app.register(workspaceSettingsRoutes);
   await app.register(productionsRoutes);
+  await app.register(customMetadataRoutes);
   await app.register(assetsRoutes);
   await app.register(uploadsRoutes);
   await app.register(uploadsTusRoutes);
