@@ -118,3 +118,24 @@ export async function markCopyFileDone(db: Kysely<DB>, scope: { workspaceId: str
 export async function deleteCopyFiles(db: Kysely<DB>, scope: { workspaceId: string; projectAssetId: string }): Promise<void> {
   await db.deleteFrom('project_asset_copy_files').where('workspace_id', '=', scope.workspaceId).where('project_asset_id', '=', scope.projectAssetId).execute();
 }
+
+/** Integer ids of the visible project assets (of the account) linking each asset (a media asset's `projects`). */
+export async function linkingProjectAssets(db: Kysely<DB>, scope: { accountId: string; assetIds: readonly string[] }): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (scope.assetIds.length === 0) {
+    return out;
+  }
+  const rows = await db
+    .selectFrom('project_asset_links as l')
+    .innerJoin('project_assets as p', 'p.id', 'l.project_asset_id')
+    .select(['l.asset_id', 'p.sequence'])
+    .where('p.account_id', '=', scope.accountId)
+    .where('p.deleting_at', 'is', null)
+    .where('l.asset_id', 'in', [...new Set(scope.assetIds)])
+    .orderBy('p.sequence')
+    .execute();
+  for (const r of rows) {
+    out.set(r.asset_id, [...(out.get(r.asset_id) ?? []), Number(r.sequence)]);
+  }
+  return out;
+}

@@ -45,6 +45,14 @@ describeEachDatabase('medialoopster archive and restore', (t) => {
     const log = await t.req('GET', `/api/importlogs/${arch.body[0].id}/`, { headers: token(ten) });
     assert.equal(log.body.state, 'completed', log.text);
     assert.deepEqual(await flagsOf(a.sequence), [true, false, '/archive/audio/vo.wav']);
+    // The media asset itself says the same, and the is_archive / is_production filters find it.
+    const media = await t.req('GET', `/api/audioassets/${a.sequence}/`, { headers: token(ten) });
+    assert.equal(media.status, 200, media.text);
+    assert.deepEqual([media.body.is_archive, media.body.is_production, media.body.path_file, media.body.projects], [true, false, '/archive/audio/vo.wav', [pa]]);
+    const archivedList = await t.req('GET', '/api/audioassets/?is_archive=true', { headers: token(ten) });
+    assert.deepEqual(archivedList.body.map((x: { id: number }) => x.id), [a.sequence]);
+    const online = await t.req('GET', '/api/audioassets/?is_production=true', { headers: token(ten) });
+    assert.ok(!online.body.some((x: { id: number }) => x.id === a.sequence));
     const v = await t.deps.db.selectFrom('assets as x').innerJoin('asset_versions as v', 'v.id', 'x.current_version_id').select('v.checksum').where('x.id', '=', a.id).executeTakeFirstOrThrow();
     assert.equal(v.checksum, sha256(data), 'the same bytes');
 
