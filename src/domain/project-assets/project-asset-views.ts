@@ -2,7 +2,8 @@ import type { AssetRow, ProjectAssetLinkRow, ProjectAssetRow } from '../../db/sc
 import type { Ctx } from '../context.js';
 import { listBundleFiles, type BundleFile } from './bundle-files.js';
 import { deviceSequences } from './devices-link.js';
-import { archiveFlagsOf, type ArchiveFlags } from '../asset-imports/archive-state.js';
+import { findReadableMediaAsset, type MediaAssetView } from '../media-assets/media-assets.service.js';
+import { isMediaKind } from './media-kinds.js';
 import { findProjectFileAssets, listLinks } from './project-assets.repo.js';
 
 /* What a surface needs to show project assets, loaded for a page of rows at once. */
@@ -10,8 +11,8 @@ import { findProjectFileAssets, listLinks } from './project-assets.repo.js';
 export interface LinkedMedia {
   link: ProjectAssetLinkRow;
   asset: AssetRow;
-  /** is_archive / is_production from where its bytes are (asset-imports/archive-state.ts). */
-  flags: ArchiveFlags;
+  /** The media asset as the media-asset routes show it. */
+  media: MediaAssetView;
 }
 
 export interface ProjectAssetView {
@@ -55,7 +56,15 @@ export async function viewProjectAssets(ctx: Ctx, rows: readonly ProjectAssetRow
   const users = lockers.length === 0 ? [] : await ctx.db.selectFrom('users').select(['id', 'sequence']).where('id', 'in', lockers).execute();
   const userSeq = new Map(users.map((u) => [u.id, Number(u.sequence)]));
   const devices = await deviceSequences(ctx.db, rows.flatMap((r) => (r.device_id ? [r.device_id] : [])));
-  const flags = await archiveFlagsOf(ctx.db, linkedAssets);
+  // Each linked media asset as its own route shows it; one the caller cannot read is left out.
+  const mediaById = new Map<string, MediaAssetView>();
+  for (const a of linkedAssets) {
+    const kind = a.asset_type_id;
+    const media = isMediaKind(kind) ? await findReadableMediaAsset(ctx, kind, Number(a.sequence)) : undefined;
+    if (media) {
+      mediaById.set(a.id, media);
+    }
+  }
   const assetById = new Map([...assets, ...linkedAssets].map((a) => [a.id, a]));
   const seqOf = new Map(workspaces.map((w) => [w.id, Number(w.sequence)]));
   const views: ProjectAssetView[] = [];
@@ -72,7 +81,8 @@ export async function viewProjectAssets(ctx: Ctx, rows: readonly ProjectAssetRow
       productionOf: seqOf,
       links: own.flatMap((link) => {
         const a = assetById.get(link.asset_id);
-        return a ? [{ link, asset: a, flags: flags.get(a.id) ?? { isArchive: false, isProduction: true } }] : [];
+        const media = mediaById.get(link.asset_id);
+        return a && media ? [{ link, asset: a, media }] : [];
       }),
       files: await listBundleFiles(ctx.db, { workspaceId: row.workspace_id, bundleRoot: row.bundle_root }),
       lockedBy: asset.locked_by_user_id ? (userSeq.get(asset.locked_by_user_id) ?? null) : null,

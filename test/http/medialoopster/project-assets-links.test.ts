@@ -92,6 +92,11 @@ describeEachDatabase('medialoopster project assets: addasset and DELETE', (t) =>
     assert.deepEqual(got.body.image_assets.map((a: { id: number; path_file: string }) => [a.id, a.path_file]), [[image.sequence, `${root}stills/still.png`]]);
     assert.deepEqual(got.body.video_assets, []);
     assert.equal(got.body.audio_assets[0].production, prod);
+    // {AUDIOASSET_OBJECT}: the embedded object is the media asset exactly as its own route shows it.
+    const own = await t.req('GET', `/api/audioassets/${audio.sequence}/`, { headers: token(ten) });
+    assert.equal(own.status, 200, own.text);
+    assert.deepEqual(got.body.audio_assets[0], own.body);
+    assert.deepEqual(own.body.projects, [pa]);
   });
 
   test('an asset of the wrong kind, an unknown id, or another tenant\'s asset: 422 without silent_mode', async () => {

@@ -1,27 +1,12 @@
 import type { Static } from '@sinclair/typebox';
-import type { LinkedMedia, ProjectAssetView } from '../../../domain/project-assets/project-asset-views.js';
+import type { ProjectAssetView } from '../../../domain/project-assets/project-asset-views.js';
+import { presentMediaAsset } from './media-assets.present.js';
 import { isoMicros } from './conventions.js';
-import type { LinkedMediaAsset, ProjectAsset } from './project-assets.schemas.js';
+import type { ProjectAsset } from './project-assets.schemas.js';
 
 /* Project assets as seed 003 shows them (field order of its create example). */
 
 const iso = (v: string): string => isoMicros(v) ?? v;
-
-function presentLinked(m: LinkedMedia, production: ReadonlyMap<string, number>): Static<typeof LinkedMediaAsset> {
-  return {
-    id: Number(m.asset.sequence),
-    name: m.asset.name,
-    description: m.asset.description,
-    production: production.get(m.asset.workspace_id) ?? 0,
-    status_asset: m.asset.current_version_id ? 6 : 0,
-    path_file: `${m.asset.file_location}${m.asset.file_name}`,
-    device: null,
-    is_archive: m.flags.isArchive,
-    is_production: m.flags.isProduction,
-    date_add: iso(m.asset.created_at),
-    date_mod: iso(m.asset.updated_at),
-  };
-}
 
 function parseStore(text: string): Record<string, unknown> {
   try {
@@ -32,16 +17,16 @@ function parseStore(text: string): Record<string, unknown> {
   }
 }
 
-/** One project asset. */
-export function presentProjectAsset(v: ProjectAssetView): Static<typeof ProjectAsset> {
-  const of = (kind: string) => v.links.filter((l) => l.link.media_type === kind).map((l) => presentLinked(l, v.productionOf));
+/** One project asset; `base` is `scheme://host` of the request (the embedded media assets' URLs). */
+export function presentProjectAsset(v: ProjectAssetView, base: string): Static<typeof ProjectAsset> {
+  const of = (kind: string) => v.links.filter((l) => l.link.media_type === kind).map((l) => presentMediaAsset(l.media, base));
   const r = v.row;
   const dateMod = r.updated_at > v.asset.updated_at ? r.updated_at : v.asset.updated_at;
   return {
     id: Number(r.sequence),
-    audio_assets: of('audio'),
-    image_assets: of('image'),
-    video_assets: of('video'),
+    audio_assets: of('audio') as Static<typeof ProjectAsset>['audio_assets'],
+    image_assets: of('image') as Static<typeof ProjectAsset>['image_assets'],
+    video_assets: of('video') as Static<typeof ProjectAsset>['video_assets'],
     name: v.asset.name,
     description: v.asset.description,
     date_crt: isoMicros(r.date_crt),

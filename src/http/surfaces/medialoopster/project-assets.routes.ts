@@ -6,6 +6,7 @@ import { submitProjectAsset } from '../../../domain/project-assets/project-asset
 import { getProjectAsset, listProjectAssetsOf, requestProjectAssetDelete } from '../../../domain/project-assets/project-assets.service.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { paging, setPageHeaders } from './conventions.js';
+import { baseUrl } from './ids.js';
 import { AddAssetBody, AddAssetResult, CreateBody, CreateQuery, IdParams, ListQuery, ProjectAsset, ProjectAssetList } from './project-assets.schemas.js';
 import { presentProjectAsset } from './project-assets.present.js';
 import { MlDetail, MlErrors, mlErrors, tags } from './schemas.js';
@@ -21,14 +22,14 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = paging(request.query);
       const { items, total } = await listProjectAssetsOf(ctxOf(request), { ...page, bundleRoot: request.query.bundle_root });
       setPageHeaders(request, reply, page, total);
-      return items.map(presentProjectAsset);
+      return items.map((v) => presentProjectAsset(v, baseUrl(request)));
     },
   );
 
   app.get(
     '/projectassets/:id/',
     { config, schema: { tags, summary: 'Get one project asset', params: IdParams, response: { 200: ProjectAsset, ...mlErrors } } },
-    async (request) => presentProjectAsset(await getProjectAsset(ctxOf(request), request.params.id)),
+    async (request) => presentProjectAsset(await getProjectAsset(ctxOf(request), request.params.id), baseUrl(request)),
   );
 
   app.post(
@@ -45,7 +46,7 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const view = await submitProjectAsset(ctxOf(request), request.body, request.query.share_linked_assets);
-      return reply.status(201).send(presentProjectAsset(view));
+      return reply.status(201).send(presentProjectAsset(view, baseUrl(request)));
     },
   );
 

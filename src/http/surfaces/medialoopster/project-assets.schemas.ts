@@ -1,27 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { IsoMicros, PagingQuery } from './conventions.js';
+import { MlAudioAsset, MlImageAsset, MlVideoAsset } from './media-assets.present.js';
 
 /* Schemas of the project-asset routes (seed 003; docs/medialoopster-bundles.md). */
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-
-/** A media asset embedded in a project asset (`audio_assets`, `image_assets`, `video_assets`). */
-export const LinkedMediaAsset = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    description: Type.String(),
-    production: Type.Integer(),
-    status_asset: Type.Integer(),
-    path_file: Type.String(),
-    device: Type.Union([Type.Integer(), Type.Null()]),
-    is_archive: Type.Boolean(),
-    is_production: Type.Boolean(),
-    date_add: IsoMicros,
-    date_mod: IsoMicros,
-  },
-  { description: 'A linked media asset (the fields of the media asset object that need no other table).' },
-);
 
 /** One file of the bundle, keyed by its path below `bundle_root` in `files`. */
 const BundleFile = Type.Object({
@@ -32,9 +15,9 @@ const BundleFile = Type.Object({
 
 export const ProjectAsset = Type.Object({
   id: Type.Integer(),
-  audio_assets: Type.Array(LinkedMediaAsset),
-  image_assets: Type.Array(LinkedMediaAsset),
-  video_assets: Type.Array(LinkedMediaAsset),
+  audio_assets: Type.Array(MlAudioAsset, { description: 'The linked audio assets, as GET /api/audioassets/{id}/ shows them.' }),
+  image_assets: Type.Array(MlImageAsset),
+  video_assets: Type.Array(MlVideoAsset),
   name: Type.String(),
   description: Type.String(),
   date_crt: Nullable(IsoMicros),
