@@ -20,6 +20,11 @@ import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
 import { webhookDeliverJob } from './domain/webhooks/webhook-deliver.job.js';
 import { webhooksPruneJob } from './domain/webhooks/webhooks-prune.job.js';
+import { projectAssetCopyJob } from './domain/project-assets/project-asset-copy.job.js';
+import { projectAssetDeleteJob } from './domain/project-assets/project-asset-delete.job.js';
+import { assetShareJob } from './domain/sharing/asset-share.job.js';
+import { assetImportJob } from './domain/asset-imports/asset-import.job.js';
+import { assetArchiveJob } from './domain/asset-imports/asset-archive.job.js';
 
 /*
  * Every job the app runs, assembled at the composition root: deps.ts hands this list to the registry the workers
@@ -56,4 +61,10 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   // Vionlabs processing tasks (src/domain/processing): one job per task run.
   processingTaskJob,
   approvalEmailJob,
+  // medialoopster project assets (asynchronous copy and delete) and asset sharing between productions.
+  projectAssetCopyJob,
+  projectAssetDeleteJob,
+  assetShareJob,
+  assetImportJob,
+  assetArchiveJob,
 ];

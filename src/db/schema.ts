@@ -5,6 +5,7 @@ import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTab
 import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
 import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
 import type { ApprovalCommentsTable, ApprovalPageTokensTable, ApprovalResponsesTable, ApprovalSettingsTable, ApprovalsTable, ApprovalTemplatesTable, TeamMembersTable, TeamsTable } from './tables/approvals.js';
+import type { ImportLogsTable, ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -16,6 +17,7 @@ export type * from './tables/organisation.js';
 export type * from './tables/processing.js';
 export type * from './tables/medialoopster.js';
 export type * from './tables/approvals.js';
+export type * from './tables/project-assets.js';
 
 export interface DB {
   users: UsersTable;
@@ -76,6 +78,11 @@ export interface DB {
   approval_settings: ApprovalSettingsTable;
   approval_comments: ApprovalCommentsTable;
   approval_page_tokens: ApprovalPageTokensTable;
+  project_assets: ProjectAssetsTable;
+  project_asset_links: ProjectAssetLinksTable;
+  project_asset_copy_files: ProjectAssetCopyFilesTable;
+  production_contents: ProductionContentsTable;
+  import_logs: ImportLogsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -134,3 +141,8 @@ export type ApprovalRow = Selectable<ApprovalsTable>;
 export type ApprovalResponseRow = Selectable<ApprovalResponsesTable>;
 export type ApprovalSettingRow = Selectable<ApprovalSettingsTable>;
 export type ApprovalCommentRow = Selectable<ApprovalCommentsTable>;
+export type ProjectAssetRow = Selectable<ProjectAssetsTable>;
+export type ProjectAssetLinkRow = Selectable<ProjectAssetLinksTable>;
+export type ProjectAssetCopyFileRow = Selectable<ProjectAssetCopyFilesTable>;
+export type ProductionContentRow = Selectable<ProductionContentsTable>;
+export type ImportLogRow = Selectable<ImportLogsTable>;

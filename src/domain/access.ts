@@ -49,6 +49,10 @@ export const WORKSPACE_PERMISSIONS = {
   'organise.manage': EDITORS,
   'statuses.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
+  /** medialoopster `browser.copy_projectasset`: copy a project asset into this production (the target). */
+  'project_asset.copy': EDITORS,
+  /** medialoopster `browser.share_production_asset`: share assets into this production (the target). */
+  'asset.share': WORKSPACE_ADMINS,
   'webhooks.manage': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
   'discussion.moderate': WORKSPACE_ADMINS,

@@ -17,6 +17,8 @@ import * as m202612071600 from './202612071600_create_user_sessions.js';
 import * as m202612071300 from './202612071300_create_medialoopster.js';
 import * as m202612071000 from './202612071000_create_teams_approvals.js';
 import * as m202612071010 from './202612071010_link_review_requests_approvals.js';
+import * as m202612071400 from './202612071400_create_project_assets.js';
+import * as m202612071410 from './202612071410_create_import_logs.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '202612071300_create_medialoopster': m202612071300,
   '202612071000_create_teams_approvals': m202612071000,
   '202612071010_link_review_requests_approvals': m202612071010,
+  '202612071400_create_project_assets': m202612071400,
+  '202612071410_create_import_logs': m202612071410,
 };

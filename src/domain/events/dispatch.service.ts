@@ -42,7 +42,11 @@ function handleable(events: readonly HistoryEventRow[], cursor: number, settled:
   return out;
 }
 
-async function fanOut(tx: Deps, events: readonly HistoryEventRow[]): Promise<void> {
+/** An event recorded for history only (medialoopster addasset's `silent_mode`): no webhooks, no notifications. */
+const isSilent = (e: HistoryEventRow): boolean => e.data.includes('"silent":true') && (JSON.parse(e.data) as { silent?: unknown }).silent === true;
+
+async function fanOut(tx: Deps, all: readonly HistoryEventRow[]): Promise<void> {
+  const events = all.filter((e) => !isSilent(e));
   await queueDeliveriesForEvents(tx, events);
   for (const e of events) {
     // A new current version of an asset re-runs the processing tasks of the catalog items that show it (docs/vionlabs.md).

@@ -18,4 +18,10 @@ export const DISPATCHED_SUBSCRIBER_EVENTS: ReadonlySet<string> = new Set([
   'version_created',
   'version_updated',
   'version_restored',
+  // medialoopster project assets (src/domain/project-assets), on their project file's asset.
+  'project_asset_assets_linked',
+  'project_asset_copied',
+  'project_asset_copy_failed',
+  'project_asset_deleted',
+  'project_asset_delete_failed',
 ]);

@@ -31,6 +31,8 @@ const LINKS = {
   approval_templates: { kind: 'account', column: 'account_id' },
   approvals: { kind: 'workspace', column: 'workspace_id' },
   approval_responses: { kind: 'workspace', column: 'workspace_id' },
+  // medialoopster project assets are read across the productions (workspaces) of the account.
+  project_assets: { kind: 'account', column: 'account_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AssetRow, DB, MediaAssetFieldsRow } from '../../db/schema.js';
 
 /** The media kinds of the medialoopster surface; an asset's kind is its catalogue type (sniffed from its bytes). */
@@ -19,8 +19,10 @@ export interface MediaAssetFilter {
   /** A file path split into folder (`/a/b/`) and file name. */
   path?: { fileLocation: string; fileName: string } | undefined;
   workspaceId?: string | undefined;
-  /** false: nothing matches (a filter no asset can meet, e.g. `is_archive=true` before archives exist). */
+  /** false: nothing matches (a filter no asset can meet). */
   matchable: boolean;
+  /** true: only assets on an archive device of their production; false: only the others. */
+  archived?: boolean | undefined;
 }
 
 function base(db: Kysely<DB>, scope: { accountId: string; workspaceIds: readonly string[]; kind: MediaKind }) {
@@ -72,6 +74,22 @@ export async function pageMediaAssets(
   }
   if (q.path) {
     query = query.where('a.file_location', '=', q.path.fileLocation).where('a.file_name', '=', q.path.fileName);
+  }
+  if (q.archived !== undefined) {
+    // On an archive device: its folder starts with the path of an is_archive device of the asset's workspace.
+    // Raw SQL for the prefix test (no LIKE, whose % and _ a path may hold): substr/length are the same in both dialects.
+    const archived = q.archived;
+    query = query.where((eb) => {
+      const onArchive = eb.exists(
+        eb
+          .selectFrom('devices as d')
+          .select('d.id')
+          .whereRef('d.workspace_id', '=', 'a.workspace_id')
+          .where('d.is_archive', '=', 1)
+          .where(sql<boolean>`substr(a.file_location, 1, length(d.path)) = d.path`),
+      );
+      return archived ? onArchive : eb.not(onArchive);
+    });
   }
   const [assets, count] = await Promise.all([
     query.selectAll('a').orderBy('a.sequence').limit(q.limit).offset(q.offset).execute(),

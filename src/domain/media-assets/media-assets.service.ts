@@ -14,6 +14,9 @@ import { devicesOf, findProductions } from '../productions/productions.repo.js';
 import { reindexAsset } from '../search/search-index.js';
 import { trashAsset } from '../trash/trash.service.js';
 import { assertMetaFieldStore } from './custom-metadata.service.js';
+import { archiveFlagsOf, type ArchiveFlags } from '../asset-imports/archive-state.js';
+import { linkingProjectAssets } from '../project-assets/project-assets.repo.js';
+import { sharedWithProductions } from '../sharing/sharing.service.js';
 import { derivativeStates, findMediaAsset, findMediaFields, pageMediaAssets, saveMediaFields, type MediaAssetFilter, type MediaAssetRecord, type MediaKind } from './media-assets.repo.js';
 
 /** A media asset with everything the medialoopster presenters show (docs/medialoopster.md, "Media assets"). */
@@ -26,19 +29,25 @@ export interface MediaAssetView extends MediaAssetRecord {
   fields: MediaAssetFieldsRow | undefined;
   /** Derivative kind → state (`pending`, `ready`, `failed`) of the current version. */
   derivatives: Map<string, string>;
-  /** Integer ids of the project assets that link it (empty until project assets exist). */
+  /** Integer ids of the project assets that link it. */
   projects: number[];
-  /** Integer ids of the productions it is shared with (empty until sharing exists). */
+  /** Integer ids of the productions it is shared with (AVAILABLE there). */
   sharedWith: number[];
+  /** is_archive / is_production, from where its bytes are (asset-imports/archive-state.ts). */
+  archive: ArchiveFlags;
 }
 
 async function views(ctx: Ctx, kind: MediaKind, rows: readonly MediaAssetRecord[], roles: Map<string, WorkspaceRole>): Promise<MediaAssetView[]> {
   const wsIds = [...new Set(rows.map((r) => r.asset.workspace_id))];
-  const [productions, devices, fields, states] = await Promise.all([
+  const assetIds = rows.map((r) => r.asset.id);
+  const [productions, devices, fields, states, archive, projects, shared] = await Promise.all([
     findProductions(ctx.db, { accountId: scopedAccountId(ctx), ids: wsIds }),
     devicesOf(ctx.db, wsIds),
-    findMediaFields(ctx.db, rows.map((r) => r.asset.id)),
+    findMediaFields(ctx.db, assetIds),
     derivativeStates(ctx.db, rows.flatMap((r) => (r.versionId ? [r.versionId] : []))),
+    archiveFlagsOf(ctx.db, rows.map((r) => r.asset)),
+    linkingProjectAssets(ctx.db, { accountId: scopedAccountId(ctx), assetIds }),
+    sharedWithProductions(ctx.db, assetIds),
   ]);
   const byWs = new Map(productions.map((p) => [p.workspace.id, p]));
   return rows.flatMap((r) => {
@@ -50,7 +59,9 @@ async function views(ctx: Ctx, kind: MediaKind, rows: readonly MediaAssetRecord[
     const device = matchDevice(devices.get(p.workspace.id) ?? [], p.settings, { folderPath: r.asset.file_location, kind });
     return [{
       ...r, kind, role, production: p.workspace, settings: p.settings, device, fields: fields.get(r.asset.id),
-      derivatives: (r.versionId ? states.get(r.versionId) : undefined) ?? new Map<string, string>(), projects: [], sharedWith: [],
+      derivatives: (r.versionId ? states.get(r.versionId) : undefined) ?? new Map<string, string>(),
+      projects: projects.get(r.asset.id) ?? [], sharedWith: shared.get(r.asset.id) ?? [],
+      archive: archive.get(r.asset.id) ?? { isArchive: false, isProduction: true },
     }];
   });
 }
@@ -89,15 +100,17 @@ export async function pageReadableMediaAssets(ctx: Ctx, kind: MediaKind, q: Medi
     workspaceId = ws?.workspace.id;
     matchable = ws !== undefined;
   }
-  // Archiving does not exist yet: every asset is online (is_production) and none archived.
-  if (q.isArchive === true || q.isProduction === false) {
+  // is_archive / is_production: whether the asset lies on an archive device (asset-imports/archive-state.ts); the
+  // two filters together ask for both states at once only when they agree.
+  const archived = q.isArchive ?? (q.isProduction === undefined ? undefined : !q.isProduction);
+  if (q.isArchive !== undefined && q.isProduction !== undefined && q.isArchive === q.isProduction) {
     matchable = false;
   }
   const path = q.pathFile === undefined ? undefined : splitPathFile(q.pathFile);
   if (q.pathFile !== undefined && !path) {
     matchable = false;
   }
-  const filter: MediaAssetFilter = { path, workspaceId, matchable };
+  const filter: MediaAssetFilter = { path, workspaceId, matchable, archived };
   const page = await pageMediaAssets(ctx.db, { accountId, workspaceIds: [...roles.keys()], kind }, { ...filter, limit: q.limit, offset: q.offset });
   return { items: await views(ctx, kind, page.rows, roles), total: page.total };
 }

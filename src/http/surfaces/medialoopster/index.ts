@@ -8,6 +8,8 @@ import { customMetadataRoutes } from './custom-metadata.routes.js';
 import { mediaAssetsRoutes } from './media-assets.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 import { shotsRoutes } from './shots.routes.js';
+import { projectAssetsRoutes } from './project-assets.routes.js';
+import { importsRoutes } from './imports.routes.js';
 
 /**
  * The medialoopster-style production API, mounted at `/api` (docs/medialoopster.md). An encapsulated plugin: its
@@ -25,4 +27,6 @@ export const medialoopsterSurface: FastifyPluginAsync = async (app) => {
   await app.register(mediaAssetsRoutes);
   await app.register(customMetadataRoutes);
   await app.register(shotsRoutes);
+  await app.register(projectAssetsRoutes);
+  await app.register(importsRoutes);
 };
