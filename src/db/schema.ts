@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { FormFieldsTable, FormsTable, GuestSessionsTable, TaskAssetsTable } from './tables/requests.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -10,6 +11,7 @@ export type * from './tables/accounts.js';
 export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
+export type * from './tables/requests.js';
 
 export interface DB {
   users: UsersTable;
@@ -50,9 +52,17 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
+  task_assets: TaskAssetsTable;
+  forms: FormsTable;
+  form_fields: FormFieldsTable;
+  guest_sessions: GuestSessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type TaskAssetRow = Selectable<TaskAssetsTable>;
+export type FormRow = Selectable<FormsTable>;
+export type FormFieldRow = Selectable<FormFieldsTable>;
+export type GuestSessionRow = Selectable<GuestSessionsTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type AccountMemberRow = Selectable<AccountMembersTable>;

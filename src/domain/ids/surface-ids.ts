@@ -27,6 +27,9 @@ const LINKS = {
   task_watchers: { kind: 'workspace', column: 'workspace_id' },
   review_requests: { kind: 'workspace', column: 'workspace_id' },
   comments: { kind: 'workspace', column: 'workspace_id' },
+  task_assets: { kind: 'workspace', column: 'workspace_id' },
+  forms: { kind: 'workspace', column: 'workspace_id' },
+  form_fields: { kind: 'workspace', column: 'workspace_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

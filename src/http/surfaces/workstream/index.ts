@@ -5,6 +5,7 @@ import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
 import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
+import { taskAssetsRoutes } from './task-assets.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -22,4 +23,5 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(mediaRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
+  await app.register(taskAssetsRoutes);
 };
