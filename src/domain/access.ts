@@ -48,6 +48,8 @@ export const WORKSPACE_PERMISSIONS = {
   'trash.manage': WORKSPACE_ADMINS,
   'organise.manage': EDITORS,
   'statuses.manage': WORKSPACE_ADMINS,
+  /** Request forms (Workstream F1-F2, T8): create, edit, archive. */
+  'forms.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
   'webhooks.manage': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */

@@ -3,6 +3,7 @@ import { registerAuth } from '../../plugins/auth.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
+import { formsRoutes } from './forms.routes.js';
 import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { taskAssetsRoutes } from './task-assets.routes.js';
@@ -24,4 +25,5 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
   await app.register(taskAssetsRoutes);
+  await app.register(formsRoutes);
 };
