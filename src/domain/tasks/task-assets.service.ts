@@ -7,6 +7,7 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { insertTaskAssetLinks } from './task-assets.repo.js';
+import { notifyTaskWatchers } from './task-watcher-notify.js';
 import { requireTaskRequest } from './task-requests.service.js';
 
 /*
@@ -100,6 +101,7 @@ export async function linkTaskAssets(
       await tx.db.updateTable('tasks').set({ asset_id: added[0] ?? null, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', task.id).execute();
     }
     await recordLinkChange(tx, task, TASK_ASSETS_LINKED, added);
+    await notifyTaskWatchers(tx, task, ['assets']);
     return added;
   });
 }
@@ -134,6 +136,7 @@ export async function unlinkTaskAssets(ctx: Ctx, taskId: string, assetIds: reado
         .execute();
     }
     await recordLinkChange(tx, task, TASK_ASSETS_UNLINKED, linked);
+    await notifyTaskWatchers(tx, task, ['assets']);
     return linked;
   });
 }

@@ -11,6 +11,7 @@ import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { assertNotTrashed, nameKey } from '../tags/tags.rules.js';
 import { workspaceTaskStatuses } from '../task-statuses/task-statuses.service.js';
 import { insertTaskAssetLinks } from './task-assets.repo.js';
+import { notifyTaskWatchers } from './task-watcher-notify.js';
 import { viewTask, type TaskView } from './task-views.js';
 import { deleteTaskRow, findTask, insertTask, isWorkspaceUser, updateTaskRow } from './tasks.repo.js';
 import { cleanDueDate, cleanTaskDescription, cleanTitle, DEFAULT_PRIORITY, priorityName, priorityValue, type TaskPriority } from './tasks.rules.js';
@@ -279,6 +280,7 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     if (after.assignee_id !== before.assignee_id) {
       await notifyAssignee(tx, after);
     }
+    await notifyTaskWatchers(tx, after, changed);
     return after;
   });
   return viewTask(ctx, row);
