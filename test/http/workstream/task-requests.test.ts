@@ -273,4 +273,17 @@ describeEachDatabase('workstream: tasks from forms (T8), drafts, guests', (t) =>
     assertWsError(await t.req('POST', '/workstream/tasks', { json: { form_id: open.sequence, fields: [{ id: mail, response: 'nope' }] } }), 422);
     assert.deepEqual(await writeCounts(t), before);
   });
+
+  test('T1 sorts by asset_count and form_name now that their data exists', async () => {
+    const byAssets = await t.req('GET', '/workstream/tasks?sort=asset_count&sortdir=desc&limit=100', { headers: bearer(a) });
+    assert.equal(byAssets.status, 200, byAssets.text);
+    assert.equal(byAssets.body[0].name, 'Task created via API');
+    const aaa = await createForm(t, a, { name: 'AAA first form' });
+    const made = await t.req('POST', '/workstream/tasks', { headers: bearer(a), json: { form_id: aaa.sequence, name: 'From AAA', status: st.Pending?.id } });
+    assert.equal(made.status, 200, made.text);
+    const byForm = await t.req('GET', '/workstream/tasks?sort=form_name&limit=100', { headers: bearer(a) });
+    assert.equal(byForm.body[0].name, 'From AAA');
+    const desc = await t.req('GET', '/workstream/tasks?sort=form_name&sortdir=desc&limit=100', { headers: bearer(a) });
+    assert.equal(desc.body.at(-1).name, 'From AAA');
+  });
 });

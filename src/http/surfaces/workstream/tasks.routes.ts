@@ -21,8 +21,6 @@ const config = { scope: 'credential' } as const;
 /** Every documented sort key (spec T1); those without data behind them yet sort by `public_id` (docs/workstream.md). */
 const DOCUMENTED_SORTS = [
   ...REQUEST_SORTS,
-  'form_name',
-  'asset_count',
   'assignee_type',
   'project_id',
   'recently_viewed',
