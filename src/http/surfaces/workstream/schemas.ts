@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { assetShapeComponents } from './asset-shapes.schemas.js';
 import { WsForm, WsFormField } from './forms.schemas.js';
 
 /*
@@ -116,7 +115,6 @@ export const workstreamComponents: Record<string, unknown> = {
   WorkstreamStatus: WsStatus,
   WorkstreamTask: WsTask,
   WorkstreamChecklistItem: WsChecklistItem,
-  ...assetShapeComponents,
   WorkstreamForm: WsForm,
   WorkstreamFormField: WsFormField,
 };

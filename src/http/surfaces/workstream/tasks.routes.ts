@@ -76,6 +76,18 @@ const UpdateBody = Type.Object(
 const isEmpty = (v: unknown): v is null | '' => v === null || v === '';
 const guestConfig = { scope: 'credential-optional' } as const;
 
+/**
+ * T1, T2: without a token a guest session id is needed; without either the request is refused as unauthenticated
+ * before its parameters are read (the routes are token routes to everyone else).
+ */
+async function requireTokenOrSession(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown> | undefined;
+  const given = typeof query?.session_id === 'string' ? query.session_id : undefined;
+  if (!request.actor && sessionIdOf(request, given) === undefined) {
+    throw errors.unauthenticated();
+  }
+}
+
 /** The guest session id of a request without a token: `session_id` (query or body), `X-Session-Id`, or the cookie. */
 function sessionIdOf(request: FastifyRequest, given: string | undefined): string | undefined {
   const header = request.headers['x-session-id'];
@@ -121,6 +133,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/tasks',
     {
       config: guestConfig,
+      onRequest: requireTokenOrSession,
       schema: {
         tags,
         summary: 'List the tasks the caller may see (T1)',
@@ -172,6 +185,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/tasks/:id',
     {
       config: guestConfig,
+      onRequest: requireTokenOrSession,
       schema: {
         tags,
         summary: 'Get a task (T2)',
@@ -201,6 +215,8 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Create a task from a form (T8)',
+        // A token, or none for a form open to guests (docs/workstream.md "Guests").
+        security: [{ bearer: [] }, {}],
         description:
           'With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. ' +
           '`assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. ' +
