@@ -6,6 +6,7 @@ import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable }
 import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
 import type { ApprovalCommentsTable, ApprovalPageTokensTable, ApprovalResponsesTable, ApprovalSettingsTable, ApprovalsTable, ApprovalTemplatesTable, TeamMembersTable, TeamsTable } from './tables/approvals.js';
 import type { ImportLogsTable, ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
+import type { FormFieldsTable, FormsTable, GuestSessionsTable, TaskAssetsTable } from './tables/requests.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -18,6 +19,7 @@ export type * from './tables/processing.js';
 export type * from './tables/medialoopster.js';
 export type * from './tables/approvals.js';
 export type * from './tables/project-assets.js';
+export type * from './tables/requests.js';
 
 export interface DB {
   users: UsersTable;
@@ -83,10 +85,18 @@ export interface DB {
   project_asset_copy_files: ProjectAssetCopyFilesTable;
   production_contents: ProductionContentsTable;
   import_logs: ImportLogsTable;
+  task_assets: TaskAssetsTable;
+  forms: FormsTable;
+  form_fields: FormFieldsTable;
+  guest_sessions: GuestSessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type UserSessionRow = Selectable<UserSessionsTable>;
+export type TaskAssetRow = Selectable<TaskAssetsTable>;
+export type FormRow = Selectable<FormsTable>;
+export type FormFieldRow = Selectable<FormFieldsTable>;
+export type GuestSessionRow = Selectable<GuestSessionsTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type AccountMemberRow = Selectable<AccountMembersTable>;

@@ -48,6 +48,8 @@ export const WORKSPACE_PERMISSIONS = {
   'trash.manage': WORKSPACE_ADMINS,
   'organise.manage': EDITORS,
   'statuses.manage': WORKSPACE_ADMINS,
+  /** Request forms (Workstream F1-F2, T8): create, edit, archive. */
+  'forms.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
   /** medialoopster `browser.copy_projectasset`: copy a project asset into this production (the target). */
   'project_asset.copy': EDITORS,

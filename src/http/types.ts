@@ -5,10 +5,11 @@ import type { Scope } from '../domain/auth/actor.service.js';
  * Who may call a route: `public` needs no token; `user-optional` needs none either, but a caller who sends one is
  * identified as on a `user` route (bad credentials are still a 401); `credential` takes the account and workspace
  * from the token itself (the non-core surfaces; domain/auth/credential-tenancy.ts); `credential-account` takes only the
- * account from it (and HTTP Basic key:secret too), for medialoopster, whose productions are workspaces; the others
- * are the tenancy scopes of resolveActor.
+ * account from it (and HTTP Basic key:secret too), for medialoopster, whose productions are workspaces;
+ * `credential-optional` is `credential` when a token is sent, and lets the handler decide otherwise (Workstream's
+ * guest sessions, docs/workstream.md); the others are the tenancy scopes of resolveActor.
  */
-export type RouteScope = Scope | 'public' | 'user-optional' | 'credential' | 'credential-account';
+export type RouteScope = Scope | 'public' | 'user-optional' | 'credential' | 'credential-account' | 'credential-optional';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -33,6 +33,9 @@ const LINKS = {
   approval_responses: { kind: 'workspace', column: 'workspace_id' },
   // medialoopster project assets are read across the productions (workspaces) of the account.
   project_assets: { kind: 'account', column: 'account_id' },
+  task_assets: { kind: 'workspace', column: 'workspace_id' },
+  forms: { kind: 'workspace', column: 'workspace_id' },
+  form_fields: { kind: 'workspace', column: 'workspace_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

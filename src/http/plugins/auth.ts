@@ -43,13 +43,13 @@ export function registerAuth(app: FastifyInstance): void {
         await authenticateSession(app.deps, request, scope, session);
       } catch (err) {
         // An ended session on a route that allows anonymous callers (accepting an invite) is an anonymous caller.
-        if (!(scope === 'user-optional' && err instanceof DomainError && err.kind === 'unauthenticated')) {
+        if (!((scope === 'user-optional' || scope === 'credential-optional') && err instanceof DomainError && err.kind === 'unauthenticated')) {
           throw err;
         }
       }
       return;
     }
-    if (scope === 'user-optional' && request.headers.authorization === undefined) {
+    if ((scope === 'user-optional' || scope === 'credential-optional') && request.headers.authorization === undefined) {
       return;
     }
     if (scope === 'credential-account') {
@@ -60,7 +60,7 @@ export function registerAuth(app: FastifyInstance): void {
       });
       return;
     }
-    if (scope === 'credential') {
+    if (scope === 'credential' || scope === 'credential-optional') {
       request.actor = await resolveCredentialActor(app.deps, {
         token: tokenFromHeader(request.headers.authorization),
         workspaceHeader: headerValue(request.headers['x-workspace-id']),

@@ -84,7 +84,7 @@ export async function authenticateSession(deps: Deps, request: FastifyRequest, s
   const { actor, active } = await resolveSessionActor(deps, {
     token,
     // medialoopster's per-production scope: a browser session acts in one workspace, as on the other surfaces.
-    scope: scope === 'user-optional' ? 'user' : scope === 'credential-account' ? 'credential' : scope,
+    scope: scope === 'user-optional' ? 'user' : scope === 'credential-account' || scope === 'credential-optional' ? 'credential' : scope,
     accountHeader: headerValue(request.headers['x-account-id']),
     workspaceHeader: headerValue(request.headers['x-workspace-id']),
   });

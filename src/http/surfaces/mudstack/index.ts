@@ -38,6 +38,7 @@ import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 import { customMetadataRoutes } from './custom-metadata.routes.js';
+import { formsRoutes } from './forms.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -83,4 +84,5 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);
   await app.register(teamsRoutes);
+  await app.register(formsRoutes);
 };

@@ -4,6 +4,7 @@ import { Attachment } from './attachments.schemas.js';
 import { Comment } from './comments.schemas.js';
 import { ErrorBody, User } from './common.schemas.js';
 import { Folder } from './folders.schemas.js';
+import { FormJson } from './forms.schemas.js';
 import { Library } from './libraries.schemas.js';
 import { ReviewRequest } from './review-requests.schemas.js';
 import { Review } from './reviews.schemas.js';
@@ -28,6 +29,7 @@ export const namedComponents: Record<string, unknown> = {
   Attachment,
   Comment,
   Folder,
+  Form: FormJson,
   Library,
   Review,
   ReviewRequest,

@@ -168,13 +168,3 @@ export const WsAssetVersion = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Names of the asset shapes in `/openapi.json`. */
-export const assetShapeComponents: Record<string, unknown> = {
-  WorkstreamMiniUser: WsMiniUser,
-  WorkstreamMiniFolder: WsMiniFolder,
-  WorkstreamMiniAsset: WsMiniAsset,
-  WorkstreamLegacyAsset: WsLegacyAsset,
-  WorkstreamFullAsset: WsFullAsset,
-  WorkstreamAssetVersion: WsAssetVersion,
-};

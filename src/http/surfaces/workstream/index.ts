@@ -6,9 +6,11 @@ import { registerWorkstreamErrors } from './errors.js';
 import { approvalContainersRoutes } from './approval-containers.routes.js';
 import { approvalPageRoutes } from './approval-page.routes.js';
 import { approvalsRoutes } from './approvals.routes.js';
+import { formsRoutes } from './forms.routes.js';
 import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { shareOptionsRoutes } from './shareoptions.routes.js';
+import { taskAssetsRoutes } from './task-assets.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -30,4 +32,6 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(approvalContainersRoutes);
   await app.register(shareOptionsRoutes);
   await app.register(approvalPageRoutes);
+  await app.register(taskAssetsRoutes);
+  await app.register(formsRoutes);
 };
