@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
+import type { ProjectAssetsTable, ProjectsTable, ProjectWatchersTable, ProofPagesTable, ProofsTable } from './tables/projects.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -10,6 +11,7 @@ export type * from './tables/accounts.js';
 export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
+export type * from './tables/projects.js';
 
 export interface DB {
   users: UsersTable;
@@ -50,6 +52,11 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   event_cursors: EventCursorsTable;
+  projects: ProjectsTable;
+  project_assets: ProjectAssetsTable;
+  project_watchers: ProjectWatchersTable;
+  proofs: ProofsTable;
+  proof_pages: ProofPagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -93,3 +100,7 @@ export type NewTaskRow = Insertable<TasksTable>;
 export type TaskChecklistItemRow = Selectable<TaskChecklistItemsTable>;
 export type TaskWatcherRow = Selectable<TaskWatchersTable>;
 export type TaskUpdate = Updateable<TasksTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type ProjectUpdate = Updateable<ProjectsTable>;
+export type ProofRow = Selectable<ProofsTable>;
+export type ProofPageRow = Selectable<ProofPagesTable>;

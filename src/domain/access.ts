@@ -49,6 +49,8 @@ export const WORKSPACE_PERMISSIONS = {
   'organise.manage': EDITORS,
   'statuses.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
+  /** Create, change and delete Workstream projects (linking assets and watching need only task.write / asset.read). */
+  'projects.manage': WORKSPACE_ADMINS,
   'webhooks.manage': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
   'discussion.moderate': WORKSPACE_ADMINS,

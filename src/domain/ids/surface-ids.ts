@@ -27,6 +27,8 @@ const LINKS = {
   task_watchers: { kind: 'workspace', column: 'workspace_id' },
   review_requests: { kind: 'workspace', column: 'workspace_id' },
   comments: { kind: 'workspace', column: 'workspace_id' },
+  projects: { kind: 'workspace', column: 'workspace_id' },
+  proofs: { kind: 'workspace', column: 'workspace_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

@@ -34,6 +34,7 @@ import { webhooksRoutes } from './webhooks.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
+import { projectsRoutes } from './projects.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -75,4 +76,5 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(taskStatusesRoutes);
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);
+  await app.register(projectsRoutes);
 };

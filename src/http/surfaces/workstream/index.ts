@@ -4,6 +4,8 @@ import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
 import { oauthRoutes } from './oauth.routes.js';
+import { projectLinksRoutes } from './project-links.routes.js';
+import { projectsRoutes } from './projects.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -20,4 +22,6 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(oauthRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
+  await app.register(projectsRoutes);
+  await app.register(projectLinksRoutes);
 };
