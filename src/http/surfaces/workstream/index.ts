@@ -3,6 +3,7 @@ import { registerAuth } from '../../plugins/auth.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
+import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { projectLinksRoutes } from './project-links.routes.js';
 import { projectsRoutes } from './projects.routes.js';
@@ -20,6 +21,7 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   registerAuth(app);
   rejectNulCharacters(app);
   await app.register(oauthRoutes);
+  await app.register(mediaRoutes);
   await app.register(tasksRoutes);
   await app.register(taskExtrasRoutes);
   await app.register(projectsRoutes);

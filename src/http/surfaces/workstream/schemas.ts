@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { assetShapeComponents } from './asset-shapes.schemas.js';
 import { WsRequestProject } from './request-project.js';
 
 /*
@@ -102,4 +103,5 @@ export const workstreamComponents: Record<string, unknown> = {
   WorkstreamStatus: WsStatus,
   WorkstreamTask: WsTask,
   WorkstreamChecklistItem: WsChecklistItem,
+  ...assetShapeComponents,
 };
