@@ -12,6 +12,7 @@ import { derivativeProxyJob } from './domain/media/derivative-proxy.job.js';
 import { derivativeThumbnailJob } from './domain/media/derivative-thumbnail.job.js';
 import { derivativeWaveformJob } from './domain/media/derivative-waveform.job.js';
 import { mediaProbeJob } from './domain/media/media-probe.job.js';
+import { proofGenerateJob } from './domain/proofs/proof-generate.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
@@ -43,6 +44,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   derivativeWaveformJob,
   derivativePageJob,
   attachmentThumbnailJob,
+  // Workstream proofs (src/domain/proofs): one job renders a proof's pages.
+  proofGenerateJob,
   // Notifications fan-out (src/domain/events, webhooks, email): the outbox dispatcher and its deliveries.
   eventsDispatchJob,
   webhookDeliverJob,

@@ -5,8 +5,11 @@ import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
 import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
+import { projectAssetsRoutes } from './project-assets.routes.js';
 import { projectLinksRoutes } from './project-links.routes.js';
 import { projectsRoutes } from './projects.routes.js';
+import { proofViewerRoutes } from './proof-viewer.routes.js';
+import { proofsRoutes } from './proofs.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -26,4 +29,7 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(taskExtrasRoutes);
   await app.register(projectsRoutes);
   await app.register(projectLinksRoutes);
+  await app.register(projectAssetsRoutes);
+  await app.register(proofsRoutes);
+  await app.register(proofViewerRoutes);
 };
