@@ -116,6 +116,10 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       url,
       {
         config,
+        // Webdam's clients POST with no body at all when they send no `version`.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
         schema: {
           tags,
           summary: `Generate an asset's proof, ${using}`,
@@ -124,7 +128,7 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             '`version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; ' +
             'an earlier version than the proof\'s answers 409 `proof_version_older`.',
           params: Params,
-          body: Type.Optional(GenerateBody),
+          body: GenerateBody,
           response: { 200: WsProof, 409: wsErrors[422], ...wsErrors },
         },
       },
