@@ -112,7 +112,8 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
     const res = await t.req('GET', '/openapi.json');
     const doc = res.body as Doc;
     // 1.75 MB when every route inlined its schemas; about 290 KB with components.
-    assert.ok(res.text.length < 400_000, `document is ${res.text.length} bytes`);
+    // Workstream's projects and proofs (#14) added about 30 operations (their error responses shared as components too).
+    assert.ok(res.text.length < 450_000, `document is ${res.text.length} bytes`);
     const asset = doc.components.schemas?.Asset as { properties?: Record<string, unknown> } | undefined;
     assert.ok(asset?.properties?.id, 'the Asset object is one component');
     assert.deepEqual(doc.paths['/workspaces/assets/{asset_id}']?.get?.responses?.['200']?.content?.['application/json']?.schema, { $ref: '#/components/schemas/Asset' });

@@ -49,7 +49,7 @@ export const projectLinksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary,
         description: 'Editors only. Answers 204; linking a linked asset (or unlinking an unlinked one) changes nothing.',
         params: ProjectAssetParams,
-        response: { 204: Type.Null(), ...wsErrors },
+        response: { 204: Type.Null({ description: 'Done; no body' }), ...wsErrors },
       },
       handler: async (request, reply) => {
         const ctx = ctxOf(request);
@@ -75,7 +75,7 @@ export const projectLinksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Editors only. `assetids[]` (1-100 asset ids). An id that is not a live asset of the workspace: 404 naming it, nothing changed. Answers 204.',
         params: ProjectParams,
         body: AssetIdsBody,
-        response: { 204: Type.Null(), ...wsErrors },
+        response: { 204: Type.Null({ description: 'Done; no body' }), ...wsErrors },
       },
       handler: async (request, reply) => {
         const ctx = ctxOf(request);

@@ -150,7 +150,7 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: `Delete an asset's proof, ${using}`,
           description: 'Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.',
           params: Params,
-          response: { 204: Type.Null(), ...wsErrors },
+          response: { 204: Type.Null({ description: 'Done; no body' }), ...wsErrors },
         },
       },
       async (request, reply) => {
