@@ -3,6 +3,7 @@ import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTabl
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { ProjectAssetsTable, ProjectsTable, ProjectWatchersTable, ProofPagesTable, ProofsTable } from './tables/projects.js';
+import type { FormFieldsTable, FormsTable, GuestSessionsTable, TaskAssetsTable } from './tables/requests.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
 // Table interfaces live in ./tables/ by area (conventions in ./tables/keyed.ts); this file is the database's shape
@@ -12,6 +13,7 @@ export type * from './tables/assets.js';
 export type * from './tables/collaboration.js';
 export type * from './tables/organisation.js';
 export type * from './tables/projects.js';
+export type * from './tables/requests.js';
 
 export interface DB {
   users: UsersTable;
@@ -57,9 +59,17 @@ export interface DB {
   project_watchers: ProjectWatchersTable;
   proofs: ProofsTable;
   proof_pages: ProofPagesTable;
+  task_assets: TaskAssetsTable;
+  forms: FormsTable;
+  form_fields: FormFieldsTable;
+  guest_sessions: GuestSessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type TaskAssetRow = Selectable<TaskAssetsTable>;
+export type FormRow = Selectable<FormsTable>;
+export type FormFieldRow = Selectable<FormFieldsTable>;
+export type GuestSessionRow = Selectable<GuestSessionsTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type AccountMemberRow = Selectable<AccountMembersTable>;

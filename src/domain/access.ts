@@ -48,6 +48,8 @@ export const WORKSPACE_PERMISSIONS = {
   'trash.manage': WORKSPACE_ADMINS,
   'organise.manage': EDITORS,
   'statuses.manage': WORKSPACE_ADMINS,
+  /** Request forms (Workstream F1-F2, T8): create, edit, archive. */
+  'forms.manage': WORKSPACE_ADMINS,
   'task.write': EDITORS,
   /** Create, change and delete Workstream projects (linking assets and watching need only task.write / asset.read). */
   'projects.manage': WORKSPACE_ADMINS,

@@ -5,9 +5,10 @@ import type { Scope } from '../domain/auth/actor.service.js';
  * Who may call a route: `public` needs no token; `user-optional` needs none either, but a caller who sends one is
  * identified as on a `user` route (bad credentials are still a 401); `credential` takes the account and workspace
  * from the token itself (the non-core surfaces; domain/auth/credential-tenancy.ts); the others are the tenancy
- * scopes of resolveActor.
+ * scopes of resolveActor. `credential-optional` is `credential` when a token is sent, and lets the handler decide
+ * otherwise (Workstream's guest sessions, docs/workstream.md).
  */
-export type RouteScope = Scope | 'public' | 'user-optional' | 'credential';
+export type RouteScope = Scope | 'public' | 'user-optional' | 'credential' | 'credential-optional';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -12,6 +12,7 @@ import * as m202611230430 from './202611230430_create_webhooks.js';
 import * as m202611230440 from './202611230440_create_search.js';
 import * as m202611231900 from './202611231900_partial_job_indexes.js';
 import * as m202612070330 from './202612070330_create_task_checklists_watchers.js';
+import * as m202612071100 from './202612071100_create_task_assets_forms.js';
 import * as m202612071200 from './202612071200_create_projects_proofs.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '202611230440_create_search': m202611230440,
   '202611231900_partial_job_indexes': m202611231900,
   '202612070330_create_task_checklists_watchers': m202612070330,
+  '202612071100_create_task_assets_forms': m202612071100,
   '202612071200_create_projects_proofs': m202612071200,
 };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Keyed } from './keyed.js';
 
 /* Comments, reviews, attachments, review requests, tasks, webhooks, the search index. */
@@ -120,6 +120,10 @@ export interface TasksTable extends Keyed {
   /** `YYYY-MM-DD` or an ISO date-time. */
   due_date: string | null;
   form_fields: Generated<string>;
+  /** The request form the task was made from (Workstream T8). */
+  form_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The guest session that submitted it (docs/workstream.md, guest access). */
+  guest_session_id: ColumnType<string | null, string | null | undefined, string | null>;
   completed_at: string | null;
   created_at: string;
   updated_at: string;

@@ -49,6 +49,12 @@ export function summarise(type: string, data: Record<string, unknown>, names: Na
       return `Changes were requested${on}`;
     case 'task_assigned':
       return `You were assigned a task: ${str(data.title) ?? 'untitled'}${on}`;
+    case 'task_watcher_added':
+      return `${names.actor ?? 'Someone'} added you as a watcher of the task: ${str(data.title) ?? 'untitled'}`;
+    case 'task_watcher_removed':
+      return `${names.actor ?? 'Someone'} removed you from the watchers of the task: ${str(data.title) ?? 'untitled'}`;
+    case 'task_updated':
+      return `A task you watch changed: ${str(data.title) ?? 'untitled'}${by}`;
     case 'subscribed_asset_changed':
       return `${names.asset ?? 'An asset you follow'} changed (${str(data.event) ?? 'update'})${by}`;
     case 'invite_accepted':

@@ -29,6 +29,9 @@ const LINKS = {
   comments: { kind: 'workspace', column: 'workspace_id' },
   projects: { kind: 'workspace', column: 'workspace_id' },
   proofs: { kind: 'workspace', column: 'workspace_id' },
+  task_assets: { kind: 'workspace', column: 'workspace_id' },
+  forms: { kind: 'workspace', column: 'workspace_id' },
+  form_fields: { kind: 'workspace', column: 'workspace_id' },
 } as const satisfies Record<string, TenantLink>;
 
 export type IntegerIdTable = keyof typeof LINKS;

@@ -32,12 +32,19 @@ export async function requireFolderAsset(ctx: Ctx, folderId: string, assetId: st
   return asset;
 }
 
-/**
- * Whether the asset belongs to the task. The one place that says so: today a task's `asset_id`.
- * TODO(#14): also the `task_assets` link table once it is merged (branch ws-tasks).
- */
-export async function taskHasAsset(_ctx: Ctx, task: TaskRow, assetId: string): Promise<boolean> {
-  return task.asset_id === assetId;
+/** Whether the asset is linked to the task (`task_assets`; the task's primary `asset_id` is always one of its links). */
+export async function taskHasAsset(ctx: Ctx, task: TaskRow, assetId: string): Promise<boolean> {
+  if (task.asset_id === assetId) {
+    return true;
+  }
+  const link = await ctx.db
+    .selectFrom('task_assets')
+    .select('id')
+    .where('workspace_id', '=', scopedWorkspaceId(ctx))
+    .where('task_id', '=', task.id)
+    .where('asset_id', '=', assetId)
+    .executeTakeFirst();
+  return link !== undefined;
 }
 
 /** Task scope: the caller may see the task (Workstream's visibility rule) and the asset belongs to it. */

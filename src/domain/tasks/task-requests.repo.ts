@@ -32,6 +32,8 @@ export const REQUEST_SORTS = [
   'incomplete_checklist_count',
   'project_id',
   'project_title',
+  'asset_count',
+  'form_name',
 ] as const;
 export type RequestSort = (typeof REQUEST_SORTS)[number];
 
@@ -93,6 +95,17 @@ function sortExpression(eb: Eb, sort: RequestSort, viewer: RequestViewer) {
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('ci.task_id', '=', 'tasks.id')
         .where('ci.status', '=', 0);
+    case 'asset_count':
+      return eb
+        .selectFrom('task_assets as ta')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('ta.task_id', '=', 'tasks.id');
+    case 'form_name':
+      // Tasks not made from a form sort as an empty name (NULLs order differently in the two dialects).
+      return eb.fn.coalesce(
+        eb.selectFrom('forms as f').select(sql<string>`lower(${sql.ref('f.name')})`.as('n')).whereRef('f.id', '=', 'tasks.form_id'),
+        eb.val(''),
+      );
     default:
       return eb.ref(`tasks.${sort}`);
   }

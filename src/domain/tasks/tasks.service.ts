@@ -10,6 +10,8 @@ import { notify } from '../notifications/notifications.service.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { assertNotTrashed, nameKey } from '../tags/tags.rules.js';
 import { workspaceTaskStatuses } from '../task-statuses/task-statuses.service.js';
+import { insertTaskAssetLinks } from './task-assets.repo.js';
+import { notifyTaskWatchers } from './task-watcher-notify.js';
 import { viewTask, type TaskView } from './task-views.js';
 import { deleteTaskRow, findTask, insertTask, isWorkspaceUser, updateTaskRow } from './tasks.repo.js';
 import { cleanDueDate, cleanTaskDescription, cleanTitle, DEFAULT_PRIORITY, priorityName, priorityValue, type TaskPriority } from './tasks.rules.js';
@@ -178,6 +180,10 @@ export async function createTask(ctx: Ctx, input: TaskInput & { title: string })
       created_at: now,
       updated_at: now,
     });
+    // The core `asset_id` is the task's primary asset, always one of its links (Workstream T3).
+    if (assetId !== null) {
+      await insertTaskAssetLinks(tx.db, { workspaceId, taskId: task.id, assetIds: [assetId], userId: tx.actor.userId, now });
+    }
     await recordTaskChange(tx, { taskId: task.id, assetIds: [assetId], type: 'task_created', data: { before: null, after: snapshot(task, status) } });
     await notifyAssignee(tx, task);
     return task;
@@ -264,6 +270,10 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     if (!after) {
       throw errors.notFound('task', id);
     }
+    // A new primary asset is linked too; the previous one stays linked (unlinking is explicit: Workstream T14/T15).
+    if (after.asset_id !== null && after.asset_id !== before.asset_id) {
+      await insertTaskAssetLinks(tx.db, { workspaceId, taskId: after.id, assetIds: [after.asset_id], userId: tx.actor.userId, now });
+    }
     const afterStatus = statuses.find((s) => s.id === after.status_id);
     const pick = (s: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(s).filter(([k]) => changed.includes(k as keyof TaskUpdate) || (k === 'status' && changed.includes('status_id'))));
@@ -276,6 +286,7 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     if (after.assignee_id !== before.assignee_id) {
       await notifyAssignee(tx, after);
     }
+    await notifyTaskWatchers(tx, after, changed);
     return after;
   });
   return viewTask(ctx, row);

@@ -31,10 +31,10 @@ export function registerAuth(app: FastifyInstance): void {
       return;
     }
     const scope = request.routeOptions.config.scope ?? 'workspace';
-    if (scope === 'public' || (scope === 'user-optional' && request.headers.authorization === undefined)) {
+    if (scope === 'public' || ((scope === 'user-optional' || scope === 'credential-optional') && request.headers.authorization === undefined)) {
       return;
     }
-    if (scope === 'credential') {
+    if (scope === 'credential' || scope === 'credential-optional') {
       request.actor = await resolveCredentialActor(app.deps, {
         token: tokenFromHeader(request.headers.authorization),
         workspaceHeader: headerValue(request.headers['x-workspace-id']),

@@ -139,7 +139,7 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
   }
   // The credential decides the tenant on the non-core surfaces; a workspace other than the default may be chosen.
   const optional: JsonObject =
-    scope === 'credential' ? { 'x-workspace-id': uuidHeader('Optional: the workspace to act in instead of the default one (docs/workstream.md).') } : {};
+    scope === 'credential' || scope === 'credential-optional' ? { 'x-workspace-id': uuidHeader('Optional: the workspace to act in instead of the default one (docs/workstream.md).') } : {};
   if (Object.keys(tenancy).length > 0 || Object.keys(optional).length > 0) {
     const headers: JsonObject = isObject(schema.headers) ? schema.headers : {};
     const properties = isObject(headers.properties) ? headers.properties : {};

@@ -197,6 +197,11 @@ describeEachDatabase('workstream: proofs in the folder, project and task scopes 
     assertWsError(await t.req('POST', `/workstream/projects/${project.sequence}/assets/${audio.seq}/proof`, { headers: bearer(a) }), 403, 'asset_not_in_project');
     assertWsError(await t.req('GET', `/workstream/tasks/${task.sequence}/assets/${image.seq}/proof/url`, { headers: bearer(a) }), 403, 'asset_not_in_task');
     assertWsError(await t.req('DELETE', `/workstream/tasks/${task.sequence}/assets/${audio.seq}/proof`, { headers: bearer(a) }), 403, 'asset_not_in_task');
+    // Linked to the task (T9, the task_assets table), the asset's proof is reachable through it.
+    const linked = await t.req('POST', `/workstream/tasks/${task.sequence}/assets/${audio.seq}`, { headers: bearer(a) });
+    assert.equal(linked.status, 200, linked.text);
+    const viaTask = await t.req('GET', `/workstream/tasks/${task.sequence}/assets/${audio.seq}/proof`, { headers: bearer(a) });
+    assert.deepEqual([viaTask.status, viaTask.body.asset_id], [200, audio.seq]);
   });
 
   test('bad input: 422 naming `version`, nothing written; forged or expired URLs 403', async () => {

@@ -7,7 +7,7 @@ import { assertWsError, bearer, coreTask, form, FORM, seqOf, wsCounts, wsStatuse
 const USER_KEYS = ['id', 'type', 'username', 'firstname', 'lastname', 'email', 'role', 'status', 'profile_image', 'color', 'timezone', 'language'];
 const TASK_KEYS = [
   'id', 'public_id', 'name', 'status', 'assignee_id', 'assignee', 'recipient', 'project_id', 'project', 'due_date', 'keywords', 'description',
-  'watcher_count', 'created_at', 'updated_at',
+  'watcher_count', 'created_at', 'updated_at', 'form_id', 'fields',
 ];
 
 function assertUser(u: any): void {
@@ -236,7 +236,7 @@ describeEachDatabase('workstream: statuses (S1) and tasks (T1, T2, T8, T13)', (t
     assert.equal((await t.req('GET', `/workspaces/tasks/${theirs.id}`, { headers: b.headers })).body.title, 'B keeps this');
   });
 
-  test('T8: the seed\'s create-task JSON is refused with 422 on form_id until forms exist; nothing written', async () => {
+  test('T8: the seed\'s create-task JSON with a form id that is not one of the account\'s: 422 on form_id; nothing written', async () => {
     const st = await wsStatuses(t, a);
     const before = await wsCounts(t);
     const seedBody = {

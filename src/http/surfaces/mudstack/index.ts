@@ -35,6 +35,7 @@ import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 import { projectsRoutes } from './projects.routes.js';
+import { formsRoutes } from './forms.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -77,4 +78,5 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);
   await app.register(projectsRoutes);
+  await app.register(formsRoutes);
 };

@@ -3,6 +3,7 @@ import { registerAuth } from '../../plugins/auth.js';
 import { rejectNulCharacters } from '../../plugins/reject-nul.js';
 import { registerWorkstreamParsing } from './conventions.js';
 import { registerWorkstreamErrors } from './errors.js';
+import { formsRoutes } from './forms.routes.js';
 import { mediaRoutes } from './media.routes.js';
 import { oauthRoutes } from './oauth.routes.js';
 import { projectAssetsRoutes } from './project-assets.routes.js';
@@ -10,6 +11,7 @@ import { projectLinksRoutes } from './project-links.routes.js';
 import { projectsRoutes } from './projects.routes.js';
 import { proofViewerRoutes } from './proof-viewer.routes.js';
 import { proofsRoutes } from './proofs.routes.js';
+import { taskAssetsRoutes } from './task-assets.routes.js';
 import { taskExtrasRoutes } from './task-extras.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
@@ -32,4 +34,6 @@ export const workstreamSurface: FastifyPluginAsync = async (app) => {
   await app.register(projectAssetsRoutes);
   await app.register(proofsRoutes);
   await app.register(proofViewerRoutes);
+  await app.register(taskAssetsRoutes);
+  await app.register(formsRoutes);
 };

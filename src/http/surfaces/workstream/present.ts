@@ -1,6 +1,7 @@
 import type { TaskChecklistItemRow, TaskStatusRow, UserRow } from '../../../db/schema.js';
 import type { WorkspaceRole } from '../../../domain/access.js';
 import type { TaskRequestView, UserWithRole } from '../../../domain/tasks/task-request-views.js';
+import { storedSubmission } from '../../../domain/forms/form-submissions.service.js';
 import { unixSeconds, unixSecondsText } from './conventions.js';
 import { presentRequestProject } from './request-project.js';
 
@@ -62,6 +63,12 @@ function keywordsOf(formFields: string): string | null {
   }
 }
 
+/** Atelier extension: the form a task was made from and its answers (`{id, type, response}` per field). */
+function formOf(formFields: string) {
+  const s = storedSubmission(formFields);
+  return { form_id: s ? s.form : null, fields: s ? s.responses.map((r) => ({ id: r.id, type: r.type, response: r.response })) : null };
+}
+
 export function presentTask(v: TaskRequestView) {
   const t = v.task;
   return {
@@ -81,6 +88,7 @@ export function presentTask(v: TaskRequestView) {
     watcher_count: v.watcherCount,
     created_at: unixSeconds(t.created_at),
     updated_at: unixSeconds(t.updated_at),
+    ...formOf(t.form_fields),
   };
 }
 

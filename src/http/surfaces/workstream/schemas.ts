@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { assetShapeComponents } from './asset-shapes.schemas.js';
 import { WsRequestProject } from './request-project.js';
+import { WsForm, WsFormField } from './forms.schemas.js';
 
 /*
  * Response shapes of the Workstream surface (spec §1.3), field by field as the seed's examples show them, with their
@@ -60,6 +61,19 @@ export const WsTask = Type.Object(
     watcher_count: Type.Integer(),
     created_at: Unix,
     updated_at: Unix,
+    form_id: Type.Union([Type.Null(), Type.Integer()], { description: 'Atelier: the form the task was made from (T8), null for other tasks' }),
+    fields: Type.Union(
+      [
+        Type.Null(),
+        Type.Array(
+          Type.Object(
+            { id: Type.Integer({ description: 'Form field id' }), type: Type.Integer(), response: Type.Unknown() },
+            { additionalProperties: false },
+          ),
+        ),
+      ],
+      { description: 'Atelier: the answers given to the form\'s fields (T8), null for tasks not made from a form' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -104,4 +118,6 @@ export const workstreamComponents: Record<string, unknown> = {
   WorkstreamTask: WsTask,
   WorkstreamChecklistItem: WsChecklistItem,
   ...assetShapeComponents,
+  WorkstreamForm: WsForm,
+  WorkstreamFormField: WsFormField,
 };

@@ -1,5 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { inTransaction, type Ctx } from '../../../domain/context.js';
+import { submitForm, type SubmissionInput } from '../../../domain/forms/form-submissions.service.js';
+import { ensureGuestSession, getGuestTask, guestCtx, guestFormTenant, listGuestTasks, requireGuestSession } from '../../../domain/forms/guest-sessions.service.js';
 import { parseSurfaceId, uuidsOf } from '../../../domain/ids/surface-ids.js';
 import { errors } from '../../../domain/errors.js';
 import { REQUEST_SORTS } from '../../../domain/tasks/task-requests.repo.js';
@@ -7,7 +11,7 @@ import { listRequestStatuses, listTaskRequests, requireTaskRequest, updateTaskRe
 import { viewTaskRequest, viewTaskRequests } from '../../../domain/tasks/task-request-views.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { FilterQuery, filterValues, IntLike, isDesc, NullableIntLike, PagingQuery, paging, SortDir, toUnixSeconds } from './conventions.js';
-import { idScope, rowId } from './ids.js';
+import { idScope, rowId, rowIds } from './ids.js';
 import { presentStatus, presentTask } from './present.js';
 import { WsStatus, WsTask, wsErrors } from './schemas.js';
 
@@ -17,8 +21,6 @@ const config = { scope: 'credential' } as const;
 /** Every documented sort key (spec T1); those without data behind them yet sort by `public_id` (docs/workstream.md). */
 const DOCUMENTED_SORTS = [
   ...REQUEST_SORTS,
-  'form_name',
-  'asset_count',
   'assignee_type',
   'recently_viewed',
   'keyword_count',
@@ -27,8 +29,11 @@ const DOCUMENTED_SORTS = [
 
 export const TaskParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Task id' }) });
 
+const SessionId = Type.String({ maxLength: 100, description: 'A guest session id (from submitting a form without a token); used only without a token' });
+
 const ListQuery = Type.Object(
   {
+    session_id: Type.Optional(SessionId),
     sort: Type.Optional(Type.Union(DOCUMENTED_SORTS.map((s) => Type.Literal(s)))),
     sortdir: Type.Optional(SortDir),
     ...PagingQuery,
@@ -47,7 +52,10 @@ const CreateBody = Type.Object(
     due_date: Type.Optional(NullableIntLike),
     assignee_id: Type.Optional(NullableIntLike),
     project_id: Type.Optional(NullableIntLike),
-    fields: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 500 })),
+    fields: Type.Optional(
+      Type.Array(Type.Unknown(), { maxItems: 500, description: 'Answers: `{id, response}` per form field (a bare field id: no response)' }),
+    ),
+    session_id: Type.Optional(SessionId),
   },
   { additionalProperties: false },
 );
@@ -64,6 +72,40 @@ const UpdateBody = Type.Object(
 );
 
 const isEmpty = (v: unknown): v is null | '' => v === null || v === '';
+const guestConfig = { scope: 'credential-optional' } as const;
+
+/** The guest session id of a request without a token: `session_id` (query or body), `X-Session-Id`, or the cookie. */
+function sessionIdOf(request: FastifyRequest, given: string | undefined): string | undefined {
+  const header = request.headers['x-session-id'];
+  const cookie = /(?:^|;\s*)session_id=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+  return given ?? (typeof header === 'string' ? header : undefined) ?? cookie;
+}
+
+/** An id in the body that is not the tenant's is a field error (422 naming it), not a missing resource. */
+async function bodyRowId(ctx: Ctx, table: 'task_statuses' | 'users' | 'forms', value: unknown, field: string): Promise<string> {
+  try {
+    return await rowId(ctx, table, value, { field, part: 'body', what: table });
+  } catch (err) {
+    throw (err as { kind?: string }).kind === 'not_found' ? errors.invalidField('body', field, `must be the id of a ${field.replace('_id', '')} of this account`) : err;
+  }
+}
+
+/** T8's body → the submission (ids resolved in the tenant; `assetids[]` in one query). */
+async function submissionInput(ctx: Ctx, b: Static<typeof CreateBody>, formId: string): Promise<SubmissionInput> {
+  if (b.project_id !== undefined && !isEmpty(b.project_id)) {
+    throw errors.invalidField('body', 'project_id', 'must be the id of a project (projects are not available on this server yet)');
+  }
+  return {
+    formId,
+    statusId: b.status === undefined ? undefined : await bodyRowId(ctx, 'task_statuses', b.status, 'status'),
+    name: b.name,
+    dueDate: b.due_date === undefined ? undefined : isEmpty(b.due_date) ? null : toUnixSeconds(b.due_date, 'due_date'),
+    assigneeId: b.assignee_id === undefined ? undefined : isEmpty(b.assignee_id) ? null : await bodyRowId(ctx, 'users', b.assignee_id, 'assignee_id'),
+    keywords: b.keywords,
+    assetIds: b.assetids === undefined ? [] : await rowIds(ctx, 'assets', b.assetids, { field: 'assetids', what: 'asset' }),
+    fields: (b.fields ?? []).map((f) => (f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as { id: unknown; response: unknown }) : { id: f, response: undefined })),
+  };
+}
 
 /** Statuses (S1) and tasks (T1, T2, T8, T13) of spec §1.4.6-7. */
 export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -76,17 +118,23 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/tasks',
     {
-      config,
+      config: guestConfig,
       schema: {
         tags,
         summary: 'List the tasks the caller may see (T1)',
         description:
-          'Admins see every task but other people\'s drafts; other users the tasks they created. `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).',
+          'Admins see every task but other people\'s drafts; other users the tasks they created; without a token, with the `session_id` of a guest session, the tasks that session submitted (newest first). `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).',
         querystring: ListQuery,
         response: { 200: Type.Array(WsTask), ...wsErrors },
       },
     },
     async (request) => {
+      if (!request.actor) {
+        const guest = await requireGuestSession(request.server.deps, sessionIdOf(request, request.query.session_id));
+        const gctx = guestCtx(request.server.deps, { accountId: guest.accountId, workspaceId: guest.session.workspace_id });
+        const rows = await listGuestTasks(gctx, guest.session, paging(request.query));
+        return (await viewTaskRequests(gctx, rows)).map(presentTask);
+      }
       const ctx = ctxOf(request);
       const q = request.query;
       const scope = idScope(ctx);
@@ -120,8 +168,24 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/tasks/:id',
-    { config, schema: { tags, summary: 'Get a task (T2)', params: TaskParams, response: { 200: WsTask, ...wsErrors } } },
+    {
+      config: guestConfig,
+      schema: {
+        tags,
+        summary: 'Get a task (T2)',
+        description: 'Without a token, with the `session_id` of a guest session: a task that session submitted.',
+        params: TaskParams,
+        querystring: Type.Object({ session_id: Type.Optional(SessionId) }, { additionalProperties: false }),
+        response: { 200: WsTask, ...wsErrors },
+      },
+    },
     async (request) => {
+      if (!request.actor) {
+        const guest = await requireGuestSession(request.server.deps, sessionIdOf(request, request.query.session_id));
+        const gctx = guestCtx(request.server.deps, { accountId: guest.accountId, workspaceId: guest.session.workspace_id });
+        const task = await getGuestTask(gctx, guest.session, parseSurfaceId(request.params.id, 'id', 'params'));
+        return presentTask(await viewTaskRequest(gctx, task));
+      }
       const ctx = ctxOf(request);
       const id = await rowId(ctx, 'tasks', request.params.id, { field: 'id', part: 'params', what: 'task' });
       return presentTask(await viewTaskRequest(ctx, await requireTaskRequest(ctx, id)));
@@ -131,19 +195,39 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/tasks',
     {
-      config,
+      config: guestConfig,
       schema: {
         tags,
-        summary: 'Create a task from a form (T8; needs forms, not available yet)',
-        description: 'Forms do not exist on this server yet, so every `form_id` is refused with 422 naming `form_id` and nothing is written.',
+        summary: 'Create a task from a form (T8)',
+        description:
+          'With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. ' +
+          '`assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. ' +
+          'Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).',
         body: CreateBody,
         response: { 200: WsTask, ...wsErrors },
       },
     },
-    async (request) => {
-      ctxOf(request);
-      // TODO(#14): forms (F1-F2) and task creation from them. Until then no form id can be valid.
-      throw errors.invalidField('body', 'form_id', 'must be the id of an active form (forms are not available on this server yet)');
+    async (request, reply) => {
+      const b = request.body;
+      if (!request.actor) {
+        const formSeq = parseSurfaceId(b.form_id, 'form_id', 'body');
+        const tenant = await guestFormTenant(request.server.deps, formSeq);
+        if (!tenant) {
+          throw errors.unauthenticated('This form needs a token (it is not open to guests).');
+        }
+        const gctx = guestCtx(request.server.deps, tenant);
+        const { task, token } = await inTransaction(gctx, async (tx) => {
+          const session = await ensureGuestSession(tx, sessionIdOf(request, b.session_id));
+          const input = await submissionInput(tx, b, tenant.formId);
+          return { task: await submitForm(tx, { ...input, guestSessionId: session.id }), token: session.token };
+        });
+        void reply.header('x-session-id', token).header('set-cookie', `session_id=${token}; Path=/workstream; HttpOnly; SameSite=Lax; Max-Age=2592000`);
+        return presentTask(await viewTaskRequest(gctx, task));
+      }
+      const ctx = ctxOf(request);
+      const formId = await bodyRowId(ctx, 'forms', b.form_id, 'form_id');
+      const task = await submitForm(ctx, await submissionInput(ctx, b, formId));
+      return presentTask(await viewTaskRequest(ctx, task));
     },
   );
 
