@@ -15,6 +15,7 @@ import { derivativeWaveformJob } from './domain/media/derivative-waveform.job.js
 import { mediaProbeJob } from './domain/media/media-probe.job.js';
 import { processingTaskJob } from './domain/processing/processing-task.job.js';
 import { shotsDetectJob } from './domain/media-assets/shots-detect.job.js';
+import { proofGenerateJob } from './domain/proofs/proof-generate.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
 import { uploadsExpireJob } from './domain/uploads/uploads-expire.job.js';
@@ -53,6 +54,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   // medialoopster shot detection of video assets on devices with autoshot_detection (src/domain/media-assets).
   shotsDetectJob,
   attachmentThumbnailJob,
+  // Workstream proofs (src/domain/proofs): one job renders a proof's pages.
+  proofGenerateJob,
   // Notifications fan-out (src/domain/events, webhooks, email): the outbox dispatcher and its deliveries.
   eventsDispatchJob,
   webhookDeliverJob,

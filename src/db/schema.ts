@@ -6,6 +6,7 @@ import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable }
 import type { CustomMetadataFieldsTable, CustomMetadataRulesTable, CustomMetadataSetsTable, DevicesTable, MediaAssetFieldsTable, ProductionSettingsTable, ShotSequencesTable, ShotsTable } from './tables/medialoopster.js';
 import type { ApprovalCommentsTable, ApprovalPageTokensTable, ApprovalResponsesTable, ApprovalSettingsTable, ApprovalsTable, ApprovalTemplatesTable, TeamMembersTable, TeamsTable } from './tables/approvals.js';
 import type { ImportLogsTable, ProductionContentsTable, ProjectAssetCopyFilesTable, ProjectAssetLinksTable, ProjectAssetsTable } from './tables/project-assets.js';
+import type { ProjectLinkedAssetsTable, ProjectsTable, ProjectWatchersTable, ProofPagesTable, ProofsTable } from './tables/projects.js';
 import type { FormFieldsTable, FormsTable, GuestSessionsTable, TaskAssetsTable } from './tables/requests.js';
 import type { AssetStatusesTable, AssetTagsTable, AssetUserMarksTable, FoldersTable, LibrariesTable, LibraryAssetsTable, TagsTable } from './tables/organisation.js';
 
@@ -19,6 +20,7 @@ export type * from './tables/processing.js';
 export type * from './tables/medialoopster.js';
 export type * from './tables/approvals.js';
 export type * from './tables/project-assets.js';
+export type * from './tables/projects.js';
 export type * from './tables/requests.js';
 
 export interface DB {
@@ -85,6 +87,11 @@ export interface DB {
   project_asset_copy_files: ProjectAssetCopyFilesTable;
   production_contents: ProductionContentsTable;
   import_logs: ImportLogsTable;
+  projects: ProjectsTable;
+  project_linked_assets: ProjectLinkedAssetsTable;
+  project_watchers: ProjectWatchersTable;
+  proofs: ProofsTable;
+  proof_pages: ProofPagesTable;
   task_assets: TaskAssetsTable;
   forms: FormsTable;
   form_fields: FormFieldsTable;
@@ -156,3 +163,7 @@ export type ProjectAssetLinkRow = Selectable<ProjectAssetLinksTable>;
 export type ProjectAssetCopyFileRow = Selectable<ProjectAssetCopyFilesTable>;
 export type ProductionContentRow = Selectable<ProductionContentsTable>;
 export type ImportLogRow = Selectable<ImportLogsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type ProjectUpdate = Updateable<ProjectsTable>;
+export type ProofRow = Selectable<ProofsTable>;
+export type ProofPageRow = Selectable<ProofPagesTable>;

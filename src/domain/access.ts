@@ -55,6 +55,8 @@ export const WORKSPACE_PERMISSIONS = {
   'project_asset.copy': EDITORS,
   /** medialoopster `browser.share_production_asset`: share assets into this production (the target). */
   'asset.share': WORKSPACE_ADMINS,
+  /** Create, change and delete Workstream projects (linking assets and watching need only task.write / asset.read). */
+  'projects.manage': WORKSPACE_ADMINS,
   'webhooks.manage': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
   'discussion.moderate': WORKSPACE_ADMINS,

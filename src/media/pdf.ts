@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runTool, type ToolLimits } from './tool.js';
 
@@ -38,4 +39,16 @@ export async function renderFirstPage(path: string, size: number, limits: ToolLi
     cwd: dirname(path),
   });
   return join(dirname(path), `${prefix}.png`);
+}
+
+/**
+ * Renders pages 1..maxPages as PNGs whose longest side is `size` pixels, in the input's directory; returns their
+ * paths in page order (pdftoppm numbers them `<prefix>-1.png` or zero-padded to the page count's width).
+ */
+export async function renderPages(path: string, size: number, limits: ToolLimits, maxPages: number): Promise<string[]> {
+  const prefix = 'pages';
+  const dir = dirname(path);
+  await runTool('pdftoppm', ['-png', '-f', '1', '-l', String(maxPages), '-scale-to', String(size), '--', basename(path), prefix], { ...limits, cwd: dir });
+  const names = (await readdir(dir)).filter((n) => /^pages-\d+\.png$/.test(n));
+  return names.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0])).map((n) => join(dir, n));
 }

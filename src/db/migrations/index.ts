@@ -20,6 +20,7 @@ import * as m202612071010 from './202612071010_link_review_requests_approvals.js
 import * as m202612071400 from './202612071400_create_project_assets.js';
 import * as m202612071410 from './202612071410_create_import_logs.js';
 import * as m202612071100 from './202612071100_create_task_assets_forms.js';
+import * as m202612071200 from './202612071200_create_projects_proofs.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '202612071400_create_project_assets': m202612071400,
   '202612071410_create_import_logs': m202612071410,
   '202612071100_create_task_assets_forms': m202612071100,
+  '202612071200_create_projects_proofs': m202612071200,
 };

@@ -33,6 +33,8 @@ const LINKS = {
   approval_responses: { kind: 'workspace', column: 'workspace_id' },
   // medialoopster project assets are read across the productions (workspaces) of the account.
   project_assets: { kind: 'account', column: 'account_id' },
+  projects: { kind: 'workspace', column: 'workspace_id' },
+  proofs: { kind: 'workspace', column: 'workspace_id' },
   task_assets: { kind: 'workspace', column: 'workspace_id' },
   forms: { kind: 'workspace', column: 'workspace_id' },
   form_fields: { kind: 'workspace', column: 'workspace_id' },

@@ -1,6 +1,7 @@
-import type { TaskRow, TaskStatusRow, UserRow } from '../../db/schema.js';
+import type { ProjectRow, TaskRow, TaskStatusRow, UserRow } from '../../db/schema.js';
 import { effectiveWorkspaceRole, isAccountRole, isWorkspaceRole, type WorkspaceRole } from '../access.js';
 import { scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
+import { findProjectsByIds } from '../projects/projects.repo.js';
 import { findTaskStatusesByIds } from '../task-statuses/task-statuses.repo.js';
 import { findUsersByIds } from '../users/users.repo.js';
 import { watcherCounts } from './task-requests.repo.js';
@@ -18,6 +19,7 @@ export interface TaskRequestView {
   creator: UserWithRole | undefined;
   assignee: UserWithRole | undefined;
   watcherCount: number;
+  project: ProjectRow | undefined;
 }
 
 /** Users with their workspace roles, in two queries. */
@@ -45,10 +47,11 @@ export async function usersWithRoles(ctx: Ctx, users: readonly UserRow[]): Promi
 /** Views of task rows in a fixed number of queries. */
 export async function viewTaskRequests(ctx: Ctx, rows: readonly TaskRow[]): Promise<TaskRequestView[]> {
   const workspaceId = scopedWorkspaceId(ctx);
-  const [statuses, users, counts] = await Promise.all([
+  const [statuses, users, counts, projects] = await Promise.all([
     findTaskStatusesByIds(ctx.db, { workspaceId, ids: rows.map((r) => r.status_id) }),
     findUsersByIds(ctx.db, rows.flatMap((r) => [r.creator_id, r.assignee_id]).filter((id): id is string => id !== null)),
     watcherCounts(ctx.db, { workspaceId, taskIds: rows.map((r) => r.id) }),
+    findProjectsByIds(ctx.db, { workspaceId, ids: rows.flatMap((r) => (r.project_id === null ? [] : [r.project_id])) }),
   ]);
   const withRoles = await usersWithRoles(ctx, [...users.values()]);
   return rows.map((task) => ({
@@ -57,6 +60,7 @@ export async function viewTaskRequests(ctx: Ctx, rows: readonly TaskRow[]): Prom
     creator: task.creator_id ? withRoles.get(task.creator_id) : undefined,
     assignee: task.assignee_id ? withRoles.get(task.assignee_id) : undefined,
     watcherCount: counts.get(task.id) ?? 0,
+    project: task.project_id ? projects.get(task.project_id) : undefined,
   }));
 }
 

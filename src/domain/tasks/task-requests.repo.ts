@@ -30,6 +30,8 @@ export const REQUEST_SORTS = [
   'description',
   'watched',
   'incomplete_checklist_count',
+  'project_id',
+  'project_title',
   'asset_count',
   'form_name',
 ] as const;
@@ -42,11 +44,13 @@ export interface RequestFilters {
   assigneeIds?: readonly string[] | undefined;
   /** true: only tasks the viewer watches; false: only those they do not. */
   watching?: boolean | undefined;
-  /** A filter no row can match (for example project ids while projects do not exist yet). */
+  /** Project ids (any of); an empty list matches nothing. */
+  projectIds?: readonly string[] | undefined;
+  /** A filter no row can match. */
   matchNothing?: boolean | undefined;
 }
 
-type Eb = ExpressionBuilder<DB & { s: DB['task_statuses']; o: DB['users']; a: DB['users'] }, 'tasks' | 's' | 'o' | 'a'>;
+type Eb = ExpressionBuilder<DB & { s: DB['task_statuses']; o: DB['users']; a: DB['users']; p: DB['projects'] }, 'tasks' | 's' | 'o' | 'a' | 'p'>;
 
 /** The visibility rule (spec §1.5 item 1) as a WHERE clause. */
 export function visibleTo(eb: ExpressionBuilder<DB & { s: DB['task_statuses'] }, 'tasks' | 's'>, viewer: RequestViewer) {
@@ -81,6 +85,10 @@ function sortExpression(eb: Eb, sort: RequestSort, viewer: RequestViewer) {
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('tw.task_id', '=', 'tasks.id')
         .where('tw.user_id', '=', viewer.userId);
+    case 'project_id':
+      return eb.fn.coalesce('p.sequence', eb.val(0));
+    case 'project_title':
+      return sql<string>`coalesce(lower(${sql.ref('p.name')}), '')`;
     case 'incomplete_checklist_count':
       return eb
         .selectFrom('task_checklist_items as ci')
@@ -109,7 +117,7 @@ export async function listRequestRows(
   q: Scope & { viewer: RequestViewer; filters: RequestFilters; sort: RequestSort; desc: boolean; offset: number; limit: number },
 ): Promise<TaskRow[]> {
   const f = q.filters;
-  if (f.matchNothing || (f.statusIds !== undefined && f.statusIds.length === 0) || (f.assigneeIds !== undefined && f.assigneeIds.length === 0)) {
+  if (f.matchNothing || (f.statusIds !== undefined && f.statusIds.length === 0) || (f.assigneeIds !== undefined && f.assigneeIds.length === 0) || (f.projectIds !== undefined && f.projectIds.length === 0)) {
     return [];
   }
   let query = db
@@ -117,6 +125,7 @@ export async function listRequestRows(
     .innerJoin('task_statuses as s', 's.id', 'tasks.status_id')
     .leftJoin('users as o', 'o.id', 'tasks.creator_id')
     .leftJoin('users as a', 'a.id', 'tasks.assignee_id')
+    .leftJoin('projects as p', 'p.id', 'tasks.project_id')
     .selectAll('tasks')
     .where('tasks.workspace_id', '=', q.workspaceId)
     .where((eb) => visibleTo(eb, q.viewer));
@@ -125,6 +134,9 @@ export async function listRequestRows(
   }
   if (f.assigneeIds !== undefined) {
     query = query.where('tasks.assignee_id', 'in', [...f.assigneeIds]);
+  }
+  if (f.projectIds !== undefined) {
+    query = query.where('tasks.project_id', 'in', [...f.projectIds]);
   }
   if (f.watching !== undefined) {
     const watched = (eb: Eb) =>

@@ -2,6 +2,7 @@ import type { TaskRow, TaskStatusRow } from '../../db/schema.js';
 import { requirePermission } from '../access.js';
 import { scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
+import { findProject } from '../projects/projects.repo.js';
 import { draftStatusOf, statusesWithDraft } from '../task-statuses/draft-status.js';
 import { findVisibleRequest, listRequestRows, type RequestFilters, type RequestSort, type RequestViewer } from './task-requests.repo.js';
 import { updateTask } from './tasks.service.js';
@@ -46,6 +47,8 @@ export interface RequestUpdate {
   /** Unix seconds (UTC); null clears it. */
   dueDate?: number | null | undefined;
   assigneeId?: string | null | undefined;
+  /** A project of the workspace; null clears it. */
+  projectId?: string | null | undefined;
 }
 
 /**
@@ -58,7 +61,10 @@ export async function updateTaskRequest(ctx: Ctx, id: string, input: RequestUpda
     throw errors.invalidField('body', 'status', 'cannot be the draft status');
   }
   const dueDate = input.dueDate === undefined || input.dueDate === null ? input.dueDate : new Date(input.dueDate * 1000).toISOString();
-  const view = await updateTask(ctx, id, { statusId: input.statusId, title: input.name, dueDate, assigneeId: input.assigneeId });
+  if (input.projectId && !(await findProject(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id: input.projectId }))) {
+    throw errors.invalidField('body', 'project_id', 'must be the id of a project of this workspace');
+  }
+  const view = await updateTask(ctx, id, { statusId: input.statusId, title: input.name, dueDate, assigneeId: input.assigneeId, projectId: input.projectId });
   return view.task;
 }
 

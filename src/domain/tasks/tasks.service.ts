@@ -26,6 +26,8 @@ export interface TaskInput {
   statusId?: string | undefined;
   dueDate?: string | null | undefined;
   assetId?: string | null | undefined;
+  /** Workstream project (checked by the caller to be one of the workspace's); null clears. */
+  projectId?: string | null | undefined;
 }
 
 /** The notification an assignee gets (unless they assigned themselves). */
@@ -43,6 +45,7 @@ function snapshot(t: TaskRow, status: TaskStatusRow | undefined): Record<string,
     assignee_id: t.assignee_id,
     due_date: t.due_date,
     asset_id: t.asset_id,
+    project_id: t.project_id,
     completed_at: t.completed_at,
   };
 }
@@ -252,6 +255,9 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     }
     if (input.assigneeId !== undefined) {
       set.assignee_id = await resolveAssignee(tx, input.assigneeId);
+    }
+    if (input.projectId !== undefined) {
+      set.project_id = input.projectId;
     }
     if (input.assetId !== undefined) {
       set.asset_id = input.assetId === before.asset_id ? before.asset_id : await resolveAsset(tx, input.assetId);

@@ -379,7 +379,7 @@ export function shareSchemas(document: object, named: Record<string, unknown>): 
 
 /**
  * Every error response that is just the shared Error body becomes a `$ref` to one response per status in
- * `components.responses` (ten of them on most routes, in every operation).
+ * `components.responses` (ten of them on most routes, in every operation); a surface's own error body likewise.
  */
 function shareErrorResponses(doc: JsonObject): JsonObject {
   const shared: JsonObject = {};
@@ -391,12 +391,16 @@ function shareErrorResponses(doc: JsonObject): JsonObject {
       for (const [status, r] of Object.entries(op.responses)) {
         const content = isObject(r) && isObject(r.content) ? r.content : {};
         const json = isObject(content['application/json']) ? content['application/json'] : {};
-        const onlyError = Object.keys(content).length === 1 && isObject(json.schema) && json.schema.$ref === errorRef.$ref;
+        // The shared Error body, or a surface's own (WorkstreamError): one shared response per body and status.
+        const component = [ERROR_COMPONENT, ...SURFACE_ERROR_COMPONENTS.map(([, c]) => c)].find(
+          (c) => isObject(json.schema) && json.schema.$ref === `#/components/schemas/${c}`,
+        );
+        const onlyError = Object.keys(content).length === 1 && component !== undefined;
         if (!onlyError || !/^[45]\d\d$/.test(status)) {
           continue;
         }
-        const name = `Error${status}`;
-        shared[name] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+        const name = component === ERROR_COMPONENT ? `Error${status}` : `${component}${status}`;
+        shared[name] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: `#/components/schemas/${component}` } } } };
         op.responses[status] = { $ref: `#/components/responses/${name}` };
       }
     }

@@ -54,7 +54,7 @@ describeEachDatabase('tasks', (t) => {
     assert.equal(h[0]!.user_id, ten.userId);
     assert.deepEqual(JSON.parse(h[0]!.data), {
       before: null,
-      after: { title: 'Paint the hero', description: 'Blue cape', priority: 'High', status: 'Pending', status_id: statuses.Pending!.id, assignee_id: editor.userId, due_date: '2026-12-24', asset_id: asset.id, completed_at: null },
+      after: { title: 'Paint the hero', description: 'Blue cape', priority: 'High', status: 'Pending', status_id: statuses.Pending!.id, assignee_id: editor.userId, due_date: '2026-12-24', asset_id: asset.id, project_id: null, completed_at: null },
     });
   });
 

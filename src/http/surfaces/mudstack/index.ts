@@ -38,6 +38,7 @@ import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 import { customMetadataRoutes } from './custom-metadata.routes.js';
+import { projectsRoutes } from './projects.routes.js';
 import { formsRoutes } from './forms.routes.js';
 
 /**
@@ -84,5 +85,6 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);
   await app.register(teamsRoutes);
+  await app.register(projectsRoutes);
   await app.register(formsRoutes);
 };

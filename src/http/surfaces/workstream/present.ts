@@ -3,6 +3,7 @@ import type { WorkspaceRole } from '../../../domain/access.js';
 import type { TaskRequestView, UserWithRole } from '../../../domain/tasks/task-request-views.js';
 import { storedSubmission } from '../../../domain/forms/form-submissions.service.js';
 import { unixSeconds, unixSecondsText } from './conventions.js';
+import { presentRequestProject } from './request-project.js';
 
 /*
  * Rows → Workstream JSON (spec §1.3). Integer ids are the rows' `sequence` (docs/integer-ids.md); users' ids are
@@ -79,8 +80,8 @@ export function presentTask(v: TaskRequestView) {
     assignee: v.assignee ? presentUser(v.assignee) : null,
     // The person who made the request (I: Webdam does not define `recipient`; docs/workstream.md).
     recipient: v.creator ? presentUser(v.creator) : null,
-    project_id: null,
-    project: null,
+    project_id: v.project ? v.project.sequence : null,
+    project: v.project ? presentRequestProject(v.project) : null,
     due_date: t.due_date === null ? null : unixSeconds(t.due_date),
     keywords: keywordsOf(t.form_fields),
     description: t.description === '' ? null : t.description,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { WsRequestProject } from './request-project.js';
 import { WsForm, WsFormField } from './forms.schemas.js';
 
 /*
@@ -41,7 +42,7 @@ export const WsStatus = Type.Object(
   { additionalProperties: false },
 );
 
-/** §1.3.11 Task. `project` stays null until projects exist on this surface. */
+/** §1.3.11 Task. `project` is the task's project as a `requestproject`, or null. */
 export const WsTask = Type.Object(
   {
     id: Type.Integer(),
@@ -52,7 +53,7 @@ export const WsTask = Type.Object(
     assignee: Type.Union([Type.Null(), WsUser]),
     recipient: Type.Union([Type.Null(), WsUser]),
     project_id: Type.Union([Type.Null(), Type.Integer()]),
-    project: Type.Null(),
+    project: Type.Union([Type.Null(), WsRequestProject]),
     due_date: Type.Union([Type.Null(), Unix]),
     keywords: Type.Union([Type.Null(), Type.String()]),
     description: Type.Union([Type.Null(), Type.String()]),

@@ -22,11 +22,9 @@ const config = { scope: 'credential' } as const;
 const DOCUMENTED_SORTS = [
   ...REQUEST_SORTS,
   'assignee_type',
-  'project_id',
   'recently_viewed',
   'keyword_count',
   'recipient',
-  'project_title',
 ] as const;
 
 export const TaskParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Task id' }) });
@@ -164,6 +162,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Unknown ids and other tenants' ids simply match nothing.
       const statusIds = statusSeqs && [...(await uuidsOf(ctx.db, 'task_statuses', scope, statusSeqs)).values()];
       const assigneeIds = assigneeSeqs && [...(await uuidsOf(ctx.db, 'users', scope, assigneeSeqs)).values()];
+      const projectIds = projectSeqs && [...(await uuidsOf(ctx.db, 'projects', scope, projectSeqs)).values()];
       const sort = (REQUEST_SORTS as readonly string[]).includes(q.sort ?? '') ? (q.sort as (typeof REQUEST_SORTS)[number]) : 'public_id';
       const rows = await listTaskRequests(ctx, {
         sort,
@@ -172,8 +171,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         filters: {
           statusIds,
           assigneeIds,
-          // Projects do not exist on this server yet, so no task has one (docs/workstream.md).
-          matchNothing: projectSeqs !== undefined,
+          projectIds,
           watching: watching === undefined || watching.length !== 1 ? undefined : watching[0] === '1',
         },
       });
@@ -266,15 +264,13 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ctx = ctxOf(request);
       const b = request.body;
       const id = await rowId(ctx, 'tasks', request.params.id, { field: 'id', part: 'params', what: 'task' });
-      if (b.project_id !== undefined && !isEmpty(b.project_id)) {
-        throw errors.invalidField('body', 'project_id', 'must be the id of a project (projects are not available on this server yet)');
-      }
       // Ids in the body that are not the tenant's are field errors (the path's task exists; the value is bad).
-      const bodyId = async (table: 'task_statuses' | 'users', value: unknown, field: string) => {
+      const bodyId = async (table: 'task_statuses' | 'users' | 'projects', value: unknown, field: string) => {
+        const what = table === 'users' ? 'user' : table === 'projects' ? 'project' : 'status';
         try {
-          return await rowId(ctx, table, value, { field, part: 'body', what: table === 'users' ? 'user' : 'task_status' });
+          return await rowId(ctx, table, value, { field, part: 'body', what });
         } catch (err) {
-          throw (err as { kind?: string }).kind === 'not_found' ? errors.invalidField('body', field, `must be the id of a ${table === 'users' ? 'user' : 'status'} of this account`) : err;
+          throw (err as { kind?: string }).kind === 'not_found' ? errors.invalidField('body', field, `must be the id of a ${what} of this account`) : err;
         }
       };
       const row = await updateTaskRequest(ctx, id, {
@@ -282,6 +278,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         name: b.name,
         dueDate: b.due_date === undefined ? undefined : isEmpty(b.due_date) ? null : toUnixSeconds(b.due_date, 'due_date'),
         assigneeId: b.assignee_id === undefined ? undefined : isEmpty(b.assignee_id) ? null : await bodyId('users', b.assignee_id, 'assignee_id'),
+        projectId: b.project_id === undefined ? undefined : isEmpty(b.project_id) ? null : await bodyId('projects', b.project_id, 'project_id'),
       });
       return presentTask(await viewTaskRequest(ctx, row));
     },
