@@ -12,15 +12,15 @@ import * as m202611230430 from './202611230430_create_webhooks.js';
 import * as m202611230440 from './202611230440_create_search.js';
 import * as m202611231900 from './202611231900_partial_job_indexes.js';
 import * as m202612070330 from './202612070330_create_task_checklists_watchers.js';
-import * as m202612071500 from './202612071500_create_vionlabs.js';
-import * as m202612071600 from './202612071600_create_user_sessions.js';
-import * as m202612071300 from './202612071300_create_medialoopster.js';
 import * as m202612071000 from './202612071000_create_teams_approvals.js';
 import * as m202612071010 from './202612071010_link_review_requests_approvals.js';
-import * as m202612071400 from './202612071400_create_project_assets.js';
-import * as m202612071410 from './202612071410_create_import_logs.js';
 import * as m202612071100 from './202612071100_create_task_assets_forms.js';
 import * as m202612071200 from './202612071200_create_projects_proofs.js';
+import * as m202612071300 from './202612071300_create_medialoopster.js';
+import * as m202612071400 from './202612071400_create_project_assets.js';
+import * as m202612071410 from './202612071410_create_import_logs.js';
+import * as m202612071500 from './202612071500_create_vionlabs.js';
+import * as m202612071600 from './202612071600_create_user_sessions.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -37,13 +37,13 @@ export const migrations: Record<string, Migration> = {
   '202611230440_create_search': m202611230440,
   '202611231900_partial_job_indexes': m202611231900,
   '202612070330_create_task_checklists_watchers': m202612070330,
-  '202612071500_create_vionlabs': m202612071500,
-  '202612071600_create_user_sessions': m202612071600,
-  '202612071300_create_medialoopster': m202612071300,
   '202612071000_create_teams_approvals': m202612071000,
   '202612071010_link_review_requests_approvals': m202612071010,
-  '202612071400_create_project_assets': m202612071400,
-  '202612071410_create_import_logs': m202612071410,
   '202612071100_create_task_assets_forms': m202612071100,
   '202612071200_create_projects_proofs': m202612071200,
+  '202612071300_create_medialoopster': m202612071300,
+  '202612071400_create_project_assets': m202612071400,
+  '202612071410_create_import_logs': m202612071410,
+  '202612071500_create_vionlabs': m202612071500,
+  '202612071600_create_user_sessions': m202612071600,
 };
