@@ -14,7 +14,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Access test: 204 without authentication; 503 when the database cannot be reached',
-        response: { 204: Type.Null(), 503: MlErrors },
+        response: { 204: Type.Null({ description: 'The server and its database answer' }), 503: MlErrors },
       },
     },
     async (request, reply) => {

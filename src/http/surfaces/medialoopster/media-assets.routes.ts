@@ -133,7 +133,7 @@ export const mediaAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description: '`allow_partial` is accepted: the delete is one step, so nothing can be left half done.',
           params: Params,
           querystring: DeleteQuery,
-          response: { 204: Type.Null(), ...mlErrors, 423: MlErrors },
+          response: { 204: Type.Null({ description: 'Moved to the production’s trash' }), ...mlErrors, 423: MlErrors },
         },
       },
       async (request, reply) => {
