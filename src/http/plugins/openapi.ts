@@ -3,6 +3,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { medialoopsterComponents } from '../surfaces/medialoopster/openapi-components.js';
 import { namedComponents } from '../surfaces/mudstack/openapi-components.js';
 import { vionlabsComponents } from '../surfaces/vionlabs/schemas.js';
 import { workstreamComponents } from '../surfaces/workstream/schemas.js';
@@ -51,7 +52,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     hideUntagged: false,
     transform: documentRoute,
     transformObject: (document) =>
-      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents, ...vionlabsComponents }) as typeof document.openapiObject) : document.swaggerObject,
+      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents, ...vionlabsComponents, ...medialoopsterComponents }) as typeof document.openapiObject) : document.swaggerObject,
   });
 
   // The document only changes when the routes do, so it is serialized and compressed once, on first request (not at
