@@ -167,6 +167,9 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
     assert.deepEqual(problems, []);
     const error = doc.components.schemas?.Error as { properties?: Record<string, unknown>; required?: string[] };
     assert.deepEqual(error.required, ['error', 'request_id']);
+    // medialoopster's error body is either DRF form (docs/medialoopster.md, "Errors"): the list and the single `detail`.
+    const ml = doc.components.schemas?.MedialoopsterError as { anyOf?: Array<{ required?: string[] }> };
+    assert.deepEqual(ml.anyOf?.map((form) => form.required), [['errors'], ['detail']]);
     // The tus route answers 412 for a missing Tus-Resumable header, and says so.
     assert.ok(doc.paths['/workspaces/assets/tus']?.post?.responses?.['412']);
   });
@@ -202,6 +205,9 @@ describeEachDatabase('OpenAPI document and reference page', (t) => {
       }
     }
     assert.ok(checked > 300);
+    // GET /auth/session is authenticated by the session cookie alone (its handler reads it), not by a bearer token.
+    assert.deepEqual(doc.paths['/auth/session']?.get?.security, [{ session: [] }]);
+    assert.equal((doc.components.securitySchemes?.session as { in?: string } | undefined)?.in, 'cookie');
     assert.deepEqual(problems, []);
     const assetGet = doc.paths['/workspaces/assets/{asset_id}']?.get;
     assert.deepEqual(

@@ -153,13 +153,16 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
     const required = Array.isArray(headers.required) ? headers.required : [];
     out.headers = { ...headers, type: 'object', properties: { ...properties, ...optional, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
   }
-  if (scope === 'public') {
+  // A public route (the auth hook does not run) may still authenticate the caller itself and say how in its schema
+  // (GET /auth/session reads the session cookie): it is documented as the authenticated route it is.
+  const isPublic = scope === 'public' && !(Array.isArray(schema.security) && schema.security.length > 0);
+  if (isPublic) {
     out.security = [];
   }
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const statuses = {
     ...ANY_ROUTE,
-    ...(scope === 'public' ? {} : AUTHENTICATED),
+    ...(isPublic ? {} : AUTHENTICATED),
     ...(methods.every((m) => BODYLESS_METHODS.has(m)) ? {} : WITH_BODY),
   };
   const responses: Record<string, unknown> = isObject(schema.response) ? { ...schema.response } : {};

@@ -8,6 +8,7 @@ import { namedComponents } from '../surfaces/mudstack/openapi-components.js';
 import { vionlabsComponents } from '../surfaces/vionlabs/schemas.js';
 import { workstreamComponents } from '../surfaces/workstream/schemas.js';
 import { documentRoute, shareSchemas } from './openapi-document.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 interface Encoded {
   identity: Buffer;
@@ -45,9 +46,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description:
+              'The web app’s session (`POST /auth/sessions`), sent by the browser when no `Authorization` header is; a write must also carry the CSRF token (docs/web.md, "Sessions and CSRF").',
+          },
         },
       },
-      security: [{ bearer: [] }],
+      // Every authenticated route accepts either (plugins/auth.ts).
+      security: [{ bearer: [] }, { session: [] }],
     },
     hideUntagged: false,
     transform: documentRoute,

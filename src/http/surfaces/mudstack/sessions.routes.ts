@@ -54,7 +54,14 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/session',
     {
       config: { scope: 'public' },
-      schema: { tags, summary: 'The session of the session cookie (401 when there is none or it has ended)', response: { 200: Session, 401: ErrorBody } },
+      // Public to the auth hook (a person in no account still has a session to read), but authenticated here, by the
+      // session cookie alone: a bearer token is no session.
+      schema: {
+        tags,
+        summary: 'The session of the session cookie (401 when there is none or it has ended)',
+        security: [{ session: [] }],
+        response: { 200: Session, 401: ErrorBody },
+      },
     },
     async (request, reply) => {
       const token = sessionCookie(request);
