@@ -62,7 +62,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item2"];
+                        "application/json": components["schemas"]["Item3"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -111,6 +111,271 @@ export interface paths {
                 431: components["responses"]["Error431"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's custom metadata sets, validation rules and fields */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: components["schemas"]["Item11"][];
+                            rules: components["schemas"]["Item10"][];
+                            sets: components["schemas"]["Item9"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata field (account admins); `key` is unique in the account (409) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Internal name, e.g. `company.cvams.director`. */
+                        key: string;
+                        order?: number;
+                        rule_id?: string | null;
+                        set_id: string;
+                        /** @description The display name. */
+                        value: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item11"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom metadata field (account admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    field_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a validation rule: a regular expression the whole value must match (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        name: string;
+                        regex: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item10"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata set (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The asset kind the set's fields apply to. */
+                        content_type: "audio" | "image" | "video" | "project";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -291,7 +556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item4"];
+                        "application/json": components["schemas"]["Item5"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -332,6 +597,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Sign-in password for the web app (10 to 256 characters); only when the invite creates a new user. */
+                        password?: string;
                         token: string;
                     };
                 };
@@ -491,7 +758,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Exactly one account role: owner, admin or member. */
-                    roles?: components["schemas"]["Item3"][];
+                    roles?: components["schemas"]["Item4"][];
                 };
                 header?: never;
                 path: {
@@ -602,7 +869,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item6"][];
+                        "application/json": components["schemas"]["Item7"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -650,7 +917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item6"];
+                        "application/json": components["schemas"]["Item7"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -796,7 +1063,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item5"];
+                        "application/json": components["schemas"]["Item6"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -1070,6 +1337,1439 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-token-auth/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a token (DRF obtain_auth_token): username = an Atelier API key, password = its secret
+         * @description Answers the core API token (the same as `POST /auth/token`), sent afterwards as `Authorization: Token <token>` (or `Bearer`). Form or JSON body. Wrong credentials: 401 `authentication_failed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audio assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audio asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a audio asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a audio asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/audioassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a audio asset's high-res file or a derivative
+         * @description `file` is one of `file`, `waveform`, `thumbnail`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "waveform" | "thumbnail" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom metadata fields of the account, by order
+         * @description Filter with `content_type_name` (`audioasset`, `imageasset`, `videoasset`, `projectasset`) or `content_type_id` (1-4 in that order), not both.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    content_type_id?: number;
+                    content_type_name?: "audioasset" | "imageasset" | "videoasset" | "projectasset";
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterCustomMetadata"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom metadata field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterCustomMetadata"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices (storage roots) of the productions the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only the device with this path (ends with a slash). */
+                    path?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterDevice"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterDevice"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a image asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a image asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/imageassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a image asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `preview`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "thumbnail" | "preview" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ping/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access test: 204 without authentication; 503 when the database cannot be reached */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The server and its database answer */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                431: components["responses"]["MedialoopsterError431"];
+                503: components["responses"]["MedialoopsterError503"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The productions (workspaces) the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only productions with this storage root (ends with a slash). */
+                    storage_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterProduction"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One production */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterProduction"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The video assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One video asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a video asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a video asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/videoassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a video asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `poster`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "thumbnail" | "poster" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/sequences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, each with its shots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterSequence"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shots of a video asset (detected at hard cuts when its device has autoshot_detection) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetShots200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/{shot}/thumbnail/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shot's thumbnail (its first frame, PNG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    shot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session of the session cookie (401 when there is none or it has ended) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostSessions200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Sign out: ends the session on the server and clears the cookie */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out (also when no session was open); the cookie is cleared */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                403: components["responses"]["Error403"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: sets the session cookie and answers the CSRF token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostSessions200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1513,6 +3213,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's API keys in this account (secrets are never shown again) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item2"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create an API key for the caller in this account; the secret is answered once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_id: string;
+                            created_at: string;
+                            id: string;
+                            key: string;
+                            last_used_at: string | null;
+                            name: string;
+                            revoked_at: string | null;
+                            /** @description Shown once; exchange key + secret at POST /auth/token. */
+                            secret: string;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the caller's API keys */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item2"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or change the caller's sign-in password; every other session of the user ends */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required when the user has a password. */
+                        current_password?: string;
+                        /** @description 10 to 256 characters. */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Password set; every other session of the user has ended */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/permissions": {
         parameters: {
             query?: never;
@@ -1595,6 +3486,905 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalog items */
+        get: {
+            parameters: {
+                query: {
+                    allow_deleted: boolean;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            type: string;
+                            vionlabs_id: string;
+                        }[];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        /** Create or replace a catalog item (upsert) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        availability_end?: null | string;
+                        availability_start?: null | string;
+                        episode_number?: null | number;
+                        external_ids?: {
+                            [key: string]: string;
+                        };
+                        /** @description The customer's own catalog id. */
+                        id: string;
+                        poster_urls?: string[];
+                        season_id?: components["schemas"]["SeriesId"];
+                        season_number?: null | number;
+                        series_id?: components["schemas"]["SeriesId"];
+                        tags?: string[];
+                        title: string;
+                        type: components["schemas"]["Type4"];
+                        video_uri?: null | string;
+                        /** @default false */
+                        virtual?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item/{type}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog item */
+        get: {
+            parameters: {
+                query: {
+                    allow_deleted: boolean;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    type: components["schemas"]["Type4"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a catalog item (and, for a series or season, what hangs under it) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    type: components["schemas"]["Type4"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v2/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v2 (no envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Minimum minutes between breaks. */
+                    separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Window length in minutes (> 0). */
+                    window: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    unit: "millisec" | "frame";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v3/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v3 (envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Maximum minutes between breaks. */
+                    maximum_separation: number;
+                    /** @description Minimum minutes between breaks. */
+                    minimum_separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    unit: "millisec" | "frame";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/fingerprint/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audio fingerprint (Chromaprint raw values) of one item, and the catalog items with the same content */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    min_similarity: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short preview clip (MP4 file) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Representative thumbnails (JPEG files) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers results updated in a time window, paginated */
+        get: {
+            parameters: {
+                query: {
+                    from_utcdatetime?: string;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                    to_utcdatetime?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/asset/{ident}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers of one item (intro, recap, credits; seconds) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    ident: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every task of one catalog item */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            product: string;
+                            task_status: {
+                                error: string | null;
+                                status: string;
+                            };
+                            version: string;
+                        }[];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}/product/{product}/version/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of one task */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        /** Create a task (request processing) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": null | {
+                        priority?: "low" | "medium" | "high";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        /** Deactivate a task (cancels its queued or running work) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3956,7 +6746,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -5697,6 +8487,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's devices (storage roots), by path */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a device (workspace admins)
+         * @description A storage root: a folder path of the workspace. Devices do not nest: a path that is, contains or lies inside another device's is 409 `device_paths_nest`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_direct_writing?: boolean;
+                        anonymous?: boolean;
+                        archive_connector?: string;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        display_name?: string;
+                        is_archive?: boolean;
+                        is_internal?: boolean;
+                        name: string;
+                        passthrough_profiles?: string[];
+                        path: components["schemas"]["Path"];
+                        protocol?: "copy" | "ftp" | "smb";
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        server?: string;
+                        transcoding_profile?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a device (workspace admins); assets on it fall back to the default device of their kind */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a device (workspace admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_direct_writing?: boolean;
+                        anonymous?: boolean;
+                        archive_connector?: string;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        display_name?: string;
+                        is_archive?: boolean;
+                        is_internal?: boolean;
+                        name?: string;
+                        passthrough_profiles?: string[];
+                        path?: components["schemas"]["Path"];
+                        protocol?: "copy" | "ftp" | "smb";
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        server?: string;
+                        transcoding_profile?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/workspaces/favorites": {
         parameters: {
             query?: never;
@@ -5812,10 +8837,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        folder?: components["schemas"]["Path"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         parent_id?: null | string;
-                        path?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
                     } | null;
                 };
             };
@@ -5901,11 +8926,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        folder?: components["schemas"]["Path"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         /** @description Move under this folder (null: the root) */
                         parent_id?: null | string;
-                        path?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
                     };
                 };
             };
@@ -6766,7 +9791,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"][];
+                        "application/json": components["schemas"]["Item14"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6820,7 +9845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6863,7 +9888,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6917,6 +9942,102 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/workspaces/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's medialoopster production settings (defaults until set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the workspace's medialoopster production settings (workspace admins)
+         * @description Device fields take device UUIDs of this workspace (or null). `codename` is unique per account (409 `codename_taken`).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audioasset_device_id?: string | null;
+                        codename?: string;
+                        company?: string;
+                        default_approval_status?: 0 | 1;
+                        export_type?: string;
+                        imageasset_device_id?: string | null;
+                        projectasset_device_id?: string | null;
+                        proxy_root?: string;
+                        san_mount?: string;
+                        /** @description A folder path of the workspace, `/a/b/` form. */
+                        storage_root?: string;
+                        upload_device_id?: string | null;
+                        videoasset_device_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         trace?: never;
     };
     "/workspaces/reviewRequests": {
@@ -7044,7 +10165,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item5"];
+                        "application/json": components["schemas"]["Item6"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7363,7 +10484,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7410,7 +10531,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7448,7 +10569,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7527,7 +10648,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8342,7 +11463,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"][];
+                        "application/json": components["schemas"]["Item15"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8391,7 +11512,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8440,7 +11561,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8510,42 +11631,10 @@ export interface paths {
                         "application/json": components["schemas"]["PostToken400"];
                     };
                 };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 429: {
                     headers: {
@@ -8555,15 +11644,7 @@ export interface paths {
                         "application/json": components["schemas"]["PostToken400"];
                     };
                 };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -8598,60 +11679,12 @@ export interface paths {
                         "application/json": components["schemas"]["WorkstreamStatus"][];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -8661,24 +11694,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -8730,63 +11747,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"][];
+                        "application/json": components["schemas"]["Item18"][];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -8796,24 +11765,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -8850,81 +11803,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -8934,24 +11823,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -8986,63 +11859,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9052,24 +11877,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         /**
@@ -9104,81 +11913,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9188,24 +11933,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         post?: never;
@@ -9244,60 +11973,12 @@ export interface paths {
                         "application/json": components["schemas"]["GetChecklists200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9307,24 +11988,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -9370,78 +12035,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetChecklists200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9451,24 +12052,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -9511,60 +12096,12 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9574,24 +12111,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         /**
@@ -9623,78 +12144,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9704,24 +12161,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         post?: never;
@@ -9754,78 +12195,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9835,24 +12212,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         options?: never;
@@ -10062,7 +12423,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        GetAccounts200: components["schemas"]["Item2"][];
+        GetAccounts200: components["schemas"]["Item3"][];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -10086,13 +12447,31 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetInvites200: components["schemas"]["Item4"][];
+        GetInvites200: components["schemas"]["Item5"][];
+        GetProduction200: {
+            audioasset_device_id: string | null;
+            /** @description Unique per account; letters, digits, `_` and `-`. Derived from the name until set. */
+            codename: string;
+            company: string;
+            default_approval_status: number;
+            export_type: string;
+            imageasset_device_id: string | null;
+            projectasset_device_id: string | null;
+            proxy_root: string;
+            san_mount: string;
+            storage_root: string;
+            updated_at: string | null;
+            upload_device_id: string | null;
+            videoasset_device_id: string | null;
+            workspace_id: string;
+        };
         GetSearch200: {
             assets: components["schemas"]["GetGetByIds200"];
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetSettings200: components["schemas"]["Item5"][];
+        GetSettings200: components["schemas"]["Item6"][];
+        GetShots200: components["schemas"]["MedialoopsterShot"][];
         GetStatuses422: {
             code: string;
             error?: string;
@@ -10115,10 +12494,29 @@ export interface components {
             next_cursor: string | null;
             tasks: components["schemas"]["Tasks"];
         };
+        GetVersion200: {
+            _links: {
+                [key: string]: {
+                    href: string;
+                    method: string;
+                };
+            };
+            error: string | null;
+            status: "pending" | "processing" | "done" | "failed" | "deactivated";
+        };
         GetWatchers200: components["schemas"]["Variant2"][];
         Inline: "1" | "true" | "0" | "false";
-        /** @description Account; `members` is the caller's own membership, `workspaces` those the caller can see */
         Item2: {
+            account_id: string;
+            created_at: string;
+            id: string;
+            key: string;
+            last_used_at: string | null;
+            name: string;
+            revoked_at: string | null;
+        };
+        /** @description Account; `members` is the caller's own membership, `workspaces` those the caller can see */
+        Item3: {
             account_tier_id: string;
             created_at: string;
             created_by_user_id: string | null;
@@ -10135,9 +12533,9 @@ export interface components {
             updated_at: string;
             workspaces: components["schemas"]["Workspaces"];
         };
-        Item3: "owner" | "admin" | "member";
+        Item4: "owner" | "admin" | "member";
         /** @description Invite */
-        Item4: {
+        Item5: {
             accepted_at: string | null;
             account_id: string;
             created_at: string;
@@ -10156,7 +12554,7 @@ export interface components {
             workspace_role: string | null;
         };
         /** @description Setting */
-        Item5: {
+        Item6: {
             default: unknown;
             description: string;
             /** @description The setting key */
@@ -10167,7 +12565,7 @@ export interface components {
             value: unknown;
         };
         /** @description Notification */
-        Item6: {
+        Item7: {
             account_id: string;
             created_at: string;
             data: {
@@ -10179,8 +12577,55 @@ export interface components {
             user_id: string;
             workspace_id: string | null;
         };
-        /** @description WorkspaceMember */
+        Item8: {
+            allow_direct_writing: boolean;
+            anonymous: boolean;
+            archive_connector: string;
+            autoshot_detection: boolean;
+            created_at: string;
+            display_name: string;
+            id: string;
+            is_archive: boolean;
+            is_internal: boolean;
+            name: string;
+            passthrough_profiles: string[];
+            path: string;
+            protocol: string;
+            recieve_xml_meta: boolean;
+            sequence: number;
+            server: string;
+            transcoding_profile: string;
+            updated_at: string;
+            username: string;
+            workspace_id: string;
+        };
         Item9: {
+            content_type: string;
+            created_at: string;
+            id: string;
+            name: string;
+            sequence: number;
+        };
+        Item10: {
+            created_at: string;
+            id: string;
+            message: string;
+            name: string;
+            regex: string;
+            sequence: number;
+        };
+        Item11: {
+            created_at: string;
+            id: string;
+            key: string;
+            order: number;
+            rule_id: string | null;
+            sequence: number;
+            set_id: string;
+            value: string;
+        };
+        /** @description WorkspaceMember */
+        Item14: {
             /** @description One role: admin, editor or viewer */
             roles: string[];
             user: components["schemas"]["User"];
@@ -10188,7 +12633,7 @@ export interface components {
             workspace_id: string;
         };
         /** @description Webhook delivery */
-        Item10: {
+        Item15: {
             attempts: number;
             created_at: string;
             delivered_at: string | null;
@@ -10211,9 +12656,9 @@ export interface components {
             webhook_id: string;
         };
         /** @description Low, Medium or High */
-        Item11: "Low" | "Medium" | "High";
+        Item16: "Low" | "Medium" | "High";
         /** @description Task */
-        Item12: {
+        Item17: {
             account_id: string;
             asset: components["schemas"]["Asset3"];
             asset_id: string | null;
@@ -10228,7 +12673,7 @@ export interface components {
             /** @description `YYYY-MM-DD`, or an ISO date-time in UTC */
             due_date: string | null;
             id: string;
-            priority: components["schemas"]["Item11"];
+            priority: components["schemas"]["Item16"];
             sequence: number;
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
@@ -10237,7 +12682,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item13: {
+        Item18: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
@@ -10256,6 +12701,160 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
+        Item22: {
+            abstract: string;
+            audio_codec: string;
+            audio_format: string;
+            audio_url: string;
+            channels: number;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            sample_rate: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+        };
+        Item23: {
+            abstract: string;
+            aspect_ratio: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            height: number;
+            id: number;
+            image_format: string;
+            image_url: string;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            width: number;
+        };
+        Item24: {
+            abstract: string;
+            aspect_ratio: string;
+            audio_codec: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            fps: string;
+            height: number;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            offset_frames: number;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            video_codec: string;
+            video_format: string;
+            video_size: string;
+            video_url: string;
+            vpms_description: string;
+            vpms_title: string;
+            width: number;
+        };
         Libraries: components["schemas"]["Library"][];
         /** @description Library */
         Library: {
@@ -10268,16 +12867,290 @@ export interface components {
             thumbnail_file_id: string | null;
             workspace_id: string;
         };
+        MedialoopsterAudioAsset: {
+            abstract: string;
+            audio_codec: string;
+            audio_format: string;
+            audio_url: string;
+            channels: number;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            sample_rate: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+        };
+        MedialoopsterCustomMetadata: {
+            custom_metadata_set: number;
+            id: number;
+            key: string;
+            order: number;
+            validation_rule: number | null;
+            /** @description The display name. */
+            value: string;
+        };
+        MedialoopsterDevice: {
+            allow_direct_writing: boolean;
+            anonymous: boolean;
+            archive_connector: string;
+            autoshot_detection: boolean;
+            display_name: string;
+            id: number;
+            is_archive: boolean;
+            is_internal: boolean;
+            name: string;
+            passthrough_profiles: string[];
+            /** @description Always empty: Atelier keeps no transfer passwords. */
+            password: string;
+            path: string;
+            /** @description Atelier addition: the production (workspace) the device belongs to. */
+            production: number;
+            protocol: string;
+            recieve_xml_meta: boolean;
+            server: string;
+            transcoding_profile: string;
+            username: string;
+            write_permission_groups: number[];
+        };
+        MedialoopsterError: {
+            errors: {
+                /** @description DRF code: not_found, required, invalid, not_authenticated, permission_denied, ... */
+                code: string;
+                detail: string;
+                source?: {
+                    pointer: string;
+                };
+                /** @description The HTTP status as a string. */
+                status: string;
+                /** @description The reason phrase, or "Validation Error" on field errors. */
+                title: string;
+            }[];
+        } | {
+            detail: string;
+        };
+        MedialoopsterImageAsset: {
+            abstract: string;
+            aspect_ratio: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            height: number;
+            id: number;
+            image_format: string;
+            image_url: string;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            width: number;
+        };
+        MedialoopsterProduction: {
+            /** @description A device id (integer), or null when none is set. */
+            audioasset_device: number | null;
+            can_delete_assets: boolean;
+            can_write: boolean;
+            codename: string;
+            company: string;
+            default_approval_status: number;
+            direct_attached_site: number;
+            export_type: string;
+            id: number;
+            /** @description A device id (integer), or null when none is set. */
+            imageasset_device: number | null;
+            member_groups: number[];
+            members: number[];
+            name: string;
+            network_attached_site: number[];
+            /** @description A device id (integer), or null when none is set. */
+            projectasset_device: number | null;
+            proxy_root: string;
+            proxy_url: string;
+            san_mount: string;
+            storage_root: string;
+            /** @description A device id (integer), or null when none is set. */
+            upload_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            videoasset_device: number | null;
+        };
+        MedialoopsterSequence: {
+            asset: number;
+            description: string | null;
+            duration: number;
+            keywords: string[];
+            name: string;
+            shots: components["schemas"]["GetShots200"];
+            timecode_end: number;
+            timecode_start: number;
+        };
+        MedialoopsterShot: {
+            ancestor: string | null;
+            asset: number;
+            copyright: string | null;
+            description: string | null;
+            /** @description Milliseconds */
+            duration: number;
+            id: number;
+            is_compositing: boolean;
+            keywords: string[];
+            license: string | null;
+            licensor: string | null;
+            location_city: string | null;
+            name: string;
+            path_thumbnail: string;
+            thumbnail_url: string;
+            /** @description Milliseconds */
+            timecode_end: number;
+            /** @description Milliseconds */
+            timecode_start: number;
+        };
+        MedialoopsterVideoAsset: {
+            abstract: string;
+            aspect_ratio: string;
+            audio_codec: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            fps: string;
+            height: number;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            offset_frames: number;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            video_codec: string;
+            video_format: string;
+            video_size: string;
+            video_url: string;
+            vpms_description: string;
+            vpms_title: string;
+            width: number;
+        };
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name: string;
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
+        PatchAudioassetsBody: {
+            date_del?: string | null;
+            description?: string;
+            meta_field_store?: {
+                [key: string]: unknown;
+            };
+            name?: string;
+            status_approval?: 0 | 1;
+        } & {
+            [key: string]: unknown;
+        };
         PatchVersionsBody: {
             description?: string;
             name?: string;
         };
-        /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
+        /** @description A folder path of the workspace (`/a/b/`); devices do not nest (409). */
         Path: string;
+        /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
+        Path2: string;
         /** @description Import */
         PostImport202: {
             asset_ids: string[];
@@ -10375,13 +13248,20 @@ export interface components {
             /** @description relevance (default with a query), name, created_at (default otherwise), updated_at, size */
             sort?: "relevance" | "name" | "created_at" | "updated_at" | "size";
         };
+        PostSessions200: {
+            /** @description Send it as `x-csrf-token` on every write authenticated by the session cookie. */
+            csrf_token: string;
+            /** @description When the session ends if it is not used before then (each use extends it). */
+            expires_at: string;
+            user: components["schemas"]["User"];
+        };
         PostTasksBody: {
             /** @description An asset of the workspace, or null */
             asset_id?: null | string;
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item11"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -10402,7 +13282,8 @@ export interface components {
             /** @description http(s) URL the messages are POSTed to */
             url: string;
         };
-        Priority: components["schemas"]["Item11"][];
+        Priority: components["schemas"]["Item16"][];
+        Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
         PutAssetStatusesBody: {
             /** @description A colour in #rrggbb form */
             color?: string;
@@ -10428,7 +13309,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item11"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -10510,7 +13391,8 @@ export interface components {
             workspace_id: string;
         };
         /** @description Exactly one account role: owner, admin or member. */
-        Roles2: components["schemas"]["Item3"][];
+        Roles2: components["schemas"]["Item4"][];
+        SeriesId: null | string;
         Sort: "relevance" | "name" | "created_at" | "updated_at" | "size";
         /** @description AccountSubscription */
         Subscription: {
@@ -10558,7 +13440,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Tasks: components["schemas"]["Item12"][];
+        Tasks: components["schemas"]["Item17"][];
         /** @description TaskStatus */
         TaskStatus: {
             color: string;
@@ -10589,6 +13471,7 @@ export interface components {
             name: string;
         };
         Type2: string | string[];
+        Type4: "standalone" | "series" | "season" | "episode";
         Usage: {
             assets: number;
             members: number;
@@ -10677,6 +13560,15 @@ export interface components {
         ViewerMetadata: {
             [key: string]: unknown;
         } | string;
+        VionlabsError: {
+            detail: string;
+        } | {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
         /** @description Webhook endpoint */
         Webhook: {
             active: boolean;
@@ -10884,7 +13776,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The asset is locked by someone else (`details.locked_by_user_id`) */
+        /** @description The asset is locked by someone else (on the core API, `details.locked_by_user_id` names them) */
         Error423: {
             headers: {
                 [name: string]: unknown;
@@ -10909,6 +13801,321 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        MedialoopsterError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        MedialoopsterError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        MedialoopsterError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        MedialoopsterError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The `Accept` header asks for a version or type this surface does not serve */
+        MedialoopsterError406: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        MedialoopsterError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        MedialoopsterError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The URL is too long */
+        MedialoopsterError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        MedialoopsterError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The range cannot be satisfied */
+        MedialoopsterError416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The asset is locked by someone else (on the core API, `details.locked_by_user_id` names them) */
+        MedialoopsterError423: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        MedialoopsterError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request headers are too large */
+        MedialoopsterError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Unavailable (the database cannot be reached) */
+        MedialoopsterError503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        VionlabsError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        VionlabsError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        VionlabsError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        VionlabsError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        VionlabsError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        VionlabsError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The URL is too long */
+        VionlabsError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        VionlabsError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request is well formed but its values are refused (the error says which) */
+        VionlabsError422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        VionlabsError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request headers are too large */
+        VionlabsError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        WorkstreamError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        WorkstreamError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        WorkstreamError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        WorkstreamError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        WorkstreamError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        WorkstreamError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The URL is too long */
+        WorkstreamError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        WorkstreamError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        WorkstreamError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The request headers are too large */
+        WorkstreamError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
             };
         };
     };

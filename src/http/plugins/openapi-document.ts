@@ -70,6 +70,7 @@ const errorRef: JsonObject = { $ref: `#/components/schemas/${ERROR_COMPONENT}` }
 export const SURFACE_ERROR_COMPONENTS: ReadonlyArray<readonly [string, string]> = [
   ['/workstream/', 'WorkstreamError'],
   ['/vionlabs/', 'VionlabsError'],
+  ['/api/', 'MedialoopsterError'],
 ];
 const errorRefFor = (url: string): JsonObject => {
   const own = SURFACE_ERROR_COMPONENTS.find(([prefix]) => url.startsWith(prefix));
@@ -111,8 +112,11 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   ...WITH_BODY,
   '409': 'Conflict (a duplicate, the last owner, a trashed asset, a path taken...)',
   '412': 'A precondition failed (for example a missing `Tus-Resumable` header)',
+  '406': 'The `Accept` header asks for a version or type this surface does not serve',
   '416': 'The range cannot be satisfied',
-  '423': 'The asset is locked by someone else (`details.locked_by_user_id`)',
+  '422': 'The request is well formed but its values are refused (the error says which)',
+  '423': 'The asset is locked by someone else (on the core API, `details.locked_by_user_id` names them)',
+  '503': 'Unavailable (the database cannot be reached)',
 };
 
 interface RouteInfo {
@@ -149,13 +153,16 @@ export function documentRoute({ schema: given, url, route }: RouteInfo): { schem
     const required = Array.isArray(headers.required) ? headers.required : [];
     out.headers = { ...headers, type: 'object', properties: { ...properties, ...optional, ...tenancy }, required: [...required, ...Object.keys(tenancy)] };
   }
-  if (scope === 'public') {
+  // A public route (the auth hook does not run) may still authenticate the caller itself and say how in its schema
+  // (GET /auth/session reads the session cookie): it is documented as the authenticated route it is.
+  const isPublic = scope === 'public' && !(Array.isArray(schema.security) && schema.security.length > 0);
+  if (isPublic) {
     out.security = [];
   }
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const statuses = {
     ...ANY_ROUTE,
-    ...(scope === 'public' ? {} : AUTHENTICATED),
+    ...(isPublic ? {} : AUTHENTICATED),
     ...(methods.every((m) => BODYLESS_METHODS.has(m)) ? {} : WITH_BODY),
   };
   const responses: Record<string, unknown> = isObject(schema.response) ? { ...schema.response } : {};
@@ -377,9 +384,13 @@ export function shareSchemas(document: object, named: Record<string, unknown>): 
   return { ...out, components: { ...components, schemas, responses: shareErrorResponses(out) } };
 }
 
+/** Every error body in the document (the core's and each surface's), by `$ref` → component name. */
+const ERROR_BODIES = new Map([ERROR_COMPONENT, ...SURFACE_ERROR_COMPONENTS.map(([, name]) => name)].map((name) => [`#/components/schemas/${name}`, name]));
+
 /**
- * Every error response that is just the shared Error body becomes a `$ref` to one response per status in
- * `components.responses` (ten of them on most routes, in every operation); a surface's own error body likewise.
+ * Every error response that is just an error body (the core's Error or a surface's own) becomes a `$ref` to one
+ * response per body and status in `components.responses` (`Error404`, `WorkstreamError404`...): ten of them on most
+ * routes, in every operation. The description is the shared one for that status.
  */
 function shareErrorResponses(doc: JsonObject): JsonObject {
   const shared: JsonObject = {};
@@ -391,16 +402,12 @@ function shareErrorResponses(doc: JsonObject): JsonObject {
       for (const [status, r] of Object.entries(op.responses)) {
         const content = isObject(r) && isObject(r.content) ? r.content : {};
         const json = isObject(content['application/json']) ? content['application/json'] : {};
-        // The shared Error body, or a surface's own (WorkstreamError): one shared response per body and status.
-        const component = [ERROR_COMPONENT, ...SURFACE_ERROR_COMPONENTS.map(([, c]) => c)].find(
-          (c) => isObject(json.schema) && json.schema.$ref === `#/components/schemas/${c}`,
-        );
-        const onlyError = Object.keys(content).length === 1 && component !== undefined;
-        if (!onlyError || !/^[45]\d\d$/.test(status)) {
+        const body = Object.keys(content).length === 1 && isObject(json.schema) && typeof json.schema.$ref === 'string' ? ERROR_BODIES.get(json.schema.$ref) : undefined;
+        if (body === undefined || !/^[45]\d\d$/.test(status)) {
           continue;
         }
-        const name = component === ERROR_COMPONENT ? `Error${status}` : `${component}${status}`;
-        shared[name] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: `#/components/schemas/${component}` } } } };
+        const name = `${body}${status}`;
+        shared[name] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } };
         op.responses[status] = { $ref: `#/components/responses/${name}` };
       }
     }

@@ -3,10 +3,12 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { medialoopsterComponents } from '../surfaces/medialoopster/openapi-components.js';
 import { namedComponents } from '../surfaces/mudstack/openapi-components.js';
 import { vionlabsComponents } from '../surfaces/vionlabs/schemas.js';
 import { workstreamComponents } from '../surfaces/workstream/schemas.js';
 import { documentRoute, shareSchemas } from './openapi-document.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 interface Encoded {
   identity: Buffer;
@@ -44,14 +46,22 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description:
+              'The web app’s session (`POST /auth/sessions`), sent by the browser when no `Authorization` header is; a write must also carry the CSRF token (docs/web.md, "Sessions and CSRF").',
+          },
         },
       },
-      security: [{ bearer: [] }],
+      // Every authenticated route accepts either (plugins/auth.ts).
+      security: [{ bearer: [] }, { session: [] }],
     },
     hideUntagged: false,
     transform: documentRoute,
     transformObject: (document) =>
-      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents, ...vionlabsComponents }) as typeof document.openapiObject) : document.swaggerObject,
+      'openapiObject' in document ? (shareSchemas(document.openapiObject, { ...namedComponents, ...workstreamComponents, ...vionlabsComponents, ...medialoopsterComponents }) as typeof document.openapiObject) : document.swaggerObject,
   });
 
   // The document only changes when the routes do, so it is serialized and compressed once, on first request (not at

@@ -135,8 +135,11 @@ export interface paths {
                 };
                 400: components["responses"]["Error400"];
                 401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
                 408: components["responses"]["Error408"];
                 414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
                 431: components["responses"]["Error431"];
             };
         };
@@ -152,7 +155,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Signed out (also when no session was open); the cookie is cleared */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -200,7 +203,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Password set; every other session of the user has ended */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -1963,6 +1966,652 @@ export interface paths {
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's medialoopster production settings (defaults until set) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the workspace's medialoopster production settings (workspace admins)
+         * @description Device fields take device UUIDs of this workspace (or null). `codename` is unique per account (409 `codename_taken`).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        codename?: string;
+                        company?: string;
+                        /** @description A folder path of the workspace, `/a/b/` form. */
+                        storage_root?: string;
+                        proxy_root?: string;
+                        san_mount?: string;
+                        export_type?: string;
+                        default_approval_status?: 0 | 1;
+                        upload_device_id?: string | null;
+                        audioasset_device_id?: string | null;
+                        imageasset_device_id?: string | null;
+                        videoasset_device_id?: string | null;
+                        projectasset_device_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/workspaces/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's devices (storage roots), by path */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a device (workspace admins)
+         * @description A storage root: a folder path of the workspace. Devices do not nest: a path that is, contains or lies inside another device's is 409 `device_paths_nest`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        display_name?: string;
+                        path: components["schemas"]["Path"];
+                        is_internal?: boolean;
+                        is_archive?: boolean;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        allow_direct_writing?: boolean;
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        protocol?: "copy" | "ftp" | "smb";
+                        anonymous?: boolean;
+                        server?: string;
+                        username?: string;
+                        transcoding_profile?: string;
+                        archive_connector?: string;
+                        passthrough_profiles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a device (workspace admins); assets on it fall back to the default device of their kind */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a device (workspace admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        display_name?: string;
+                        path?: components["schemas"]["Path"];
+                        is_internal?: boolean;
+                        is_archive?: boolean;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        allow_direct_writing?: boolean;
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        protocol?: "copy" | "ftp" | "smb";
+                        anonymous?: boolean;
+                        server?: string;
+                        username?: string;
+                        transcoding_profile?: string;
+                        archive_connector?: string;
+                        passthrough_profiles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/custom-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's custom metadata sets, validation rules and fields */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sets: components["schemas"]["Item9"][];
+                            rules: components["schemas"]["Item10"][];
+                            fields: components["schemas"]["Item11"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata set (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description The asset kind the set's fields apply to. */
+                        content_type: "audio" | "image" | "video" | "project";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a validation rule: a regular expression the whole value must match (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        regex: string;
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item10"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata field (account admins); `key` is unique in the account (409) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        set_id: string;
+                        /** @description Internal name, e.g. `company.cvams.director`. */
+                        key: string;
+                        /** @description The display name. */
+                        value: string;
+                        order?: number;
+                        rule_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item11"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom metadata field (account admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    field_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4140,7 +4789,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"][];
+                        "application/json": components["schemas"]["Item14"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4199,7 +4848,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4247,7 +4896,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6438,8 +7087,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        path?: components["schemas"]["Path"];
-                        folder?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         parent_id?: null | string;
                     } | null;
@@ -6714,8 +7363,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        path?: components["schemas"]["Path"];
-                        folder?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         /** @description Move under this folder (null: the root) */
                         parent_id?: null | string;
@@ -8596,7 +9245,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"][];
+                        "application/json": components["schemas"]["Item15"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8649,7 +9298,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8704,7 +9353,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9150,7 +9799,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9202,7 +9851,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9245,7 +9894,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9334,7 +9983,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9450,7 +10099,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9595,42 +10244,10 @@ export interface paths {
                         "application/json": components["schemas"]["PostToken400"];
                     };
                 };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 429: {
                     headers: {
@@ -9640,15 +10257,7 @@ export interface paths {
                         "application/json": components["schemas"]["PostToken400"];
                     };
                 };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -9686,60 +10295,12 @@ export interface paths {
                         "application/json": components["schemas"]["WorkstreamStatus"][];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9749,24 +10310,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -9821,63 +10366,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"][];
+                        "application/json": components["schemas"]["Item18"][];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -9887,24 +10384,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -9944,81 +10425,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10028,24 +10445,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -10083,63 +10484,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10149,24 +10502,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         /**
@@ -10204,81 +10541,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10288,24 +10561,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         post?: never;
@@ -10347,60 +10604,12 @@ export interface paths {
                         "application/json": components["schemas"]["GetChecklists200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10410,24 +10619,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         put?: never;
@@ -10476,78 +10669,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetChecklists200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10557,24 +10686,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         delete?: never;
@@ -10620,60 +10733,12 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10683,24 +10748,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         /**
@@ -10735,78 +10784,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10816,24 +10801,8 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
             };
         };
         post?: never;
@@ -10869,78 +10838,14 @@ export interface paths {
                         "application/json": components["schemas"]["GetWatchers200"];
                     };
                 };
-                /** @description Invalid request (the error lists the fields) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Missing, invalid or expired token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not a member of the account or workspace, or the role does not allow it */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description Not found (another tenant’s ids read as not found) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
-                408: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description The URL is too long */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
-                /** @description This content type is not accepted here */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
-                    };
-                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
                 /** @description Default Response */
                 422: {
                     headers: {
@@ -10950,26 +10855,2273 @@ export interface paths {
                         "application/json": components["schemas"]["GetStatuses422"];
                     };
                 };
-                /** @description Too many failed authentication attempts (see `Retry-After`) */
-                429: {
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalog items */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                    allow_deleted: boolean;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
+                        "application/json": {
+                            id: string;
+                            vionlabs_id: string;
+                            type: string;
+                        }[];
                     };
                 };
-                /** @description The request headers are too large */
-                431: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WorkstreamError"];
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        /** Create or replace a catalog item (upsert) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The customer's own catalog id. */
+                        id: string;
+                        type: components["schemas"]["Type4"];
+                        title: string;
+                        /** @default false */
+                        virtual?: boolean;
+                        tags?: string[];
+                        external_ids?: {
+                            [key: string]: string;
+                        };
+                        poster_urls?: string[];
+                        video_uri?: null | string;
+                        series_id?: components["schemas"]["SeriesId"];
+                        season_id?: components["schemas"]["SeriesId"];
+                        season_number?: null | number;
+                        episode_number?: null | number;
+                        availability_start?: null | string;
+                        availability_end?: null | string;
                     };
                 };
             };
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item/{type}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog item */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    allow_deleted: boolean;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    type: components["schemas"]["Type4"];
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a catalog item (and, for a series or season, what hangs under it) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    type: components["schemas"]["Type4"];
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}/product/{product}/version/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of one task */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        /** Create a task (request processing) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": null | {
+                        priority?: "low" | "medium" | "high";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        /** Deactivate a task (cancels its queued or running work) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                413: components["responses"]["VionlabsError413"];
+                414: components["responses"]["VionlabsError414"];
+                415: components["responses"]["VionlabsError415"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every task of one catalog item */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            task_status: {
+                                status: string;
+                                error: string | null;
+                            };
+                            product: string;
+                            version: string;
+                        }[];
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v2/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v2 (no envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Window length in minutes (> 0). */
+                    window: number;
+                    /** @description Minimum minutes between breaks. */
+                    separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    unit: "millisec" | "frame";
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v3/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v3 (envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Minimum minutes between breaks. */
+                    minimum_separation: number;
+                    /** @description Maximum minutes between breaks. */
+                    maximum_separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    unit: "millisec" | "frame";
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/asset/{ident}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers of one item (intro, recap, credits; seconds) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    ident: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers results updated in a time window, paginated */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    from_utcdatetime?: string;
+                    to_utcdatetime?: string;
+                    page_num: number;
+                    page_size: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/fingerprint/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audio fingerprint (Chromaprint raw values) of one item, and the catalog items with the same content */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    min_similarity: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Representative thumbnails (JPEG files) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short preview clip (MP4 file) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                400: components["responses"]["VionlabsError400"];
+                401: components["responses"]["VionlabsError401"];
+                403: components["responses"]["VionlabsError403"];
+                404: components["responses"]["VionlabsError404"];
+                408: components["responses"]["VionlabsError408"];
+                414: components["responses"]["VionlabsError414"];
+                422: components["responses"]["VionlabsError422"];
+                429: components["responses"]["VionlabsError429"];
+                431: components["responses"]["VionlabsError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ping/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access test: 204 without authentication; 503 when the database cannot be reached */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The server and its database answer */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                431: components["responses"]["MedialoopsterError431"];
+                503: components["responses"]["MedialoopsterError503"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-token-auth/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a token (DRF obtain_auth_token): username = an Atelier API key, password = its secret
+         * @description Answers the core API token (the same as `POST /auth/token`), sent afterwards as `Authorization: Token <token>` (or `Bearer`). Form or JSON body. Wrong credentials: 401 `authentication_failed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The productions (workspaces) the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only productions with this storage root (ends with a slash). */
+                    storage_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterProduction"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One production */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterProduction"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices (storage roots) of the productions the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only the device with this path (ends with a slash). */
+                    path?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterDevice"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterDevice"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audio assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audio asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a audio asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a audio asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item22"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/audioassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a audio asset's high-res file or a derivative
+         * @description `file` is one of `file`, `waveform`, `thumbnail`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "waveform" | "thumbnail" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a image asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a image asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/imageassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a image asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `preview`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "thumbnail" | "preview" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The video assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One video asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a video asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Moved to the production’s trash */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a video asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item24"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                423: components["responses"]["MedialoopsterError423"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/videoassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a video asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `poster`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "thumbnail" | "poster" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom metadata fields of the account, by order
+         * @description Filter with `content_type_name` (`audioasset`, `imageasset`, `videoasset`, `projectasset`) or `content_type_id` (1-4 in that order), not both.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    content_type_name?: "audioasset" | "imageasset" | "videoasset" | "projectasset";
+                    content_type_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterCustomMetadata"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom metadata field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterCustomMetadata"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shots of a video asset (detected at hard cuts when its device has autoshot_detection) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetShots200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/sequences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, each with its shots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MedialoopsterSequence"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/{shot}/thumbnail/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shot's thumbnail (its first frame, PNG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    shot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -11422,6 +13574,276 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         };
+        VionlabsError: {
+            detail: string;
+        } | {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
+        MedialoopsterError: {
+            errors: {
+                /** @description The HTTP status as a string. */
+                status: string;
+                /** @description DRF code: not_found, required, invalid, not_authenticated, permission_denied, ... */
+                code: string;
+                detail: string;
+                /** @description The reason phrase, or "Validation Error" on field errors. */
+                title: string;
+                source?: {
+                    pointer: string;
+                };
+            }[];
+        } | {
+            detail: string;
+        };
+        MedialoopsterProduction: {
+            id: number;
+            name: string;
+            codename: string;
+            company: string;
+            storage_root: string;
+            proxy_root: string;
+            proxy_url: string;
+            /** @description A device id (integer), or null when none is set. */
+            upload_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            audioasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            imageasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            videoasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            projectasset_device: number | null;
+            can_write: boolean;
+            can_delete_assets: boolean;
+            san_mount: string;
+            export_type: string;
+            default_approval_status: number;
+            direct_attached_site: number;
+            network_attached_site: number[];
+            members: number[];
+            member_groups: number[];
+        };
+        MedialoopsterDevice: {
+            id: number;
+            /** @description Atelier addition: the production (workspace) the device belongs to. */
+            production: number;
+            name: string;
+            display_name: string;
+            path: string;
+            is_internal: boolean;
+            is_archive: boolean;
+            autoshot_detection: boolean;
+            allow_direct_writing: boolean;
+            recieve_xml_meta: boolean;
+            protocol: string;
+            anonymous: boolean;
+            server: string;
+            username: string;
+            /** @description Always empty: Atelier keeps no transfer passwords. */
+            password: string;
+            transcoding_profile: string;
+            archive_connector: string;
+            passthrough_profiles: string[];
+            write_permission_groups: number[];
+        };
+        MedialoopsterAudioAsset: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            audio_format: string;
+            audio_codec: string;
+            codec_name: string;
+            sample_rate: number;
+            channels: number;
+            audio_url: string;
+        };
+        MedialoopsterImageAsset: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            image_format: string;
+            codec_name: string;
+            width: number;
+            height: number;
+            aspect_ratio: string;
+            display_aspect_ratio: string;
+            rotation: number;
+            image_url: string;
+            poster_url: string;
+        };
+        MedialoopsterVideoAsset: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            video_format: string;
+            video_codec: string;
+            video_size: string;
+            aspect_ratio: string;
+            offset_frames: number;
+            fps: string;
+            width: number;
+            height: number;
+            codec_name: string;
+            display_aspect_ratio: string;
+            vpms_title: string;
+            vpms_description: string;
+            video_url: string;
+            poster_url: string;
+            rotation: number;
+            audio_codec: string;
+        };
+        MedialoopsterCustomMetadata: {
+            id: number;
+            key: string;
+            /** @description The display name. */
+            value: string;
+            order: number;
+            custom_metadata_set: number;
+            validation_rule: number | null;
+        };
+        MedialoopsterShot: {
+            id: number;
+            asset: number;
+            name: string;
+            description: string | null;
+            /** @description Milliseconds */
+            timecode_start: number;
+            /** @description Milliseconds */
+            timecode_end: number;
+            /** @description Milliseconds */
+            duration: number;
+            licensor: string | null;
+            license: string | null;
+            location_city: string | null;
+            copyright: string | null;
+            ancestor: string | null;
+            keywords: string[];
+            path_thumbnail: string;
+            is_compositing: boolean;
+            thumbnail_url: string;
+        };
+        MedialoopsterSequence: {
+            name: string;
+            description: string | null;
+            timecode_start: number;
+            timecode_end: number;
+            duration: number;
+            keywords: string[];
+            asset: number;
+            shots: components["schemas"]["GetShots200"];
+        };
         PostSessions200: {
             user: components["schemas"]["User"];
             /** @description Send it as `x-csrf-token` on every write authenticated by the session cookie. */
@@ -11541,6 +13963,72 @@ export interface components {
             read_at: string | null;
             created_at: string;
         };
+        GetProduction200: {
+            workspace_id: string;
+            /** @description Unique per account; letters, digits, `_` and `-`. Derived from the name until set. */
+            codename: string;
+            company: string;
+            storage_root: string;
+            proxy_root: string;
+            san_mount: string;
+            export_type: string;
+            default_approval_status: number;
+            upload_device_id: string | null;
+            audioasset_device_id: string | null;
+            imageasset_device_id: string | null;
+            videoasset_device_id: string | null;
+            projectasset_device_id: string | null;
+            updated_at: string | null;
+        };
+        Item8: {
+            id: string;
+            sequence: number;
+            workspace_id: string;
+            name: string;
+            display_name: string;
+            path: string;
+            is_internal: boolean;
+            is_archive: boolean;
+            autoshot_detection: boolean;
+            allow_direct_writing: boolean;
+            recieve_xml_meta: boolean;
+            protocol: string;
+            anonymous: boolean;
+            server: string;
+            username: string;
+            transcoding_profile: string;
+            archive_connector: string;
+            passthrough_profiles: string[];
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description A folder path of the workspace (`/a/b/`); devices do not nest (409). */
+        Path: string;
+        Item9: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            name: string;
+            content_type: string;
+        };
+        Item10: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            name: string;
+            regex: string;
+            message: string;
+        };
+        Item11: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            set_id: string;
+            key: string;
+            value: string;
+            order: number;
+            rule_id: string | null;
+        };
         CurrentVersion: components["schemas"]["Version"] | null;
         Versions: components["schemas"]["Version"][];
         Collaborators: components["schemas"]["User"][];
@@ -11589,7 +14077,7 @@ export interface components {
             purged: number;
         };
         /** @description WorkspaceMember */
-        Item10: {
+        Item14: {
             workspace_id: string;
             user_id: string;
             /** @description One role: admin, editor or viewer */
@@ -11639,7 +14127,7 @@ export interface components {
             subscribers: components["schemas"]["Collaborators"];
         };
         /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
-        Path: string;
+        Path2: string;
         /** @description An object, or a JSON-encoded object: e.g. {"timecode": 12.5} or {"region": {"x": 0.1, "y": 0.2, "w": 0.3, "h": 0.2}} */
         ViewerMetadata: {
             [key: string]: unknown;
@@ -11745,7 +14233,7 @@ export interface components {
         /** @description History event types to receive (asset_created, version_created, derivatives_ready, comment_created...), or ["*"] for all */
         EventTypes: string[];
         /** @description Webhook delivery */
-        Item11: {
+        Item15: {
             id: string;
             sequence: number;
             webhook_id: string;
@@ -11777,25 +14265,25 @@ export interface components {
             rank?: number;
             is_closed?: boolean;
         };
-        Priority: components["schemas"]["Item12"][];
+        Priority: components["schemas"]["Item16"][];
         /** @description Low, Medium or High */
-        Item12: "Low" | "Medium" | "High";
+        Item16: "Low" | "Medium" | "High";
         /** @description TaskList */
         GetTasks200: {
             tasks: components["schemas"]["Tasks"];
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
-        Tasks: components["schemas"]["Item13"][];
+        Tasks: components["schemas"]["Item17"][];
         /** @description Task */
-        Item13: {
+        Item17: {
             id: string;
             sequence: number;
             creator_id: string | null;
             title: string;
             assignee_id: string | null;
             description: string;
-            priority: components["schemas"]["Item12"];
+            priority: components["schemas"]["Item16"];
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
             status_id: string;
@@ -11817,7 +14305,7 @@ export interface components {
             title: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item12"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -11834,7 +14322,7 @@ export interface components {
             title?: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item12"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -11858,7 +14346,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item14: {
+        Item18: {
             id: number;
             public_id: number;
             name: string;
@@ -11914,6 +14402,185 @@ export interface components {
             user_ids: (number | string)[];
             message?: string;
         };
+        Type4: "standalone" | "series" | "season" | "episode";
+        SeriesId: null | string;
+        Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
+        GetVersion200: {
+            status: "pending" | "processing" | "done" | "failed" | "deactivated";
+            error: string | null;
+            _links: {
+                [key: string]: {
+                    href: string;
+                    method: string;
+                };
+            };
+        };
+        Item22: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            audio_format: string;
+            audio_codec: string;
+            codec_name: string;
+            sample_rate: number;
+            channels: number;
+            audio_url: string;
+        };
+        PatchAudioassetsBody: {
+            name?: string;
+            description?: string;
+            status_approval?: 0 | 1;
+            date_del?: string | null;
+            meta_field_store?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        Item23: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            image_format: string;
+            codec_name: string;
+            width: number;
+            height: number;
+            aspect_ratio: string;
+            display_aspect_ratio: string;
+            rotation: number;
+            image_url: string;
+            poster_url: string;
+        };
+        Item24: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            video_format: string;
+            video_codec: string;
+            video_size: string;
+            aspect_ratio: string;
+            offset_frames: number;
+            fps: string;
+            width: number;
+            height: number;
+            codec_name: string;
+            display_aspect_ratio: string;
+            vpms_title: string;
+            vpms_description: string;
+            video_url: string;
+            poster_url: string;
+            rotation: number;
+            audio_codec: string;
+        };
+        GetShots200: components["schemas"]["MedialoopsterShot"][];
     };
     responses: {
         /** @description Invalid request (the error lists the fields) */
@@ -12015,7 +14682,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The asset is locked by someone else (`details.locked_by_user_id`) */
+        /** @description The asset is locked by someone else (on the core API, `details.locked_by_user_id` names them) */
         Error423: {
             headers: {
                 [name: string]: unknown;
@@ -12040,6 +14707,321 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        WorkstreamError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        WorkstreamError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The URL is too long */
+        WorkstreamError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        WorkstreamError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description The request headers are too large */
+        WorkstreamError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        WorkstreamError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        WorkstreamError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        WorkstreamError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        WorkstreamError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        WorkstreamError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WorkstreamError"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        VionlabsError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        VionlabsError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        VionlabsError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        VionlabsError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        VionlabsError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        VionlabsError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The URL is too long */
+        VionlabsError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        VionlabsError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request is well formed but its values are refused (the error says which) */
+        VionlabsError422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        VionlabsError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description The request headers are too large */
+        VionlabsError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["VionlabsError"];
+            };
+        };
+        /** @description Invalid request (the error lists the fields) */
+        MedialoopsterError400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+        MedialoopsterError408: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The URL is too long */
+        MedialoopsterError414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request headers are too large */
+        MedialoopsterError431: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Unavailable (the database cannot be reached) */
+        MedialoopsterError503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Missing, invalid or expired token */
+        MedialoopsterError401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+        MedialoopsterError413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description This content type is not accepted here */
+        MedialoopsterError415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Too many failed authentication attempts (see `Retry-After`) */
+        MedialoopsterError429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Not a member of the account or workspace, or the role does not allow it */
+        MedialoopsterError403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description Not found (another tenant’s ids read as not found) */
+        MedialoopsterError404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The `Accept` header asks for a version or type this surface does not serve */
+        MedialoopsterError406: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The asset is locked by someone else (on the core API, `details.locked_by_user_id` names them) */
+        MedialoopsterError423: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
+            };
+        };
+        /** @description The range cannot be satisfied */
+        MedialoopsterError416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MedialoopsterError"];
             };
         };
     };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { issueToken } from '../../../domain/auth/tokens.service.js';
 import { errors } from '../../../domain/errors.js';
-import { MlErrors, tags } from './schemas.js';
+import { MedialoopsterError, tags } from './schemas.js';
 
 /** Access test (spec §2.3.1) and the token endpoint (§2.4 "how a token is obtained"; docs/medialoopster.md). */
 export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +14,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Access test: 204 without authentication; 503 when the database cannot be reached',
-        response: { 204: Type.Null(), 503: MlErrors },
+        response: { 204: Type.Null({ description: 'The server and its database answer' }), 503: MedialoopsterError },
       },
     },
     async (request, reply) => {
@@ -38,7 +38,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers the core API token (the same as `POST /auth/token`), sent afterwards as `Authorization: Token <token>` (or `Bearer`). Form or JSON body. Wrong credentials: 401 `authentication_failed`.',
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 500 }) }),
-        response: { 200: Type.Object({ token: Type.String() }), 400: MlErrors, 401: MlErrors, 429: MlErrors },
+        response: { 200: Type.Object({ token: Type.String() }), 400: MedialoopsterError, 401: MedialoopsterError, 429: MedialoopsterError },
       },
     },
     async (request) => {

@@ -17,7 +17,7 @@ const config = { scope: 'credential-account' } as const;
 const CONTENT_TYPE_NAMES: Record<string, ContentType> = { audioasset: 'audio', imageasset: 'image', videoasset: 'video', projectasset: 'project' };
 const CONTENT_TYPE_IDS: Record<number, ContentType> = { 1: 'audio', 2: 'image', 3: 'video', 4: 'project' };
 
-const MlCustomMetadata = Type.Object({
+export const MlCustomMetadata = Type.Object({
   id: Type.Integer(),
   key: Type.String(),
   value: Type.String({ description: 'The display name.' }),

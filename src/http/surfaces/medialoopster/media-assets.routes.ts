@@ -10,7 +10,7 @@ import { modelNotFound } from './errors.js';
 import { sendFile } from './files.reply.js';
 import { baseUrl, pathId } from './ids.js';
 import { ASSET_SCHEMAS, MODEL_NAMES, presentMediaAsset } from './media-assets.present.js';
-import { MlErrors, mlErrors, tags } from './schemas.js';
+import { MedialoopsterError, mlErrors, tags } from './schemas.js';
 
 const config = { scope: 'credential-account' } as const;
 
@@ -106,7 +106,7 @@ export const mediaAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             '`meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field\'s validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.',
           params: Params,
           body: PatchBody,
-          response: { 200: Asset, ...mlErrors, 423: MlErrors },
+          response: { 200: Asset, ...mlErrors, 423: MedialoopsterError },
         },
       },
       async (request) => {
@@ -133,7 +133,7 @@ export const mediaAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description: '`allow_partial` is accepted: the delete is one step, so nothing can be left half done.',
           params: Params,
           querystring: DeleteQuery,
-          response: { 204: Type.Null(), ...mlErrors, 423: MlErrors },
+          response: { 204: Type.Null({ description: 'Moved to the production’s trash' }), ...mlErrors, 423: MedialoopsterError },
         },
       },
       async (request, reply) => {
@@ -151,7 +151,7 @@ export const mediaAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: `Download a ${kind} asset's high-res file or a derivative`,
           description: `\`file\` is one of ${Object.keys(FILES[kind]).map((f) => `\`${f}\``).join(', ')}: the URLs the asset's \`*_url\` fields name. A derivative still being made is 404.`,
           params: Type.Object({ id: Type.String({ maxLength: 64 }), file: Type.Union(Object.keys(FILES[kind]).map((f) => Type.Literal(f))) }),
-          response: { 200: FileBody, 206: FileBody, 304: Type.Null(), ...mlErrors, 416: MlErrors },
+          response: { 200: FileBody, 206: FileBody, 304: Type.Null(), ...mlErrors, 416: MedialoopsterError },
         },
       },
       async (request, reply) => {

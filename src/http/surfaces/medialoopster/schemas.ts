@@ -16,13 +16,17 @@ export const MlErrors = Type.Object({ errors: Type.Array(ErrorObject) }, { descr
 /** The single error form (`{"detail": ...}`), used where seed 003 shows it. */
 export const MlDetail = Type.Object({ detail: Type.String() }, { description: 'medialoopster single error form' });
 
-/** Error responses every authenticated route can give. */
-export const mlErrors = {
-  400: MlErrors,
-  401: MlErrors,
-  403: MlErrors,
-  404: MlErrors,
-  406: MlErrors,
-} as const;
+/**
+ * Every error body of this surface (both DRF forms: errors.ts picks one per error), named `MedialoopsterError` in
+ * `/openapi.json` (openapi-components.ts), as Workstream's and Vionlabs' error bodies are.
+ */
+export const MedialoopsterError = Type.Union([MlErrors, MlDetail]);
+
+/**
+ * Error statuses of this surface beyond those the OpenAPI transform adds to every route (400, 401, 403, 404, 408,
+ * 413, 414, 415, 429, 431 with MedialoopsterError, plugins/openapi-document.ts): 406 for an Accept version it does
+ * not serve (conventions.ts).
+ */
+export const mlErrors = { 406: MedialoopsterError } as const;
 
 export const tags = ['medialoopster'];

@@ -7,12 +7,12 @@ import { ctxOf } from '../../plugins/auth.js';
 import { modelNotFound } from './errors.js';
 import { sendFile } from './files.reply.js';
 import { baseUrl, pathId } from './ids.js';
-import { MlErrors, mlErrors, tags } from './schemas.js';
+import { MedialoopsterError, mlErrors, tags } from './schemas.js';
 
 const config = { scope: 'credential-account' } as const;
 const NullableText = Type.Union([Type.String(), Type.Null()]);
 
-const MlShot = Type.Object({
+export const MlShot = Type.Object({
   id: Type.Integer(),
   asset: Type.Integer(),
   name: Type.String(),
@@ -31,7 +31,7 @@ const MlShot = Type.Object({
   thumbnail_url: Type.String(),
 });
 
-const MlSequence = Type.Object({
+export const MlSequence = Type.Object({
   name: Type.String(),
   description: NullableText,
   timecode_start: Type.Integer(),
@@ -112,7 +112,7 @@ export const shotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'A shot\'s thumbnail (its first frame, PNG)',
         params: Type.Object({ id: Type.String({ maxLength: 64 }), shot: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), 304: Type.Null(), ...mlErrors, 416: MlErrors },
+        response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), 304: Type.Null(), ...mlErrors, 416: MedialoopsterError },
       },
     },
     async (request, reply) => {

@@ -54,7 +54,14 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/session',
     {
       config: { scope: 'public' },
-      schema: { tags, summary: 'The session of the session cookie (401 when there is none or it has ended)', response: { 200: Session, 401: ErrorBody } },
+      // Public to the auth hook (a person in no account still has a session to read), but authenticated here, by the
+      // session cookie alone: a bearer token is no session.
+      schema: {
+        tags,
+        summary: 'The session of the session cookie (401 when there is none or it has ended)',
+        security: [{ session: [] }],
+        response: { 200: Session, 401: ErrorBody },
+      },
     },
     async (request, reply) => {
       const token = sessionCookie(request);
@@ -71,7 +78,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/session',
     {
       config: { scope: 'public' },
-      schema: { tags, summary: 'Sign out: ends the session on the server and clears the cookie', response: { 204: Type.Null(), 403: ErrorBody } },
+      schema: { tags, summary: 'Sign out: ends the session on the server and clears the cookie', response: { 204: Type.Null({ description: 'Signed out (also when no session was open); the cookie is cleared' }), 403: ErrorBody } },
     },
     async (request, reply) => {
       const token = sessionCookie(request);
@@ -93,7 +100,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Users'],
         summary: "Set or change the caller's sign-in password; every other session of the user ends",
         body: PasswordBody,
-        response: { 204: Type.Null(), ...authErrors },
+        response: { 204: Type.Null({ description: 'Password set; every other session of the user has ended' }), ...authErrors },
       },
     },
     async (request, reply) => {
