@@ -116,6 +116,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/approvalTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's approval templates (current versions; `all=true` for every version) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval template (version 1)
+         * @description Ordered stages; each takes its approvers from the asset's `uploader`, the `requester`'s list, or a `fixed` list of users, teams and e-mails. docs/approvals.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        stages: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of an approval template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit a template: makes a new version whose parent is this one (approvals keep the version they started on) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        stages?: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/custom-metadata": {
         parameters: {
             query?: never;
@@ -1167,6 +1357,317 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's teams, by name */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a team (account owners and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name: string;
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a team (its approver slots stay, answered by nobody new) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add members to a team (users of the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from a team */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/thumbnail": {
         parameters: {
             query?: never;
@@ -1399,6 +1900,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/archiveactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue archives: each asset's high-res file moves to its production's archive device; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/asset/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the import of a file the server can read (inside IMPORT_ROOTS) into a production; 202 with its ImportLog */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description `{"asset_meta": {"path_file", "name", "description", "approval", "meta_field_store"}}`; path_file required. */
+                        asset?: unknown;
+                        /** @description Remove the source file once imported (default false). */
+                        move_asset?: unknown;
+                        /** @description Required: the production id. */
+                        production?: unknown;
+                        /** @description Required: video, audio or image. */
+                        type?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The ImportLog id: poll GET /api/importlogs/{id}/. */
+                            asset_import_id: number;
+                            import_log: components["schemas"]["ImportLog"];
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audioassets/": {
         parameters: {
             query?: never;
@@ -1438,7 +2057,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"][];
+                        "application/json": components["schemas"]["Item40"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -1485,7 +2104,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -1567,7 +2186,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -1896,7 +2515,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"][];
+                        "application/json": components["schemas"]["GetImageassets200"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -1943,7 +2562,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2025,7 +2644,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2100,6 +2719,103 @@ export interface paths {
                 408: components["responses"]["MedialoopsterError408"];
                 414: components["responses"]["MedialoopsterError414"];
                 416: components["responses"]["MedialoopsterError416"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ImportLogs (imports, archives, restores) of the productions the caller can read */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ImportLog: poll it until `state` is completed or failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportLog"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
                 429: components["responses"]["MedialoopsterError429"];
                 431: components["responses"]["MedialoopsterError431"];
             };
@@ -2251,6 +2967,327 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projectassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List project assets (every production the caller can read) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only project assets with this bundle_root; must end with a slash. */
+                    bundle_root?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        /** Create a project asset (201, status_asset 6), or copy one with copy_of (201, status_asset 0; files copied by a job) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Copy: true/1 shares the linked media with the target production. */
+                    share_linked_assets?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required. Path to the root of the project directory (ends with a slash). */
+                        bundle_root?: unknown;
+                        /** @description Copy: the id of the project asset to copy. */
+                        copy_of?: unknown;
+                        /** @description Copy: overrides the source's creation date (ISO 8601). */
+                        date_crt?: unknown;
+                        /** @description Copy: overrides the source's description. */
+                        description?: unknown;
+                        /** @description Required. The name of the project asset. */
+                        name?: unknown;
+                        /** @description Copy: overrides the source's editor name. */
+                        name_editor?: unknown;
+                        /** @description Copy: overrides the source's studio name. */
+                        name_studio?: unknown;
+                        /** @description The project file, inside bundle_root (found in the bundle when left out). */
+                        path_file?: unknown;
+                        /** @description The production (integer id); wins over production_name. */
+                        production_id?: unknown;
+                        /** @description The production by name. */
+                        production_name?: unknown;
+                        /** @description Copy: overrides the source's approval status (1 or 0). */
+                        status_approval?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one project asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a project asset and its bundle's files, asynchronously (202); linked media stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/addasset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link media assets (audio, image, video) to a project asset (JSON only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `{"asset_list": [{"asset_id": 1, "type": "audio"|"image"|"video"}], "silent_mode": false}` (JSON only). */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            already_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            invalid_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            newly_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                /** @description medialoopster single error form */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant23"];
+                    };
+                };
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/restoreactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue restores: each archived asset moves back to where it was archived from; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/videoassets/": {
         parameters: {
             query?: never;
@@ -2290,7 +3327,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["GetVideoassets200"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2337,7 +3374,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2419,7 +3456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3566,7 +4603,7 @@ export interface paths {
                         series_id?: components["schemas"]["SeriesId"];
                         tags?: string[];
                         title: string;
-                        type: components["schemas"]["Type4"];
+                        type: components["schemas"]["Type6"];
                         video_uri?: null | string;
                         /** @default false */
                         virtual?: boolean;
@@ -3620,7 +4657,7 @@ export interface paths {
                 path: {
                     /** @description The customer's own catalog id. */
                     inventory_id: string;
-                    type: components["schemas"]["Type4"];
+                    type: components["schemas"]["Type6"];
                 };
                 cookie?: never;
             };
@@ -3659,7 +4696,7 @@ export interface paths {
                 path: {
                     /** @description The customer's own catalog id. */
                     inventory_id: string;
-                    type: components["schemas"]["Type4"];
+                    type: components["schemas"]["Type6"];
                 };
                 cookie?: never;
             };
@@ -9166,6 +10203,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the workspace's request forms (Atelier)
+         * @description Oldest first, archived ones included for admins; other members see active forms only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a request form (workspace admins; Atelier)
+         * @description Fields in order; a "Task name" field (type 29) is added first (or moved first) and is always required. Writes a `form_created` event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Callers without a token may submit it (a guest session; docs/workstream.md) */
+                        allow_guests?: boolean;
+                        fields?: components["schemas"]["Fields3"];
+                        icon?: string;
+                        name: string;
+                        status?: components["schemas"]["Status5"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/forms/{form_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a request form with its fields (Atelier) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Update a request form (workspace admins; Atelier)
+         * @description `fields` replaces the whole list (fields sent with their `id` keep it). `status` 1 or 0 also restores an archived form. Writes a `form_updated` event.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutFormsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Archive a request form (workspace admins; Atelier)
+         * @description Sets status -1 (Workstream's "temporarily deleted"); no task can be made from it; its tasks keep their answers. Writes a `form_archived` event.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a request form (workspace admins; Atelier)
+         * @description `fields` replaces the whole list (fields sent with their `id` keep it). `status` 1 or 0 also restores an archived form. Writes a `form_updated` event.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutFormsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/workspaces/history": {
         parameters: {
             query?: never;
@@ -10034,6 +11332,268 @@ export interface paths {
                 413: components["responses"]["Error413"];
                 414: components["responses"]["Error414"];
                 415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/workspaces/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the workspace's projects, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1 to 100; 50 when left out */
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-1"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a project (workspace admins)
+         * @description The sponsor defaults to the caller and the owner to the sponsor; both must be users of the workspace. Recorded in history as `project_created`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        launch_date?: components["schemas"]["LaunchDate"];
+                        /** @description 1 to 255 characters after trimming */
+                        name: string;
+                        owner_id?: string | null;
+                        sponsor_id?: string | null;
+                        status?: components["schemas"]["Status"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a project */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Update a project (workspace admins)
+         * @description Only the fields sent change; null clears `sponsor_id`, `owner_id` and `launch_date`. Recorded as `project_updated`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutProjectsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a project (workspace admins)
+         * @description Its asset links and watchers go with it; the assets and its tasks stay (the tasks lose their project). Recorded as `project_deleted`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a project (workspace admins)
+         * @description Only the fields sent change; null clears `sponsor_id`, `owner_id` and `launch_date`. Recorded as `project_updated`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutProjectsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
                 429: components["responses"]["Error429"];
                 431: components["responses"]["Error431"];
             };
@@ -11583,6 +13143,1182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the approvals the caller may see (A1)
+         * @description Owners see theirs, approvers those they are (or their team is) an approver of, admins all. `filter[k][]` with k in owner_id, status, object_type, object_id (asset), object_version, template_parent_id, approver (a user id). Newest first without `sort`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, object_type, object_id, object_version, template_parent_id, approver; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        approver?: components["schemas"]["OwnerId"];
+                        object_id?: components["schemas"]["OwnerId"];
+                        object_type?: components["schemas"]["OwnerId"];
+                        object_version?: components["schemas"]["OwnerId"];
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                        template_parent_id?: components["schemas"]["OwnerId"];
+                    };
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    sort?: "status" | "created_at" | "updated_at";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an approval by key, as the key's approver sees it (A3)
+         * @description The view-only key works for the owner and admins only; an approver's key for that approver (or their team), the owner and admins.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel an approval (A8); sends no notifications
+         * @description Owner or admin. Answers the approval with status -1; cancelling a cancelled approval changes nothing; an approved one is 409.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval's comments (A4), newest first
+         * @description Owner and admins see all; an approver only the current stage's, and only when the stage lets approvers view comments.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            action: 1;
+                            /** @description Unix seconds as a string */
+                            created_at: string;
+                            /** @enum {number} */
+                            cs_comment_id: 0;
+                            /** @enum {string} */
+                            field: "added";
+                            id: number;
+                            object_id: number;
+                            /** @enum {number} */
+                            object_type: 4;
+                            /** @enum {number} */
+                            primary_id: 0;
+                            settings: {
+                                approval_response: number;
+                            };
+                            /** @enum {string} */
+                            type: "activity_feed";
+                            /** @description Unix seconds as a string */
+                            updated_at: string;
+                            user: components["schemas"]["Owner"];
+                            user_email: string;
+                            /** @description 0 for a guest approver */
+                            user_id: number;
+                            value: string;
+                        }[];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind approvers (A5)
+         * @description `recipient_type` 3: the approver of response `recipient_id`; 4: the user `recipient_id`; 5: every approver who has not answered on the current stage (every approver of an ad-hoc approval). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        recipient_id?: number | string;
+                        recipient_type: 3 | 4 | 5 | "3" | "4" | "5";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval (A7)
+         * @description `response` 2 approve, 3 reject, 4 approve with changes; `message` up to 3000 characters. Only a pending approval, and only an approver of its current stage. With `approval_response_id` the owner or an admin answers for that approver. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approval_response_id?: number | string;
+                        message?: string;
+                        response: 2 | 3 | 4 | "2" | "3" | "4";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/resubmit/{approvalResponseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one response back to pending (A6)
+         * @description Only that response changes. With `send_reminder` true its approver(s) are e-mailed (with `message`). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    approvalResponseId: string;
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        send_reminder?: components["schemas"]["SendReminder"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the approvals waiting on the caller (A2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending_count: number;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a folder (A9)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the folder; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a folder (A13)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12), valid 5 minutes
+         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using folder permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using folder permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using folder permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using folder permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the request forms (F1)
+         * @description Admins see every form (active, inactive, deleted); other users the active ones. `fields` is null here. With `datatable=1`, `totals` and `stats` are filled (docs/workstream.md). Filters: `owner_id` (user ids), `status` (1, 0, -1), `brandportal_id` (matches nothing: no brand portals).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    datatable?: components["schemas"]["ApprovalStatus"];
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, brandportal_id; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        brandportal_id?: components["schemas"]["OwnerId"];
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                    };
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    sort?: "name" | "status" | "created_at" | "updated_at" | "owner_id" | "in_use_now" | "ever_used" | "last_used" | "completion" | "permitted_users";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a request form with its fields (F2)
+         * @description Fields in `pos` order; the "Task name" field (type 29) is always first and required. Non-admins get active forms only (else 404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Form id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/media/{workspace_id}/{derivative_id}/{expires}/{sig}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thumbnail or preview of a Workstream asset (signed URL)
+         * @description The URLs in `thumburl`, `thumbnailurls`, `media_url` and the `<img src>` of the HTML fragments. Signed (no token); valid until the end of the next UTC day. Forged or expired: 403; not made yet or failed: 404 `derivative_not_ready`. Supports Range and If-None-Match.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    derivative_id: string;
+                    expires: string;
+                    name: string;
+                    sig: string;
+                    workspace_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/oauth2/token": {
         parameters: {
             query?: never;
@@ -11653,6 +14389,1114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the projects (P1)
+         * @description Every member of the workspace sees every project. Without `sort`, newest first; with a `sort` and no `sortdir`, ascending. `filter[sponsor_id][]` (user ids), `filter[status][]` (1 active, 2 on hold, 3 completed, 4 archived), `filter[watched][]` (1: projects the caller watches, 0: the others).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An array of arrays: `filter[key][]=value` with key in sponsor_id, status, watched; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        sponsor_id?: components["schemas"]["AssigneeId2"];
+                        status?: components["schemas"]["AssigneeId2"];
+                        watched?: components["schemas"]["AssigneeId2"];
+                    };
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    sort?: "name" | "created_at" | "updated_at" | "owner_id" | "sponsor" | "owner" | "watched" | "asset_count" | "completion" | "launch_date" | "recently_viewed" | "status";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a project (P2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's assets (P3)
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Adds `approval` to each asset */
+                    approval_status?: "1" | "0" | "true" | "false";
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets2002"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link assets to a project (P8)
+         * @description Editors only. `assetids[]` (1-100 asset ids). An id that is not a live asset of the workspace: 404 naming it, nothing changed. Answers 204.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink assets from a project; the assets themselves are not deleted (P11)
+         * @description Editors only. `assetids[]` (1-100 asset ids). An id that is not a live asset of the workspace: 404 naming it, nothing changed. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project's asset (P4)
+         * @description The full asset. 403 `asset_not_in_project` when the asset is not linked to the project.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link one asset to a project (P7)
+         * @description Editors only. Answers 204; linking a linked asset (or unlinking an unlinked one) changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink one asset from a project; the asset itself is not deleted (P10)
+         * @description Editors only. Answers 204; linking a linked asset (or unlinking an unlinked one) changes nothing.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using project permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using project permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using project permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using project permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project asset's earlier versions (P5)
+         * @description The versions before the current one, newest first. 403 `asset_not_in_project` when the asset is not linked to the project.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersions200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project's watchers (P6) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Add watchers to a project, notifying them with the message (P9)
+         * @description Anyone may add or remove themselves; others need editor rights or being the project's sponsor or owner. Answers the project's watchers after the change (the first 100).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        post?: never;
+        /**
+         * Remove watchers from a project, notifying them with the message (P12)
+         * @description Anyone may add or remove themselves; others need editor rights or being the project's sponsor or owner. Answers the project's watchers after the change (the first 100).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/proofs/view/{workspace_id}/{proof_id}/{expires}/{sig}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The proof viewer (signed URL from …/proof/url)
+         * @description An HTML page of the proof's pages, for every version proofed. Forged or expired: 403; the proof deleted: 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    expires: string;
+                    proof_id: string;
+                    sig: string;
+                    workspace_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/proofs/view/{workspace_id}/{proof_id}/{expires}/{sig}/pages/{page_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One page image of a proof (signed URL) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    expires: string;
+                    page_id: string;
+                    proof_id: string;
+                    sig: string;
+                    workspace_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/shareoptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users and teams to share with or name as approvers (M1)
+         * @description Mixed, by name. `q` matches a user's name or e-mail or a team's name; `limit` 1-100 (50); `filter[roles][]` user roles (1, 3, 4, 5); `teams_enabled` (default true); `project_id` is accepted and ignored until projects exist. Teams carry their name in `firstname`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An array of arrays: `filter[key][]=value` with key in roles; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        roles?: components["schemas"]["AssigneeId2"];
+                    };
+                    limit?: number;
+                    project_id?: number | string;
+                    q?: string;
+                    teams_enabled?: components["schemas"]["SendReminder"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            color: string;
+                            email: string;
+                            firstname: string;
+                            id: string;
+                            image: string | false;
+                            lastname: string;
+                            type: "user" | "team";
+                        }[];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/statuses": {
         parameters: {
             query?: never;
@@ -11691,7 +15535,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -11715,7 +15559,7 @@ export interface paths {
         };
         /**
          * List the tasks the caller may see (T1)
-         * @description Admins see every task but other people's drafts; other users the tasks they created. `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).
+         * @description Admins see every task but other people's drafts; other users the tasks they created; without a token, with the `session_id` of a guest session, the tasks that session submitted (newest first). `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).
          */
         get: {
             parameters: {
@@ -11731,7 +15575,9 @@ export interface paths {
                     limit?: number;
                     /** @description Rows to skip (at least 0). */
                     offset?: number;
-                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "form_name" | "asset_count" | "assignee_type" | "project_id" | "recently_viewed" | "keyword_count" | "recipient" | "project_title";
+                    /** @description A guest session id (from submitting a form without a token); used only without a token */
+                    session_id?: string;
+                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "assignee_type" | "recently_viewed" | "keyword_count" | "recipient";
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                 };
@@ -11747,7 +15593,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"][];
+                        "application/json": components["schemas"]["Item24"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11762,7 +15608,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -11771,8 +15617,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create a task from a form (T8; needs forms, not available yet)
-         * @description Forms do not exist on this server yet, so every `form_id` is refused with 422 naming `form_id` and nothing is written.
+         * Create a task from a form (T8)
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -11787,11 +15633,14 @@ export interface paths {
                         assetids?: (number | string)[];
                         assignee_id?: components["schemas"]["DueDate2"];
                         due_date?: components["schemas"]["DueDate2"];
+                        /** @description Answers: `{id, response}` per form field (a bare field id: no response) */
                         fields?: unknown[];
                         form_id: number | string;
                         keywords?: string;
                         name?: string;
                         project_id?: components["schemas"]["DueDate2"];
+                        /** @description A guest session id (from submitting a form without a token); used only without a token */
+                        session_id?: string;
                         status?: number | string;
                     };
                 };
@@ -11803,7 +15652,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11820,7 +15669,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -11840,10 +15689,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a task (T2) */
+        /**
+         * Get a task (T2)
+         * @description Without a token, with the `session_id` of a guest session: a task that session submitted.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A guest session id (from submitting a form without a token); used only without a token */
+                    session_id?: string;
+                };
                 header?: never;
                 path: {
                     /** @description Task id */
@@ -11859,7 +15714,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11874,7 +15729,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -11913,7 +15768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11930,13 +15785,721 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
                 431: components["responses"]["WorkstreamError431"];
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a task's assets (T3)
+         * @description Mini assets in the order they were linked. With `approval_status=1` each carries `approval` (null when the asset has no approval).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    approval_status?: components["schemas"]["ApprovalStatus"];
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets2002"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /** Link assets to a task (T10) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody2"];
+                };
+            };
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink assets from a task; the assets stay (T15)
+         * @description `assetids[]` in the body (form or JSON). Assets of the account that are not linked are ignored.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody2"];
+                };
+            };
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one of a task's assets (T4) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /** Link one asset to a task (T9) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink one asset from a task; the asset stays (T14)
+         * @description An asset not linked to the task: 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a task (A11)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the task; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a task (A15)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using task permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using task permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using task permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using task permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Folder, project or task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the older versions of one of a task's assets (T5)
+         * @description Newest first; the current version is the asset itself (T4).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersions200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -11985,7 +16548,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -12049,7 +16612,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -12108,7 +16671,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -12158,7 +16721,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -12209,7 +16772,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -12260,6 +16823,7 @@ export interface components {
             user: components["schemas"]["User"];
             user_id: string;
         };
+        ApprovalStatus: "1" | "0" | "true" | "false" | boolean | number;
         /** @description Asset */
         Asset: {
             asset_type_id: string;
@@ -12311,7 +16875,7 @@ export interface components {
             knownExtensions: string[];
             name: string;
         };
-        Assignee: null | components["schemas"]["Variant2"];
+        Assignee: null | components["schemas"]["Variant5"];
         /** @description A user of the workspace, or null for nobody */
         AssigneeId: null | string;
         AssigneeId2: string[] | string;
@@ -12365,6 +16929,7 @@ export interface components {
         CreatedAfter: string;
         Creator: components["schemas"]["User"] | null;
         CurrentVersion: components["schemas"]["Version"] | null;
+        DateCrt: string | null;
         /**
          * MudstackFolderNode
          * @description A folder and its subfolders
@@ -12377,6 +16942,30 @@ export interface components {
             name: string;
             parent_id: string | null;
             path: string;
+        };
+        /** Project */
+        "def-1": {
+            account_id: string;
+            asset_count: number;
+            /** @description Percent of the project's tasks (drafts left out) in a closed status; 0 without tasks */
+            completion: number;
+            created_at: string;
+            created_by_user_id: string | null;
+            /** @description HTML, as Workstream shows it */
+            description: string;
+            id: string;
+            launch_date: string | null;
+            name: string;
+            open_task_count: number;
+            owner_id: string | null;
+            /** @description The integer id Workstream shows as `id` */
+            sequence: number;
+            sponsor_id: string | null;
+            status: components["schemas"]["Status"];
+            task_count: number;
+            updated_at: string;
+            watcher_count: number;
+            workspace_id: string;
         };
         DeleteAssetsBody: {
             asset_ids?: string[];
@@ -12410,6 +16999,32 @@ export interface components {
         };
         /** @description History event types to receive (asset_created, version_created, derivatives_ready, comment_created...), or ["*"] for all */
         EventTypes: string[];
+        /** @description The whole list of fields; a "Task name" field (29) is always first and required */
+        Fields3: {
+            /** @description Static description (24), HTML */
+            description?: string;
+            /** @description Static image (20) */
+            filename?: string;
+            /** @description An existing field of this form (update): keeps its id, so earlier answers still name it */
+            id?: string;
+            /** @description Choice fields (15, 16, 17): the option labels */
+            options?: string[];
+            question: string;
+            required?: boolean;
+            /** @description Static title (21) */
+            title?: string;
+            /** @description Workstream field type: 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 (15 picklist, 16 radio, 17 checkbox, 18 date, 19 attachments, 20 static image, 21 static title, 22 short answer, 23 long answer, 24 static description, 25 keywords, 26 due date, 27 project, 28 assignee, 29 task name, 30 task description, 31 e-mail) */
+            type: number;
+            /** @description Static image (20): an http(s) URL */
+            url?: string;
+        }[];
+        /** @description Atelier: the answers given to the form's fields (T8), null for tasks not made from a form */
+        Fields4: null | {
+            /** @description Form field id */
+            id: number;
+            response: unknown;
+            type: number;
+        }[];
         /** @description Folder */
         Folder: {
             created_at: string;
@@ -12423,7 +17038,83 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
+        Folder3: {
+            id: string;
+            name: string;
+            properties: unknown[];
+            /** @enum {string} */
+            type: "folder";
+        };
+        Form: {
+            allow_guests: boolean;
+            created_at: string;
+            created_by_user_id: string | null;
+            fields: {
+                /** @description The field's content document */
+                content: {
+                    [key: string]: unknown;
+                };
+                id: string;
+                pos: number;
+                sequence: number;
+                type: number;
+            }[];
+            icon: string;
+            id: string;
+            last_used_at: string | null;
+            name: string;
+            /** @description The form's id on Workstream */
+            sequence: number;
+            /** @description 1 active, 0 inactive, -1 archived */
+            status: number;
+            updated_at: string;
+        };
+        /** @description Atelier: the form the task was made from (T8), null for other tasks */
+        FormId: null | number;
         GetAccounts200: components["schemas"]["Item3"][];
+        GetApprovals200: null | components["schemas"]["Item27"];
+        GetAssets200: {
+            colorspace: string;
+            /** @description Unix seconds as a string */
+            date_captured_unix: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            description: string;
+            filename: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            folder: components["schemas"]["Folder3"];
+            height: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            id: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            metadata: components["schemas"]["Metadata"];
+            name: string;
+            num_comments: number;
+            num_exif: number;
+            num_related: number;
+            num_xmp: number;
+            onhold: number;
+            page_count: number;
+            readonly: number;
+            readonlynext: number;
+            status: string;
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            /** @enum {string} */
+            type: "asset";
+            type_id: string;
+            user: components["schemas"]["User2"];
+            version: string;
+            watched: boolean;
+            width: string;
+        };
+        GetAssets2002: components["schemas"]["Variant10"][];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -12447,7 +17138,19 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
+        GetImageassets200: components["schemas"]["Item41"][];
+        GetImportlogs200: components["schemas"]["ImportLog"][];
         GetInvites200: components["schemas"]["Item5"][];
+        GetMedia403: {
+            code: string;
+            error?: string;
+            error_description?: string;
+            errors?: {
+                [key: string]: string[];
+            };
+            message: string;
+            request_id: string;
+        };
         GetProduction200: {
             audioasset_device_id: string | null;
             /** @description Unique per account; letters, digits, `_` and `-`. Derived from the name until set. */
@@ -12465,6 +17168,25 @@ export interface components {
             videoasset_device_id: string | null;
             workspace_id: string;
         };
+        GetProof200: {
+            asset_id: number;
+            created_at: string;
+            cs_asset_id: number;
+            id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            updated_at: string;
+            url: null;
+            /** @description The newest version proofed */
+            version: number;
+        };
         GetSearch200: {
             assets: components["schemas"]["GetGetByIds200"];
             /** @description Cursor of the next page; null on the last page */
@@ -12472,16 +17194,6 @@ export interface components {
         };
         GetSettings200: components["schemas"]["Item6"][];
         GetShots200: components["schemas"]["MedialoopsterShot"][];
-        GetStatuses422: {
-            code: string;
-            error?: string;
-            error_description?: string;
-            errors?: {
-                [key: string]: string[];
-            };
-            message: string;
-            request_id: string;
-        };
         /** @description AssetSubscription */
         GetSubscriptions200: {
             /** @description Whether the caller is subscribed */
@@ -12504,7 +17216,71 @@ export interface components {
             error: string | null;
             status: "pending" | "processing" | "done" | "failed" | "deactivated";
         };
-        GetWatchers200: components["schemas"]["Variant2"][];
+        GetVersions200: {
+            colorspace: string;
+            date_captured_unix: null;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            description: string;
+            filename: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            folder: components["schemas"]["Folder3"];
+            height: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            id: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            metadata: {
+                required: string[];
+            };
+            name: string;
+            num_comments: number;
+            num_exif: number;
+            num_related: number;
+            num_xmp: number;
+            onhold: number;
+            page_count: number;
+            readonly: number;
+            readonlynext: number;
+            status: string;
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            /** @enum {string} */
+            type: "assetversion";
+            type_id: null;
+            user: components["schemas"]["User2"];
+            version: string;
+            watched: null;
+            width: string;
+        }[];
+        GetVideoassets200: components["schemas"]["Item42"][];
+        GetWatchers200: components["schemas"]["Variant5"][];
+        ImportLog: {
+            /** @description The asset imported, archived or restored (once known). */
+            asset: number | null;
+            /** @description video, audio or image. */
+            asset_type: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            date_end: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            id: number;
+            /** @description What happened; the reason when failed. */
+            message: string;
+            /** @description Import: the file imported. */
+            path_file: string;
+            production: number;
+            /** @description queued, running, completed or failed. */
+            state: string;
+            /** @description import, archive or restore. */
+            type: string;
+        };
         Inline: "1" | "true" | "0" | "false";
         Item2: {
             account_id: string;
@@ -12682,17 +17458,86 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item18: {
+        Item19: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "user";
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "team";
+        } | {
+            email: string;
+            /** @enum {string} */
+            type: "email";
+        };
+        Item21: {
+            allow_guests: boolean;
+            created_at: string;
+            created_by_user_id: string | null;
+            fields: {
+                /** @description The field's content document */
+                content: {
+                    [key: string]: unknown;
+                };
+                id: string;
+                pos: number;
+                sequence: number;
+                type: number;
+            }[];
+            icon: string;
+            id: string;
+            last_used_at: string | null;
+            name: string;
+            /** @description The form's id on Workstream */
+            sequence: number;
+            /** @description 1 active, 0 inactive, -1 archived */
+            status: number;
+            updated_at: string;
+        };
+        Item24: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
             created_at: number;
             description: null | string;
             due_date: null | number;
+            fields: components["schemas"]["Fields4"];
+            form_id: components["schemas"]["FormId"];
             id: number;
             keywords: null | string;
             name: string;
-            project: null;
+            project: null | {
+                activity_feed: null;
+                asset_count: null;
+                assets: null;
+                assignee: null;
+                assignee_type: number;
+                completed_at: null;
+                completion: null;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                description: null;
+                end_date: null;
+                fields: null;
+                id: number;
+                keywords: null;
+                name: string;
+                owner: null;
+                /** @description Unix seconds */
+                start_date: number;
+                /** @description 1 active, 2 on hold, 3 completed, 4 archived */
+                status: number;
+                tasks: null;
+                /** @enum {string} */
+                type: "requestproject";
+                /** @description Unix seconds as a string */
+                updated_at: string;
+                watcher_count: null;
+                watchers: null;
+            };
             project_id: null | number;
             public_id: number;
             recipient: components["schemas"]["Assignee"];
@@ -12701,7 +17546,227 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item22: {
+        Item27: {
+            all_stage_responses: null;
+            comments: string;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            current_approver: null | {
+                affiliateid: null;
+                color: string;
+                datecreated: null;
+                email: string;
+                firstname: string;
+                id: string;
+                language: string;
+                lastname: string;
+                laston: null;
+                longDateFormat: string;
+                preferences: {
+                    [key: string]: string;
+                };
+                profileImage: string;
+                role: number;
+                shortDateFormat: string;
+                status: string;
+                teams: {
+                    [key: string]: string;
+                };
+                timeFormat: string;
+                timezone: string;
+                username: string;
+                usertype: string;
+                weekStart: string;
+            };
+            current_stage_id: number;
+            current_stage_responses: null | {
+                approval_id: number;
+                approver_user: components["schemas"]["Owner"];
+                /** @description Unix seconds as a string */
+                created_at: string;
+                escalated_approver: number;
+                id: number;
+                /** @description 1 pending, 2 approved, 3 rejected, 4 approved with changes */
+                response: number;
+                secondary_approver: null | {
+                    color: string;
+                    id: number;
+                    /** @enum {boolean} */
+                    image: false;
+                    name: string;
+                    /** @enum {string} */
+                    type: "team";
+                };
+                secondary_approver_id: null | number;
+                secondary_approver_type: null | 1;
+                stage: null;
+                stage_id: number;
+                /** @enum {string} */
+                type: "approvalresponse";
+                /** @description Unix seconds as a string */
+                updated_at: string;
+                user_email: string;
+                user_id: null | number;
+            }[];
+            editable: boolean;
+            is_approver: boolean;
+            key: string;
+            object: null | components["schemas"]["Variant10"] | {
+                colorspace: string;
+                /** @description Unix seconds as a string */
+                date_created_unix: string;
+                /** @description Unix seconds as a string */
+                date_modified_unix: string;
+                datecaptured: null;
+                datecapturedUnix: null;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datecreated: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datemodified: string;
+                description: string;
+                filename: string;
+                /** @description Megabytes with 2 decimals, e.g. "0.11" */
+                filesize: string;
+                /** @description The extension without a dot, e.g. "jpg" */
+                filetype: string;
+                folder: components["schemas"]["Folder3"];
+                height: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                hiResMediaUrl: string;
+                id: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                mediaUrl: string;
+                metadata: components["schemas"]["Metadata"];
+                name: string;
+                numComments: number;
+                numExif: number;
+                numRelated: number;
+                numXmp: number;
+                onhold: number;
+                pagecount: number;
+                readonly: number;
+                readonlynext: number;
+                status: string;
+                thumbnailurls: components["schemas"]["Thumbnailurls"];
+                /** @enum {string} */
+                type: "asset";
+                type_id: string;
+                user: components["schemas"]["User2"];
+                version: string;
+                width: string;
+            };
+            /** @enum {number} */
+            object_type: 1;
+            object_version: number;
+            owner: components["schemas"]["Owner"];
+            proof: null;
+            settings: null | {
+                [key: string]: {
+                    approval_id: number;
+                    /** @description Unix seconds as a string */
+                    created_at: string;
+                    data: null;
+                    id: number;
+                    stage_id: number;
+                    type: number;
+                    /** @description Unix seconds as a string */
+                    updated_at: string;
+                    value: string;
+                };
+            };
+            /** @description 1 pending, 2 approved, -1 cancelled */
+            status: number;
+            template: null | {
+                id: number;
+                name: string;
+                parent_id: null | number;
+                stages: {
+                    approver_source: string;
+                    approver_style: string;
+                    can_proof: boolean;
+                    /** @description The stage number (1-based), as current_stage_id and stage_id */
+                    id: number;
+                    name: string;
+                    view_comments: boolean;
+                }[];
+                /** @description The first version of this template (the line every version belongs to) */
+                template_parent_id: number;
+                /** @enum {string} */
+                type: "template";
+                version: number;
+            };
+            /** @enum {string} */
+            type: "approval";
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        Item34: {
+            /** @description The project owner's user id */
+            assignee_id: null | number;
+            /** @description Percent of the project's tasks in a closed status, 4 decimals */
+            completion: string;
+            /** @description Unix seconds */
+            created_at: number;
+            /** @description HTML */
+            description: string;
+            id: number;
+            launch_date: null | number;
+            name: string;
+            /** @description Always "P" (human ids read P-<public_id>) */
+            project_key: string;
+            /** @description The same number as `id` */
+            public_id: number;
+            sponsor: components["schemas"]["Assignee"];
+            tasks: {
+                /** @description Tasks not in a closed status (drafts left out) */
+                remaining_count: number;
+                /** @description Of those, past their due date */
+                tasks_overdue: number;
+                /** @description Of those, due within the next 7 days */
+                tasks_soon: number;
+            };
+            /** @description Unix seconds */
+            updated_at: number;
+            watcher_count: number;
+        };
+        Item36: {
+            /** @description Unix seconds as a string */
+            created_at: string;
+            draft_icon: null;
+            draft_name: null;
+            fields: null | {
+                /** @description A JSON document encoded as a string */
+                content: string;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                draft_content: null;
+                draft_pos: null;
+                id: number;
+                /** @description The form id */
+                object_id: number;
+                /** @enum {number} */
+                object_type: 1;
+                /** @description 0-based; the "Task name" field (29) is always 0 */
+                pos: number;
+                type: number;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            }[];
+            icon: string;
+            id: number;
+            name: string;
+            owner: null;
+            settings: null;
+            stats: components["schemas"]["Stats"];
+            /** @description 1 active, 0 inactive, -1 deleted */
+            status: number;
+            totals: components["schemas"]["Totals"];
+            /** @enum {string} */
+            type: "requestform";
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        Item40: {
             abstract: string;
             audio_codec: string;
             audio_format: string;
@@ -12748,7 +17813,7 @@ export interface components {
             thumbnail_url: string;
             transcript: string;
         };
-        Item23: {
+        Item41: {
             abstract: string;
             aspect_ratio: string;
             codec_name: string;
@@ -12798,7 +17863,7 @@ export interface components {
             transcript: string;
             width: number;
         };
-        Item24: {
+        Item42: {
             abstract: string;
             aspect_ratio: string;
             audio_codec: string;
@@ -12855,6 +17920,56 @@ export interface components {
             vpms_title: string;
             width: number;
         };
+        Item43: {
+            /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
+            audio_assets: components["schemas"]["Item40"][];
+            bundle_root: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            date_crt: components["schemas"]["DateCrt"];
+            date_del: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            description: string;
+            device: number | null;
+            /** @description The bundle's files by path below bundle_root. */
+            files: {
+                [key: string]: {
+                    /** @description SHA-256, lowercase hex. */
+                    checksum: string;
+                    /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+                    date_mod: string;
+                    /** @description Bytes. */
+                    size: number;
+                };
+            };
+            id: number;
+            image_assets: components["schemas"]["GetImageassets200"];
+            is_archive: boolean;
+            is_production: boolean;
+            /** @description The id of the user holding the project file's lock. */
+            locked_by: number | null;
+            meta_field_store: {
+                [key: string]: unknown;
+            };
+            name: string;
+            name_editor: string;
+            name_studio: string;
+            path_file: string;
+            production: number;
+            /** @description 1 approved, 0 pending. */
+            status_approval: number;
+            /** @description 0 NEW (copy in progress), 6 ASSET_DONE, -1 ERROR. */
+            status_asset: number;
+            /** @description The reason when status_asset is -1. */
+            status_asset_description: string;
+            status_editing: number;
+            /** @description The NLE of the project file ("Adobe Premiere Pro"); "" when unknown. */
+            type: string;
+            video_assets: components["schemas"]["GetVideoassets200"];
+        };
+        /** @description `YYYY-MM-DD` or an ISO date-time with an offset; null clears */
+        LaunchDate: string | null;
         Libraries: components["schemas"]["Library"][];
         /** @description Library */
         Library: {
@@ -12959,9 +18074,7 @@ export interface components {
                 /** @description The reason phrase, or "Validation Error" on field errors. */
                 title: string;
             }[];
-        } | {
-            detail: string;
-        };
+        } | components["schemas"]["Variant23"];
         MedialoopsterImageAsset: {
             abstract: string;
             aspect_ratio: string;
@@ -13128,10 +18241,45 @@ export interface components {
             vpms_title: string;
             width: number;
         };
+        Metadata: {
+            active_fields: {
+                field: string;
+                field_name: string;
+                required: string;
+                value: string;
+            }[];
+            exif: {
+                /** @enum {string} */
+                type: "assetexif";
+            };
+            required: string[];
+            xmp: {
+                /** @enum {string} */
+                type: "assetxmp";
+            };
+        };
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name: string;
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
+        Owner: components["schemas"]["Variant5"] | {
+            color: string;
+            email: string;
+            firstname: string;
+            /** @enum {string} */
+            id: "";
+            language: string;
+            lastname: string;
+            /** @enum {boolean} */
+            profile_image: false;
+            role: number;
+            status: string;
+            timezone: string;
+            /** @enum {string} */
+            type: "user";
+            username: string;
+        };
+        OwnerId: string[] | string;
         PatchAudioassetsBody: {
             date_del?: string | null;
             description?: string;
@@ -13151,6 +18299,50 @@ export interface components {
         Path: string;
         /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
         Path2: string;
+        PostApprovalsBody: {
+            approvers?: ((number | string) | string | {
+                email?: string;
+                id?: number | string;
+                type: "user" | "team" | "email";
+            })[];
+            can_proof?: components["schemas"]["SendReminder"];
+            comments?: string;
+            due_date?: components["schemas"]["DueDate2"];
+            message?: string;
+            template_id?: number | string;
+            view_comments?: components["schemas"]["SendReminder"];
+        };
+        PostApprovalTemplates201: {
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            is_current: boolean;
+            name: string;
+            parent_id: string | null;
+            /** Format: uuid */
+            root_id: string;
+            sequence: number;
+            stages: {
+                approver_source: string;
+                approver_style: string;
+                approvers: components["schemas"]["Item19"][];
+                can_proof: boolean;
+                name: string;
+                view_comments: boolean;
+            }[];
+            version: number;
+        };
+        /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+        PostArchiveactivitiesBody: unknown[];
+        /** @description The task's assets after the change (the first 100) */
+        PostAssets200: components["schemas"]["Variant10"][];
+        PostAssetsBody: {
+            assetids: components["schemas"]["UserIds"];
+        };
+        PostAssetsBody2: {
+            /** @description Asset ids */
+            assetids: (number | string)[];
+        };
         /** @description Import */
         PostImport202: {
             asset_ids: string[];
@@ -13172,6 +18364,33 @@ export interface components {
         };
         PostMembersBody: {
             roles: string[];
+        };
+        PostProjects200: {
+            account_id: string;
+            asset_count: number;
+            /** @description Percent of the project's tasks (drafts left out) in a closed status; 0 without tasks */
+            completion: number;
+            created_at: string;
+            created_by_user_id: string | null;
+            /** @description HTML, as Workstream shows it */
+            description: string;
+            id: string;
+            launch_date: string | null;
+            name: string;
+            open_task_count: number;
+            owner_id: string | null;
+            /** @description The integer id Workstream shows as `id` */
+            sequence: number;
+            sponsor_id: string | null;
+            status: components["schemas"]["Status"];
+            task_count: number;
+            updated_at: string;
+            watcher_count: number;
+            workspace_id: string;
+        };
+        /** @description `version` (at least 1): the version to proof; the current one when left out. */
+        PostProofBody: {
+            version?: number | string;
         };
         PostReviewRequests201: components["schemas"]["ReviewRequest"][];
         PostReviewsBody: {
@@ -13268,6 +18487,17 @@ export interface components {
             status_id?: string;
             title: string;
         };
+        PostTeams201: {
+            color: string;
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            member_ids: string[];
+            name: string;
+            /** @description The integer id the Workstream surface shows */
+            sequence: number;
+            updated_at: string;
+        };
         PostToken400: {
             error: string;
             error_description: string;
@@ -13289,6 +18519,23 @@ export interface components {
             color?: string;
             name?: components["schemas"]["Name"];
             rank?: components["schemas"]["Rank"];
+        };
+        PutFormsBody: {
+            /** @description Callers without a token may submit it (a guest session; docs/workstream.md) */
+            allow_guests?: boolean;
+            fields?: components["schemas"]["Fields3"];
+            icon?: string;
+            name?: string;
+            status?: components["schemas"]["Status5"];
+        };
+        PutProjectsBody: {
+            description?: string;
+            launch_date?: components["schemas"]["LaunchDate"];
+            /** @description 1 to 255 characters after trimming */
+            name?: string;
+            owner_id?: string | null;
+            sponsor_id?: string | null;
+            status?: components["schemas"]["Status"];
         };
         PutStatusesBody: {
             /** @description A colour in #rrggbb form */
@@ -13332,7 +18579,7 @@ export interface components {
         };
         PutWatchersBody: {
             message?: string;
-            user_ids: (number | string)[];
+            user_ids: components["schemas"]["UserIds"];
         };
         /** @description An integer 0..999999999 (number or string); returned as a 10-digit zero-padded string that sorts as text */
         Rank: number | string;
@@ -13392,8 +18639,29 @@ export interface components {
         };
         /** @description Exactly one account role: owner, admin or member. */
         Roles2: components["schemas"]["Item4"][];
+        SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
         SeriesId: null | string;
         Sort: "relevance" | "name" | "created_at" | "updated_at" | "size";
+        Stages: {
+            approver_source: "uploader" | "requester" | "fixed";
+            approver_style?: "all" | "first";
+            approvers?: components["schemas"]["Item19"][];
+            can_proof?: boolean;
+            name: string;
+            view_comments?: boolean;
+        }[];
+        Stats: null | {
+            /** @description Completed tasks as a percentage of all tasks made from the form */
+            completion: number;
+            ever_used: boolean;
+            /** @description Number of fields */
+            fields: number;
+            last_used: string | null;
+        };
+        /** @description active, on_hold, completed or archived */
+        Status: "active" | "on_hold" | "completed" | "archived";
+        /** @description 1 active (can be filled in), 0 inactive */
+        Status5: 0 | 1;
         /** @description AccountSubscription */
         Subscription: {
             account_id: string;
@@ -13451,6 +18719,11 @@ export interface components {
             rank: number;
             workspace_id: string;
         };
+        Thumbnailurls: {
+            previewurls?: string[];
+            size: number;
+            url: string;
+        }[];
         /** @description AccountTier (null = unlimited) */
         Tier: {
             costPerExtraTB: number;
@@ -13459,6 +18732,11 @@ export interface components {
             maxStorage: number | null;
             name: string;
             type: string;
+        };
+        Totals: null | {
+            completed: number;
+            in_use_now: number;
+            tasks: number;
         };
         /** @description AccountType (null = unlimited) */
         Type: {
@@ -13471,7 +18749,7 @@ export interface components {
             name: string;
         };
         Type2: string | string[];
-        Type4: "standalone" | "series" | "season" | "episode";
+        Type6: "standalone" | "series" | "season" | "episode";
         Usage: {
             assets: number;
             members: number;
@@ -13499,7 +18777,18 @@ export interface components {
             username: string;
             zipCode: string | null;
         };
-        Variant2: {
+        User2: {
+            email: string | null;
+            id: string | null;
+            /** @description "First Last" */
+            name: string;
+            status: string | null;
+            /** @enum {string} */
+            type: "user";
+            username: string | null;
+        };
+        UserIds: (number | string)[];
+        Variant5: {
             color: string;
             email: string;
             firstname: string;
@@ -13515,6 +18804,39 @@ export interface components {
             /** @enum {string} */
             type: "user";
             username: string;
+        };
+        Variant10: {
+            approval?: null | {
+                current_stage_id: number;
+                editable: boolean;
+                is_approver: boolean;
+                key: string;
+                status: number;
+                /** @enum {string} */
+                type: "approval";
+            };
+            /** @description The extension with a leading dot, e.g. ".jpg" */
+            file_type: string;
+            filename: string;
+            folder_id: string;
+            hide_preview: boolean;
+            id: string;
+            /** @description A signed URL of the preview ("" when the file has none) */
+            media_url: string;
+            thumburl: {
+                thumb100: string;
+                thumb150: string;
+                thumb220: string;
+            };
+            /** @enum {string} */
+            type: "asset";
+            type_id: string;
+            user: components["schemas"]["User2"];
+            version: string;
+        };
+        /** @description medialoopster single error form */
+        Variant23: {
+            detail: string;
         };
         /** @description Version */
         Version: {
@@ -13628,6 +18950,44 @@ export interface components {
             message: string;
             request_id: string;
         };
+        WorkstreamForm: {
+            /** @description Unix seconds as a string */
+            created_at: string;
+            draft_icon: null;
+            draft_name: null;
+            fields: null | components["schemas"]["WorkstreamFormField"][];
+            icon: string;
+            id: number;
+            name: string;
+            owner: null;
+            settings: null;
+            stats: components["schemas"]["Stats"];
+            /** @description 1 active, 0 inactive, -1 deleted */
+            status: number;
+            totals: components["schemas"]["Totals"];
+            /** @constant */
+            type: "requestform";
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        WorkstreamFormField: {
+            /** @description A JSON document encoded as a string */
+            content: string;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            draft_content: null;
+            draft_pos: null;
+            id: number;
+            /** @description The form id */
+            object_id: number;
+            /** @constant */
+            object_type: 1;
+            /** @description 0-based; the "Task name" field (29) is always 0 */
+            pos: number;
+            type: number;
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
         WorkstreamStatus: {
             color: string;
             /** @description Unix seconds as a string */
@@ -13646,10 +19006,40 @@ export interface components {
             created_at: number;
             description: null | string;
             due_date: null | number;
+            fields: components["schemas"]["Fields4"];
+            form_id: components["schemas"]["FormId"];
             id: number;
             keywords: null | string;
             name: string;
-            project: null;
+            project: null | {
+                activity_feed: null;
+                asset_count: null;
+                assets: null;
+                assignee: null;
+                assignee_type: number;
+                completed_at: null;
+                completion: null;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                description: null;
+                end_date: null;
+                fields: null;
+                id: number;
+                keywords: null;
+                name: string;
+                owner: null;
+                /** @description Unix seconds */
+                start_date: number;
+                /** @description 1 active, 2 on hold, 3 completed, 4 archived */
+                status: number;
+                tasks: null;
+                /** @constant */
+                type: "requestproject";
+                /** @description Unix seconds as a string */
+                updated_at: string;
+                watcher_count: null;
+                watchers: null;
+            };
             project_id: null | number;
             public_id: number;
             recipient: null | components["schemas"]["WorkstreamUser"];
@@ -13769,6 +19159,15 @@ export interface components {
         };
         /** @description The range cannot be satisfied */
         Error416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request is well formed but its values are refused (the error says which) */
+        Error422: {
             headers: {
                 [name: string]: unknown;
             };

@@ -10196,6 +10196,1123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's teams, by name */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a team (account owners and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        color?: string;
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a team (its approver slots stay, answered by nobody new) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        color?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add members to a team (users of the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from a team */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's approval templates (current versions; `all=true` for every version) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval template (version 1)
+         * @description Ordered stages; each takes its approvers from the asset's `uploader`, the `requester`'s list, or a `fixed` list of users, teams and e-mails. docs/approvals.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        stages: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of an approval template */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit a template: makes a new version whose parent is this one (approvals keep the version they started on) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        stages?: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the workspace's projects, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    offset?: number;
+                    /** @description 1 to 100; 50 when left out */
+                    limit?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-1"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a project (workspace admins)
+         * @description The sponsor defaults to the caller and the owner to the sponsor; both must be users of the workspace. Recorded in history as `project_created`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 255 characters after trimming */
+                        name: string;
+                        description?: string;
+                        sponsor_id?: string | null;
+                        owner_id?: string | null;
+                        status?: components["schemas"]["Status"];
+                        launch_date?: components["schemas"]["LaunchDate"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a project */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Update a project (workspace admins)
+         * @description Only the fields sent change; null clears `sponsor_id`, `owner_id` and `launch_date`. Recorded as `project_updated`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutProjectsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a project (workspace admins)
+         * @description Its asset links and watchers go with it; the assets and its tasks stay (the tasks lose their project). Recorded as `project_deleted`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a project (workspace admins)
+         * @description Only the fields sent change; null clears `sponsor_id`, `owner_id` and `launch_date`. Recorded as `project_updated`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutProjectsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostProjects200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/workspaces/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the workspace's request forms (Atelier)
+         * @description Oldest first, archived ones included for admins; other members see active forms only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    offset?: number;
+                    limit?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a request form (workspace admins; Atelier)
+         * @description Fields in order; a "Task name" field (type 29) is added first (or moved first) and is always required. Writes a `form_created` event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        icon?: string;
+                        status?: components["schemas"]["Status5"];
+                        /** @description Callers without a token may submit it (a guest session; docs/workstream.md) */
+                        allow_guests?: boolean;
+                        fields?: components["schemas"]["Fields3"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/forms/{form_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a request form with its fields (Atelier) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Update a request form (workspace admins; Atelier)
+         * @description `fields` replaces the whole list (fields sent with their `id` keep it). `status` 1 or 0 also restores an archived form. Writes a `form_updated` event.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutFormsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Archive a request form (workspace admins; Atelier)
+         * @description Sets status -1 (Workstream's "temporarily deleted"); no task can be made from it; its tasks keep their answers. Writes a `form_archived` event.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a request form (workspace admins; Atelier)
+         * @description `fields` replaces the whole list (fields sent with their `id` keep it). `status` 1 or 0 also restores an archived form. Writes a `form_updated` event.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    /** @description Form id (UUID) */
+                    form_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutFormsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item21"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/workstream/oauth2/token": {
         parameters: {
             query?: never;
@@ -10266,6 +11383,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/media/{workspace_id}/{derivative_id}/{expires}/{sig}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thumbnail or preview of a Workstream asset (signed URL)
+         * @description The URLs in `thumburl`, `thumbnailurls`, `media_url` and the `<img src>` of the HTML fragments. Signed (no token); valid until the end of the next UTC day. Forged or expired: 403; not made yet or failed: 404 `derivative_not_ready`. Supports Range and If-None-Match.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspace_id: string;
+                    derivative_id: string;
+                    expires: string;
+                    sig: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/statuses": {
         parameters: {
             query?: never;
@@ -10307,7 +11525,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10331,12 +11549,14 @@ export interface paths {
         };
         /**
          * List the tasks the caller may see (T1)
-         * @description Admins see every task but other people's drafts; other users the tasks they created. `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).
+         * @description Admins see every task but other people's drafts; other users the tasks they created; without a token, with the `session_id` of a guest session, the tasks that session submitted (newest first). `filter[status][]`, `filter[assignee_id][]`, `filter[project_id][]`, `filter[watching][]` (1: tasks the caller watches, 0: the others).
          */
         get: {
             parameters: {
                 query?: {
-                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "form_name" | "asset_count" | "assignee_type" | "project_id" | "recently_viewed" | "keyword_count" | "recipient" | "project_title";
+                    /** @description A guest session id (from submitting a form without a token); used only without a token */
+                    session_id?: string;
+                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "assignee_type" | "recently_viewed" | "keyword_count" | "recipient";
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                     /** @description Rows to skip (at least 0). */
@@ -10366,7 +11586,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"][];
+                        "application/json": components["schemas"]["Item24"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -10381,7 +11601,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10390,8 +11610,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create a task from a form (T8; needs forms, not available yet)
-         * @description Forms do not exist on this server yet, so every `form_id` is refused with 422 naming `form_id` and nothing is written.
+         * Create a task from a form (T8)
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -10414,7 +11634,10 @@ export interface paths {
                         due_date?: components["schemas"]["DueDate2"];
                         assignee_id?: components["schemas"]["DueDate2"];
                         project_id?: components["schemas"]["DueDate2"];
+                        /** @description Answers: `{id, response}` per form field (a bare field id: no response) */
                         fields?: unknown[];
+                        /** @description A guest session id (from submitting a form without a token); used only without a token */
+                        session_id?: string;
                     };
                 };
             };
@@ -10425,7 +11648,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -10442,7 +11665,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10462,10 +11685,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a task (T2) */
+        /**
+         * Get a task (T2)
+         * @description Without a token, with the `session_id` of a guest session: a task that session submitted.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A guest session id (from submitting a form without a token); used only without a token */
+                    session_id?: string;
+                };
                 header?: {
                     /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
                     "x-workspace-id"?: string;
@@ -10484,7 +11713,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -10499,7 +11728,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10541,7 +11770,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -10558,7 +11787,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10616,7 +11845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10683,7 +11912,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10745,7 +11974,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10798,7 +12027,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
@@ -10852,13 +12081,3045 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 429: components["responses"]["WorkstreamError429"];
                 431: components["responses"]["WorkstreamError431"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the approvals the caller may see (A1)
+         * @description Owners see theirs, approvers those they are (or their team is) an approver of, admins all. `filter[k][]` with k in owner_id, status, object_type, object_id (asset), object_version, template_parent_id, approver (a user id). Newest first without `sort`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "status" | "created_at" | "updated_at";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, object_type, object_id, object_version, template_parent_id, approver; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                        object_type?: components["schemas"]["OwnerId"];
+                        object_id?: components["schemas"]["OwnerId"];
+                        object_version?: components["schemas"]["OwnerId"];
+                        template_parent_id?: components["schemas"]["OwnerId"];
+                        approver?: components["schemas"]["OwnerId"];
+                    };
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the approvals waiting on the caller (A2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending_count: number;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an approval by key, as the key's approver sees it (A3)
+         * @description The view-only key works for the owner and admins only; an approver's key for that approver (or their team), the owner and admins.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval's comments (A4), newest first
+         * @description Owner and admins see all; an approver only the current stage's, and only when the stage lets approvers view comments.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            type: "activity_feed";
+                            object_id: number;
+                            /** @enum {number} */
+                            object_type: 4;
+                            /** @description 0 for a guest approver */
+                            user_id: number;
+                            /** @enum {number} */
+                            action: 1;
+                            /** @enum {string} */
+                            field: "added";
+                            value: string;
+                            user: components["schemas"]["Owner"];
+                            settings: {
+                                approval_response: number;
+                            };
+                            /** @enum {number} */
+                            cs_comment_id: 0;
+                            /** @enum {number} */
+                            primary_id: 0;
+                            user_email: string;
+                            /** @description Unix seconds as a string */
+                            created_at: string;
+                            /** @description Unix seconds as a string */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind approvers (A5)
+         * @description `recipient_type` 3: the approver of response `recipient_id`; 4: the user `recipient_id`; 5: every approver who has not answered on the current stage (every approver of an ad-hoc approval). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        recipient_type: 3 | 4 | 5 | "3" | "4" | "5";
+                        recipient_id?: number | string;
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/resubmit/{approvalResponseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one response back to pending (A6)
+         * @description Only that response changes. With `send_reminder` true its approver(s) are e-mailed (with `message`). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                    approvalResponseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        send_reminder?: components["schemas"]["SendReminder"];
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval (A7)
+         * @description `response` 2 approve, 3 reject, 4 approve with changes; `message` up to 3000 characters. Only a pending approval, and only an approver of its current stage. With `approval_response_id` the owner or an admin answers for that approver. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        response: 2 | 3 | 4 | "2" | "3" | "4";
+                        message?: string;
+                        approval_response_id?: number | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel an approval (A8); sends no notifications
+         * @description Owner or admin. Answers the approval with status -1; cancelling a cancelled approval changes nothing; an approved one is 409.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a folder (A9)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the folder; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a folder (A13)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a task (A11)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the task; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a task (A15)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item27"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/shareoptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users and teams to share with or name as approvers (M1)
+         * @description Mixed, by name. `q` matches a user's name or e-mail or a team's name; `limit` 1-100 (50); `filter[roles][]` user roles (1, 3, 4, 5); `teams_enabled` (default true); `project_id` is accepted and ignored until projects exist. Teams carry their name in `firstname`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in roles; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        roles?: components["schemas"]["AssigneeId2"];
+                    };
+                    project_id?: number | string;
+                    teams_enabled?: components["schemas"]["SendReminder"];
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            firstname: string;
+                            lastname: string;
+                            email: string;
+                            type: "user" | "team";
+                            color: string;
+                            image: string | false;
+                        }[];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12), valid 5 minutes
+         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the projects (P1)
+         * @description Every member of the workspace sees every project. Without `sort`, newest first; with a `sort` and no `sortdir`, ascending. `filter[sponsor_id][]` (user ids), `filter[status][]` (1 active, 2 on hold, 3 completed, 4 archived), `filter[watched][]` (1: projects the caller watches, 0: the others).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "name" | "created_at" | "updated_at" | "owner_id" | "sponsor" | "owner" | "watched" | "asset_count" | "completion" | "launch_date" | "recently_viewed" | "status";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in sponsor_id, status, watched; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        sponsor_id?: components["schemas"]["AssigneeId2"];
+                        status?: components["schemas"]["AssigneeId2"];
+                        watched?: components["schemas"]["AssigneeId2"];
+                    };
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a project (P2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project's asset (P4)
+         * @description The full asset. 403 `asset_not_in_project` when the asset is not linked to the project.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link one asset to a project (P7)
+         * @description Editors only. Answers 204; linking a linked asset (or unlinking an unlinked one) changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink one asset from a project; the asset itself is not deleted (P10)
+         * @description Editors only. Answers 204; linking a linked asset (or unlinking an unlinked one) changes nothing.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's assets (P3)
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Adds `approval` to each asset */
+                    approval_status?: "1" | "0" | "true" | "false";
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets2002"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link assets to a project (P8)
+         * @description Editors only. `assetids[]` (1-100 asset ids). An id that is not a live asset of the workspace: 404 naming it, nothing changed. Answers 204.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink assets from a project; the assets themselves are not deleted (P11)
+         * @description Editors only. `assetids[]` (1-100 asset ids). An id that is not a live asset of the workspace: 404 naming it, nothing changed. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project's watchers (P6) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Add watchers to a project, notifying them with the message (P9)
+         * @description Anyone may add or remove themselves; others need editor rights or being the project's sponsor or owner. Answers the project's watchers after the change (the first 100).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        post?: never;
+        /**
+         * Remove watchers from a project, notifying them with the message (P12)
+         * @description Anyone may add or remove themselves; others need editor rights or being the project's sponsor or owner. Answers the project's watchers after the change (the first 100).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project asset's earlier versions (P5)
+         * @description The versions before the current one, newest first. 403 `asset_not_in_project` when the asset is not linked to the project.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Project id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersions200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using folder permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using folder permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using folder permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using folder permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using project permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using project permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using project permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using project permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using task permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using task permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            /** @description `version` (at least 1): the version to proof; the current one when left out. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostProofBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProof200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using task permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using task permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Folder, project or task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/proofs/view/{workspace_id}/{proof_id}/{expires}/{sig}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The proof viewer (signed URL from …/proof/url)
+         * @description An HTML page of the proof's pages, for every version proofed. Forged or expired: 403; the proof deleted: 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspace_id: string;
+                    proof_id: string;
+                    expires: string;
+                    sig: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/proofs/view/{workspace_id}/{proof_id}/{expires}/{sig}/pages/{page_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One page image of a proof (signed URL) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspace_id: string;
+                    proof_id: string;
+                    expires: string;
+                    sig: string;
+                    page_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a task's assets (T3)
+         * @description Mini assets in the order they were linked. With `approval_status=1` each carries `approval` (null when the asset has no approval).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    approval_status?: components["schemas"]["ApprovalStatus"];
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets2002"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /** Link assets to a task (T10) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody2"];
+                };
+            };
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink assets from a task; the assets stay (T15)
+         * @description `assetids[]` in the body (form or JSON). Assets of the account that are not linked are ignored.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody2"];
+                };
+            };
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one of a task's assets (T4) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /** Link one asset to a task (T9) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Unlink one asset from a task; the asset stays (T14)
+         * @description An asset not linked to the task: 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The task's assets after the change (the first 100) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the older versions of one of a task's assets (T5)
+         * @description Newest first; the current version is the asset itself (T4).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Task id */
+                    id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersions200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the request forms (F1)
+         * @description Admins see every form (active, inactive, deleted); other users the active ones. `fields` is null here. With `datatable=1`, `totals` and `stats` are filled (docs/workstream.md). Filters: `owner_id` (user ids), `status` (1, 0, -1), `brandportal_id` (matches nothing: no brand portals).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "name" | "status" | "created_at" | "updated_at" | "owner_id" | "in_use_now" | "ever_used" | "last_used" | "completion" | "permitted_users";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, brandportal_id; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                        brandportal_id?: components["schemas"]["OwnerId"];
+                    };
+                    datatable?: components["schemas"]["ApprovalStatus"];
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"][];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a request form with its fields (F2)
+         * @description Fields in `pos` order; the "Task name" field (type 29) is always first and required. Non-admins get active forms only (else 404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description Form id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -10933,7 +15194,7 @@ export interface paths {
                     "application/json": {
                         /** @description The customer's own catalog id. */
                         id: string;
-                        type: components["schemas"]["Type4"];
+                        type: components["schemas"]["Type6"];
                         title: string;
                         /** @default false */
                         virtual?: boolean;
@@ -11000,7 +15261,7 @@ export interface paths {
                     "x-workspace-id"?: string;
                 };
                 path: {
-                    type: components["schemas"]["Type4"];
+                    type: components["schemas"]["Type6"];
                     /** @description The customer's own catalog id. */
                     inventory_id: string;
                 };
@@ -11042,7 +15303,7 @@ export interface paths {
                     "x-workspace-id"?: string;
                 };
                 path: {
-                    type: components["schemas"]["Type4"];
+                    type: components["schemas"]["Type6"];
                     /** @description The customer's own catalog id. */
                     inventory_id: string;
                 };
@@ -12148,7 +16409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"][];
+                        "application/json": components["schemas"]["Item40"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12195,7 +16456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12277,7 +16538,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12403,7 +16664,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"][];
+                        "application/json": components["schemas"]["GetImageassets200"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12450,7 +16711,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12532,7 +16793,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item23"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12658,7 +16919,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["GetVideoassets200"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12705,7 +16966,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -12787,7 +17048,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -13127,6 +17388,542 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projectassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List project assets (every production the caller can read) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only project assets with this bundle_root; must end with a slash. */
+                    bundle_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"][];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        /** Create a project asset (201, status_asset 6), or copy one with copy_of (201, status_asset 0; files copied by a job) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Copy: true/1 shares the linked media with the target production. */
+                    share_linked_assets?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required. The name of the project asset. */
+                        name?: unknown;
+                        /** @description Required. Path to the root of the project directory (ends with a slash). */
+                        bundle_root?: unknown;
+                        /** @description The production (integer id); wins over production_name. */
+                        production_id?: unknown;
+                        /** @description The production by name. */
+                        production_name?: unknown;
+                        /** @description The project file, inside bundle_root (found in the bundle when left out). */
+                        path_file?: unknown;
+                        /** @description Copy: the id of the project asset to copy. */
+                        copy_of?: unknown;
+                        /** @description Copy: overrides the source's description. */
+                        description?: unknown;
+                        /** @description Copy: overrides the source's creation date (ISO 8601). */
+                        date_crt?: unknown;
+                        /** @description Copy: overrides the source's editor name. */
+                        name_editor?: unknown;
+                        /** @description Copy: overrides the source's studio name. */
+                        name_studio?: unknown;
+                        /** @description Copy: overrides the source's approval status (1 or 0). */
+                        status_approval?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one project asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item43"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a project asset and its bundle's files, asynchronously (202); linked media stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/addasset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link media assets (audio, image, video) to a project asset (JSON only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `{"asset_list": [{"asset_id": 1, "type": "audio"|"image"|"video"}], "silent_mode": false}` (JSON only). */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            newly_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            already_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            invalid_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                /** @description medialoopster single error form */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant23"];
+                    };
+                };
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/asset/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the import of a file the server can read (inside IMPORT_ROOTS) into a production; 202 with its ImportLog */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required: video, audio or image. */
+                        type?: unknown;
+                        /** @description Required: the production id. */
+                        production?: unknown;
+                        /** @description Remove the source file once imported (default false). */
+                        move_asset?: unknown;
+                        /** @description `{"asset_meta": {"path_file", "name", "description", "approval", "meta_field_store"}}`; path_file required. */
+                        asset?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The ImportLog id: poll GET /api/importlogs/{id}/. */
+                            asset_import_id: number;
+                            import_log: components["schemas"]["ImportLog"];
+                        };
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ImportLogs (imports, archives, restores) of the productions the caller can read */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ImportLog: poll it until `state` is completed or failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportLog"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                414: components["responses"]["MedialoopsterError414"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/archiveactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue archives: each asset's high-res file moves to its production's archive device; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/restoreactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue restores: each archived asset moves back to where it was archived from; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                400: components["responses"]["MedialoopsterError400"];
+                401: components["responses"]["MedialoopsterError401"];
+                403: components["responses"]["MedialoopsterError403"];
+                404: components["responses"]["MedialoopsterError404"];
+                406: components["responses"]["MedialoopsterError406"];
+                408: components["responses"]["MedialoopsterError408"];
+                413: components["responses"]["MedialoopsterError413"];
+                414: components["responses"]["MedialoopsterError414"];
+                415: components["responses"]["MedialoopsterError415"];
+                429: components["responses"]["MedialoopsterError429"];
+                431: components["responses"]["MedialoopsterError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -13143,6 +17940,30 @@ export interface components {
             /** @description Live assets directly in this folder */
             asset_count: number;
             children: components["schemas"]["def-0"][];
+        };
+        /** Project */
+        "def-1": {
+            id: string;
+            /** @description The integer id Workstream shows as `id` */
+            sequence: number;
+            account_id: string;
+            workspace_id: string;
+            name: string;
+            /** @description HTML, as Workstream shows it */
+            description: string;
+            sponsor_id: string | null;
+            owner_id: string | null;
+            status: components["schemas"]["Status"];
+            launch_date: string | null;
+            /** @description Percent of the project's tasks (drafts left out) in a closed status; 0 without tasks */
+            completion: number;
+            task_count: number;
+            open_task_count: number;
+            asset_count: number;
+            watcher_count: number;
+            created_by_user_id: string | null;
+            created_at: string;
+            updated_at: string;
         };
         /** @description Error */
         Error: {
@@ -13297,6 +18118,30 @@ export interface components {
             created_at: string;
             updated_at: string;
             sequence: number;
+        };
+        Form: {
+            id: string;
+            /** @description The form's id on Workstream */
+            sequence: number;
+            name: string;
+            icon: string;
+            /** @description 1 active, 0 inactive, -1 archived */
+            status: number;
+            allow_guests: boolean;
+            created_by_user_id: string | null;
+            last_used_at: string | null;
+            created_at: string;
+            updated_at: string;
+            fields: {
+                id: string;
+                sequence: number;
+                type: number;
+                pos: number;
+                /** @description The field's content document */
+                content: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         /** @description Library */
         Library: {
@@ -13551,7 +18396,35 @@ export interface components {
             assignee: null | components["schemas"]["WorkstreamUser"];
             recipient: null | components["schemas"]["WorkstreamUser"];
             project_id: null | number;
-            project: null;
+            project: null | {
+                id: number;
+                /** @constant */
+                type: "requestproject";
+                name: string;
+                /** @description 1 active, 2 on hold, 3 completed, 4 archived */
+                status: number;
+                /** @description Unix seconds */
+                start_date: number;
+                end_date: null;
+                completion: null;
+                asset_count: null;
+                watcher_count: null;
+                assignee_type: number;
+                owner: null;
+                watchers: null;
+                assets: null;
+                tasks: null;
+                description: null;
+                keywords: null;
+                assignee: null;
+                fields: null;
+                activity_feed: null;
+                completed_at: null;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            };
             due_date: null | number;
             keywords: null | string;
             description: null | string;
@@ -13560,6 +18433,8 @@ export interface components {
             created_at: number;
             /** @description Unix seconds */
             updated_at: number;
+            form_id: components["schemas"]["FormId"];
+            fields: components["schemas"]["Fields4"];
         };
         WorkstreamChecklistItem: {
             creator_id: null | string;
@@ -13573,6 +18448,44 @@ export interface components {
             created_at: number;
             /** @description Unix seconds */
             updated_at: number;
+        };
+        WorkstreamForm: {
+            id: number;
+            /** @constant */
+            type: "requestform";
+            icon: string;
+            draft_icon: null;
+            name: string;
+            draft_name: null;
+            /** @description 1 active, 0 inactive, -1 deleted */
+            status: number;
+            owner: null;
+            settings: null;
+            fields: null | components["schemas"]["WorkstreamFormField"][];
+            totals: components["schemas"]["Totals"];
+            stats: components["schemas"]["Stats"];
+            /** @description Unix seconds as a string */
+            created_at: string;
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        WorkstreamFormField: {
+            id: number;
+            /** @constant */
+            object_type: 1;
+            /** @description The form id */
+            object_id: number;
+            type: number;
+            /** @description 0-based; the "Task name" field (29) is always 0 */
+            pos: number;
+            /** @description A JSON document encoded as a string */
+            content: string;
+            draft_pos: null;
+            draft_content: null;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            /** @description Unix seconds as a string */
+            updated_at: string;
         };
         VionlabsError: {
             detail: string;
@@ -13596,9 +18509,7 @@ export interface components {
                     pointer: string;
                 };
             }[];
-        } | {
-            detail: string;
-        };
+        } | components["schemas"]["Variant23"];
         MedialoopsterProduction: {
             id: number;
             name: string;
@@ -13844,6 +18755,8 @@ export interface components {
             asset: number;
             shots: components["schemas"]["GetShots200"];
         };
+        /** @description active, on_hold, completed or archived */
+        Status: "active" | "on_hold" | "completed" | "archived";
         PostSessions200: {
             user: components["schemas"]["User"];
             /** @description Send it as `x-csrf-token` on every write authenticated by the session cookie. */
@@ -14331,11 +19244,152 @@ export interface components {
             /** @description An asset of the workspace, or null */
             asset_id?: null | string;
         };
+        PostTeams201: {
+            /** Format: uuid */
+            id: string;
+            /** @description The integer id the Workstream surface shows */
+            sequence: number;
+            name: string;
+            color: string;
+            member_ids: string[];
+            created_at: string;
+            updated_at: string;
+        };
+        Stages: {
+            name: string;
+            approver_source: "uploader" | "requester" | "fixed";
+            approvers?: components["schemas"]["Item19"][];
+            approver_style?: "all" | "first";
+            view_comments?: boolean;
+            can_proof?: boolean;
+        }[];
+        Item19: {
+            /** @enum {string} */
+            type: "user";
+            /** Format: uuid */
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "team";
+            /** Format: uuid */
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "email";
+            email: string;
+        };
+        PostApprovalTemplates201: {
+            /** Format: uuid */
+            id: string;
+            sequence: number;
+            name: string;
+            version: number;
+            parent_id: string | null;
+            /** Format: uuid */
+            root_id: string;
+            is_current: boolean;
+            stages: {
+                name: string;
+                approver_source: string;
+                approvers: components["schemas"]["Item19"][];
+                approver_style: string;
+                view_comments: boolean;
+                can_proof: boolean;
+            }[];
+            created_at: string;
+        };
+        /** @description `YYYY-MM-DD` or an ISO date-time with an offset; null clears */
+        LaunchDate: string | null;
+        PostProjects200: {
+            id: string;
+            /** @description The integer id Workstream shows as `id` */
+            sequence: number;
+            account_id: string;
+            workspace_id: string;
+            name: string;
+            /** @description HTML, as Workstream shows it */
+            description: string;
+            sponsor_id: string | null;
+            owner_id: string | null;
+            status: components["schemas"]["Status"];
+            launch_date: string | null;
+            /** @description Percent of the project's tasks (drafts left out) in a closed status; 0 without tasks */
+            completion: number;
+            task_count: number;
+            open_task_count: number;
+            asset_count: number;
+            watcher_count: number;
+            created_by_user_id: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        PutProjectsBody: {
+            /** @description 1 to 255 characters after trimming */
+            name?: string;
+            description?: string;
+            sponsor_id?: string | null;
+            owner_id?: string | null;
+            status?: components["schemas"]["Status"];
+            launch_date?: components["schemas"]["LaunchDate"];
+        };
+        Item21: {
+            id: string;
+            /** @description The form's id on Workstream */
+            sequence: number;
+            name: string;
+            icon: string;
+            /** @description 1 active, 0 inactive, -1 archived */
+            status: number;
+            allow_guests: boolean;
+            created_by_user_id: string | null;
+            last_used_at: string | null;
+            created_at: string;
+            updated_at: string;
+            fields: {
+                id: string;
+                sequence: number;
+                type: number;
+                pos: number;
+                /** @description The field's content document */
+                content: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        /** @description 1 active (can be filled in), 0 inactive */
+        Status5: 0 | 1;
+        /** @description The whole list of fields; a "Task name" field (29) is always first and required */
+        Fields3: {
+            /** @description An existing field of this form (update): keeps its id, so earlier answers still name it */
+            id?: string;
+            /** @description Workstream field type: 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 (15 picklist, 16 radio, 17 checkbox, 18 date, 19 attachments, 20 static image, 21 static title, 22 short answer, 23 long answer, 24 static description, 25 keywords, 26 due date, 27 project, 28 assignee, 29 task name, 30 task description, 31 e-mail) */
+            type: number;
+            question: string;
+            required?: boolean;
+            /** @description Choice fields (15, 16, 17): the option labels */
+            options?: string[];
+            /** @description Static title (21) */
+            title?: string;
+            /** @description Static description (24), HTML */
+            description?: string;
+            /** @description Static image (20) */
+            filename?: string;
+            /** @description Static image (20): an http(s) URL */
+            url?: string;
+        }[];
+        PutFormsBody: {
+            name?: string;
+            icon?: string;
+            status?: components["schemas"]["Status5"];
+            /** @description Callers without a token may submit it (a guest session; docs/workstream.md) */
+            allow_guests?: boolean;
+            fields?: components["schemas"]["Fields3"];
+        };
         PostToken400: {
             error: string;
             error_description: string;
         };
-        GetStatuses422: {
+        GetMedia403: {
             message: string;
             code: string;
             request_id: string;
@@ -14346,7 +19400,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item18: {
+        Item24: {
             id: number;
             public_id: number;
             name: string;
@@ -14355,7 +19409,35 @@ export interface components {
             assignee: components["schemas"]["Assignee"];
             recipient: components["schemas"]["Assignee"];
             project_id: null | number;
-            project: null;
+            project: null | {
+                id: number;
+                /** @enum {string} */
+                type: "requestproject";
+                name: string;
+                /** @description 1 active, 2 on hold, 3 completed, 4 archived */
+                status: number;
+                /** @description Unix seconds */
+                start_date: number;
+                end_date: null;
+                completion: null;
+                asset_count: null;
+                watcher_count: null;
+                assignee_type: number;
+                owner: null;
+                watchers: null;
+                assets: null;
+                tasks: null;
+                description: null;
+                keywords: null;
+                assignee: null;
+                fields: null;
+                activity_feed: null;
+                completed_at: null;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            };
             due_date: null | number;
             keywords: null | string;
             description: null | string;
@@ -14364,9 +19446,11 @@ export interface components {
             created_at: number;
             /** @description Unix seconds */
             updated_at: number;
+            form_id: components["schemas"]["FormId"];
+            fields: components["schemas"]["Fields4"];
         };
-        Assignee: null | components["schemas"]["Variant2"];
-        Variant2: {
+        Assignee: null | components["schemas"]["Variant5"];
+        Variant5: {
             id: string;
             /** @enum {string} */
             type: "user";
@@ -14383,6 +19467,15 @@ export interface components {
             timezone: string;
             language: string;
         };
+        /** @description Atelier: the form the task was made from (T8), null for other tasks */
+        FormId: null | number;
+        /** @description Atelier: the answers given to the form's fields (T8), null for tasks not made from a form */
+        Fields4: null | {
+            /** @description Form field id */
+            id: number;
+            type: number;
+            response: unknown;
+        }[];
         DueDate2: null | (number | string) | "";
         GetChecklists200: {
             creator_id: null | string;
@@ -14397,12 +19490,464 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         }[];
-        GetWatchers200: components["schemas"]["Variant2"][];
+        GetWatchers200: components["schemas"]["Variant5"][];
         PutWatchersBody: {
-            user_ids: (number | string)[];
+            user_ids: components["schemas"]["UserIds"];
             message?: string;
         };
-        Type4: "standalone" | "series" | "season" | "episode";
+        UserIds: (number | string)[];
+        OwnerId: string[] | string;
+        Item27: {
+            key: string;
+            /** @enum {string} */
+            type: "approval";
+            /** @description 1 pending, 2 approved, -1 cancelled */
+            status: number;
+            owner: components["schemas"]["Owner"];
+            /** @enum {number} */
+            object_type: 1;
+            object_version: number;
+            template: null | {
+                id: number;
+                /** @enum {string} */
+                type: "template";
+                name: string;
+                version: number;
+                /** @description The first version of this template (the line every version belongs to) */
+                template_parent_id: number;
+                parent_id: null | number;
+                stages: {
+                    /** @description The stage number (1-based), as current_stage_id and stage_id */
+                    id: number;
+                    name: string;
+                    approver_source: string;
+                    approver_style: string;
+                    view_comments: boolean;
+                    can_proof: boolean;
+                }[];
+            };
+            current_stage_id: number;
+            object: null | components["schemas"]["Variant10"] | {
+                id: string;
+                filename: string;
+                name: string;
+                /** @description Megabytes with 2 decimals, e.g. "0.11" */
+                filesize: string;
+                width: string;
+                height: string;
+                description: string;
+                /** @description The extension without a dot, e.g. "jpg" */
+                filetype: string;
+                colorspace: string;
+                version: string;
+                /** @description Unix seconds as a string */
+                date_created_unix: string;
+                /** @description Unix seconds as a string */
+                date_modified_unix: string;
+                folder: components["schemas"]["Folder3"];
+                user: components["schemas"]["User2"];
+                thumbnailurls: components["schemas"]["Thumbnailurls"];
+                readonly: number;
+                readonlynext: number;
+                onhold: number;
+                /** @enum {string} */
+                type: "asset";
+                type_id: string;
+                status: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datecreated: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datemodified: string;
+                datecapturedUnix: null;
+                datecaptured: null;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                mediaUrl: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                hiResMediaUrl: string;
+                numExif: number;
+                numXmp: number;
+                numComments: number;
+                pagecount: number;
+                numRelated: number;
+                metadata: components["schemas"]["Metadata"];
+            };
+            proof: null;
+            settings: null | {
+                [key: string]: {
+                    id: number;
+                    approval_id: number;
+                    stage_id: number;
+                    type: number;
+                    value: string;
+                    data: null;
+                    /** @description Unix seconds as a string */
+                    created_at: string;
+                    /** @description Unix seconds as a string */
+                    updated_at: string;
+                };
+            };
+            current_stage_responses: null | {
+                id: number;
+                /** @enum {string} */
+                type: "approvalresponse";
+                approval_id: number;
+                stage_id: number;
+                /** @description 1 pending, 2 approved, 3 rejected, 4 approved with changes */
+                response: number;
+                user_id: null | number;
+                user_email: string;
+                approver_user: components["schemas"]["Owner"];
+                secondary_approver: null | {
+                    id: number;
+                    /** @enum {string} */
+                    type: "team";
+                    name: string;
+                    color: string;
+                    /** @enum {boolean} */
+                    image: false;
+                };
+                secondary_approver_id: null | number;
+                secondary_approver_type: null | 1;
+                stage: null;
+                escalated_approver: number;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            }[];
+            current_approver: null | {
+                id: string;
+                affiliateid: null;
+                username: string;
+                firstname: string;
+                lastname: string;
+                email: string;
+                usertype: string;
+                role: number;
+                status: string;
+                datecreated: null;
+                laston: null;
+                timezone: string;
+                profileImage: string;
+                color: string;
+                shortDateFormat: string;
+                longDateFormat: string;
+                timeFormat: string;
+                weekStart: string;
+                language: string;
+                preferences: {
+                    [key: string]: string;
+                };
+                teams: {
+                    [key: string]: string;
+                };
+            };
+            all_stage_responses: null;
+            is_approver: boolean;
+            editable: boolean;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            /** @description Unix seconds as a string */
+            updated_at: string;
+            comments: string;
+        };
+        Owner: components["schemas"]["Variant5"] | {
+            /** @enum {string} */
+            id: "";
+            /** @enum {string} */
+            type: "user";
+            username: string;
+            firstname: string;
+            lastname: string;
+            email: string;
+            role: number;
+            status: string;
+            /** @enum {boolean} */
+            profile_image: false;
+            color: string;
+            timezone: string;
+            language: string;
+        };
+        Variant10: {
+            id: string;
+            /** @enum {string} */
+            type: "asset";
+            user: components["schemas"]["User2"];
+            folder_id: string;
+            version: string;
+            /** @description A signed URL of the preview ("" when the file has none) */
+            media_url: string;
+            filename: string;
+            /** @description The extension with a leading dot, e.g. ".jpg" */
+            file_type: string;
+            thumburl: {
+                thumb100: string;
+                thumb150: string;
+                thumb220: string;
+            };
+            type_id: string;
+            hide_preview: boolean;
+            approval?: null | {
+                key: string;
+                /** @enum {string} */
+                type: "approval";
+                status: number;
+                current_stage_id: number;
+                is_approver: boolean;
+                editable: boolean;
+            };
+        };
+        User2: {
+            /** @enum {string} */
+            type: "user";
+            id: string | null;
+            email: string | null;
+            /** @description "First Last" */
+            name: string;
+            username: string | null;
+            status: string | null;
+        };
+        Folder3: {
+            /** @enum {string} */
+            type: "folder";
+            id: string;
+            name: string;
+            properties: unknown[];
+        };
+        Thumbnailurls: {
+            size: number;
+            url: string;
+            previewurls?: string[];
+        }[];
+        Metadata: {
+            xmp: {
+                /** @enum {string} */
+                type: "assetxmp";
+            };
+            exif: {
+                /** @enum {string} */
+                type: "assetexif";
+            };
+            required: string[];
+            active_fields: {
+                field: string;
+                field_name: string;
+                value: string;
+                required: string;
+            }[];
+        };
+        SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
+        GetApprovals200: null | components["schemas"]["Item27"];
+        PostApprovalsBody: {
+            approvers?: ((number | string) | string | {
+                type: "user" | "team" | "email";
+                id?: number | string;
+                email?: string;
+            })[];
+            template_id?: number | string;
+            comments?: string;
+            message?: string;
+            due_date?: components["schemas"]["DueDate2"];
+            view_comments?: components["schemas"]["SendReminder"];
+            can_proof?: components["schemas"]["SendReminder"];
+        };
+        Item34: {
+            id: number;
+            /** @description Always "P" (human ids read P-<public_id>) */
+            project_key: string;
+            /** @description The same number as `id` */
+            public_id: number;
+            name: string;
+            /** @description The project owner's user id */
+            assignee_id: null | number;
+            /** @description HTML */
+            description: string;
+            /** @description Percent of the project's tasks in a closed status, 4 decimals */
+            completion: string;
+            launch_date: null | number;
+            sponsor: components["schemas"]["Assignee"];
+            tasks: {
+                /** @description Tasks not in a closed status (drafts left out) */
+                remaining_count: number;
+                /** @description Of those, due within the next 7 days */
+                tasks_soon: number;
+                /** @description Of those, past their due date */
+                tasks_overdue: number;
+            };
+            watcher_count: number;
+            /** @description Unix seconds */
+            created_at: number;
+            /** @description Unix seconds */
+            updated_at: number;
+        };
+        GetAssets200: {
+            id: string;
+            filename: string;
+            name: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            width: string;
+            height: string;
+            description: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            colorspace: string;
+            version: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            folder: components["schemas"]["Folder3"];
+            user: components["schemas"]["User2"];
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            readonly: number;
+            readonlynext: number;
+            onhold: number;
+            /** @enum {string} */
+            type: "asset";
+            type_id: string;
+            status: string;
+            /** @description Unix seconds as a string */
+            date_captured_unix: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            num_exif: number;
+            num_xmp: number;
+            num_comments: number;
+            page_count: number;
+            watched: boolean;
+            num_related: number;
+            metadata: components["schemas"]["Metadata"];
+        };
+        PostAssetsBody: {
+            assetids: components["schemas"]["UserIds"];
+        };
+        GetAssets2002: components["schemas"]["Variant10"][];
+        GetVersions200: {
+            id: string;
+            filename: string;
+            name: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            width: string;
+            height: string;
+            description: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            colorspace: string;
+            version: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            folder: components["schemas"]["Folder3"];
+            user: components["schemas"]["User2"];
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            readonly: number;
+            readonlynext: number;
+            onhold: number;
+            /** @enum {string} */
+            type: "assetversion";
+            type_id: null;
+            status: string;
+            date_captured_unix: null;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            num_exif: number;
+            num_xmp: number;
+            num_comments: number;
+            page_count: number;
+            watched: null;
+            num_related: number;
+            metadata: {
+                required: string[];
+            };
+        }[];
+        GetProof200: {
+            id: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            asset_id: number;
+            /** @description The newest version proofed */
+            version: number;
+            cs_asset_id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            url: null;
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description `version` (at least 1): the version to proof; the current one when left out. */
+        PostProofBody: {
+            version?: number | string;
+        };
+        ApprovalStatus: "1" | "0" | "true" | "false" | boolean | number;
+        PostAssetsBody2: {
+            /** @description Asset ids */
+            assetids: (number | string)[];
+        };
+        /** @description The task's assets after the change (the first 100) */
+        PostAssets200: components["schemas"]["Variant10"][];
+        Item36: {
+            id: number;
+            /** @enum {string} */
+            type: "requestform";
+            icon: string;
+            draft_icon: null;
+            name: string;
+            draft_name: null;
+            /** @description 1 active, 0 inactive, -1 deleted */
+            status: number;
+            owner: null;
+            settings: null;
+            fields: null | {
+                id: number;
+                /** @enum {number} */
+                object_type: 1;
+                /** @description The form id */
+                object_id: number;
+                type: number;
+                /** @description 0-based; the "Task name" field (29) is always 0 */
+                pos: number;
+                /** @description A JSON document encoded as a string */
+                content: string;
+                draft_pos: null;
+                draft_content: null;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            }[];
+            totals: components["schemas"]["Totals"];
+            stats: components["schemas"]["Stats"];
+            /** @description Unix seconds as a string */
+            created_at: string;
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        Totals: null | {
+            tasks: number;
+            in_use_now: number;
+            completed: number;
+        };
+        Stats: null | {
+            ever_used: boolean;
+            last_used: string | null;
+            /** @description Completed tasks as a percentage of all tasks made from the form */
+            completion: number;
+            /** @description Number of fields */
+            fields: number;
+        };
+        Type6: "standalone" | "series" | "season" | "episode";
         SeriesId: null | string;
         Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
         GetVersion200: {
@@ -14415,7 +19960,11 @@ export interface components {
                 };
             };
         };
-        Item22: {
+        /** @description medialoopster single error form */
+        Variant23: {
+            detail: string;
+        };
+        Item40: {
             id: number;
             name: string;
             description: string;
@@ -14473,7 +20022,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        Item23: {
+        GetImageassets200: components["schemas"]["Item41"][];
+        Item41: {
             id: number;
             name: string;
             description: string;
@@ -14523,7 +20073,8 @@ export interface components {
             image_url: string;
             poster_url: string;
         };
-        Item24: {
+        GetVideoassets200: components["schemas"]["Item42"][];
+        Item42: {
             id: number;
             name: string;
             description: string;
@@ -14581,6 +20132,79 @@ export interface components {
             audio_codec: string;
         };
         GetShots200: components["schemas"]["MedialoopsterShot"][];
+        Item43: {
+            id: number;
+            /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
+            audio_assets: components["schemas"]["Item40"][];
+            image_assets: components["schemas"]["GetImageassets200"];
+            video_assets: components["schemas"]["GetVideoassets200"];
+            name: string;
+            description: string;
+            date_crt: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            date_del: components["schemas"]["DateCrt"];
+            meta_field_store: {
+                [key: string]: unknown;
+            };
+            /** @description 0 NEW (copy in progress), 6 ASSET_DONE, -1 ERROR. */
+            status_asset: number;
+            /** @description The reason when status_asset is -1. */
+            status_asset_description: string;
+            status_editing: number;
+            /** @description 1 approved, 0 pending. */
+            status_approval: number;
+            path_file: string;
+            bundle_root: string;
+            /** @description The NLE of the project file ("Adobe Premiere Pro"); "" when unknown. */
+            type: string;
+            is_archive: boolean;
+            is_production: boolean;
+            /** @description The bundle's files by path below bundle_root. */
+            files: {
+                [key: string]: {
+                    /** @description Bytes. */
+                    size: number;
+                    /** @description SHA-256, lowercase hex. */
+                    checksum: string;
+                    /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+                    date_mod: string;
+                };
+            };
+            name_editor: string;
+            name_studio: string;
+            /** @description The id of the user holding the project file's lock. */
+            locked_by: number | null;
+            production: number;
+            device: number | null;
+        };
+        DateCrt: string | null;
+        ImportLog: {
+            id: number;
+            /** @description import, archive or restore. */
+            type: string;
+            /** @description video, audio or image. */
+            asset_type: string;
+            /** @description queued, running, completed or failed. */
+            state: string;
+            /** @description What happened; the reason when failed. */
+            message: string;
+            production: number;
+            /** @description The asset imported, archived or restored (once known). */
+            asset: number | null;
+            /** @description Import: the file imported. */
+            path_file: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            date_end: components["schemas"]["DateCrt"];
+        };
+        GetImportlogs200: components["schemas"]["ImportLog"][];
+        /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+        PostArchiveactivitiesBody: unknown[];
     };
     responses: {
         /** @description Invalid request (the error lists the fields) */
@@ -14702,6 +20326,15 @@ export interface components {
         };
         /** @description The range cannot be satisfied */
         Error416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request is well formed but its values are refused (the error says which) */
+        Error422: {
             headers: {
                 [name: string]: unknown;
             };

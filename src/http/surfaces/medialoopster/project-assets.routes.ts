@@ -41,7 +41,7 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a project asset (201, status_asset 6), or copy one with copy_of (201, status_asset 0; files copied by a job)',
         querystring: CreateQuery,
         body: CreateBody,
-        response: { 201: ProjectAsset, ...mlErrors, 415: MlErrors },
+        response: { 201: ProjectAsset, ...mlErrors },
       },
     },
     async (request, reply) => {
@@ -59,7 +59,8 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Link media assets (audio, image, video) to a project asset (JSON only)',
         params: IdParams,
         body: AddAssetBody,
-        response: { 200: AddAssetResult, 400: Type.Union([MlDetail, MlErrors]), 422: MlDetail, 401: MlErrors, 403: MlErrors, 404: MlErrors, 406: MlErrors, 415: MlErrors },
+        // 400 is either DRF form (MedialoopsterError covers both); 422 is the single form only.
+        response: { 200: AddAssetResult, 422: MlDetail, ...mlErrors },
       },
     },
     async (request) => {
