@@ -62,7 +62,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item2"];
+                        "application/json": components["schemas"]["Item3"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -111,6 +111,461 @@ export interface paths {
                 431: components["responses"]["Error431"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's approval templates (current versions; `all=true` for every version) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval template (version 1)
+         * @description Ordered stages; each takes its approvers from the asset's `uploader`, the `requester`'s list, or a `fixed` list of users, teams and e-mails. docs/approvals.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        stages: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of an approval template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit a template: makes a new version whose parent is this one (approvals keep the version they started on) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        stages?: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's custom metadata sets, validation rules and fields */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: components["schemas"]["Item11"][];
+                            rules: components["schemas"]["Item10"][];
+                            sets: components["schemas"]["Item9"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata field (account admins); `key` is unique in the account (409) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Internal name, e.g. `company.cvams.director`. */
+                        key: string;
+                        order?: number;
+                        rule_id?: string | null;
+                        set_id: string;
+                        /** @description The display name. */
+                        value: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item11"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom metadata field (account admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    field_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a validation rule: a regular expression the whole value must match (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        name: string;
+                        regex: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item10"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata set (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The asset kind the set's fields apply to. */
+                        content_type: "audio" | "image" | "video" | "project";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -291,7 +746,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item4"];
+                        "application/json": components["schemas"]["Item5"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -332,6 +787,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Sign-in password for the web app (10 to 256 characters); only when the invite creates a new user. */
+                        password?: string;
                         token: string;
                     };
                 };
@@ -491,7 +948,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Exactly one account role: owner, admin or member. */
-                    roles?: components["schemas"]["Item3"][];
+                    roles?: components["schemas"]["Item4"][];
                 };
                 header?: never;
                 path: {
@@ -602,7 +1059,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item6"][];
+                        "application/json": components["schemas"]["Item7"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -650,7 +1107,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item6"];
+                        "application/json": components["schemas"]["Item7"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -796,7 +1253,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item5"];
+                        "application/json": components["schemas"]["Item6"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -895,6 +1352,317 @@ export interface paths {
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's teams, by name */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a team (account owners and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name: string;
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a team (its approver slots stay, answered by nobody new) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add members to a team (users of the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from a team */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team_id: string;
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1070,6 +1838,3469 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-token-auth/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a token (DRF obtain_auth_token): username = an Atelier API key, password = its secret
+         * @description Answers the core API token (the same as `POST /auth/token`), sent afterwards as `Authorization: Token <token>` (or `Bearer`). Form or JSON body. Wrong credentials: 401 `authentication_failed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                        };
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/archiveactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue archives: each asset's high-res file moves to its production's archive device; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/asset/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the import of a file the server can read (inside IMPORT_ROOTS) into a production; 202 with its ImportLog */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description `{"asset_meta": {"path_file", "name", "description", "approval", "meta_field_store"}}`; path_file required. */
+                        asset?: unknown;
+                        /** @description Remove the source file once imported (default false). */
+                        move_asset?: unknown;
+                        /** @description Required: the production id. */
+                        production?: unknown;
+                        /** @description Required: video, audio or image. */
+                        type?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The ImportLog id: poll GET /api/importlogs/{id}/. */
+                            asset_import_id: number;
+                            import_log: components["schemas"]["ImportLog"];
+                        };
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audio assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audio asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a audio asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a audio asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/audioassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a audio asset's high-res file or a derivative
+         * @description `file` is one of `file`, `waveform`, `thumbnail`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "waveform" | "thumbnail" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom metadata fields of the account, by order
+         * @description Filter with `content_type_name` (`audioasset`, `imageasset`, `videoasset`, `projectasset`) or `content_type_id` (1-4 in that order), not both.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    content_type_id?: number;
+                    content_type_name?: "audioasset" | "imageasset" | "videoasset" | "projectasset";
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item37"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom metadata field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item37"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices (storage roots) of the productions the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only the device with this path (ends with a slash). */
+                    path?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item33"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item33"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImageassets200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item35"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a image asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a image asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item35"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/imageassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a image asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `preview`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "thumbnail" | "preview" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ImportLogs (imports, archives, restores) of the productions the caller can read */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ImportLog: poll it until `state` is completed or failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportLog"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ping/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access test: 204 without authentication; 503 when the database cannot be reached */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                431: components["responses"]["Error431"];
+                /** @description medialoopster list error form */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The productions (workspaces) the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only productions with this storage root (ends with a slash). */
+                    storage_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item32"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One production */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item32"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List project assets (every production the caller can read) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only project assets with this bundle_root; must end with a slash. */
+                    bundle_root?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a project asset (201, status_asset 6), or copy one with copy_of (201, status_asset 0; files copied by a job) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Copy: true/1 shares the linked media with the target production. */
+                    share_linked_assets?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required. Path to the root of the project directory (ends with a slash). */
+                        bundle_root?: unknown;
+                        /** @description Copy: the id of the project asset to copy. */
+                        copy_of?: unknown;
+                        /** @description Copy: overrides the source's creation date (ISO 8601). */
+                        date_crt?: unknown;
+                        /** @description Copy: overrides the source's description. */
+                        description?: unknown;
+                        /** @description Required. The name of the project asset. */
+                        name?: unknown;
+                        /** @description Copy: overrides the source's editor name. */
+                        name_editor?: unknown;
+                        /** @description Copy: overrides the source's studio name. */
+                        name_studio?: unknown;
+                        /** @description The project file, inside bundle_root (found in the bundle when left out). */
+                        path_file?: unknown;
+                        /** @description The production (integer id); wins over production_name. */
+                        production_id?: unknown;
+                        /** @description The production by name. */
+                        production_name?: unknown;
+                        /** @description Copy: overrides the source's approval status (1 or 0). */
+                        status_approval?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one project asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a project asset and its bundle's files, asynchronously (202); linked media stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/addasset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link media assets (audio, image, video) to a project asset (JSON only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `{"asset_list": [{"asset_id": 1, "type": "audio"|"image"|"video"}], "silent_mode": false}` (JSON only). */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            already_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            invalid_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            newly_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant17"] | components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster single error form */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant17"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/restoreactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue restores: each archived asset moves back to where it was archived from; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The video assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVideoassets200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One video asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a video asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a video asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/videoassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a video asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `poster`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "file" | "thumbnail" | "poster" | "proxy";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/sequences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, each with its shots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asset: number;
+                            description: string | null;
+                            duration: number;
+                            keywords: string[];
+                            name: string;
+                            shots: components["schemas"]["GetShots200"];
+                            timecode_end: number;
+                            timecode_start: number;
+                        }[];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shots of a video asset (detected at hard cuts when its device has autoshot_detection) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetShots200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/{shot}/thumbnail/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shot's thumbnail (its first frame, PNG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    shot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session of the session cookie (401 when there is none or it has ended) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostSessions200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Sign out: ends the session on the server and clears the cookie */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                403: components["responses"]["Error403"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: sets the session cookie and answers the CSRF token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostSessions200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1513,6 +5744,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's API keys in this account (secrets are never shown again) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item2"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create an API key for the caller in this account; the secret is answered once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_id: string;
+                            created_at: string;
+                            id: string;
+                            key: string;
+                            last_used_at: string | null;
+                            name: string;
+                            revoked_at: string | null;
+                            /** @description Shown once; exchange key + secret at POST /auth/token. */
+                            secret: string;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the caller's API keys */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item2"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or change the caller's sign-in password; every other session of the user ends */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required when the user has a password. */
+                        current_password?: string;
+                        /** @description 10 to 256 characters. */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/permissions": {
         parameters: {
             query?: never;
@@ -1595,6 +6017,2193 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalog items */
+        get: {
+            parameters: {
+                query: {
+                    allow_deleted: boolean;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            type: string;
+                            vionlabs_id: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        /** Create or replace a catalog item (upsert) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        availability_end?: null | string;
+                        availability_start?: null | string;
+                        episode_number?: null | number;
+                        external_ids?: {
+                            [key: string]: string;
+                        };
+                        /** @description The customer's own catalog id. */
+                        id: string;
+                        poster_urls?: string[];
+                        season_id?: components["schemas"]["SeriesId"];
+                        season_number?: null | number;
+                        series_id?: components["schemas"]["SeriesId"];
+                        tags?: string[];
+                        title: string;
+                        type: components["schemas"]["Type5"];
+                        video_uri?: null | string;
+                        /** @default false */
+                        virtual?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item/{type}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog item */
+        get: {
+            parameters: {
+                query: {
+                    allow_deleted: boolean;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    type: components["schemas"]["Type5"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a catalog item (and, for a series or season, what hangs under it) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    type: components["schemas"]["Type5"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v2/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v2 (no envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Minimum minutes between breaks. */
+                    separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Window length in minutes (> 0). */
+                    window: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    unit: "millisec" | "frame";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v3/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v3 (envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Maximum minutes between breaks. */
+                    maximum_separation: number;
+                    /** @description Minimum minutes between breaks. */
+                    minimum_separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    unit: "millisec" | "frame";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/fingerprint/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audio fingerprint (Chromaprint raw values) of one item, and the catalog items with the same content */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    min_similarity: number;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short preview clip (MP4 file) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Representative thumbnails (JPEG files) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers results updated in a time window, paginated */
+        get: {
+            parameters: {
+                query: {
+                    from_utcdatetime?: string;
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                    to_utcdatetime?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/asset/{ident}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers of one item (intro, recap, credits; seconds) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    ident: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every task of one catalog item */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            product: string;
+                            task_status: {
+                                error: string | null;
+                                status: string;
+                            };
+                            version: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}/product/{product}/version/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of one task */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a task (request processing) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": null | {
+                        priority?: "low" | "medium" | "high";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        /** Deactivate a task (cancels its queued or running work) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3956,7 +10565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -5697,6 +12306,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's devices (storage roots), by path */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a device (workspace admins)
+         * @description A storage root: a folder path of the workspace. Devices do not nest: a path that is, contains or lies inside another device's is 409 `device_paths_nest`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_direct_writing?: boolean;
+                        anonymous?: boolean;
+                        archive_connector?: string;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        display_name?: string;
+                        is_archive?: boolean;
+                        is_internal?: boolean;
+                        name: string;
+                        passthrough_profiles?: string[];
+                        path: components["schemas"]["Path"];
+                        protocol?: "copy" | "ftp" | "smb";
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        server?: string;
+                        transcoding_profile?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a device (workspace admins); assets on it fall back to the default device of their kind */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a device (workspace admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_direct_writing?: boolean;
+                        anonymous?: boolean;
+                        archive_connector?: string;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        display_name?: string;
+                        is_archive?: boolean;
+                        is_internal?: boolean;
+                        name?: string;
+                        passthrough_profiles?: string[];
+                        path?: components["schemas"]["Path"];
+                        protocol?: "copy" | "ftp" | "smb";
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        server?: string;
+                        transcoding_profile?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/workspaces/favorites": {
         parameters: {
             query?: never;
@@ -5812,10 +12656,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        folder?: components["schemas"]["Path"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         parent_id?: null | string;
-                        path?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
                     } | null;
                 };
             };
@@ -5901,11 +12745,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        folder?: components["schemas"]["Path"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         /** @description Move under this folder (null: the root) */
                         parent_id?: null | string;
-                        path?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
                     };
                 };
             };
@@ -6766,7 +13610,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"][];
+                        "application/json": components["schemas"]["Item14"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6820,7 +13664,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6863,7 +13707,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6917,6 +13761,102 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/workspaces/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's medialoopster production settings (defaults until set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the workspace's medialoopster production settings (workspace admins)
+         * @description Device fields take device UUIDs of this workspace (or null). `codename` is unique per account (409 `codename_taken`).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audioasset_device_id?: string | null;
+                        codename?: string;
+                        company?: string;
+                        default_approval_status?: 0 | 1;
+                        export_type?: string;
+                        imageasset_device_id?: string | null;
+                        projectasset_device_id?: string | null;
+                        proxy_root?: string;
+                        san_mount?: string;
+                        /** @description A folder path of the workspace, `/a/b/` form. */
+                        storage_root?: string;
+                        upload_device_id?: string | null;
+                        videoasset_device_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         trace?: never;
     };
     "/workspaces/reviewRequests": {
@@ -7044,7 +13984,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item5"];
+                        "application/json": components["schemas"]["Item6"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7363,7 +14303,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7410,7 +14350,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7448,7 +14388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -7527,7 +14467,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item12"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8342,7 +15282,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"][];
+                        "application/json": components["schemas"]["Item15"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8391,7 +15331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8440,7 +15380,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8456,6 +15396,1638 @@ export interface paths {
                 431: components["responses"]["Error431"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the approvals the caller may see (A1)
+         * @description Owners see theirs, approvers those they are (or their team is) an approver of, admins all. `filter[k][]` with k in owner_id, status, object_type, object_id (asset), object_version, template_parent_id, approver (a user id). Newest first without `sort`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, object_type, object_id, object_version, template_parent_id, approver; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        approver?: components["schemas"]["OwnerId"];
+                        object_id?: components["schemas"]["OwnerId"];
+                        object_type?: components["schemas"]["OwnerId"];
+                        object_version?: components["schemas"]["OwnerId"];
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                        template_parent_id?: components["schemas"]["OwnerId"];
+                    };
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    sort?: "status" | "created_at" | "updated_at";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"][];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an approval by key, as the key's approver sees it (A3)
+         * @description The view-only key works for the owner and admins only; an approver's key for that approver (or their team), the owner and admins.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel an approval (A8); sends no notifications
+         * @description Owner or admin. Answers the approval with status -1; cancelling a cancelled approval changes nothing; an approved one is 409.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval's comments (A4), newest first
+         * @description Owner and admins see all; an approver only the current stage's, and only when the stage lets approvers view comments.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            action: 1;
+                            /** @description Unix seconds as a string */
+                            created_at: string;
+                            /** @enum {number} */
+                            cs_comment_id: 0;
+                            /** @enum {string} */
+                            field: "added";
+                            id: number;
+                            object_id: number;
+                            /** @enum {number} */
+                            object_type: 4;
+                            /** @enum {number} */
+                            primary_id: 0;
+                            settings: {
+                                approval_response: number;
+                            };
+                            /** @enum {string} */
+                            type: "activity_feed";
+                            /** @description Unix seconds as a string */
+                            updated_at: string;
+                            user: components["schemas"]["Owner"];
+                            user_email: string;
+                            /** @description 0 for a guest approver */
+                            user_id: number;
+                            value: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind approvers (A5)
+         * @description `recipient_type` 3: the approver of response `recipient_id`; 4: the user `recipient_id`; 5: every approver who has not answered on the current stage (every approver of an ad-hoc approval). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        recipient_id?: number | string;
+                        recipient_type: 3 | 4 | 5 | "3" | "4" | "5";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval (A7)
+         * @description `response` 2 approve, 3 reject, 4 approve with changes; `message` up to 3000 characters. Only a pending approval, and only an approver of its current stage. With `approval_response_id` the owner or an admin answers for that approver. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approval_response_id?: number | string;
+                        message?: string;
+                        response: 2 | 3 | 4 | "2" | "3" | "4";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/resubmit/{approvalResponseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one response back to pending (A6)
+         * @description Only that response changes. With `send_reminder` true its approver(s) are e-mailed (with `message`). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    approvalResponseId: string;
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        send_reminder?: components["schemas"]["SendReminder"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the approvals waiting on the caller (A2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending_count: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a folder (A9)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the folder; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a folder (A13)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12), valid 5 minutes
+         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/media/{workspace_id}/{derivative_id}/{expires}/{sig}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thumbnail or preview of a Workstream asset (signed URL)
+         * @description The URLs in `thumburl`, `thumbnailurls`, `media_url` and the `<img src>` of the HTML fragments. Signed (no token); valid until the end of the next UTC day. Forged or expired: 403; not made yet or failed: 404 `derivative_not_ready`. Supports Range and If-None-Match.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    derivative_id: string;
+                    expires: string;
+                    name: string;
+                    sig: string;
+                    workspace_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8572,6 +17144,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/shareoptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users and teams to share with or name as approvers (M1)
+         * @description Mixed, by name. `q` matches a user's name or e-mail or a team's name; `limit` 1-100 (50); `filter[roles][]` user roles (1, 3, 4, 5); `teams_enabled` (default true); `project_id` is accepted and ignored until projects exist. Teams carry their name in `firstname`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An array of arrays: `filter[key][]=value` with key in roles; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        roles?: components["schemas"]["AssigneeId2"];
+                    };
+                    limit?: number;
+                    project_id?: number | string;
+                    q?: string;
+                    teams_enabled?: components["schemas"]["SendReminder"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            color: string;
+                            email: string;
+                            firstname: string;
+                            id: string;
+                            image: string | false;
+                            lastname: string;
+                            type: "user" | "team";
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/statuses": {
         parameters: {
             query?: never;
@@ -8658,7 +17367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -8730,7 +17439,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"][];
+                        "application/json": components["schemas"]["Item21"][];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -8793,7 +17502,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -8850,7 +17559,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -8931,7 +17640,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -8986,7 +17695,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -9049,7 +17758,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9104,7 +17813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -9185,7 +17894,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9209,6 +17918,258 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a task (A11)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the task; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a task (A15)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9304,7 +18265,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9448,7 +18409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9571,7 +18532,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9701,7 +18662,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9832,7 +18793,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9899,6 +18860,12 @@ export interface components {
             user: components["schemas"]["User"];
             user_id: string;
         };
+        ActiveFields: {
+            field: string;
+            field_name: string;
+            required: string;
+            value: string;
+        }[];
         /** @description Asset */
         Asset: {
             asset_type_id: string;
@@ -9950,7 +18917,7 @@ export interface components {
             knownExtensions: string[];
             name: string;
         };
-        Assignee: null | components["schemas"]["Variant2"];
+        Assignee: null | components["schemas"]["Variant5"];
         /** @description A user of the workspace, or null for nobody */
         AssigneeId: null | string;
         AssigneeId2: string[] | string;
@@ -10004,6 +18971,7 @@ export interface components {
         CreatedAfter: string;
         Creator: components["schemas"]["User"] | null;
         CurrentVersion: components["schemas"]["Version"] | null;
+        DateCrt: string | null;
         /**
          * MudstackFolderNode
          * @description A folder and its subfolders
@@ -10062,7 +19030,8 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        GetAccounts200: components["schemas"]["Item2"][];
+        GetAccounts200: components["schemas"]["Item3"][];
+        GetApprovals200: null | components["schemas"]["Item23"];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -10086,14 +19055,10 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetInvites200: components["schemas"]["Item4"][];
-        GetSearch200: {
-            assets: components["schemas"]["GetGetByIds200"];
-            /** @description Cursor of the next page; null on the last page */
-            next_cursor: string | null;
-        };
-        GetSettings200: components["schemas"]["Item5"][];
-        GetStatuses422: {
+        GetImageassets200: components["schemas"]["Item35"][];
+        GetImportlogs200: components["schemas"]["ImportLog"][];
+        GetInvites200: components["schemas"]["Item5"][];
+        GetMedia403: {
             code: string;
             error?: string;
             error_description?: string;
@@ -10103,6 +19068,65 @@ export interface components {
             message: string;
             request_id: string;
         };
+        /** @description medialoopster list error form */
+        GetPing503: {
+            errors: {
+                /** @description DRF code: not_found, required, invalid, not_authenticated, permission_denied, ... */
+                code: string;
+                detail: string;
+                source?: {
+                    pointer: string;
+                };
+                /** @description The HTTP status as a string. */
+                status: string;
+                /** @description The reason phrase, or "Validation Error" on field errors. */
+                title: string;
+            }[];
+        };
+        GetProduction200: {
+            audioasset_device_id: string | null;
+            /** @description Unique per account; letters, digits, `_` and `-`. Derived from the name until set. */
+            codename: string;
+            company: string;
+            default_approval_status: number;
+            export_type: string;
+            imageasset_device_id: string | null;
+            projectasset_device_id: string | null;
+            proxy_root: string;
+            san_mount: string;
+            storage_root: string;
+            updated_at: string | null;
+            upload_device_id: string | null;
+            videoasset_device_id: string | null;
+            workspace_id: string;
+        };
+        GetSearch200: {
+            assets: components["schemas"]["GetGetByIds200"];
+            /** @description Cursor of the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        GetSettings200: components["schemas"]["Item6"][];
+        GetShots200: {
+            ancestor: string | null;
+            asset: number;
+            copyright: string | null;
+            description: string | null;
+            /** @description Milliseconds */
+            duration: number;
+            id: number;
+            is_compositing: boolean;
+            keywords: string[];
+            license: string | null;
+            licensor: string | null;
+            location_city: string | null;
+            name: string;
+            path_thumbnail: string;
+            thumbnail_url: string;
+            /** @description Milliseconds */
+            timecode_end: number;
+            /** @description Milliseconds */
+            timecode_start: number;
+        }[];
         /** @description AssetSubscription */
         GetSubscriptions200: {
             /** @description Whether the caller is subscribed */
@@ -10115,10 +19139,51 @@ export interface components {
             next_cursor: string | null;
             tasks: components["schemas"]["Tasks"];
         };
-        GetWatchers200: components["schemas"]["Variant2"][];
+        GetVersion200: {
+            _links: {
+                [key: string]: {
+                    href: string;
+                    method: string;
+                };
+            };
+            error: string | null;
+            status: "pending" | "processing" | "done" | "failed" | "deactivated";
+        };
+        GetVideoassets200: components["schemas"]["Item36"][];
+        GetWatchers200: components["schemas"]["Variant5"][];
+        ImportLog: {
+            /** @description The asset imported, archived or restored (once known). */
+            asset: number | null;
+            /** @description video, audio or image. */
+            asset_type: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            date_end: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            id: number;
+            /** @description What happened; the reason when failed. */
+            message: string;
+            /** @description Import: the file imported. */
+            path_file: string;
+            production: number;
+            /** @description queued, running, completed or failed. */
+            state: string;
+            /** @description import, archive or restore. */
+            type: string;
+        };
         Inline: "1" | "true" | "0" | "false";
-        /** @description Account; `members` is the caller's own membership, `workspaces` those the caller can see */
         Item2: {
+            account_id: string;
+            created_at: string;
+            id: string;
+            key: string;
+            last_used_at: string | null;
+            name: string;
+            revoked_at: string | null;
+        };
+        /** @description Account; `members` is the caller's own membership, `workspaces` those the caller can see */
+        Item3: {
             account_tier_id: string;
             created_at: string;
             created_by_user_id: string | null;
@@ -10135,9 +19200,9 @@ export interface components {
             updated_at: string;
             workspaces: components["schemas"]["Workspaces"];
         };
-        Item3: "owner" | "admin" | "member";
+        Item4: "owner" | "admin" | "member";
         /** @description Invite */
-        Item4: {
+        Item5: {
             accepted_at: string | null;
             account_id: string;
             created_at: string;
@@ -10156,7 +19221,7 @@ export interface components {
             workspace_role: string | null;
         };
         /** @description Setting */
-        Item5: {
+        Item6: {
             default: unknown;
             description: string;
             /** @description The setting key */
@@ -10167,7 +19232,7 @@ export interface components {
             value: unknown;
         };
         /** @description Notification */
-        Item6: {
+        Item7: {
             account_id: string;
             created_at: string;
             data: {
@@ -10179,8 +19244,55 @@ export interface components {
             user_id: string;
             workspace_id: string | null;
         };
-        /** @description WorkspaceMember */
+        Item8: {
+            allow_direct_writing: boolean;
+            anonymous: boolean;
+            archive_connector: string;
+            autoshot_detection: boolean;
+            created_at: string;
+            display_name: string;
+            id: string;
+            is_archive: boolean;
+            is_internal: boolean;
+            name: string;
+            passthrough_profiles: string[];
+            path: string;
+            protocol: string;
+            recieve_xml_meta: boolean;
+            sequence: number;
+            server: string;
+            transcoding_profile: string;
+            updated_at: string;
+            username: string;
+            workspace_id: string;
+        };
         Item9: {
+            content_type: string;
+            created_at: string;
+            id: string;
+            name: string;
+            sequence: number;
+        };
+        Item10: {
+            created_at: string;
+            id: string;
+            message: string;
+            name: string;
+            regex: string;
+            sequence: number;
+        };
+        Item11: {
+            created_at: string;
+            id: string;
+            key: string;
+            order: number;
+            rule_id: string | null;
+            sequence: number;
+            set_id: string;
+            value: string;
+        };
+        /** @description WorkspaceMember */
+        Item14: {
             /** @description One role: admin, editor or viewer */
             roles: string[];
             user: components["schemas"]["User"];
@@ -10188,7 +19300,7 @@ export interface components {
             workspace_id: string;
         };
         /** @description Webhook delivery */
-        Item10: {
+        Item15: {
             attempts: number;
             created_at: string;
             delivered_at: string | null;
@@ -10211,9 +19323,9 @@ export interface components {
             webhook_id: string;
         };
         /** @description Low, Medium or High */
-        Item11: "Low" | "Medium" | "High";
+        Item16: "Low" | "Medium" | "High";
         /** @description Task */
-        Item12: {
+        Item17: {
             account_id: string;
             asset: components["schemas"]["Asset3"];
             asset_id: string | null;
@@ -10228,7 +19340,7 @@ export interface components {
             /** @description `YYYY-MM-DD`, or an ISO date-time in UTC */
             due_date: string | null;
             id: string;
-            priority: components["schemas"]["Item11"];
+            priority: components["schemas"]["Item16"];
             sequence: number;
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
@@ -10237,7 +19349,22 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item13: {
+        Item19: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "user";
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "team";
+        } | {
+            email: string;
+            /** @enum {string} */
+            type: "email";
+        };
+        Item21: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
@@ -10256,6 +19383,463 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
+        Item23: {
+            all_stage_responses: null;
+            comments: string;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            current_approver: null | {
+                affiliateid: null;
+                color: string;
+                datecreated: null;
+                email: string;
+                firstname: string;
+                id: string;
+                language: string;
+                lastname: string;
+                laston: null;
+                longDateFormat: string;
+                preferences: {
+                    [key: string]: string;
+                };
+                profileImage: string;
+                role: number;
+                shortDateFormat: string;
+                status: string;
+                teams: {
+                    [key: string]: string;
+                };
+                timeFormat: string;
+                timezone: string;
+                username: string;
+                usertype: string;
+                weekStart: string;
+            };
+            current_stage_id: number;
+            current_stage_responses: null | {
+                approval_id: number;
+                approver_user: components["schemas"]["Owner"];
+                /** @description Unix seconds as a string */
+                created_at: string;
+                escalated_approver: number;
+                id: number;
+                /** @description 1 pending, 2 approved, 3 rejected, 4 approved with changes */
+                response: number;
+                secondary_approver: null | {
+                    color: string;
+                    id: number;
+                    /** @enum {boolean} */
+                    image: false;
+                    name: string;
+                    /** @enum {string} */
+                    type: "team";
+                };
+                secondary_approver_id: null | number;
+                secondary_approver_type: null | 1;
+                stage: null;
+                stage_id: number;
+                /** @enum {string} */
+                type: "approvalresponse";
+                /** @description Unix seconds as a string */
+                updated_at: string;
+                user_email: string;
+                user_id: null | number;
+            }[];
+            editable: boolean;
+            is_approver: boolean;
+            key: string;
+            object: null | {
+                approval?: null | {
+                    current_stage_id: number;
+                    editable: boolean;
+                    is_approver: boolean;
+                    key: string;
+                    status: number;
+                    /** @enum {string} */
+                    type: "approval";
+                };
+                /** @description The extension with a leading dot, e.g. ".jpg" */
+                file_type: string;
+                filename: string;
+                folder_id: string;
+                hide_preview: boolean;
+                id: string;
+                /** @description A signed URL of the preview ("" when the file has none) */
+                media_url: string;
+                thumburl: components["schemas"]["Thumburl"];
+                /** @enum {string} */
+                type: "asset";
+                type_id: string;
+                user: components["schemas"]["User2"];
+                version: string;
+            } | {
+                colorspace: string;
+                /** @description Unix seconds as a string */
+                date_created_unix: string;
+                /** @description Unix seconds as a string */
+                date_modified_unix: string;
+                datecaptured: null;
+                datecapturedUnix: null;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datecreated: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datemodified: string;
+                description: string;
+                filename: string;
+                /** @description Megabytes with 2 decimals, e.g. "0.11" */
+                filesize: string;
+                /** @description The extension without a dot, e.g. "jpg" */
+                filetype: string;
+                folder: {
+                    id: string;
+                    name: string;
+                    properties: unknown[];
+                    /** @enum {string} */
+                    type: "folder";
+                };
+                height: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                hiResMediaUrl: string;
+                id: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                mediaUrl: string;
+                metadata: {
+                    active_fields: components["schemas"]["ActiveFields"];
+                    exif: {
+                        /** @enum {string} */
+                        type: "assetexif";
+                    };
+                    required: string[];
+                    xmp: {
+                        /** @enum {string} */
+                        type: "assetxmp";
+                    };
+                };
+                name: string;
+                numComments: number;
+                numExif: number;
+                numRelated: number;
+                numXmp: number;
+                onhold: number;
+                pagecount: number;
+                readonly: number;
+                readonlynext: number;
+                status: string;
+                thumbnailurls: components["schemas"]["Thumbnailurls"];
+                /** @enum {string} */
+                type: "asset";
+                type_id: string;
+                user: components["schemas"]["User2"];
+                version: string;
+                width: string;
+            };
+            /** @enum {number} */
+            object_type: 1;
+            object_version: number;
+            owner: components["schemas"]["Owner"];
+            proof: null;
+            settings: null | {
+                [key: string]: {
+                    approval_id: number;
+                    /** @description Unix seconds as a string */
+                    created_at: string;
+                    data: null;
+                    id: number;
+                    stage_id: number;
+                    type: number;
+                    /** @description Unix seconds as a string */
+                    updated_at: string;
+                    value: string;
+                };
+            };
+            /** @description 1 pending, 2 approved, -1 cancelled */
+            status: number;
+            template: null | {
+                id: number;
+                name: string;
+                parent_id: null | number;
+                stages: {
+                    approver_source: string;
+                    approver_style: string;
+                    can_proof: boolean;
+                    /** @description The stage number (1-based), as current_stage_id and stage_id */
+                    id: number;
+                    name: string;
+                    view_comments: boolean;
+                }[];
+                /** @description The first version of this template (the line every version belongs to) */
+                template_parent_id: number;
+                /** @enum {string} */
+                type: "template";
+                version: number;
+            };
+            /** @enum {string} */
+            type: "approval";
+            /** @description Unix seconds as a string */
+            updated_at: string;
+        };
+        Item32: {
+            /** @description A device id (integer), or null when none is set. */
+            audioasset_device: number | null;
+            can_delete_assets: boolean;
+            can_write: boolean;
+            codename: string;
+            company: string;
+            default_approval_status: number;
+            direct_attached_site: number;
+            export_type: string;
+            id: number;
+            /** @description A device id (integer), or null when none is set. */
+            imageasset_device: number | null;
+            member_groups: number[];
+            members: number[];
+            name: string;
+            network_attached_site: number[];
+            /** @description A device id (integer), or null when none is set. */
+            projectasset_device: number | null;
+            proxy_root: string;
+            proxy_url: string;
+            san_mount: string;
+            storage_root: string;
+            /** @description A device id (integer), or null when none is set. */
+            upload_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            videoasset_device: number | null;
+        };
+        Item33: {
+            allow_direct_writing: boolean;
+            anonymous: boolean;
+            archive_connector: string;
+            autoshot_detection: boolean;
+            display_name: string;
+            id: number;
+            is_archive: boolean;
+            is_internal: boolean;
+            name: string;
+            passthrough_profiles: string[];
+            /** @description Always empty: Atelier keeps no transfer passwords. */
+            password: string;
+            path: string;
+            /** @description Atelier addition: the production (workspace) the device belongs to. */
+            production: number;
+            protocol: string;
+            recieve_xml_meta: boolean;
+            server: string;
+            transcoding_profile: string;
+            username: string;
+            write_permission_groups: number[];
+        };
+        Item34: {
+            abstract: string;
+            audio_codec: string;
+            audio_format: string;
+            audio_url: string;
+            channels: number;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            sample_rate: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+        };
+        Item35: {
+            abstract: string;
+            aspect_ratio: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            height: number;
+            id: number;
+            image_format: string;
+            image_url: string;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            width: number;
+        };
+        Item36: {
+            abstract: string;
+            aspect_ratio: string;
+            audio_codec: string;
+            codec_name: string;
+            date_add: string;
+            date_crt: string | null;
+            date_del: string | null;
+            date_mod: string;
+            description: string;
+            device: number | null;
+            display_aspect_ratio: string;
+            display_name: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            filename: string;
+            fps: string;
+            height: number;
+            id: number;
+            is_archive: boolean;
+            is_available: boolean;
+            is_production: boolean;
+            is_proxy_available: boolean;
+            locked_by: string | null;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            name: string;
+            name_editor: string;
+            name_proxy: string;
+            offset_frames: number;
+            path_file: string;
+            path_proxy: string;
+            path_thumbnail: string;
+            poster_url: string;
+            production: number;
+            production_name: string;
+            projects: number[];
+            proxy_url: string;
+            rotation: number;
+            shared_with_productions: number[];
+            status_approval: number;
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            thumbnail_url: string;
+            transcript: string;
+            video_codec: string;
+            video_format: string;
+            video_size: string;
+            video_url: string;
+            vpms_description: string;
+            vpms_title: string;
+            width: number;
+        };
+        Item37: {
+            custom_metadata_set: number;
+            id: number;
+            key: string;
+            order: number;
+            validation_rule: number | null;
+            /** @description The display name. */
+            value: string;
+        };
+        Item39: {
+            /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
+            audio_assets: components["schemas"]["Item34"][];
+            bundle_root: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            date_crt: components["schemas"]["DateCrt"];
+            date_del: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            description: string;
+            device: number | null;
+            /** @description The bundle's files by path below bundle_root. */
+            files: {
+                [key: string]: {
+                    /** @description SHA-256, lowercase hex. */
+                    checksum: string;
+                    /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+                    date_mod: string;
+                    /** @description Bytes. */
+                    size: number;
+                };
+            };
+            id: number;
+            image_assets: components["schemas"]["GetImageassets200"];
+            is_archive: boolean;
+            is_production: boolean;
+            /** @description The id of the user holding the project file's lock. */
+            locked_by: number | null;
+            meta_field_store: {
+                [key: string]: unknown;
+            };
+            name: string;
+            name_editor: string;
+            name_studio: string;
+            path_file: string;
+            production: number;
+            /** @description 1 approved, 0 pending. */
+            status_approval: number;
+            /** @description 0 NEW (copy in progress), 6 ASSET_DONE, -1 ERROR. */
+            status_asset: number;
+            /** @description The reason when status_asset is -1. */
+            status_asset_description: string;
+            status_editing: number;
+            /** @description The NLE of the project file ("Adobe Premiere Pro"); "" when unknown. */
+            type: string;
+            video_assets: components["schemas"]["GetVideoassets200"];
+        };
         Libraries: components["schemas"]["Library"][];
         /** @description Library */
         Library: {
@@ -10272,12 +19856,78 @@ export interface components {
         Name: string;
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
+        Owner: components["schemas"]["Variant5"] | {
+            color: string;
+            email: string;
+            firstname: string;
+            /** @enum {string} */
+            id: "";
+            language: string;
+            lastname: string;
+            /** @enum {boolean} */
+            profile_image: false;
+            role: number;
+            status: string;
+            timezone: string;
+            /** @enum {string} */
+            type: "user";
+            username: string;
+        };
+        OwnerId: string[] | string;
+        PatchAudioassetsBody: {
+            date_del?: string | null;
+            description?: string;
+            meta_field_store?: {
+                [key: string]: unknown;
+            };
+            name?: string;
+            status_approval?: 0 | 1;
+        } & {
+            [key: string]: unknown;
+        };
         PatchVersionsBody: {
             description?: string;
             name?: string;
         };
-        /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
+        /** @description A folder path of the workspace (`/a/b/`); devices do not nest (409). */
         Path: string;
+        /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
+        Path2: string;
+        PostApprovalsBody: {
+            approvers?: ((number | string) | string | {
+                email?: string;
+                id?: number | string;
+                type: "user" | "team" | "email";
+            })[];
+            can_proof?: components["schemas"]["SendReminder"];
+            comments?: string;
+            due_date?: components["schemas"]["DueDate2"];
+            message?: string;
+            template_id?: number | string;
+            view_comments?: components["schemas"]["SendReminder"];
+        };
+        PostApprovalTemplates201: {
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            is_current: boolean;
+            name: string;
+            parent_id: string | null;
+            /** Format: uuid */
+            root_id: string;
+            sequence: number;
+            stages: {
+                approver_source: string;
+                approver_style: string;
+                approvers: components["schemas"]["Item19"][];
+                can_proof: boolean;
+                name: string;
+                view_comments: boolean;
+            }[];
+            version: number;
+        };
+        /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+        PostArchiveactivitiesBody: unknown[];
         /** @description Import */
         PostImport202: {
             asset_ids: string[];
@@ -10375,18 +20025,36 @@ export interface components {
             /** @description relevance (default with a query), name, created_at (default otherwise), updated_at, size */
             sort?: "relevance" | "name" | "created_at" | "updated_at" | "size";
         };
+        PostSessions200: {
+            /** @description Send it as `x-csrf-token` on every write authenticated by the session cookie. */
+            csrf_token: string;
+            /** @description When the session ends if it is not used before then (each use extends it). */
+            expires_at: string;
+            user: components["schemas"]["User"];
+        };
         PostTasksBody: {
             /** @description An asset of the workspace, or null */
             asset_id?: null | string;
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item11"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
             status_id?: string;
             title: string;
+        };
+        PostTeams201: {
+            color: string;
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            member_ids: string[];
+            name: string;
+            /** @description The integer id the Workstream surface shows */
+            sequence: number;
+            updated_at: string;
         };
         PostToken400: {
             error: string;
@@ -10402,7 +20070,8 @@ export interface components {
             /** @description http(s) URL the messages are POSTed to */
             url: string;
         };
-        Priority: components["schemas"]["Item11"][];
+        Priority: components["schemas"]["Item16"][];
+        Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
         PutAssetStatusesBody: {
             /** @description A colour in #rrggbb form */
             color?: string;
@@ -10428,7 +20097,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item11"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -10510,8 +20179,18 @@ export interface components {
             workspace_id: string;
         };
         /** @description Exactly one account role: owner, admin or member. */
-        Roles2: components["schemas"]["Item3"][];
+        Roles2: components["schemas"]["Item4"][];
+        SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
+        SeriesId: null | string;
         Sort: "relevance" | "name" | "created_at" | "updated_at" | "size";
+        Stages: {
+            approver_source: "uploader" | "requester" | "fixed";
+            approver_style?: "all" | "first";
+            approvers?: components["schemas"]["Item19"][];
+            can_proof?: boolean;
+            name: string;
+            view_comments?: boolean;
+        }[];
         /** @description AccountSubscription */
         Subscription: {
             account_id: string;
@@ -10558,7 +20237,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Tasks: components["schemas"]["Item12"][];
+        Tasks: components["schemas"]["Item17"][];
         /** @description TaskStatus */
         TaskStatus: {
             color: string;
@@ -10568,6 +20247,16 @@ export interface components {
             name: string;
             rank: number;
             workspace_id: string;
+        };
+        Thumbnailurls: {
+            previewurls?: string[];
+            size: number;
+            url: string;
+        }[];
+        Thumburl: {
+            thumb100: string;
+            thumb150: string;
+            thumb220: string;
         };
         /** @description AccountTier (null = unlimited) */
         Tier: {
@@ -10589,6 +20278,7 @@ export interface components {
             name: string;
         };
         Type2: string | string[];
+        Type5: "standalone" | "series" | "season" | "episode";
         Usage: {
             assets: number;
             members: number;
@@ -10616,7 +20306,17 @@ export interface components {
             username: string;
             zipCode: string | null;
         };
-        Variant2: {
+        User2: {
+            email: string | null;
+            id: string | null;
+            /** @description "First Last" */
+            name: string;
+            status: string | null;
+            /** @enum {string} */
+            type: "user";
+            username: string | null;
+        };
+        Variant5: {
             color: string;
             email: string;
             firstname: string;
@@ -10632,6 +20332,10 @@ export interface components {
             /** @enum {string} */
             type: "user";
             username: string;
+        };
+        /** @description medialoopster single error form */
+        Variant17: {
+            detail: string;
         };
         /** @description Version */
         Version: {
@@ -10677,6 +20381,15 @@ export interface components {
         ViewerMetadata: {
             [key: string]: unknown;
         } | string;
+        VionlabsError: {
+            detail: string;
+        } | {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
         /** @description Webhook endpoint */
         Webhook: {
             active: boolean;
@@ -10713,6 +20426,48 @@ export interface components {
             workspace_id: string;
         };
         Workspaces: components["schemas"]["Workspace"][];
+        WorkstreamAssetVersion: {
+            colorspace: string;
+            date_captured_unix: null;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            description: string;
+            filename: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            height: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            id: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            metadata: {
+                required: string[];
+            };
+            name: string;
+            num_comments: number;
+            num_exif: number;
+            num_related: number;
+            num_xmp: number;
+            onhold: number;
+            page_count: number;
+            readonly: number;
+            readonlynext: number;
+            status: string;
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            /** @constant */
+            type: "assetversion";
+            type_id: null;
+            user: components["schemas"]["WorkstreamMiniUser"];
+            version: string;
+            watched: null;
+            width: string;
+        };
         WorkstreamChecklistItem: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -10735,6 +20490,155 @@ export interface components {
             };
             message: string;
             request_id: string;
+        };
+        WorkstreamFullAsset: {
+            colorspace: string;
+            /** @description Unix seconds as a string */
+            date_captured_unix: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            description: string;
+            filename: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            height: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            id: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            metadata: {
+                active_fields: components["schemas"]["ActiveFields"];
+                exif: {
+                    /** @constant */
+                    type: "assetexif";
+                };
+                required: string[];
+                xmp: {
+                    /** @constant */
+                    type: "assetxmp";
+                };
+            };
+            name: string;
+            num_comments: number;
+            num_exif: number;
+            num_related: number;
+            num_xmp: number;
+            onhold: number;
+            page_count: number;
+            readonly: number;
+            readonlynext: number;
+            status: string;
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            /** @constant */
+            type: "asset";
+            type_id: string;
+            user: components["schemas"]["WorkstreamMiniUser"];
+            version: string;
+            watched: boolean;
+            width: string;
+        };
+        WorkstreamLegacyAsset: {
+            colorspace: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            datecaptured: null;
+            datecapturedUnix: null;
+            /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+            datecreated: string;
+            /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+            datemodified: string;
+            description: string;
+            filename: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            height: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hiResMediaUrl: string;
+            id: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            mediaUrl: string;
+            metadata: {
+                active_fields: components["schemas"]["ActiveFields"];
+                exif: {
+                    /** @constant */
+                    type: "assetexif";
+                };
+                required: string[];
+                xmp: {
+                    /** @constant */
+                    type: "assetxmp";
+                };
+            };
+            name: string;
+            numComments: number;
+            numExif: number;
+            numRelated: number;
+            numXmp: number;
+            onhold: number;
+            pagecount: number;
+            readonly: number;
+            readonlynext: number;
+            status: string;
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            /** @constant */
+            type: "asset";
+            type_id: string;
+            user: components["schemas"]["WorkstreamMiniUser"];
+            version: string;
+            width: string;
+        };
+        WorkstreamMiniAsset: {
+            approval?: null | {
+                current_stage_id: number;
+                editable: boolean;
+                is_approver: boolean;
+                key: string;
+                status: number;
+                /** @constant */
+                type: "approval";
+            };
+            /** @description The extension with a leading dot, e.g. ".jpg" */
+            file_type: string;
+            filename: string;
+            folder_id: string;
+            hide_preview: boolean;
+            id: string;
+            /** @description A signed URL of the preview ("" when the file has none) */
+            media_url: string;
+            thumburl: components["schemas"]["Thumburl"];
+            /** @constant */
+            type: "asset";
+            type_id: string;
+            user: components["schemas"]["WorkstreamMiniUser"];
+            version: string;
+        };
+        WorkstreamMiniFolder: {
+            id: string;
+            name: string;
+            properties: unknown[];
+            /** @constant */
+            type: "folder";
+        };
+        WorkstreamMiniUser: {
+            email: string | null;
+            id: string | null;
+            /** @description "First Last" */
+            name: string;
+            status: string | null;
+            /** @constant */
+            type: "user";
+            username: string | null;
         };
         WorkstreamStatus: {
             color: string;
@@ -10877,6 +20781,15 @@ export interface components {
         };
         /** @description The range cannot be satisfied */
         Error416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Error */
+        Error422: {
             headers: {
                 [name: string]: unknown;
             };
