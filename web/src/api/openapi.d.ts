@@ -1968,6 +1968,652 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's medialoopster production settings (defaults until set) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the workspace's medialoopster production settings (workspace admins)
+         * @description Device fields take device UUIDs of this workspace (or null). `codename` is unique per account (409 `codename_taken`).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        codename?: string;
+                        company?: string;
+                        /** @description A folder path of the workspace, `/a/b/` form. */
+                        storage_root?: string;
+                        proxy_root?: string;
+                        san_mount?: string;
+                        export_type?: string;
+                        default_approval_status?: 0 | 1;
+                        upload_device_id?: string | null;
+                        audioasset_device_id?: string | null;
+                        imageasset_device_id?: string | null;
+                        videoasset_device_id?: string | null;
+                        projectasset_device_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetProduction200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/workspaces/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's devices (storage roots), by path */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a device (workspace admins)
+         * @description A storage root: a folder path of the workspace. Devices do not nest: a path that is, contains or lies inside another device's is 409 `device_paths_nest`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        display_name?: string;
+                        path: components["schemas"]["Path"];
+                        is_internal?: boolean;
+                        is_archive?: boolean;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        allow_direct_writing?: boolean;
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        protocol?: "copy" | "ftp" | "smb";
+                        anonymous?: boolean;
+                        server?: string;
+                        username?: string;
+                        transcoding_profile?: string;
+                        archive_connector?: string;
+                        passthrough_profiles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a device (workspace admins); assets on it fall back to the default device of their kind */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a device (workspace admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        display_name?: string;
+                        path?: components["schemas"]["Path"];
+                        is_internal?: boolean;
+                        is_archive?: boolean;
+                        /** @description Detect shots of video assets on this device. */
+                        autoshot_detection?: boolean;
+                        allow_direct_writing?: boolean;
+                        /** @description The vendor's spelling. */
+                        recieve_xml_meta?: boolean;
+                        protocol?: "copy" | "ftp" | "smb";
+                        anonymous?: boolean;
+                        server?: string;
+                        username?: string;
+                        transcoding_profile?: string;
+                        archive_connector?: string;
+                        passthrough_profiles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item8"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/custom-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's custom metadata sets, validation rules and fields */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sets: components["schemas"]["Item9"][];
+                            rules: components["schemas"]["Item10"][];
+                            fields: components["schemas"]["Item11"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata set (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description The asset kind the set's fields apply to. */
+                        content_type: "audio" | "image" | "video" | "project";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a validation rule: a regular expression the whole value must match (account admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        regex: string;
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item10"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a custom metadata field (account admins); `key` is unique in the account (409) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        set_id: string;
+                        /** @description Internal name, e.g. `company.cvams.director`. */
+                        key: string;
+                        /** @description The display name. */
+                        value: string;
+                        order?: number;
+                        rule_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item11"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/custom-metadata/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom metadata field (account admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    field_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/assets": {
         parameters: {
             query?: never;
@@ -4140,7 +4786,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"][];
+                        "application/json": components["schemas"]["Item14"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4199,7 +4845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4247,7 +4893,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item14"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -6438,8 +7084,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        path?: components["schemas"]["Path"];
-                        folder?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         parent_id?: null | string;
                     } | null;
@@ -6714,8 +7360,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        path?: components["schemas"]["Path"];
-                        folder?: components["schemas"]["Path"];
+                        path?: components["schemas"]["Path2"];
+                        folder?: components["schemas"]["Path2"];
                         name?: string;
                         /** @description Move under this folder (null: the root) */
                         parent_id?: null | string;
@@ -8596,7 +9242,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"][];
+                        "application/json": components["schemas"]["Item15"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8649,7 +9295,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -8704,7 +9350,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item15"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9150,7 +9796,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9202,7 +9848,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9245,7 +9891,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9334,7 +9980,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9450,7 +10096,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item13"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9541,6 +10187,540 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's teams, by name */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a team (account owners and admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        color?: string;
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a team (its approver slots stay, answered by nobody new) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        color?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add members to a team (users of the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/teams/{team_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from a team */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    team_id: string;
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTeams201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's approval templates (current versions; `all=true` for every version) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval template (version 1)
+         * @description Ordered stages; each takes its approvers from the asset's `uploader`, the `requester`'s list, or a `fixed` list of users, teams and e-mails. docs/approvals.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        stages: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of an approval template */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/approvalTemplates/{template_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit a template: makes a new version whose parent is this one (approvals keep the version they started on) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                };
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        stages?: components["schemas"]["Stages"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostApprovalTemplates201"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                422: components["responses"]["Error422"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9657,6 +10837,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/media/{workspace_id}/{derivative_id}/{expires}/{sig}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thumbnail or preview of a Workstream asset (signed URL)
+         * @description The URLs in `thumburl`, `thumbnailurls`, `media_url` and the `<img src>` of the HTML fragments. Signed (no token); valid until the end of the next UTC day. Forged or expired: 403; not made yet or failed: 404 `derivative_not_ready`. Supports Range and If-None-Match.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspace_id: string;
+                    derivative_id: string;
+                    expires: string;
+                    sig: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/statuses": {
         parameters: {
             query?: never;
@@ -9746,7 +11059,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9821,7 +11134,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"][];
+                        "application/json": components["schemas"]["Item21"][];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -9884,7 +11197,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -9944,7 +11257,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -10025,7 +11338,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10083,7 +11396,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -10146,7 +11459,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10204,7 +11517,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item21"];
                     };
                 };
                 /** @description Invalid request (the error lists the fields) */
@@ -10285,7 +11598,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10407,7 +11720,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10554,7 +11867,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10680,7 +11993,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10813,7 +12126,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10947,7 +12260,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetStatuses422"];
+                        "application/json": components["schemas"]["GetMedia403"];
                     };
                 };
                 /** @description Too many failed authentication attempts (see `Retry-After`) */
@@ -10970,6 +12283,7520 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the approvals the caller may see (A1)
+         * @description Owners see theirs, approvers those they are (or their team is) an approver of, admins all. `filter[k][]` with k in owner_id, status, object_type, object_id (asset), object_version, template_parent_id, approver (a user id). Newest first without `sort`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "status" | "created_at" | "updated_at";
+                    /** @description `asc` or `desc`. */
+                    sortdir?: string;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description Rows to return, 1 to 100; 50 when left out. */
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in owner_id, status, object_type, object_id, object_version, template_parent_id, approver; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        owner_id?: components["schemas"]["OwnerId"];
+                        status?: components["schemas"]["OwnerId"];
+                        object_type?: components["schemas"]["OwnerId"];
+                        object_id?: components["schemas"]["OwnerId"];
+                        object_version?: components["schemas"]["OwnerId"];
+                        template_parent_id?: components["schemas"]["OwnerId"];
+                        approver?: components["schemas"]["OwnerId"];
+                    };
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"][];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the approvals waiting on the caller (A2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending_count: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an approval by key, as the key's approver sees it (A3)
+         * @description The view-only key works for the owner and admins only; an approver's key for that approver (or their team), the owner and admins.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval's comments (A4), newest first
+         * @description Owner and admins see all; an approver only the current stage's, and only when the stage lets approvers view comments.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            type: "activity_feed";
+                            object_id: number;
+                            /** @enum {number} */
+                            object_type: 4;
+                            /** @description 0 for a guest approver */
+                            user_id: number;
+                            /** @enum {number} */
+                            action: 1;
+                            /** @enum {string} */
+                            field: "added";
+                            value: string;
+                            user: components["schemas"]["Owner"];
+                            settings: {
+                                approval_response: number;
+                            };
+                            /** @enum {number} */
+                            cs_comment_id: 0;
+                            /** @enum {number} */
+                            primary_id: 0;
+                            user_email: string;
+                            /** @description Unix seconds as a string */
+                            created_at: string;
+                            /** @description Unix seconds as a string */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind approvers (A5)
+         * @description `recipient_type` 3: the approver of response `recipient_id`; 4: the user `recipient_id`; 5: every approver who has not answered on the current stage (every approver of an ad-hoc approval). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        recipient_type: 3 | 4 | 5 | "3" | "4" | "5";
+                        recipient_id?: number | string;
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/resubmit/{approvalResponseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one response back to pending (A6)
+         * @description Only that response changes. With `send_reminder` true its approver(s) are e-mailed (with `message`). Owner or admin. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                    approvalResponseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        send_reminder?: components["schemas"]["SendReminder"];
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval (A7)
+         * @description `response` 2 approve, 3 reject, 4 approve with changes; `message` up to 3000 characters. Only a pending approval, and only an approver of its current stage. With `approval_response_id` the owner or an admin answers for that approver. Answers the approval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        response: 2 | 3 | 4 | "2" | "3" | "4";
+                        message?: string;
+                        approval_response_id?: number | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel an approval (A8); sends no notifications
+         * @description Owner or admin. Answers the approval with status -1; cancelling a cancelled approval changes nothing; an approved one is 409.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a folder (A9)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the folder; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a folder (A13)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/tasks/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a task (A11)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the task; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a task (A15)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item23"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/shareoptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users and teams to share with or name as approvers (M1)
+         * @description Mixed, by name. `q` matches a user's name or e-mail or a team's name; `limit` 1-100 (50); `filter[roles][]` user roles (1, 3, 4, 5); `teams_enabled` (default true); `project_id` is accepted and ignored until projects exist. Teams carry their name in `firstname`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    /** @description An array of arrays: `filter[key][]=value` with key in roles; values of one key are OR-ed, keys AND-ed. */
+                    filter?: {
+                        roles?: components["schemas"]["AssigneeId2"];
+                    };
+                    project_id?: number | string;
+                    teams_enabled?: components["schemas"]["SendReminder"];
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            firstname: string;
+                            lastname: string;
+                            email: string;
+                            type: "user" | "team";
+                            color: string;
+                            image: string | false;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/folders/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12), valid 5 minutes
+         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkstreamError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalog items */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    page_num: number;
+                    page_size: number;
+                    allow_deleted: boolean;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            vionlabs_id: string;
+                            type: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        /** Create or replace a catalog item (upsert) */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The customer's own catalog id. */
+                        id: string;
+                        type: components["schemas"]["Type5"];
+                        title: string;
+                        /** @default false */
+                        virtual?: boolean;
+                        tags?: string[];
+                        external_ids?: {
+                            [key: string]: string;
+                        };
+                        poster_urls?: string[];
+                        video_uri?: null | string;
+                        series_id?: components["schemas"]["SeriesId"];
+                        season_id?: components["schemas"]["SeriesId"];
+                        season_number?: null | number;
+                        episode_number?: null | number;
+                        availability_start?: null | string;
+                        availability_end?: null | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/catalog/v1/item/{type}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog item */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    allow_deleted: boolean;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    type: components["schemas"]["Type5"];
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a catalog item (and, for a series or season, what hangs under it) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    type: components["schemas"]["Type5"];
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}/product/{product}/version/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of one task */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a task (request processing) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": null | {
+                        priority?: "low" | "medium" | "high";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        /** Deactivate a task (cancels its queued or running work) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    /** @description Product name (Vionlabs ProductType). */
+                    product: components["schemas"]["Product"];
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVersion200"];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request body is too large (a `Content-Length` over the limit is refused before the body is read) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description This content type is not accepted here */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/tasks/catalog-item/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every task of one catalog item */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            task_status: {
+                                status: string;
+                                error: string | null;
+                            };
+                            product: string;
+                            version: string;
+                        }[];
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v2/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v2 (no envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Window length in minutes (> 0). */
+                    window: number;
+                    /** @description Minimum minutes between breaks. */
+                    separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    unit: "millisec" | "frame";
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/adbreaks/v3/filter/{unit}/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ad breaks v3 (envelope); candidates in seconds (millisec) or frame numbers (frame) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    /** @description Minimum minutes between breaks. */
+                    minimum_separation: number;
+                    /** @description Maximum minutes between breaks. */
+                    maximum_separation: number;
+                    /** @description Minutes skipped at the start. */
+                    skip_first: number;
+                    /** @description Minutes skipped at the end. */
+                    skip_last: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    unit: "millisec" | "frame";
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/asset/{ident}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers of one item (intro, recap, credits; seconds) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    ident: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/markers/v1/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Markers results updated in a time window, paginated */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    from_utcdatetime?: string;
+                    to_utcdatetime?: string;
+                    page_num: number;
+                    page_size: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/fingerprint/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audio fingerprint (Chromaprint raw values) of one item, and the catalog items with the same content */
+        get: {
+            parameters: {
+                query: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                    min_similarity: number;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Representative thumbnails (JPEG files) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitthumbnails/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short preview clip (MP4 file) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vionlabs/results/jitpreviews/v1/{inventory_id}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one file of the result */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key: `<Atelier API key>.<secret>` (or send X-API-Key). */
+                    key?: string;
+                    /** @description Product version, MAJOR.MINOR.PATCH (e.g. 1.0.1). */
+                    version?: string;
+                };
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description The customer's own catalog id. */
+                    inventory_id: string;
+                    position: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Invalid request (the error lists the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Missing, invalid or expired token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not a member of the account or workspace, or the role does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Not found (another tenant’s ids read as not found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request took too long to arrive: its headers, or a body that stopped arriving for `REQUEST_BODY_IDLE_TIMEOUT_SECONDS` */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description Too many failed authentication attempts (see `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VionlabsError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ping/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access test: 204 without authentication; 503 when the database cannot be reached */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error400"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                431: components["responses"]["Error431"];
+                /** @description medialoopster list error form */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-token-auth/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a token (DRF obtain_auth_token): username = an Atelier API key, password = its secret
+         * @description Answers the core API token (the same as `POST /auth/token`), sent afterwards as `Authorization: Token <token>` (or `Bearer`). Form or JSON body. Wrong credentials: 401 `authentication_failed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                        };
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The productions (workspaces) the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only productions with this storage root (ends with a slash). */
+                    storage_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item32"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/productions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One production */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item32"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices (storage roots) of the productions the caller is a member of */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only the device with this path (ends with a slash). */
+                    path?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item33"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item33"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audio assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audioassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audio asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a audio asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a audio asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item34"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/audioassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a audio asset's high-res file or a derivative
+         * @description `file` is one of `file`, `waveform`, `thumbnail`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "waveform" | "thumbnail" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImageassets200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imageassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item35"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a image asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a image asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item35"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/imageassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a image asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `preview`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "thumbnail" | "preview" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The video assets of the productions the caller is a member of
+         * @description Filters: `path_file`, `production`, `is_archive`, `is_production` (ids of unknown or foreign productions match nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description The high-res file path (a trailing slash is allowed, as the documents ask). */
+                    path_file?: string;
+                    /** @description A production id. */
+                    production?: number;
+                    /** @description `true` or `false`. */
+                    is_archive?: string;
+                    /** @description `true` or `false`. */
+                    is_production?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetVideoassets200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One video asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a video asset (to the production's trash)
+         * @description `allow_partial` is accepted: the delete is one step, so nothing can be left half done.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description `true` or `false`. */
+                    allow_partial?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a video asset: name, description, status_approval, date_del, meta_field_store
+         * @description `meta_field_store` replaces the stored custom metadata: each key a custom metadata field of this kind, each value text matching the field's validation rule (400 naming `/meta_field_store/<key>`). `date_del` schedules a deletion (ISO 8601; null cancels). Editors of the production only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAudioassetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item36"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                /** @description medialoopster list error form */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/videoassets/{id}/{file}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a video asset's high-res file or a derivative
+         * @description `file` is one of `file`, `thumbnail`, `poster`, `proxy`: the URLs the asset's `*_url` fields name. A derivative still being made is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    file: "file" | "thumbnail" | "poster" | "proxy";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The file bytes */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom metadata fields of the account, by order
+         * @description Filter with `content_type_name` (`audioasset`, `imageasset`, `videoasset`, `projectasset`) or `content_type_id` (1-4 in that order), not both.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    content_type_name?: "audioasset" | "imageasset" | "videoasset" | "projectasset";
+                    content_type_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item37"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custommetadata/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom metadata field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Integer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item37"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shots of a video asset (detected at hard cuts when its device has autoshot_detection) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetShots200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/sequences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, each with its shots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            description: string | null;
+                            timecode_start: number;
+                            timecode_end: number;
+                            duration: number;
+                            keywords: string[];
+                            asset: number;
+                            shots: components["schemas"]["GetShots200"];
+                        }[];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videoassets/{id}/shots/{shot}/thumbnail/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shot's thumbnail (its first frame, PNG) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    shot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List project assets (every production the caller can read) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                    /** @description Only project assets with this bundle_root; must end with a slash. */
+                    bundle_root?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"][];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /** Create a project asset (201, status_asset 6), or copy one with copy_of (201, status_asset 0; files copied by a job) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Copy: true/1 shares the linked media with the target production. */
+                    share_linked_assets?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required. The name of the project asset. */
+                        name?: unknown;
+                        /** @description Required. Path to the root of the project directory (ends with a slash). */
+                        bundle_root?: unknown;
+                        /** @description The production (integer id); wins over production_name. */
+                        production_id?: unknown;
+                        /** @description The production by name. */
+                        production_name?: unknown;
+                        /** @description The project file, inside bundle_root (found in the bundle when left out). */
+                        path_file?: unknown;
+                        /** @description Copy: the id of the project asset to copy. */
+                        copy_of?: unknown;
+                        /** @description Copy: overrides the source's description. */
+                        description?: unknown;
+                        /** @description Copy: overrides the source's creation date (ISO 8601). */
+                        date_crt?: unknown;
+                        /** @description Copy: overrides the source's editor name. */
+                        name_editor?: unknown;
+                        /** @description Copy: overrides the source's studio name. */
+                        name_studio?: unknown;
+                        /** @description Copy: overrides the source's approval status (1 or 0). */
+                        status_approval?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one project asset */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item39"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a project asset and its bundle's files, asynchronously (202); linked media stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projectassets/{id}/addasset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link media assets (audio, image, video) to a project asset (JSON only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description `{"asset_list": [{"asset_id": 1, "type": "audio"|"image"|"video"}], "silent_mode": false}` (JSON only). */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            newly_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            already_linked_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                            invalid_assets: {
+                                asset_id: unknown;
+                                type: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant17"] | components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                /** @description medialoopster list error form */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster single error form */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant17"];
+                    };
+                };
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/asset/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the import of a file the server can read (inside IMPORT_ROOTS) into a production; 202 with its ImportLog */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required: video, audio or image. */
+                        type?: unknown;
+                        /** @description Required: the production id. */
+                        production?: unknown;
+                        /** @description Remove the source file once imported (default false). */
+                        move_asset?: unknown;
+                        /** @description `{"asset_meta": {"path_file", "name", "description", "approval", "meta_field_store"}}`; path_file required. */
+                        asset?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The ImportLog id: poll GET /api/importlogs/{id}/. */
+                            asset_import_id: number;
+                            import_log: components["schemas"]["ImportLog"];
+                        };
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ImportLogs (imports, archives, restores) of the productions the caller can read */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Objects to return, 1 to 1000; 100 when left out. */
+                    limit?: number;
+                    /** @description Objects to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/importlogs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ImportLog: poll it until `state` is completed or failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportLog"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/archiveactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue archives: each asset's high-res file moves to its production's archive device; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/restoreactivities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue restores: each archived asset moves back to where it was archived from; 202 with one ImportLog per entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostArchiveactivitiesBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetImportlogs200"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                /** @description medialoopster list error form */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetPing503"];
+                    };
+                };
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -11422,6 +20249,206 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         };
+        WorkstreamMiniUser: {
+            /** @constant */
+            type: "user";
+            id: string | null;
+            email: string | null;
+            /** @description "First Last" */
+            name: string;
+            username: string | null;
+            status: string | null;
+        };
+        WorkstreamMiniFolder: {
+            /** @constant */
+            type: "folder";
+            id: string;
+            name: string;
+            properties: unknown[];
+        };
+        WorkstreamMiniAsset: {
+            id: string;
+            /** @constant */
+            type: "asset";
+            user: components["schemas"]["WorkstreamMiniUser"];
+            folder_id: string;
+            version: string;
+            /** @description A signed URL of the preview ("" when the file has none) */
+            media_url: string;
+            filename: string;
+            /** @description The extension with a leading dot, e.g. ".jpg" */
+            file_type: string;
+            thumburl: components["schemas"]["Thumburl"];
+            type_id: string;
+            hide_preview: boolean;
+            approval?: null | {
+                key: string;
+                /** @constant */
+                type: "approval";
+                status: number;
+                current_stage_id: number;
+                is_approver: boolean;
+                editable: boolean;
+            };
+        };
+        WorkstreamLegacyAsset: {
+            id: string;
+            filename: string;
+            name: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            width: string;
+            height: string;
+            description: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            colorspace: string;
+            version: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            user: components["schemas"]["WorkstreamMiniUser"];
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            readonly: number;
+            readonlynext: number;
+            onhold: number;
+            /** @constant */
+            type: "asset";
+            type_id: string;
+            status: string;
+            /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+            datecreated: string;
+            /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+            datemodified: string;
+            datecapturedUnix: null;
+            datecaptured: null;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            mediaUrl: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hiResMediaUrl: string;
+            numExif: number;
+            numXmp: number;
+            numComments: number;
+            pagecount: number;
+            numRelated: number;
+            metadata: {
+                xmp: {
+                    /** @constant */
+                    type: "assetxmp";
+                };
+                exif: {
+                    /** @constant */
+                    type: "assetexif";
+                };
+                required: string[];
+                active_fields: components["schemas"]["ActiveFields"];
+            };
+        };
+        WorkstreamFullAsset: {
+            id: string;
+            filename: string;
+            name: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            width: string;
+            height: string;
+            description: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            colorspace: string;
+            version: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            user: components["schemas"]["WorkstreamMiniUser"];
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            readonly: number;
+            readonlynext: number;
+            onhold: number;
+            /** @constant */
+            type: "asset";
+            type_id: string;
+            status: string;
+            /** @description Unix seconds as a string */
+            date_captured_unix: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            num_exif: number;
+            num_xmp: number;
+            num_comments: number;
+            page_count: number;
+            watched: boolean;
+            num_related: number;
+            metadata: {
+                xmp: {
+                    /** @constant */
+                    type: "assetxmp";
+                };
+                exif: {
+                    /** @constant */
+                    type: "assetexif";
+                };
+                required: string[];
+                active_fields: components["schemas"]["ActiveFields"];
+            };
+        };
+        WorkstreamAssetVersion: {
+            id: string;
+            filename: string;
+            name: string;
+            /** @description Megabytes with 2 decimals, e.g. "0.11" */
+            filesize: string;
+            width: string;
+            height: string;
+            description: string;
+            /** @description The extension without a dot, e.g. "jpg" */
+            filetype: string;
+            colorspace: string;
+            version: string;
+            /** @description Unix seconds as a string */
+            date_created_unix: string;
+            /** @description Unix seconds as a string */
+            date_modified_unix: string;
+            folder: components["schemas"]["WorkstreamMiniFolder"];
+            user: components["schemas"]["WorkstreamMiniUser"];
+            thumbnailurls: components["schemas"]["Thumbnailurls"];
+            readonly: number;
+            readonlynext: number;
+            onhold: number;
+            /** @constant */
+            type: "assetversion";
+            type_id: null;
+            status: string;
+            date_captured_unix: null;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            media_url: string;
+            /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+            hi_res_media_url: string;
+            num_exif: number;
+            num_xmp: number;
+            num_comments: number;
+            page_count: number;
+            watched: null;
+            num_related: number;
+            metadata: {
+                required: string[];
+            };
+        };
+        VionlabsError: {
+            detail: string;
+        } | {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
         PostSessions200: {
             user: components["schemas"]["User"];
             /** @description Send it as `x-csrf-token` on every write authenticated by the session cookie. */
@@ -11541,6 +20568,72 @@ export interface components {
             read_at: string | null;
             created_at: string;
         };
+        GetProduction200: {
+            workspace_id: string;
+            /** @description Unique per account; letters, digits, `_` and `-`. Derived from the name until set. */
+            codename: string;
+            company: string;
+            storage_root: string;
+            proxy_root: string;
+            san_mount: string;
+            export_type: string;
+            default_approval_status: number;
+            upload_device_id: string | null;
+            audioasset_device_id: string | null;
+            imageasset_device_id: string | null;
+            videoasset_device_id: string | null;
+            projectasset_device_id: string | null;
+            updated_at: string | null;
+        };
+        Item8: {
+            id: string;
+            sequence: number;
+            workspace_id: string;
+            name: string;
+            display_name: string;
+            path: string;
+            is_internal: boolean;
+            is_archive: boolean;
+            autoshot_detection: boolean;
+            allow_direct_writing: boolean;
+            recieve_xml_meta: boolean;
+            protocol: string;
+            anonymous: boolean;
+            server: string;
+            username: string;
+            transcoding_profile: string;
+            archive_connector: string;
+            passthrough_profiles: string[];
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description A folder path of the workspace (`/a/b/`); devices do not nest (409). */
+        Path: string;
+        Item9: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            name: string;
+            content_type: string;
+        };
+        Item10: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            name: string;
+            regex: string;
+            message: string;
+        };
+        Item11: {
+            id: string;
+            sequence: number;
+            created_at: string;
+            set_id: string;
+            key: string;
+            value: string;
+            order: number;
+            rule_id: string | null;
+        };
         CurrentVersion: components["schemas"]["Version"] | null;
         Versions: components["schemas"]["Version"][];
         Collaborators: components["schemas"]["User"][];
@@ -11589,7 +20682,7 @@ export interface components {
             purged: number;
         };
         /** @description WorkspaceMember */
-        Item10: {
+        Item14: {
             workspace_id: string;
             user_id: string;
             /** @description One role: admin, editor or viewer */
@@ -11639,7 +20732,7 @@ export interface components {
             subscribers: components["schemas"]["Collaborators"];
         };
         /** @description A folder path such as `/Art/Props` (leading and trailing `/` optional) */
-        Path: string;
+        Path2: string;
         /** @description An object, or a JSON-encoded object: e.g. {"timecode": 12.5} or {"region": {"x": 0.1, "y": 0.2, "w": 0.3, "h": 0.2}} */
         ViewerMetadata: {
             [key: string]: unknown;
@@ -11745,7 +20838,7 @@ export interface components {
         /** @description History event types to receive (asset_created, version_created, derivatives_ready, comment_created...), or ["*"] for all */
         EventTypes: string[];
         /** @description Webhook delivery */
-        Item11: {
+        Item15: {
             id: string;
             sequence: number;
             webhook_id: string;
@@ -11777,25 +20870,25 @@ export interface components {
             rank?: number;
             is_closed?: boolean;
         };
-        Priority: components["schemas"]["Item12"][];
+        Priority: components["schemas"]["Item16"][];
         /** @description Low, Medium or High */
-        Item12: "Low" | "Medium" | "High";
+        Item16: "Low" | "Medium" | "High";
         /** @description TaskList */
         GetTasks200: {
             tasks: components["schemas"]["Tasks"];
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
-        Tasks: components["schemas"]["Item13"][];
+        Tasks: components["schemas"]["Item17"][];
         /** @description Task */
-        Item13: {
+        Item17: {
             id: string;
             sequence: number;
             creator_id: string | null;
             title: string;
             assignee_id: string | null;
             description: string;
-            priority: components["schemas"]["Item12"];
+            priority: components["schemas"]["Item16"];
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
             status_id: string;
@@ -11817,7 +20910,7 @@ export interface components {
             title: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item12"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -11834,7 +20927,7 @@ export interface components {
             title?: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item12"];
+            priority?: components["schemas"]["Item16"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -11843,11 +20936,65 @@ export interface components {
             /** @description An asset of the workspace, or null */
             asset_id?: null | string;
         };
+        PostTeams201: {
+            /** Format: uuid */
+            id: string;
+            /** @description The integer id the Workstream surface shows */
+            sequence: number;
+            name: string;
+            color: string;
+            member_ids: string[];
+            created_at: string;
+            updated_at: string;
+        };
+        Stages: {
+            name: string;
+            approver_source: "uploader" | "requester" | "fixed";
+            approvers?: components["schemas"]["Item19"][];
+            approver_style?: "all" | "first";
+            view_comments?: boolean;
+            can_proof?: boolean;
+        }[];
+        Item19: {
+            /** @enum {string} */
+            type: "user";
+            /** Format: uuid */
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "team";
+            /** Format: uuid */
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "email";
+            email: string;
+        };
+        PostApprovalTemplates201: {
+            /** Format: uuid */
+            id: string;
+            sequence: number;
+            name: string;
+            version: number;
+            parent_id: string | null;
+            /** Format: uuid */
+            root_id: string;
+            is_current: boolean;
+            stages: {
+                name: string;
+                approver_source: string;
+                approvers: components["schemas"]["Item19"][];
+                approver_style: string;
+                view_comments: boolean;
+                can_proof: boolean;
+            }[];
+            created_at: string;
+        };
         PostToken400: {
             error: string;
             error_description: string;
         };
-        GetStatuses422: {
+        GetMedia403: {
             message: string;
             code: string;
             request_id: string;
@@ -11858,7 +21005,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item14: {
+        Item21: {
             id: number;
             public_id: number;
             name: string;
@@ -11877,8 +21024,8 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         };
-        Assignee: null | components["schemas"]["Variant2"];
-        Variant2: {
+        Assignee: null | components["schemas"]["Variant5"];
+        Variant5: {
             id: string;
             /** @enum {string} */
             type: "user";
@@ -11909,11 +21056,618 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         }[];
-        GetWatchers200: components["schemas"]["Variant2"][];
+        GetWatchers200: components["schemas"]["Variant5"][];
         PutWatchersBody: {
             user_ids: (number | string)[];
             message?: string;
         };
+        OwnerId: string[] | string;
+        Item23: {
+            key: string;
+            /** @enum {string} */
+            type: "approval";
+            /** @description 1 pending, 2 approved, -1 cancelled */
+            status: number;
+            owner: components["schemas"]["Owner"];
+            /** @enum {number} */
+            object_type: 1;
+            object_version: number;
+            template: null | {
+                id: number;
+                /** @enum {string} */
+                type: "template";
+                name: string;
+                version: number;
+                /** @description The first version of this template (the line every version belongs to) */
+                template_parent_id: number;
+                parent_id: null | number;
+                stages: {
+                    /** @description The stage number (1-based), as current_stage_id and stage_id */
+                    id: number;
+                    name: string;
+                    approver_source: string;
+                    approver_style: string;
+                    view_comments: boolean;
+                    can_proof: boolean;
+                }[];
+            };
+            current_stage_id: number;
+            object: null | {
+                id: string;
+                /** @enum {string} */
+                type: "asset";
+                user: components["schemas"]["User2"];
+                folder_id: string;
+                version: string;
+                /** @description A signed URL of the preview ("" when the file has none) */
+                media_url: string;
+                filename: string;
+                /** @description The extension with a leading dot, e.g. ".jpg" */
+                file_type: string;
+                thumburl: components["schemas"]["Thumburl"];
+                type_id: string;
+                hide_preview: boolean;
+                approval?: null | {
+                    key: string;
+                    /** @enum {string} */
+                    type: "approval";
+                    status: number;
+                    current_stage_id: number;
+                    is_approver: boolean;
+                    editable: boolean;
+                };
+            } | {
+                id: string;
+                filename: string;
+                name: string;
+                /** @description Megabytes with 2 decimals, e.g. "0.11" */
+                filesize: string;
+                width: string;
+                height: string;
+                description: string;
+                /** @description The extension without a dot, e.g. "jpg" */
+                filetype: string;
+                colorspace: string;
+                version: string;
+                /** @description Unix seconds as a string */
+                date_created_unix: string;
+                /** @description Unix seconds as a string */
+                date_modified_unix: string;
+                folder: {
+                    /** @enum {string} */
+                    type: "folder";
+                    id: string;
+                    name: string;
+                    properties: unknown[];
+                };
+                user: components["schemas"]["User2"];
+                thumbnailurls: components["schemas"]["Thumbnailurls"];
+                readonly: number;
+                readonlynext: number;
+                onhold: number;
+                /** @enum {string} */
+                type: "asset";
+                type_id: string;
+                status: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datecreated: string;
+                /** @description "YYYY-MM-DD HH:MM:SS" (UTC) */
+                datemodified: string;
+                datecapturedUnix: null;
+                datecaptured: null;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                mediaUrl: string;
+                /** @description An HTML fragment (a processing placeholder and an <img src=…>), as Webdam sends it */
+                hiResMediaUrl: string;
+                numExif: number;
+                numXmp: number;
+                numComments: number;
+                pagecount: number;
+                numRelated: number;
+                metadata: {
+                    xmp: {
+                        /** @enum {string} */
+                        type: "assetxmp";
+                    };
+                    exif: {
+                        /** @enum {string} */
+                        type: "assetexif";
+                    };
+                    required: string[];
+                    active_fields: components["schemas"]["ActiveFields"];
+                };
+            };
+            proof: null;
+            settings: null | {
+                [key: string]: {
+                    id: number;
+                    approval_id: number;
+                    stage_id: number;
+                    type: number;
+                    value: string;
+                    data: null;
+                    /** @description Unix seconds as a string */
+                    created_at: string;
+                    /** @description Unix seconds as a string */
+                    updated_at: string;
+                };
+            };
+            current_stage_responses: null | {
+                id: number;
+                /** @enum {string} */
+                type: "approvalresponse";
+                approval_id: number;
+                stage_id: number;
+                /** @description 1 pending, 2 approved, 3 rejected, 4 approved with changes */
+                response: number;
+                user_id: null | number;
+                user_email: string;
+                approver_user: components["schemas"]["Owner"];
+                secondary_approver: null | {
+                    id: number;
+                    /** @enum {string} */
+                    type: "team";
+                    name: string;
+                    color: string;
+                    /** @enum {boolean} */
+                    image: false;
+                };
+                secondary_approver_id: null | number;
+                secondary_approver_type: null | 1;
+                stage: null;
+                escalated_approver: number;
+                /** @description Unix seconds as a string */
+                created_at: string;
+                /** @description Unix seconds as a string */
+                updated_at: string;
+            }[];
+            current_approver: null | {
+                id: string;
+                affiliateid: null;
+                username: string;
+                firstname: string;
+                lastname: string;
+                email: string;
+                usertype: string;
+                role: number;
+                status: string;
+                datecreated: null;
+                laston: null;
+                timezone: string;
+                profileImage: string;
+                color: string;
+                shortDateFormat: string;
+                longDateFormat: string;
+                timeFormat: string;
+                weekStart: string;
+                language: string;
+                preferences: {
+                    [key: string]: string;
+                };
+                teams: {
+                    [key: string]: string;
+                };
+            };
+            all_stage_responses: null;
+            is_approver: boolean;
+            editable: boolean;
+            /** @description Unix seconds as a string */
+            created_at: string;
+            /** @description Unix seconds as a string */
+            updated_at: string;
+            comments: string;
+        };
+        Owner: components["schemas"]["Variant5"] | {
+            /** @enum {string} */
+            id: "";
+            /** @enum {string} */
+            type: "user";
+            username: string;
+            firstname: string;
+            lastname: string;
+            email: string;
+            role: number;
+            status: string;
+            /** @enum {boolean} */
+            profile_image: false;
+            color: string;
+            timezone: string;
+            language: string;
+        };
+        User2: {
+            /** @enum {string} */
+            type: "user";
+            id: string | null;
+            email: string | null;
+            /** @description "First Last" */
+            name: string;
+            username: string | null;
+            status: string | null;
+        };
+        Thumburl: {
+            thumb100: string;
+            thumb150: string;
+            thumb220: string;
+        };
+        Thumbnailurls: {
+            size: number;
+            url: string;
+            previewurls?: string[];
+        }[];
+        ActiveFields: {
+            field: string;
+            field_name: string;
+            value: string;
+            required: string;
+        }[];
+        SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
+        GetApprovals200: null | components["schemas"]["Item23"];
+        PostApprovalsBody: {
+            approvers?: ((number | string) | string | {
+                type: "user" | "team" | "email";
+                id?: number | string;
+                email?: string;
+            })[];
+            template_id?: number | string;
+            comments?: string;
+            message?: string;
+            due_date?: components["schemas"]["DueDate2"];
+            view_comments?: components["schemas"]["SendReminder"];
+            can_proof?: components["schemas"]["SendReminder"];
+        };
+        Type5: "standalone" | "series" | "season" | "episode";
+        SeriesId: null | string;
+        Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
+        GetVersion200: {
+            status: "pending" | "processing" | "done" | "failed" | "deactivated";
+            error: string | null;
+            _links: {
+                [key: string]: {
+                    href: string;
+                    method: string;
+                };
+            };
+        };
+        /** @description medialoopster list error form */
+        GetPing503: {
+            errors: {
+                /** @description The HTTP status as a string. */
+                status: string;
+                /** @description DRF code: not_found, required, invalid, not_authenticated, permission_denied, ... */
+                code: string;
+                detail: string;
+                /** @description The reason phrase, or "Validation Error" on field errors. */
+                title: string;
+                source?: {
+                    pointer: string;
+                };
+            }[];
+        };
+        Item32: {
+            id: number;
+            name: string;
+            codename: string;
+            company: string;
+            storage_root: string;
+            proxy_root: string;
+            proxy_url: string;
+            /** @description A device id (integer), or null when none is set. */
+            upload_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            audioasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            imageasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            videoasset_device: number | null;
+            /** @description A device id (integer), or null when none is set. */
+            projectasset_device: number | null;
+            can_write: boolean;
+            can_delete_assets: boolean;
+            san_mount: string;
+            export_type: string;
+            default_approval_status: number;
+            direct_attached_site: number;
+            network_attached_site: number[];
+            members: number[];
+            member_groups: number[];
+        };
+        Item33: {
+            id: number;
+            /** @description Atelier addition: the production (workspace) the device belongs to. */
+            production: number;
+            name: string;
+            display_name: string;
+            path: string;
+            is_internal: boolean;
+            is_archive: boolean;
+            autoshot_detection: boolean;
+            allow_direct_writing: boolean;
+            recieve_xml_meta: boolean;
+            protocol: string;
+            anonymous: boolean;
+            server: string;
+            username: string;
+            /** @description Always empty: Atelier keeps no transfer passwords. */
+            password: string;
+            transcoding_profile: string;
+            archive_connector: string;
+            passthrough_profiles: string[];
+            write_permission_groups: number[];
+        };
+        Item34: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            audio_format: string;
+            audio_codec: string;
+            codec_name: string;
+            sample_rate: number;
+            channels: number;
+            audio_url: string;
+        };
+        PatchAudioassetsBody: {
+            name?: string;
+            description?: string;
+            status_approval?: 0 | 1;
+            date_del?: string | null;
+            meta_field_store?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        GetImageassets200: components["schemas"]["Item35"][];
+        Item35: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            image_format: string;
+            codec_name: string;
+            width: number;
+            height: number;
+            aspect_ratio: string;
+            display_aspect_ratio: string;
+            rotation: number;
+            image_url: string;
+            poster_url: string;
+        };
+        GetVideoassets200: components["schemas"]["Item36"][];
+        Item36: {
+            id: number;
+            name: string;
+            description: string;
+            date_crt: string | null;
+            date_add: string;
+            date_mod: string;
+            date_del: string | null;
+            locked_by: string | null;
+            production: number;
+            production_name: string;
+            meta_field_store: {
+                [key: string]: string;
+            };
+            status_asset: number;
+            status_asset_description: string;
+            status_editing: number;
+            status_approval: number;
+            path_file: string;
+            is_archive: boolean;
+            is_production: boolean;
+            device: number | null;
+            display_name: string;
+            filename: string;
+            projects: number[];
+            path_proxy: string;
+            name_proxy: string;
+            thumbnail_url: string;
+            proxy_url: string;
+            shared_with_productions: number[];
+            is_available: boolean;
+            name_editor: string;
+            /** @description Milliseconds (0 for images and when unknown). */
+            duration: number;
+            abstract: string;
+            transcript: string;
+            path_thumbnail: string;
+            is_proxy_available: boolean;
+            /** @description Atelier addition: bytes of the high-res file. */
+            file_size: number;
+            video_format: string;
+            video_codec: string;
+            video_size: string;
+            aspect_ratio: string;
+            offset_frames: number;
+            fps: string;
+            width: number;
+            height: number;
+            codec_name: string;
+            display_aspect_ratio: string;
+            vpms_title: string;
+            vpms_description: string;
+            video_url: string;
+            poster_url: string;
+            rotation: number;
+            audio_codec: string;
+        };
+        Item37: {
+            id: number;
+            key: string;
+            /** @description The display name. */
+            value: string;
+            order: number;
+            custom_metadata_set: number;
+            validation_rule: number | null;
+        };
+        GetShots200: {
+            id: number;
+            asset: number;
+            name: string;
+            description: string | null;
+            /** @description Milliseconds */
+            timecode_start: number;
+            /** @description Milliseconds */
+            timecode_end: number;
+            /** @description Milliseconds */
+            duration: number;
+            licensor: string | null;
+            license: string | null;
+            location_city: string | null;
+            copyright: string | null;
+            ancestor: string | null;
+            keywords: string[];
+            path_thumbnail: string;
+            is_compositing: boolean;
+            thumbnail_url: string;
+        }[];
+        Item39: {
+            id: number;
+            /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
+            audio_assets: components["schemas"]["Item34"][];
+            image_assets: components["schemas"]["GetImageassets200"];
+            video_assets: components["schemas"]["GetVideoassets200"];
+            name: string;
+            description: string;
+            date_crt: components["schemas"]["DateCrt"];
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            date_del: components["schemas"]["DateCrt"];
+            meta_field_store: {
+                [key: string]: unknown;
+            };
+            /** @description 0 NEW (copy in progress), 6 ASSET_DONE, -1 ERROR. */
+            status_asset: number;
+            /** @description The reason when status_asset is -1. */
+            status_asset_description: string;
+            status_editing: number;
+            /** @description 1 approved, 0 pending. */
+            status_approval: number;
+            path_file: string;
+            bundle_root: string;
+            /** @description The NLE of the project file ("Adobe Premiere Pro"); "" when unknown. */
+            type: string;
+            is_archive: boolean;
+            is_production: boolean;
+            /** @description The bundle's files by path below bundle_root. */
+            files: {
+                [key: string]: {
+                    /** @description Bytes. */
+                    size: number;
+                    /** @description SHA-256, lowercase hex. */
+                    checksum: string;
+                    /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+                    date_mod: string;
+                };
+            };
+            name_editor: string;
+            name_studio: string;
+            /** @description The id of the user holding the project file's lock. */
+            locked_by: number | null;
+            production: number;
+            device: number | null;
+        };
+        DateCrt: string | null;
+        /** @description medialoopster single error form */
+        Variant17: {
+            detail: string;
+        };
+        ImportLog: {
+            id: number;
+            /** @description import, archive or restore. */
+            type: string;
+            /** @description video, audio or image. */
+            asset_type: string;
+            /** @description queued, running, completed or failed. */
+            state: string;
+            /** @description What happened; the reason when failed. */
+            message: string;
+            production: number;
+            /** @description The asset imported, archived or restored (once known). */
+            asset: number | null;
+            /** @description Import: the file imported. */
+            path_file: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_add: string;
+            /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
+            date_mod: string;
+            date_end: components["schemas"]["DateCrt"];
+        };
+        GetImportlogs200: components["schemas"]["ImportLog"][];
+        /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
+        PostArchiveactivitiesBody: unknown[];
     };
     responses: {
         /** @description Invalid request (the error lists the fields) */
@@ -12035,6 +21789,15 @@ export interface components {
         };
         /** @description The range cannot be satisfied */
         Error416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Error */
+        Error422: {
             headers: {
                 [name: string]: unknown;
             };
