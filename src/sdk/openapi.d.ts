@@ -1369,6 +1369,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     q?: string;
                 };
@@ -10218,6 +10219,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header?: never;
@@ -11459,6 +11461,7 @@ export interface paths {
                 query?: {
                     /** @description 1 to 100; 50 when left out */
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header?: never;

@@ -10327,6 +10327,7 @@ export interface paths {
                 query?: {
                     q?: string;
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header: {
@@ -10859,6 +10860,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     /** @description 1 to 100; 50 when left out */
                     limit?: number;
@@ -11154,6 +11156,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     limit?: number;
                 };
