@@ -16067,7 +16067,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task from a form (T8)
-         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
