@@ -1,7 +1,7 @@
 import type { Keyed } from '../../../domain/approvals/approval-access.js';
 import { assetApprovalsFor } from '../../../domain/approvals/approvals-read.service.js';
 import { viewApprovals } from '../../../domain/approvals/approval-views.js';
-import type { Ctx } from '../../../domain/context.js';
+import { scopedWorkspaceId, type Ctx } from '../../../domain/context.js';
 import { findProofsOfAssets } from '../../../domain/proofs/proofs.repo.js';
 import { loadAssetShapes } from '../../../domain/assets/asset-shapes.repo.js';
 import { mediaLinks, presentLegacyAsset, presentMiniAsset } from './asset-shapes.js';
@@ -15,7 +15,7 @@ export async function presentApprovals(ctx: Ctx, keyeds: readonly Keyed[], form:
   const rows = ids.length > 0 ? await ctx.db.selectFrom('approval_templates').select(['id', 'sequence']).where('id', 'in', ids).execute() : [];
   const seq = new Map(rows.map((r) => [r.id, r.sequence]));
   // The asset in the shapes every Workstream route shows (asset-shapes.ts): mini in lists, legacy in the full form.
-  const shapes = form === 'limited' ? [] : await loadAssetShapes(ctx.db, { workspaceId: ctx.actor.workspaceId ?? '', viewerId: ctx.actor.userId, assetIds: views.map((v) => v.keyed.approval.asset_id) });
+  const shapes = form === 'limited' ? [] : await loadAssetShapes(ctx.db, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId, assetIds: views.map((v) => v.keyed.approval.asset_id) });
   const byAsset = new Map(shapes.map((d) => [d.asset.id, d]));
   const links = mediaLinks(ctx, ctx.config.uploads.publicUrl ?? '');
   const object = (assetId: string) => {
@@ -23,7 +23,7 @@ export async function presentApprovals(ctx: Ctx, keyeds: readonly Keyed[], form:
     return d ? (form === 'list' ? presentMiniAsset(links, d) : presentLegacyAsset(links, d)) : null;
   };
   // The asset's proof (one per asset, whichever scope made it); the limited form shows none.
-  const proofRows = form === 'limited' ? [] : await findProofsOfAssets(ctx.db, { workspaceId: ctx.actor.workspaceId ?? '', assetIds: views.map((v) => v.keyed.approval.asset_id) });
+  const proofRows = form === 'limited' ? [] : await findProofsOfAssets(ctx.db, { workspaceId: scopedWorkspaceId(ctx), assetIds: views.map((v) => v.keyed.approval.asset_id) });
   const proofs = new Map(await Promise.all(proofRows.map(async (p) => [p.asset_id, await presentProof(ctx, p)] as const)));
   const proof = (assetId: string) => proofs.get(assetId) ?? null;
   return views.map((v) => presentApproval(v, form, { templateSeq: (id) => seq.get(id) ?? 0, object, proof }));
