@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
-import { assertAccessible, launch, screenshot } from './browser.js';
+import { assertAccessible, closeBrowser, launch, screenshot } from './browser.js';
 
 /*
  * The web app in Chromium against the real server on a real socket. SQLite only: the pages run the same API calls
@@ -46,10 +46,11 @@ describe('web app in Chromium', () => {
     await t.jobs.runUntilIdle();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
+    page.setDefaultTimeout(20_000);
+  }, { timeout: 180_000 });
 
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await t.stop();
   });
 

@@ -13,7 +13,17 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, '../../.tmp/web-screenshots');
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 60_000, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** Closes the browser without waiting on one that no longer answers (a hung close once held a CI run to its limit). */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([browser.close().catch(() => {}), new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+  clearTimeout(timer);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
