@@ -3224,7 +3224,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant24"];
+                        "application/json": components["schemas"]["Variant25"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -13387,6 +13387,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/approvals/{key}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using approval key permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using approval key permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            /** @description No fields: the current version is proofed. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using approval key permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using approval key permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/approvals/{key}/cancel": {
         parameters: {
             query?: never;
@@ -14000,7 +14230,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14052,7 +14282,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14635,7 +14865,7 @@ export interface paths {
         };
         /**
          * List a project's assets (P3)
-         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval`: the summary of its latest approval, null when it has none the caller may see.
          */
         get: {
             parameters: {
@@ -14937,6 +15167,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/projects/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a project (A10)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the project; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a project (A14)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item28"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/projects/{id}/assets/{assetId}/proof": {
         parameters: {
             query?: never;
@@ -14968,7 +15306,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15020,7 +15358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15729,7 +16067,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task from a form (T8)
-         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -16358,7 +16696,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16410,7 +16748,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17279,25 +17617,6 @@ export interface components {
             videoasset_device_id: string | null;
             workspace_id: string;
         };
-        GetProof200: {
-            asset_id: number;
-            created_at: string;
-            cs_asset_id: number;
-            id: number;
-            /** @description Who generated it */
-            owner_id: number;
-            /** @description The id of the folder, task, project or approval it was generated through */
-            primary_source_id: number;
-            secondary_source_id: null;
-            /** @description 1 folder, 2 task, 3 project, 4 approval */
-            source: number;
-            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
-            status: number;
-            updated_at: string;
-            url: null;
-            /** @description The newest version proofed */
-            version: number;
-        };
         GetSearch200: {
             assets: components["schemas"]["GetGetByIds200"];
             /** @description Cursor of the next page; null on the last page */
@@ -17801,7 +18120,8 @@ export interface components {
             object_type: 1;
             object_version: number;
             owner: components["schemas"]["Owner"];
-            proof: null;
+            /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
+            proof: null | components["schemas"]["Variant14"];
             settings: null | {
                 [key: string]: {
                     approval_id: number;
@@ -18216,7 +18536,7 @@ export interface components {
                 /** @description The reason phrase, or "Validation Error" on field errors. */
                 title: string;
             }[];
-        } | components["schemas"]["Variant24"];
+        } | components["schemas"]["Variant25"];
         MedialoopsterImageAsset: {
             abstract: string;
             aspect_ratio: string;
@@ -18976,8 +19296,27 @@ export interface components {
             user: components["schemas"]["User2"];
             version: string;
         };
+        Variant14: {
+            asset_id: number;
+            created_at: string;
+            cs_asset_id: number;
+            id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            updated_at: string;
+            url: null;
+            /** @description The newest version proofed */
+            version: number;
+        };
         /** @description medialoopster single error form */
-        Variant24: {
+        Variant25: {
             detail: string;
         };
         /** @description Version */

@@ -11732,7 +11732,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task from a form (T8)
-         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -13012,6 +13012,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/projects/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a project (A10)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the project; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a project (A14)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item28"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/shareoptions": {
         parameters: {
             query?: never;
@@ -13453,7 +13567,7 @@ export interface paths {
         };
         /**
          * List a project's assets (P3)
-         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval`: the summary of its latest approval, null when it has none the caller may see.
          */
         get: {
             parameters: {
@@ -13879,7 +13993,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13934,7 +14048,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14121,7 +14235,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14176,7 +14290,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14363,7 +14477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14418,7 +14532,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14526,6 +14640,248 @@ export interface paths {
                 path: {
                     /** @description Folder, project or task id */
                     id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using approval key permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using approval key permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            /** @description No fields: the current version is proofed. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using approval key permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using approval key permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
                     /** @description Asset id */
                     assetId: string;
                 };
@@ -17765,7 +18121,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant24"];
+                        "application/json": components["schemas"]["Variant25"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -18630,7 +18986,7 @@ export interface components {
                     pointer: string;
                 };
             }[];
-        } | components["schemas"]["Variant24"];
+        } | components["schemas"]["Variant25"];
         MedialoopsterProduction: {
             id: number;
             name: string;
@@ -19723,7 +20079,8 @@ export interface components {
                 numRelated: number;
                 metadata: components["schemas"]["Metadata"];
             };
-            proof: null;
+            /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
+            proof: null | components["schemas"]["Variant14"];
             settings: null | {
                 [key: string]: {
                     id: number;
@@ -19888,6 +20245,25 @@ export interface components {
                 required: string;
             }[];
         };
+        Variant14: {
+            id: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            asset_id: number;
+            /** @description The newest version proofed */
+            version: number;
+            cs_asset_id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            url: null;
+            created_at: string;
+            updated_at: string;
+        };
         SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
         GetApprovals200: null | components["schemas"]["Item28"];
         PostApprovalsBody: {
@@ -20019,25 +20395,6 @@ export interface components {
                 required: string[];
             };
         }[];
-        GetProof200: {
-            id: number;
-            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
-            status: number;
-            asset_id: number;
-            /** @description The newest version proofed */
-            version: number;
-            cs_asset_id: number;
-            /** @description Who generated it */
-            owner_id: number;
-            /** @description The id of the folder, task, project or approval it was generated through */
-            primary_source_id: number;
-            secondary_source_id: null;
-            /** @description 1 folder, 2 task, 3 project, 4 approval */
-            source: number;
-            url: null;
-            created_at: string;
-            updated_at: string;
-        };
         /** @description `version` (at least 1): the version to proof; the current one when left out. */
         PostProofBody: {
             version?: number | string;
@@ -20113,7 +20470,7 @@ export interface components {
             };
         };
         /** @description medialoopster single error form */
-        Variant24: {
+        Variant25: {
             detail: string;
         };
         Item41: {
