@@ -135,9 +135,10 @@ export async function updateSequence(ctx: Ctx, assetId: string, sequenceId: stri
   const description = input.description === undefined ? undefined : input.description === null ? null : cleanDescription(input.description, 'description', 'body');
   const keywords = input.keywords === undefined ? undefined : cleanKeywords(input.keywords);
   return inTransaction(ctx, async (tx) => {
-    const asset = await requireVideo(tx, assetId);
-    assertWritable(asset, tx.actor);
+    // Only a video's sequences exist, so a sequence found is a video's (any other asset: 404 sequence_not_found).
+    const asset = await requireAsset(tx, assetId);
     const before = await requireSequence(tx, asset, sequenceId);
+    assertWritable(asset, tx.actor);
     const shots = input.shotIds === undefined ? undefined : await resolveShots(tx, asset, input.shotIds, sequenceId);
     const set = {
       ...(name !== undefined ? { name } : {}),
