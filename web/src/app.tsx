@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, fetchSession, onSignedOut, setTenancy, signOut } from './api/client';
 import type { Account, Session } from './api/types';
 import { AdminPage } from './admin/admin-page';
+import { ApprovalsPage } from './approvals/approvals-page';
 import { AssetPage } from './asset/asset-page';
 import { InvitePage } from './auth/invite-page';
 import { SignInPage } from './auth/sign-in';
@@ -10,6 +11,8 @@ import { ProfilePage } from './profile/profile-page';
 import { navigate, useLocation } from './router';
 import { TrashPage } from './trash/trash-page';
 import { UploadPage } from './upload/upload-page';
+import { TaskPage } from './work/task-page';
+import { WorkPage } from './work/work-page';
 import { Link } from './ui/link';
 
 const WORKSPACE_KEY = 'atelier.workspace';
@@ -107,6 +110,12 @@ export function App() {
     page = <p className="empty">You do not belong to any workspace yet. Ask an administrator to invite you.</p>;
   } else if (loc.path.startsWith('/a/')) {
     page = <AssetPage key={key + loc.path} assetId={decodeURIComponent(loc.path.slice(3))} />;
+  } else if (loc.path.startsWith('/work/t/')) {
+    page = <TaskPage key={key + loc.path} taskId={decodeURIComponent(loc.path.slice(8))} />;
+  } else if (loc.path === '/work') {
+    page = <WorkPage key={key} />;
+  } else if (loc.path === '/approvals') {
+    page = <ApprovalsPage key={key} email={session.user.email} />;
   } else if (loc.path === '/upload') {
     page = <UploadPage key={key} />;
   } else if (loc.path === '/trash') {
@@ -131,6 +140,8 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/browse">Browse</Link>
           <Link to="/upload">Upload</Link>
+          <Link to="/work">Work</Link>
+          <Link to="/approvals">Approvals</Link>
           <Link to="/trash">Trash</Link>
           <Link to="/profile">Profile</Link>
           <Link to="/admin">Admin</Link>
