@@ -98,7 +98,7 @@ describe('work and approvals in Chromium', () => {
     const colour = page.getByRole('checkbox', { name: 'Colour' });
     assert.equal(await colour.isChecked(), false);
     assert.equal(await page.getByRole('checkbox', { name: 'Sketch' }).isChecked(), true);
-    await colour.check();
+    await colour.click();
     await page.getByRole('heading', { name: /Checklist \(2\/2\)/ }).waitFor();
     const items = await t.req('GET', `/workstream/tasks/${taskSeq}/checklists`, { headers: { authorization: ten.headers.authorization ?? '' } });
     assert.deepEqual(items.body.map((i: { value: string; status: number }) => [i.value, i.status]), [['Sketch', 1], ['Colour', 1]]);

@@ -36,9 +36,10 @@ export function ApprovalsPage({ email }: { email: string }) {
   if (list === null) {
     return error ? <p className="error" role="alert">{error}</p> : <p role="status">Loading approvals…</p>;
   }
-  const shown = list.filter((a) =>
-    tab === 'pending' ? a.is_approver : tab === 'requested' ? a.owner.email === email && a.status === 1 : a.status !== 1,
-  );
+  // Pending for me: I may answer and have not yet (an answer may still be changed from the approval page).
+  const waitsForMe = (a: Approval) => a.is_approver && (a.current_stage_responses ?? []).some((r) => r.user_email === email && r.response === 1);
+  const inTab = (a: Approval, id: Tab) => (id === 'pending' ? waitsForMe(a) : id === 'requested' ? a.owner.email === email && a.status === 1 : a.status !== 1);
+  const shown = list.filter((a) => inTab(a, tab));
   const tabs: Array<[Tab, string]> = [
     ['pending', 'Pending my approval'],
     ['requested', 'Requested by me'],
@@ -51,7 +52,7 @@ export function ApprovalsPage({ email }: { email: string }) {
       <div className="tabs" role="group" aria-label="Which approvals">
         {tabs.map(([id, label]) => (
           <button key={id} type="button" aria-pressed={tab === id} onClick={() => setTab(id)}>
-            {label} ({list.filter((a) => (id === 'pending' ? a.is_approver : id === 'requested' ? a.owner.email === email && a.status === 1 : a.status !== 1)).length})
+            {label} ({list.filter((a) => inTab(a, id)).length})
           </button>
         ))}
       </div>
@@ -72,7 +73,8 @@ function ApprovalCard({ approval: a, onAnswered }: { approval: Approval; onAnswe
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const name = a.object && 'name' in a.object ? String(a.object.name) : 'Asset';
+  const o = a.object as { filename?: string; name?: string } | null;
+  const name = o?.filename || o?.name || 'Asset';
 
   async function answer(response: 2 | 3 | 4) {
     setBusy(true);
@@ -104,7 +106,7 @@ function ApprovalCard({ approval: a, onAnswered }: { approval: Approval; onAnswe
       <p>
         <a href={`/workstream/approval-page/${encodeURIComponent(a.key)}`}>Open the approval page</a>
       </p>
-      {a.is_approver && (
+      {a.is_approver && a.status === 1 && (
         <div className="answer">
           <label>
             Message to {a.owner.email || 'the requester'}
