@@ -6,15 +6,16 @@
 //   node scripts/bench.js <name> [args...]
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const [name, ...args] = process.argv.slice(2);
 const entry = name ? join(root, 'bench', name, 'run.ts') : '';
 if (!name || !existsSync(entry)) {
-  process.stderr.write('usage: node scripts/bench.js <api|ingest|thumbnails|zip|search|job-overhead|load|soak|processing|cli> [args...]
-');
+  // The usage line lists the benches that exist, so adding one never means editing this file.
+  const names = readdirSync(join(root, 'bench'), { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(root, 'bench', d.name, 'run.ts'))).map((d) => d.name);
+  process.stderr.write(`usage: node scripts/bench.js <${names.join('|')}> [args...]\n`);
   process.exit(2);
 }
 // Benches that start `atelier` (bin/atelier.js) should run a fresh dist/, not fall back to the sources.

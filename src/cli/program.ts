@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { AnyJobDefinition } from '../jobs/define.js';
 import { takeDataDir, type AdminCommand } from './data-dir-arg.js';
 import { describeError, EXIT, exitCodeOf } from './exit-codes.js';
+import type { DeviceOptions, ProductionOptions } from './medialoopster-admin.js';
 import { openSession, type CommonOptions, type Session } from './session.js';
 
 /*
@@ -239,7 +240,86 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
   people(program.command('restore').description('restore assets from the trash').argument('<asset ids...>')).action((refs: string[], o: CommonOptions) =>
     run(async () => (await import('./people.js')).trashCommand(session(o), refs, true)),
   );
+  medialoopsterCommands(program, run, people, session);
   return program;
+}
+
+/** Commands for administrators of the medialoopster surface (src/cli/medialoopster-admin.ts, docs/cli.md). */
+function medialoopsterCommands(program: Command, run: (action: Action) => void, people: (cmd: Command) => Command, session: (o: CommonOptions) => Session): void {
+  const load = () => import('./medialoopster-admin.js');
+  // --flag and --no-flag: left out, the device keeps its value (commander leaves both undefined).
+  const bool = (cmd: Command, flag: string, what: string): Command => cmd.option(`--${flag}`, what).option(`--no-${flag}`, `undo --${flag}`);
+  const deviceOptions = (cmd: Command): Command => {
+    cmd.option('--display-name <text>', 'the name people see');
+    bool(cmd, 'internal', 'an internal device');
+    bool(cmd, 'archive', 'an archive device (archive moves assets here)');
+    bool(cmd, 'autoshot', 'detect shots of video assets on it');
+    bool(cmd, 'direct-writing', 'allow direct writing');
+    bool(cmd, 'xml-meta', 'receive XML metadata');
+    bool(cmd, 'anonymous', 'anonymous login to the server');
+    return cmd
+      .addOption(new Option('--protocol <protocol>', 'how files reach it').choices(['copy', 'ftp', 'smb']))
+      .option('--server <host>', 'server of an ftp or smb device')
+      .option('--username <name>', 'login on that server')
+      .option('--transcoding-profile <name>')
+      .option('--archive-connector <name>', 'the connector an archive picks this device by')
+      .option('--passthrough-profile <name...>', 'passthrough profiles (replaces the list)');
+  };
+  const devices = program.command('devices').description("the workspace's medialoopster devices (storage roots); changes need a workspace admin");
+  people(devices.command('list').description('devices of the workspace: id, name, path, protocol, flags')).action((o: CommonOptions) =>
+    run(async () => (await load()).devicesListCommand(session(o))),
+  );
+  deviceOptions(people(devices.command('add').description('add a device: a folder path of the workspace (devices do not nest)').argument('<name>').argument('<path>', 'e.g. /Store/')))
+    .action((name: string, path: string, o: CommonOptions & DeviceOptions) => run(async () => (await load()).devicesAddCommand(session(o), name, path, o)));
+  deviceOptions(people(devices.command('edit').description('change a device').argument('<device>', 'device id, name or path')))
+    .option('--name <name>', 'a new name')
+    .option('--path <path>', 'a new path')
+    .action((ref: string, o: CommonOptions & DeviceOptions) => run(async () => (await load()).devicesEditCommand(session(o), ref, o)));
+  people(devices.command('remove').description('remove a device (its assets fall back to the default device of their kind)').argument('<device>', 'device id, name or path')).action(
+    (ref: string, o: CommonOptions) => run(async () => (await load()).devicesRemoveCommand(session(o), ref)),
+  );
+
+  const production = program.command('production').description("the workspace's medialoopster production settings");
+  people(production.command('show').description('the settings (defaults until set)')).action((o: CommonOptions) => run(async () => (await load()).productionShowCommand(session(o))));
+  people(production.command('set').description('change the settings (workspace admins)'))
+    .option('--codename <codename>', 'unique in the account; letters, digits, _ and -')
+    .option('--company <text>')
+    .option('--storage-root <folder>')
+    .option('--proxy-root <path>')
+    .option('--san-mount <path>')
+    .option('--export-type <text>')
+    .option('--default-approval <0|1>', 'approval of new media assets: 0 pending, 1 approved')
+    .option('--upload-device <device|none>', 'device id, name or path; none clears it')
+    .option('--audio-device <device|none>')
+    .option('--image-device <device|none>')
+    .option('--video-device <device|none>')
+    .option('--project-device <device|none>')
+    .action((o: CommonOptions & ProductionOptions) => run(async () => (await load()).productionSetCommand(session(o), o)));
+
+  const meta = program.command('custom-metadata').description("the account's custom metadata: sets, validation rules and fields; changes need an account admin");
+  people(meta.command('list').description('sets, then rules, then fields')).action((o: CommonOptions) => run(async () => (await load()).customMetadataListCommand(session(o))));
+  people(meta.command('add-set').description('add a set of fields for one asset kind').argument('<name>'))
+    .addOption(new Option('--type <kind>', 'the asset kind its fields apply to').choices(['audio', 'image', 'video', 'project']).makeOptionMandatory())
+    .action((name: string, o: CommonOptions & { type: string }) => run(async () => (await load()).customMetadataAddSetCommand(session(o), name, o)));
+  people(meta.command('add-rule').description('add a validation rule: a regular expression the whole value must match').argument('<name>').argument('<regex>'))
+    .option('--message <text>', 'what a refused value is told')
+    .action((name: string, regex: string, o: CommonOptions & { message?: string }) => run(async () => (await load()).customMetadataAddRuleCommand(session(o), name, regex, o)));
+  people(
+    meta
+      .command('add-field')
+      .description('add a field to a set')
+      .argument('<set>', 'set id or name')
+      .argument('<key>', 'internal name, unique in the account, e.g. company.cvams.director')
+      .argument('<display name>'),
+  )
+    .option('--order <n>', 'position in the set', int('--order'))
+    .option('--rule <rule>', 'validation rule id or name')
+    .action((set: string, key: string, value: string, o: CommonOptions & { order?: number; rule?: string }) =>
+      run(async () => (await load()).customMetadataAddFieldCommand(session(o), set, key, value, o)),
+    );
+  people(meta.command('remove-field').description('remove a field').argument('<field>', 'field id or key')).action((ref: string, o: CommonOptions) =>
+    run(async () => (await load()).customMetadataRemoveFieldCommand(session(o), ref)),
+  );
 }
 
 /** Parses and runs the command line; returns the exit code. */

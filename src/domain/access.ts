@@ -58,6 +58,8 @@ export const WORKSPACE_PERMISSIONS = {
   /** Create, change and delete Workstream projects (linking assets and watching need only task.write / asset.read). */
   'projects.manage': WORKSPACE_ADMINS,
   'webhooks.manage': WORKSPACE_ADMINS,
+  /** Read the workspace's jobs (GET /workspaces/jobs): what the queue does for it, processing tasks included. */
+  'jobs.read': WORKSPACE_ADMINS,
   /** Delete anyone's comments, reviews, attachments; cancel anyone's review requests. */
   'discussion.moderate': WORKSPACE_ADMINS,
 } as const satisfies Record<string, readonly WorkspaceRole[]>;

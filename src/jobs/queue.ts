@@ -94,6 +94,7 @@ export async function enqueueJob(
     unique_key: options.uniqueKey ?? null,
     created_at: now,
     updated_at: now,
+    workspace_id: workspaceOfPayload(payload),
   };
   // Two tries: a conflicting job can finish between our insert and our look-up, which frees the key.
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -109,6 +110,21 @@ export async function enqueueJob(
     }
   }
   throw new Error(`Could not enqueue ${name}: it conflicted with a job that then disappeared.`);
+}
+
+/**
+ * The workspace a job works for, for the core API's job views: its payload's `workspace_id` (or `workspaceId`), the
+ * tenant scope its handler passes to repo functions. Not the enqueuing request's workspace: a copy into another
+ * production works for the target, and a shared job (the event outbox's dispatch, a unique key across tenants)
+ * enqueued from a request works for none. Jobs without one (sweeps, prunes, account e-mail) stay null.
+ */
+export function workspaceOfPayload(payload: unknown): string | null {
+  if (typeof payload !== 'object' || payload === null) {
+    return null;
+  }
+  const p = payload as Record<string, unknown>;
+  const id = p.workspace_id ?? p.workspaceId;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 async function findConflicting(db: Kysely<DB>, id: string, uniqueKey: string | null): Promise<JobRow | undefined> {

@@ -1369,6 +1369,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     q?: string;
                 };
@@ -2057,7 +2058,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"][];
+                        "application/json": components["schemas"]["Item41"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2104,7 +2105,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2186,7 +2187,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2562,7 +2563,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2644,7 +2645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2997,7 +2998,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"][];
+                        "application/json": components["schemas"]["Item44"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3060,7 +3061,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3107,7 +3108,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3223,7 +3224,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant23"];
+                        "application/json": components["schemas"]["Variant24"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -3374,7 +3375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3456,7 +3457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -7783,7 +7784,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10218,6 +10219,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header?: never;
@@ -10232,7 +10234,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"][];
+                        "application/json": components["schemas"]["Item22"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10276,7 +10278,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10324,7 +10326,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10363,7 +10365,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10402,7 +10404,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10446,7 +10448,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10608,6 +10610,114 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PostImport202"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's jobs, newest first: {"jobs": [Job]}
+         * @description Workspace admins only. Filters `state` and `name` combine with AND. System jobs (sweeps, prunes) and account e-mail are not listed. The next page's cursor is in `next_cursor` and the `x-next-cursor` header.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `next_cursor` of the previous page. */
+                    cursor?: number;
+                    limit?: number;
+                    /** @description A job name, e.g. `processing.task`, `derivative.thumbnail` */
+                    name?: string;
+                    /** @description available (queued, possibly for a later run_at), running, completed, dead (out of attempts), cancelled */
+                    state?: "available" | "running" | "completed" | "dead" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JobList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobs: components["schemas"]["Item16"][];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            next_cursor: number | null;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the workspace's jobs
+         * @description Workspace admins only. Another workspace's job, a system job or an unknown id is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item16"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11351,6 +11461,7 @@ export interface paths {
                 query?: {
                     /** @description 1 to 100; 50 when left out */
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header?: never;
@@ -12044,7 +12155,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12091,7 +12202,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12129,7 +12240,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12208,7 +12319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -13187,7 +13298,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"][];
+                        "application/json": components["schemas"]["Item28"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13246,7 +13357,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13310,7 +13421,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13466,7 +13577,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13535,7 +13646,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13604,7 +13715,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13767,7 +13878,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14129,7 +14240,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item36"][];
+                        "application/json": components["schemas"]["Item37"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14188,7 +14299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item36"];
+                        "application/json": components["schemas"]["Item37"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14429,7 +14540,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item34"][];
+                        "application/json": components["schemas"]["Item35"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14485,7 +14596,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item34"];
+                        "application/json": components["schemas"]["Item35"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15593,7 +15704,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["Item25"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15652,7 +15763,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15714,7 +15825,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15768,7 +15879,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16186,7 +16297,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16875,7 +16986,7 @@ export interface components {
             knownExtensions: string[];
             name: string;
         };
-        Assignee: null | components["schemas"]["Variant5"];
+        Assignee: null | components["schemas"]["Variant6"];
         /** @description A user of the workspace, or null for nobody */
         AssigneeId: null | string;
         AssigneeId2: string[] | string;
@@ -17072,7 +17183,7 @@ export interface components {
         /** @description Atelier: the form the task was made from (T8), null for other tasks */
         FormId: null | number;
         GetAccounts200: components["schemas"]["Item3"][];
-        GetApprovals200: null | components["schemas"]["Item27"];
+        GetApprovals200: null | components["schemas"]["Item28"];
         GetAssets200: {
             colorspace: string;
             /** @description Unix seconds as a string */
@@ -17114,7 +17225,7 @@ export interface components {
             watched: boolean;
             width: string;
         };
-        GetAssets2002: components["schemas"]["Variant10"][];
+        GetAssets2002: components["schemas"]["Variant11"][];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -17138,7 +17249,7 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetImageassets200: components["schemas"]["Item41"][];
+        GetImageassets200: components["schemas"]["Item42"][];
         GetImportlogs200: components["schemas"]["ImportLog"][];
         GetInvites200: components["schemas"]["Item5"][];
         GetMedia403: {
@@ -17258,8 +17369,8 @@ export interface components {
             watched: null;
             width: string;
         }[];
-        GetVideoassets200: components["schemas"]["Item42"][];
-        GetWatchers200: components["schemas"]["Variant5"][];
+        GetVideoassets200: components["schemas"]["Item43"][];
+        GetWatchers200: components["schemas"]["Variant6"][];
         ImportLog: {
             /** @description The asset imported, archived or restored (once known). */
             asset: number | null;
@@ -17431,10 +17542,41 @@ export interface components {
             state: "pending" | "succeeded" | "failed" | "dead";
             webhook_id: string;
         };
+        /** @description Job */
+        Item16: {
+            /** @description Runs started so far (a run whose worker died counts too) */
+            attempts: number;
+            created_at: string;
+            finished_at: string | null;
+            id: string;
+            last_error: string | null;
+            max_attempts: number;
+            /** @description `noun.verb`: what the job does */
+            name: string;
+            /** @description What the job works on (ids); null when it holds a credential-like key (secret, token, password...) */
+            payload: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Lower runs first */
+            priority: number;
+            /** @description For a `processing.task` job: the Vionlabs processing task it runs (its current run) */
+            processing_task: {
+                id: string;
+                /** @description The Vionlabs catalog item's id */
+                item_id: string;
+                product: string;
+                version: string;
+            } | null;
+            /** @description Not run before this time (the next retry's time after a failure) */
+            run_at: string;
+            /** @description available (queued, possibly for a later run_at), running, completed, dead (out of attempts), cancelled */
+            state: "available" | "running" | "completed" | "dead" | "cancelled";
+            updated_at: string;
+        };
         /** @description Low, Medium or High */
-        Item16: "Low" | "Medium" | "High";
+        Item17: "Low" | "Medium" | "High";
         /** @description Task */
-        Item17: {
+        Item18: {
             account_id: string;
             asset: components["schemas"]["Asset3"];
             asset_id: string | null;
@@ -17449,7 +17591,7 @@ export interface components {
             /** @description `YYYY-MM-DD`, or an ISO date-time in UTC */
             due_date: string | null;
             id: string;
-            priority: components["schemas"]["Item16"];
+            priority: components["schemas"]["Item17"];
             sequence: number;
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
@@ -17458,7 +17600,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item19: {
+        Item20: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -17473,7 +17615,7 @@ export interface components {
             /** @enum {string} */
             type: "email";
         };
-        Item21: {
+        Item22: {
             allow_guests: boolean;
             created_at: string;
             created_by_user_id: string | null;
@@ -17497,7 +17639,7 @@ export interface components {
             status: number;
             updated_at: string;
         };
-        Item24: {
+        Item25: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
@@ -17546,7 +17688,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item27: {
+        Item28: {
             all_stage_responses: null;
             comments: string;
             /** @description Unix seconds as a string */
@@ -17611,7 +17753,7 @@ export interface components {
             editable: boolean;
             is_approver: boolean;
             key: string;
-            object: null | components["schemas"]["Variant10"] | {
+            object: null | components["schemas"]["Variant11"] | {
                 colorspace: string;
                 /** @description Unix seconds as a string */
                 date_created_unix: string;
@@ -17700,7 +17842,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item34: {
+        Item35: {
             /** @description The project owner's user id */
             assignee_id: null | number;
             /** @description Percent of the project's tasks in a closed status, 4 decimals */
@@ -17729,7 +17871,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item36: {
+        Item37: {
             /** @description Unix seconds as a string */
             created_at: string;
             draft_icon: null;
@@ -17766,7 +17908,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item40: {
+        Item41: {
             abstract: string;
             audio_codec: string;
             audio_format: string;
@@ -17813,7 +17955,7 @@ export interface components {
             thumbnail_url: string;
             transcript: string;
         };
-        Item41: {
+        Item42: {
             abstract: string;
             aspect_ratio: string;
             codec_name: string;
@@ -17863,7 +18005,7 @@ export interface components {
             transcript: string;
             width: number;
         };
-        Item42: {
+        Item43: {
             abstract: string;
             aspect_ratio: string;
             audio_codec: string;
@@ -17920,9 +18062,9 @@ export interface components {
             vpms_title: string;
             width: number;
         };
-        Item43: {
+        Item44: {
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item40"][];
+            audio_assets: components["schemas"]["Item41"][];
             bundle_root: string;
             /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
             date_add: string;
@@ -18074,7 +18216,7 @@ export interface components {
                 /** @description The reason phrase, or "Validation Error" on field errors. */
                 title: string;
             }[];
-        } | components["schemas"]["Variant23"];
+        } | components["schemas"]["Variant24"];
         MedialoopsterImageAsset: {
             abstract: string;
             aspect_ratio: string;
@@ -18262,7 +18404,7 @@ export interface components {
         Name: string;
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
-        Owner: components["schemas"]["Variant5"] | {
+        Owner: components["schemas"]["Variant6"] | {
             color: string;
             email: string;
             firstname: string;
@@ -18325,7 +18467,7 @@ export interface components {
             stages: {
                 approver_source: string;
                 approver_style: string;
-                approvers: components["schemas"]["Item19"][];
+                approvers: components["schemas"]["Item20"][];
                 can_proof: boolean;
                 name: string;
                 view_comments: boolean;
@@ -18335,7 +18477,7 @@ export interface components {
         /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
         PostArchiveactivitiesBody: unknown[];
         /** @description The task's assets after the change (the first 100) */
-        PostAssets200: components["schemas"]["Variant10"][];
+        PostAssets200: components["schemas"]["Variant11"][];
         PostAssetsBody: {
             assetids: components["schemas"]["UserIds"];
         };
@@ -18480,7 +18622,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item16"];
+            priority?: components["schemas"]["Item17"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -18512,7 +18654,7 @@ export interface components {
             /** @description http(s) URL the messages are POSTed to */
             url: string;
         };
-        Priority: components["schemas"]["Item16"][];
+        Priority: components["schemas"]["Item17"][];
         Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
         PutAssetStatusesBody: {
             /** @description A colour in #rrggbb form */
@@ -18556,7 +18698,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item16"];
+            priority?: components["schemas"]["Item17"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -18645,7 +18787,7 @@ export interface components {
         Stages: {
             approver_source: "uploader" | "requester" | "fixed";
             approver_style?: "all" | "first";
-            approvers?: components["schemas"]["Item19"][];
+            approvers?: components["schemas"]["Item20"][];
             can_proof?: boolean;
             name: string;
             view_comments?: boolean;
@@ -18708,7 +18850,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Tasks: components["schemas"]["Item17"][];
+        Tasks: components["schemas"]["Item18"][];
         /** @description TaskStatus */
         TaskStatus: {
             color: string;
@@ -18788,7 +18930,7 @@ export interface components {
             username: string | null;
         };
         UserIds: (number | string)[];
-        Variant5: {
+        Variant6: {
             color: string;
             email: string;
             firstname: string;
@@ -18805,7 +18947,7 @@ export interface components {
             type: "user";
             username: string;
         };
-        Variant10: {
+        Variant11: {
             approval?: null | {
                 current_stage_id: number;
                 editable: boolean;
@@ -18835,7 +18977,7 @@ export interface components {
             version: string;
         };
         /** @description medialoopster single error form */
-        Variant23: {
+        Variant24: {
             detail: string;
         };
         /** @description Version */

@@ -50,6 +50,16 @@ export async function populateTenant(t: TestApp, ten: Tenant): Promise<void> {
   await ok(t.req('POST', `/workspaces/webhooks/${webhook.id}/test`, { headers: h }), 'webhook delivery');
   await ok(t.req('POST', '/accounts/invites', { headers: { authorization: h.authorization!, 'x-account-id': ten.accountId }, json: { invites: [{ email: `inv-${ten.userId}@example.test` }] } }), 'invite');
   await ok(t.req('POST', '/workspaces/assets/upload', { headers: h, json: { name: 'later.bin' } }), 'upload session');
+  // The medialoopster surface's core-API admin data (#16): a device, production settings naming it, custom metadata.
+  const device = await ok(t.req('POST', '/workspaces/devices', { headers: h, json: { name: 'Store', path: '/Store/' } }), 'device');
+  await ok(t.req('PATCH', '/workspaces/production', { headers: h, json: { upload_device_id: device.id } }), 'production settings');
+  const ah = { authorization: h.authorization!, 'x-account-id': ten.accountId };
+  const set = await ok(t.req('POST', '/accounts/custom-metadata/sets', { headers: ah, json: { name: 'Credits', content_type: 'video' } }), 'custom metadata set');
+  const rule = await ok(t.req('POST', '/accounts/custom-metadata/rules', { headers: ah, json: { name: 'Word', regex: '\\w+' } }), 'custom metadata rule');
+  await ok(
+    t.req('POST', '/accounts/custom-metadata/fields', { headers: ah, json: { set_id: set.id, key: `director.${ten.accountId.slice(0, 8)}`, value: 'Director', rule_id: rule.id } }),
+    'custom metadata field',
+  );
   const tus = await t.req('POST', '/workspaces/assets/tus', {
     headers: { ...h, 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': `filename ${Buffer.from('tus.bin').toString('base64')}` },
   });

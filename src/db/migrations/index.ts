@@ -21,6 +21,7 @@ import * as m202612071400 from './202612071400_create_project_assets.js';
 import * as m202612071410 from './202612071410_create_import_logs.js';
 import * as m202612071500 from './202612071500_create_vionlabs.js';
 import * as m202612071600 from './202612071600_create_user_sessions.js';
+import * as m202612071700 from './202612071700_jobs_workspace.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '202612071410_create_import_logs': m202612071410,
   '202612071500_create_vionlabs': m202612071500,
   '202612071600_create_user_sessions': m202612071600,
+  '202612071700_jobs_workspace': m202612071700,
 };

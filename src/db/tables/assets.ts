@@ -82,6 +82,8 @@ export interface JobsTable extends Keyed {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** The workspace the job works for (its payload's `workspace_id`), null for system and account jobs. */
+  workspace_id: Generated<string | null>;
 }
 
 /** A presigned or tus upload in progress (src/domain/uploads/). `metadata` is JSON text (file_location, name...). */

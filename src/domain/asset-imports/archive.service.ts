@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { listWorkspaceDevices } from '../productions/devices.repo.js';
-import { canIn, readableProductionIds } from '../project-assets/production-access.js';
+import { canIn, readableProductionIds } from '../productions/production-access.js';
 import { archiveFlagsOf } from './archive-state.js';
 import { assetArchiveJob } from './asset-archive.job.js';
 import { insertImportLog } from './import-logs.repo.js';

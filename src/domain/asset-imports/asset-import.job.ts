@@ -7,6 +7,8 @@ import { isoNow } from '../../lib/clock.js';
 import { classifyAssetType } from '../assets/asset-types.js';
 import { inTransaction, type Deps } from '../context.js';
 import { errors, isDomainError } from '../errors.js';
+import { applyImportedMeta, checkImportedMeta } from '../media-assets/media-assets.service.js';
+import type { MediaKind } from '../media-assets/media-assets.repo.js';
 import { jobActor } from '../project-assets/job-actor.js';
 import { commitUpload } from '../uploads/commit.service.js';
 import { resolveImportPath } from '../uploads/import-path.js';
@@ -20,7 +22,8 @@ import { importTarget, type ImportRequest } from './asset-imports.rules.js';
  * sniffed kind must be the requested `type`, and the asset commit and the ImportLog's `completed` are one
  * transaction, so a run killed before it leaves the log `running` and the next run does it again (the blob is
  * content-addressed: storing it twice stores it once). A failure no retry can cure ends the log `failed` with the
- * reason; the job going dead does the same.
+ * reason; the job going dead does the same. The request's `approval` and `meta_field_store` are applied to the asset
+ * in that same transaction, the store checked against the custom metadata definitions first, as PATCH checks it.
  */
 
 const Payload = Type.Object({ workspace_id: Type.String(), import_log_id: Type.String() });
@@ -46,6 +49,8 @@ export const assetImportJob = defineJob({
     const actor = await jobActor(ctx, { userId: row.created_by_user_id, accountId: row.account_id, workspaceId: row.workspace_id });
     try {
       const target = importTarget(req.pathFile);
+      // Checked before the file is read: a bad value fails the import with its reason and writes nothing.
+      const store = await checkImportedMeta(actor, row.media_type as MediaKind, { metaFieldStore: req.metaFieldStore });
       const resolved = await resolveImportPath(ctx.config.imports.roots, req.pathFile);
       if (resolved.isDirectory) {
         throw errors.invalidField('body', 'asset/asset_meta/path_file', 'Names a directory, not a file.');
@@ -65,6 +70,7 @@ export const assetImportJob = defineJob({
           originalFileName: target.fileName,
           target: { newAsset: { fileLocation: target.fileLocation, name: req.name, description: req.description } },
         });
+        await applyImportedMeta(tx, { workspaceId: row.workspace_id, assetId: committed.asset.id }, { approval: req.approval, store });
         const now = isoNow(tx.clock);
         await updateImportLog(tx.db, { workspaceId: row.workspace_id, id: row.id }, {
           state: 'completed',
@@ -83,7 +89,10 @@ export const assetImportJob = defineJob({
       }
     } catch (err) {
       if (isDomainError(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        await failLog(ctx, row, err instanceof Error ? err.message : String(err));
+        // The log keeps each field's reason too (which custom metadata key, and why), not only the summary.
+        const fields = isDomainError(err) ? (err.details?.fields ?? []) : [];
+        const reasons = fields.map((f) => `${f.pointer}: ${f.message}`).join('; ');
+        await failLog(ctx, row, `${err instanceof Error ? err.message : String(err)}${reasons ? ` ${reasons}` : ''}`);
         await inTransaction(ctx, async (tx) => ctx.completeWithin(tx.db));
         return;
       }

@@ -14,8 +14,10 @@ export interface ImportRequest {
   pathFile: string;
   name?: string | undefined;
   description?: string | undefined;
-  approval: number;
-  metaFieldStore: Record<string, unknown>;
+  /** 0 (pending) or 1 (approved); undefined keeps the asset's (a new asset: the production's default). */
+  approval?: number | undefined;
+  /** Replaces the asset's custom metadata (checked against the definitions when the import runs); undefined keeps it. */
+  metaFieldStore?: Record<string, unknown> | undefined;
 }
 
 const field = (pointer: string, message: string): FieldProblem => ({ in: 'body', pointer, message });
@@ -54,12 +56,12 @@ export function parseImportRequest(body: unknown): ImportRequest {
   };
   const name = str(m?.['name'], '/asset/asset_meta/name');
   const description = str(m?.['description'], '/asset/asset_meta/description');
-  const approval = m?.['approval'] ?? 0;
-  if (approval !== 0 && approval !== 1) {
+  const approval = m?.['approval'] ?? undefined;
+  if (approval !== undefined && approval !== 0 && approval !== 1) {
     problems.push(field('/asset/asset_meta/approval', 'Must be 0 (pending) or 1 (approved).'));
   }
-  const store = m?.['meta_field_store'] ?? {};
-  if (!isObject(store)) {
+  const store = m?.['meta_field_store'] ?? undefined;
+  if (store !== undefined && !isObject(store)) {
     problems.push(field('/asset/asset_meta/meta_field_store', 'Expected a dictionary of items.'));
   }
   const move = b['move_asset'] ?? false;
@@ -76,8 +78,8 @@ export function parseImportRequest(body: unknown): ImportRequest {
     pathFile: String(m?.['path_file']),
     name: name === '' ? undefined : name,
     description,
-    approval: approval as number,
-    metaFieldStore: store as Record<string, unknown>,
+    approval: approval as number | undefined,
+    metaFieldStore: store as Record<string, unknown> | undefined,
   };
 }
 

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, errors, isDomainError } from '../errors.js';
 import { parseSurfaceId } from '../ids/surface-ids.js';
-import { readableProductionIds, requireIn } from '../project-assets/production-access.js';
+import { readableProductionIds, requireIn } from '../productions/production-access.js';
 import { requireProduction } from '../project-assets/project-assets.service.js';
 import { resolveImportPath } from '../uploads/import-path.js';
 import { assetImportJob } from './asset-import.job.js';

@@ -10,7 +10,7 @@ import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { matchDevice } from '../productions/devices.rules.js';
 import { inProduction, readableProductions } from '../productions/production-access.js';
-import { devicesOf, findProductions } from '../productions/productions.repo.js';
+import { devicesOf, findProductions, findProductionSettings } from '../productions/productions.repo.js';
 import { reindexAsset } from '../search/search-index.js';
 import { trashAsset } from '../trash/trash.service.js';
 import { assertMetaFieldStore } from './custom-metadata.service.js';
@@ -199,6 +199,48 @@ export async function updateMediaAsset(ctx: Ctx, kind: MediaKind, sequence: numb
     });
   });
   return requireReadable(ctx, kind, sequence, notFound);
+}
+
+/** What an import (POST /api/asset/import/) sets on the asset it made, as PATCH would. */
+export interface ImportedMeta {
+  approval?: number | undefined;
+  metaFieldStore?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Checks an import's custom metadata against the definitions as PATCH does (422-style problems, nothing written);
+ * run before the file is read so a bad value fails the import early. Answers the store to save.
+ */
+export async function checkImportedMeta(ctx: Ctx, kind: MediaKind, meta: ImportedMeta): Promise<Record<string, string> | undefined> {
+  return meta.metaFieldStore === undefined ? undefined : assertMetaFieldStore(ctx, kind, meta.metaFieldStore);
+}
+
+/**
+ * Applies an import's approval and custom metadata to the asset it committed, inside the import's transaction (the
+ * store was checked by checkImportedMeta). A new asset without an approval gets the production's default, as a first
+ * PATCH does; a new version of an existing asset keeps what was not sent.
+ */
+export async function applyImportedMeta(
+  tx: Ctx,
+  target: { workspaceId: string; assetId: string },
+  meta: { approval?: number | undefined; store?: Record<string, string> | undefined },
+): Promise<void> {
+  if (meta.approval === undefined && meta.store === undefined) {
+    return;
+  }
+  const existing = await tx.db
+    .selectFrom('media_asset_fields')
+    .select('status_approval')
+    .where('workspace_id', '=', target.workspaceId)
+    .where('asset_id', '=', target.assetId)
+    .executeTakeFirst();
+  const settings = existing ? undefined : await findProductionSettings(tx.db, { workspaceId: target.workspaceId });
+  const now = isoNow(tx.clock);
+  await saveMediaFields(tx.db, target, {
+    status_approval: meta.approval ?? existing?.status_approval ?? settings?.default_approval_status ?? 0,
+    ...(meta.store !== undefined ? { meta_field_store: JSON.stringify(meta.store) } : {}),
+  }, { id: newId(), now });
+  await reindexAsset(tx, target);
 }
 
 /**

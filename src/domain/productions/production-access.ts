@@ -1,13 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { DB, WorkspaceRow } from '../../db/schema.js';
 import { effectiveWorkspaceRole, isWorkspaceRole, WORKSPACE_PERMISSIONS, type WorkspacePermission, type WorkspaceRole } from '../access.js';
-import { scopedAccountId, type Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import { errors } from '../errors.js';
 
 /*
- * A medialoopster production is an Atelier workspace (docs/medialoopster.md, "Productions"). Its grants map onto
- * workspace roles: any role reads; editors and admins write (create, edit, lock) and delete assets; admins also
- * manage the production (settings, devices, members). Account owners and admins act as admins of every production.
- * A production the caller has no role in is invisible (404, like another tenant's).
+ * The one place that says who reaches which medialoopster production (media assets, devices, project assets,
+ * imports, archive). A production is an Atelier workspace of the caller's account (docs/medialoopster.md,
+ * "Productions"; id = the workspace's `sequence`). Its grants map onto workspace roles: any role reads; editors and
+ * admins write (create, edit, lock) and delete assets; admins also manage the production (settings, devices,
+ * members). Account owners and admins act as admins of every production. A request bound to one production
+ * (x-workspace-id) reaches that one only. A production the caller has no role in is invisible (404, like another
+ * tenant's).
  */
 
 export interface ProductionRole {
@@ -20,14 +24,18 @@ export const roleCan = (role: WorkspaceRole, permission: WorkspacePermission): b
   (WORKSPACE_PERMISSIONS[permission] as readonly string[]).includes(role);
 
 /**
- * The productions (workspaces) of the request's account the caller has a role in, with the role; only the bound one
- * when the request named a workspace (x-workspace-id).
+ * The productions (workspaces) of the request's account the caller has a role in, with the role, in production-id
+ * order; only the bound one when the request named a workspace (x-workspace-id).
  */
 export async function readableProductions(ctx: Ctx): Promise<Map<string, WorkspaceRole>> {
   if (ctx.actor.workspaceId !== null && ctx.actor.workspaceRole !== null) {
     return new Map([[ctx.actor.workspaceId, ctx.actor.workspaceRole]]);
   }
-  const rows = await memberRoles(ctx.db, { accountId: scopedAccountId(ctx), userId: ctx.actor.userId });
+  // A credential without an account (none reaches these routes today) reads no production rather than failing.
+  if (ctx.actor.accountId === null) {
+    return new Map();
+  }
+  const rows = await memberRoles(ctx.db, { accountId: ctx.actor.accountId, userId: ctx.actor.userId });
   const out = new Map<string, WorkspaceRole>();
   for (const r of rows) {
     const member = r.member_role !== null && isWorkspaceRole(r.member_role) ? r.member_role : null;
@@ -50,9 +58,40 @@ function memberRoles(db: Kysely<DB>, p: { accountId: string; userId: string }) {
     .execute();
 }
 
+/** The ids of the productions the caller may read (what a list may show). */
+export async function readableProductionIds(ctx: Ctx): Promise<string[]> {
+  return [...(await readableProductions(ctx)).keys()];
+}
+
 /** The caller's role in one production of the account, or undefined when they have none (or it is another's). */
 export async function productionRole(ctx: Ctx, workspaceId: string): Promise<WorkspaceRole | undefined> {
   return (await readableProductions(ctx)).get(workspaceId);
+}
+
+/** Whether the caller holds `permission` in the production (false for another account's workspace). */
+export async function canIn(ctx: Ctx, workspaceId: string, permission: WorkspacePermission): Promise<boolean> {
+  const role = await productionRole(ctx, workspaceId);
+  return role !== undefined && roleCan(role, permission);
+}
+
+/** Throws 403 unless the caller holds `permission` in the production. */
+export async function requireIn(ctx: Ctx, workspaceId: string, permission: WorkspacePermission): Promise<void> {
+  if (!(await canIn(ctx, workspaceId, permission))) {
+    throw errors.forbidden('permission_denied', `You do not have the permission ${permission} in this production.`);
+  }
+}
+
+/** The account's production with this id (sequence) or name that the caller may read; undefined otherwise. */
+export async function findReadableProduction(ctx: Ctx, ref: { id?: number | undefined; name?: string | undefined }): Promise<WorkspaceRow | undefined> {
+  const accountId = ctx.actor.accountId;
+  if (accountId === null || (ref.id === undefined && ref.name === undefined)) {
+    return undefined;
+  }
+  let q = ctx.db.selectFrom('workspaces').selectAll().where('account_id', '=', accountId);
+  q = ref.id !== undefined ? q.where('sequence', '=', ref.id) : q.where('name', '=', ref.name ?? '');
+  const rows = await q.orderBy('sequence').execute();
+  const readable = await readableProductions(ctx);
+  return rows.find((row) => readable.has(row.id));
 }
 
 /**

@@ -6,7 +6,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, errors } from '../errors.js';
 import { listBundleFiles } from './bundle-files.js';
 import { findDeviceFor, isOnDevice } from './devices-link.js';
-import { canIn, readableProductionIds, requireIn } from './production-access.js';
+import { canIn, readableProductionIds, requireIn } from '../productions/production-access.js';
 import { projectAssetCopyJob } from './project-asset-copy.job.js';
 import { recordProjectAssetEvent } from './project-asset-events.js';
 import type { ProjectAssetView } from './project-asset-views.js';

@@ -2,7 +2,7 @@ import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { DomainError } from '../errors.js';
-import { readableProductionIds, requireIn } from './production-access.js';
+import { readableProductionIds, requireIn } from '../productions/production-access.js';
 import { recordProjectAssetEvent } from './project-asset-events.js';
 import { insertLinkIfMissing } from './project-assets.repo.js';
 import { detailError } from './project-assets.rules.js';

@@ -7,7 +7,7 @@ import { DomainError, errors } from '../errors.js';
 import { recordProjectAssetEvent } from './project-asset-events.js';
 import { parseSurfaceId } from '../ids/surface-ids.js';
 import { nleTypeOf } from './nle-types.js';
-import { findReadableProduction, readableProductionIds, requireIn } from './production-access.js';
+import { findReadableProduction, readableProductionIds, requireIn } from '../productions/production-access.js';
 import { projectAssetDeleteJob } from './project-asset-delete.job.js';
 import { viewProjectAssets, type ProjectAssetView } from './project-asset-views.js';
 import { findProjectAssetBySequence, insertProjectAsset, listProjectAssets, updateProjectAsset } from './project-assets.repo.js';

@@ -80,6 +80,55 @@ describeEachDatabase('medialoopster import and ImportLogs', (t) => {
     assert.equal(failed.body.asset, null);
   });
 
+  test('approval and meta_field_store of an import are set on the asset, checked like PATCH; a bad value fails the log with its reason', async () => {
+    const acct = { authorization: ten.headers.authorization ?? '', 'x-account-id': ten.accountId };
+    const set = await t.req('POST', '/accounts/custom-metadata/sets', { headers: acct, json: { name: 'Audio credits', content_type: 'audio' } });
+    assert.equal(set.status, 201, set.text);
+    const rule = await t.req('POST', '/accounts/custom-metadata/rules', { headers: acct, json: { name: 'Take number', regex: '[0-9]+', message: 'Digits only.' } });
+    assert.equal(rule.status, 201, rule.text);
+    const field = await t.req('POST', '/accounts/custom-metadata/fields', { headers: acct, json: { set_id: set.body.id, key: 'audio.take', value: 'Take', rule_id: rule.body.id } });
+    assert.equal(field.status, 201, field.text);
+
+    const good = join(dir, `take-${t.kind}.wav`);
+    writeFileSync(good, wav(660));
+    const meta = (pathFile: string, extra: Record<string, unknown>) => ({ ...body(pathFile), asset: { asset_meta: { path_file: pathFile, name: 'Take', ...extra } } });
+    const ok = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: meta(good, { approval: 1, meta_field_store: { 'audio.take': 12 } }) });
+    assert.equal(ok.status, 202, ok.text);
+    const bad = join(dir, `take-bad-${t.kind}.wav`);
+    writeFileSync(bad, wav(770));
+    const badRule = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: meta(bad, { approval: 1, meta_field_store: { 'audio.take': 'twelve' } }) });
+    const unknownKey = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: meta(bad, { meta_field_store: { 'video.director': 'X' } }) });
+    const assetsBefore = await t.count('assets');
+    await t.jobs.runUntilIdle();
+
+    const done = await t.req('GET', `/api/importlogs/${ok.body.asset_import_id}/`, { headers: token(ten) });
+    assert.equal(done.body.state, 'completed', done.text);
+    const asset = await t.req('GET', `/api/audioassets/${done.body.asset}/`, { headers: token(ten) });
+    assert.equal(asset.status, 200, asset.text);
+    assert.equal(asset.body.status_approval, 1);
+    assert.deepEqual(asset.body.meta_field_store, { 'audio.take': '12' });
+
+    const failed = await t.req('GET', `/api/importlogs/${badRule.body.asset_import_id}/`, { headers: token(ten) });
+    assert.equal(failed.body.state, 'failed');
+    assert.equal(failed.body.asset, null);
+    assert.match(failed.body.message, /audio\.take.*Digits only\./);
+    const unknown = await t.req('GET', `/api/importlogs/${unknownKey.body.asset_import_id}/`, { headers: token(ten) });
+    assert.equal(unknown.body.state, 'failed');
+    assert.match(unknown.body.message, /"video\.director" is not a custom metadata field of audio assets/);
+    assert.equal(await t.count('assets'), assetsBefore + 1, 'only the good import made an asset');
+
+    // Imported again at the same path without approval or store: a new version keeps both.
+    const again = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: meta(good, {}) });
+    writeFileSync(good, wav(880));
+    await t.jobs.runUntilIdle();
+    assert.equal((await t.req('GET', `/api/importlogs/${again.body.asset_import_id}/`, { headers: token(ten) })).body.state, 'completed');
+    const kept = await t.req('GET', `/api/audioassets/${done.body.asset}/`, { headers: token(ten) });
+    assert.deepEqual([kept.body.status_approval, kept.body.meta_field_store], [1, { 'audio.take': '12' }]);
+
+    const badApproval = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: meta(good, { approval: 2 }) });
+    assert.equal(assertMlErrors(badApproval, 400)[0]?.source?.pointer, '/asset/asset_meta/approval');
+  });
+
   test('bad input: missing fields at once (400 with pointers), a path outside IMPORT_ROOTS (403), nothing queued', async () => {
     const before = await t.count('import_logs');
     const empty = await t.req('POST', '/api/asset/import/', { headers: token(ten), json: {} });

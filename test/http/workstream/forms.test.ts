@@ -58,6 +58,10 @@ describeEachDatabase('workstream: forms (core administration, F1, F2)', (t) => {
     const noName = await t.req('POST', '/workspaces/forms', { headers: a.headers, json: { name: '   ' } });
     assert.equal(noName.status, 400);
     assert.equal(noName.body.error.fields[0].pointer, '/name');
+    // An offset past what SQL takes was a 500 (found by the schema fuzzer).
+    const farOffset = await t.req('GET', '/workspaces/forms?offset=1e%2B308', { headers: a.headers });
+    assert.equal(farOffset.status, 400, farOffset.text);
+    assert.equal(farOffset.body.error.code, 'validation_failed');
     assert.equal((await t.req('POST', '/workspaces/forms', { headers: editor.headers, json: { name: 'Editor form' } })).status, 403);
     assert.equal((await t.req('PUT', `/workspaces/forms/${full.id}`, { headers: editor.headers, json: { name: 'x' } })).status, 403);
     assert.equal((await t.req('GET', `/workspaces/forms/${full.id}`, { headers: b.headers })).status, 404);

@@ -9375,6 +9375,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's jobs, newest first: {"jobs": [Job]}
+         * @description Workspace admins only. Filters `state` and `name` combine with AND. System jobs (sweeps, prunes) and account e-mail are not listed. The next page's cursor is in `next_cursor` and the `x-next-cursor` header.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description available (queued, possibly for a later run_at), running, completed, dead (out of attempts), cancelled */
+                    state?: "available" | "running" | "completed" | "dead" | "cancelled";
+                    /** @description A job name, e.g. `processing.task`, `derivative.thumbnail` */
+                    name?: string;
+                    limit?: number;
+                    /** @description The `next_cursor` of the previous page. */
+                    cursor?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JobList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobs: components["schemas"]["Item16"][];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            next_cursor: number | null;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the workspace's jobs
+         * @description Workspace admins only. Another workspace's job, a system job or an unknown id is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item16"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/tasks/statuses": {
         parameters: {
             query?: never;
@@ -9799,7 +9917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9851,7 +9969,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9894,7 +10012,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9983,7 +10101,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10099,7 +10217,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item17"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10209,6 +10327,7 @@ export interface paths {
                 query?: {
                     q?: string;
                     limit?: number;
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                 };
                 header: {
@@ -10741,6 +10860,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     /** @description 1 to 100; 50 when left out */
                     limit?: number;
@@ -11036,6 +11156,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Rows to skip (at least 0). */
                     offset?: number;
                     limit?: number;
                 };
@@ -11056,7 +11177,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"][];
+                        "application/json": components["schemas"]["Item22"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11105,7 +11226,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11158,7 +11279,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11202,7 +11323,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11246,7 +11367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11295,7 +11416,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item21"];
+                        "application/json": components["schemas"]["Item22"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11586,7 +11707,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["Item25"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11648,7 +11769,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11713,7 +11834,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11770,7 +11891,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12140,7 +12261,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"][];
+                        "application/json": components["schemas"]["Item28"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12260,7 +12381,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12421,7 +12542,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12493,7 +12614,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12565,7 +12686,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12632,7 +12753,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12747,7 +12868,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12861,7 +12982,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13074,7 +13195,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item34"][];
+                        "application/json": components["schemas"]["Item35"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13133,7 +13254,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item34"];
+                        "application/json": components["schemas"]["Item35"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15033,7 +15154,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item36"][];
+                        "application/json": components["schemas"]["Item37"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15095,7 +15216,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item36"];
+                        "application/json": components["schemas"]["Item37"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16409,7 +16530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"][];
+                        "application/json": components["schemas"]["Item41"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16456,7 +16577,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16538,7 +16659,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item40"];
+                        "application/json": components["schemas"]["Item41"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16711,7 +16832,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16793,7 +16914,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item42"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16966,7 +17087,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17048,7 +17169,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17418,7 +17539,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"][];
+                        "application/json": components["schemas"]["Item44"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17481,7 +17602,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17528,7 +17649,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17644,7 +17765,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant23"];
+                        "application/json": components["schemas"]["Variant24"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -18509,7 +18630,7 @@ export interface components {
                     pointer: string;
                 };
             }[];
-        } | components["schemas"]["Variant23"];
+        } | components["schemas"]["Variant24"];
         MedialoopsterProduction: {
             id: number;
             name: string;
@@ -19168,6 +19289,37 @@ export interface components {
             delivered_at: string | null;
             next_attempt_at: string | null;
         };
+        /** @description Job */
+        Item16: {
+            id: string;
+            /** @description `noun.verb`: what the job does */
+            name: string;
+            /** @description available (queued, possibly for a later run_at), running, completed, dead (out of attempts), cancelled */
+            state: "available" | "running" | "completed" | "dead" | "cancelled";
+            /** @description Runs started so far (a run whose worker died counts too) */
+            attempts: number;
+            max_attempts: number;
+            /** @description Lower runs first */
+            priority: number;
+            /** @description Not run before this time (the next retry's time after a failure) */
+            run_at: string;
+            created_at: string;
+            updated_at: string;
+            finished_at: string | null;
+            last_error: string | null;
+            /** @description What the job works on (ids); null when it holds a credential-like key (secret, token, password...) */
+            payload: {
+                [key: string]: unknown;
+            } | null;
+            /** @description For a `processing.task` job: the Vionlabs processing task it runs (its current run) */
+            processing_task: {
+                id: string;
+                /** @description The Vionlabs catalog item's id */
+                item_id: string;
+                product: string;
+                version: string;
+            } | null;
+        };
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
         PutStatusesBody: {
@@ -19178,25 +19330,25 @@ export interface components {
             rank?: number;
             is_closed?: boolean;
         };
-        Priority: components["schemas"]["Item16"][];
+        Priority: components["schemas"]["Item17"][];
         /** @description Low, Medium or High */
-        Item16: "Low" | "Medium" | "High";
+        Item17: "Low" | "Medium" | "High";
         /** @description TaskList */
         GetTasks200: {
             tasks: components["schemas"]["Tasks"];
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
-        Tasks: components["schemas"]["Item17"][];
+        Tasks: components["schemas"]["Item18"][];
         /** @description Task */
-        Item17: {
+        Item18: {
             id: string;
             sequence: number;
             creator_id: string | null;
             title: string;
             assignee_id: string | null;
             description: string;
-            priority: components["schemas"]["Item16"];
+            priority: components["schemas"]["Item17"];
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
             status_id: string;
@@ -19218,7 +19370,7 @@ export interface components {
             title: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item16"];
+            priority?: components["schemas"]["Item17"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -19235,7 +19387,7 @@ export interface components {
             title?: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item16"];
+            priority?: components["schemas"]["Item17"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -19258,12 +19410,12 @@ export interface components {
         Stages: {
             name: string;
             approver_source: "uploader" | "requester" | "fixed";
-            approvers?: components["schemas"]["Item19"][];
+            approvers?: components["schemas"]["Item20"][];
             approver_style?: "all" | "first";
             view_comments?: boolean;
             can_proof?: boolean;
         }[];
-        Item19: {
+        Item20: {
             /** @enum {string} */
             type: "user";
             /** Format: uuid */
@@ -19291,7 +19443,7 @@ export interface components {
             stages: {
                 name: string;
                 approver_source: string;
-                approvers: components["schemas"]["Item19"][];
+                approvers: components["schemas"]["Item20"][];
                 approver_style: string;
                 view_comments: boolean;
                 can_proof: boolean;
@@ -19332,7 +19484,7 @@ export interface components {
             status?: components["schemas"]["Status"];
             launch_date?: components["schemas"]["LaunchDate"];
         };
-        Item21: {
+        Item22: {
             id: string;
             /** @description The form's id on Workstream */
             sequence: number;
@@ -19400,7 +19552,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item24: {
+        Item25: {
             id: number;
             public_id: number;
             name: string;
@@ -19449,8 +19601,8 @@ export interface components {
             form_id: components["schemas"]["FormId"];
             fields: components["schemas"]["Fields4"];
         };
-        Assignee: null | components["schemas"]["Variant5"];
-        Variant5: {
+        Assignee: null | components["schemas"]["Variant6"];
+        Variant6: {
             id: string;
             /** @enum {string} */
             type: "user";
@@ -19490,14 +19642,14 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         }[];
-        GetWatchers200: components["schemas"]["Variant5"][];
+        GetWatchers200: components["schemas"]["Variant6"][];
         PutWatchersBody: {
             user_ids: components["schemas"]["UserIds"];
             message?: string;
         };
         UserIds: (number | string)[];
         OwnerId: string[] | string;
-        Item27: {
+        Item28: {
             key: string;
             /** @enum {string} */
             type: "approval";
@@ -19527,7 +19679,7 @@ export interface components {
                 }[];
             };
             current_stage_id: number;
-            object: null | components["schemas"]["Variant10"] | {
+            object: null | components["schemas"]["Variant11"] | {
                 id: string;
                 filename: string;
                 name: string;
@@ -19651,7 +19803,7 @@ export interface components {
             updated_at: string;
             comments: string;
         };
-        Owner: components["schemas"]["Variant5"] | {
+        Owner: components["schemas"]["Variant6"] | {
             /** @enum {string} */
             id: "";
             /** @enum {string} */
@@ -19668,7 +19820,7 @@ export interface components {
             timezone: string;
             language: string;
         };
-        Variant10: {
+        Variant11: {
             id: string;
             /** @enum {string} */
             type: "asset";
@@ -19737,7 +19889,7 @@ export interface components {
             }[];
         };
         SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
-        GetApprovals200: null | components["schemas"]["Item27"];
+        GetApprovals200: null | components["schemas"]["Item28"];
         PostApprovalsBody: {
             approvers?: ((number | string) | string | {
                 type: "user" | "team" | "email";
@@ -19751,7 +19903,7 @@ export interface components {
             view_comments?: components["schemas"]["SendReminder"];
             can_proof?: components["schemas"]["SendReminder"];
         };
-        Item34: {
+        Item35: {
             id: number;
             /** @description Always "P" (human ids read P-<public_id>) */
             project_key: string;
@@ -19824,7 +19976,7 @@ export interface components {
         PostAssetsBody: {
             assetids: components["schemas"]["UserIds"];
         };
-        GetAssets2002: components["schemas"]["Variant10"][];
+        GetAssets2002: components["schemas"]["Variant11"][];
         GetVersions200: {
             id: string;
             filename: string;
@@ -19896,8 +20048,8 @@ export interface components {
             assetids: (number | string)[];
         };
         /** @description The task's assets after the change (the first 100) */
-        PostAssets200: components["schemas"]["Variant10"][];
-        Item36: {
+        PostAssets200: components["schemas"]["Variant11"][];
+        Item37: {
             id: number;
             /** @enum {string} */
             type: "requestform";
@@ -19961,10 +20113,10 @@ export interface components {
             };
         };
         /** @description medialoopster single error form */
-        Variant23: {
+        Variant24: {
             detail: string;
         };
-        Item40: {
+        Item41: {
             id: number;
             name: string;
             description: string;
@@ -20022,8 +20174,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        GetImageassets200: components["schemas"]["Item41"][];
-        Item41: {
+        GetImageassets200: components["schemas"]["Item42"][];
+        Item42: {
             id: number;
             name: string;
             description: string;
@@ -20073,8 +20225,8 @@ export interface components {
             image_url: string;
             poster_url: string;
         };
-        GetVideoassets200: components["schemas"]["Item42"][];
-        Item42: {
+        GetVideoassets200: components["schemas"]["Item43"][];
+        Item43: {
             id: number;
             name: string;
             description: string;
@@ -20132,10 +20284,10 @@ export interface components {
             audio_codec: string;
         };
         GetShots200: components["schemas"]["MedialoopsterShot"][];
-        Item43: {
+        Item44: {
             id: number;
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item40"][];
+            audio_assets: components["schemas"]["Item41"][];
             image_assets: components["schemas"]["GetImageassets200"];
             video_assets: components["schemas"]["GetVideoassets200"];
             name: string;

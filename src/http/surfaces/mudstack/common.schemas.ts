@@ -56,6 +56,12 @@ export type UserJson = Static<typeof User>;
 
 export const Ok = Type.Object({ ok: Type.Boolean() });
 
+/**
+ * An offset into a list. Bounded like a cursor: SQL drivers take a LIMIT/OFFSET as a 64-bit integer at most, and
+ * `offset=1e308` passed a bare `minimum: 0` and came back as a 500.
+ */
+export const Offset = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Rows to skip (at least 0).' });
+
 /** Cursor pagination query shared by list endpoints (history, notifications...). */
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

@@ -4,7 +4,7 @@ import { archiveForm, createForm, getForm, listForms, updateForm, type FormInput
 import { listFormFields } from '../../../domain/forms/forms.repo.js';
 import { scopedWorkspaceId } from '../../../domain/context.js';
 import { ctxOf } from '../../plugins/auth.js';
-import { authErrors, ErrorBody } from './common.schemas.js';
+import { authErrors, ErrorBody, Offset } from './common.schemas.js';
 import { FormCreateBody, FormJson, FormParams, FormUpdateBody, presentCoreForm } from './forms.schemas.js';
 
 const tags = ['Forms'];
@@ -25,7 +25,7 @@ export const formsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the workspace\'s request forms (Atelier)',
         description: 'Oldest first, archived ones included for admins; other members see active forms only.',
         querystring: Type.Object(
-          { offset: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          { offset: Type.Optional(Offset), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Array(FormJson), ...authErrors },

@@ -33,6 +33,7 @@ import { reviewsRoutes } from './reviews.routes.js';
 import { reviewRequestsRoutes } from './review-requests.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { webhooksRoutes } from './webhooks.routes.js';
+import { jobsRoutes } from './jobs.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
@@ -81,6 +82,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(reviewRequestsRoutes);
   await app.register(searchRoutes);
   await app.register(webhooksRoutes);
+  await app.register(jobsRoutes);
   await app.register(taskStatusesRoutes);
   await app.register(tasksRoutes);
   await app.register(assetHistoryRoutes);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PROJECT_STATUS_NAMES } from '../../../domain/projects/projects.rules.js';
-import { NullableString } from './common.schemas.js';
+import { NullableString, Offset } from './common.schemas.js';
 
 /* Core-API administration of Workstream projects (docs/workstream.md "Projects"): UUIDs, ISO timestamps. */
 
@@ -65,7 +65,7 @@ export type ProjectBodyJson = Static<typeof ProjectUpdateBody>;
 
 export const ProjectListQuery = Type.Object(
   {
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+    offset: Type.Optional(Offset),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: '1 to 100; 50 when left out' })),
   },
   { additionalProperties: false },

@@ -5,7 +5,7 @@ import { createTemplate, listTemplates, newTemplateVersion, requireTemplate } fr
 import { changeTeamMembers, createTeam, deleteTeam, getTeam, listTeams, updateTeam, type TeamView } from '../../../domain/teams/teams.service.js';
 import type { ApprovalTemplateRow } from '../../../db/schema.js';
 import { ctxOf } from '../../plugins/auth.js';
-import { authErrors, ErrorBody, Ok, Uuid } from './common.schemas.js';
+import { authErrors, ErrorBody, Offset, Ok, Uuid } from './common.schemas.js';
 
 /*
  * Administration the Workstream surface has no routes for (issue #14 item 9): teams and approval templates, on the
@@ -108,7 +108,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The account\'s teams, by name',
         querystring: Type.Object(
-          { q: Type.Optional(Type.String({ maxLength: 255 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) },
+          { q: Type.Optional(Type.String({ maxLength: 255 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Offset) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Array(Team), ...authErrors },
