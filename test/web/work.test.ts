@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
-import { assertAccessible, launch, screenshot } from './browser.js';
+import { assertAccessible, closeAll, launch, PAGE_TIMEOUT_MS, screenshot } from './browser.js';
 
 /*
  * The Work and Approvals pages in Chromium against the real server (SQLite only, as test/web/app.test.ts explains):
@@ -15,7 +15,7 @@ import { assertAccessible, launch, screenshot } from './browser.js';
 
 const PASSWORD = 'studio password 1';
 
-describe('work and approvals in Chromium', () => {
+describe('work and approvals in Chromium', { timeout: 300_000 }, () => {
   const t = new TestApp('sqlite');
   let browser: Browser;
   let page: Page;
@@ -58,6 +58,8 @@ describe('work and approvals in Chromium', () => {
     await t.jobs.runUntilIdle();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
     await page.goto(`${base}/sign-in`);
     await page.getByLabel('E-mail').fill(ten.email);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -66,8 +68,7 @@ describe('work and approvals in Chromium', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await t.stop();
+    await closeAll(browser as Browser | undefined, [], () => t.stop());
   });
 
   test('my tasks and the board; dragging a card to another column changes its status on the server', async () => {
