@@ -14,6 +14,7 @@ import { UploadPage } from './upload/upload-page';
 import { TaskPage } from './work/task-page';
 import { WorkPage } from './work/work-page';
 import { Link } from './ui/link';
+import { NotificationBell } from './notifications/bell';
 
 const WORKSPACE_KEY = 'atelier.workspace';
 
@@ -181,6 +182,7 @@ export function App() {
             ))}
           </select>
         </label>
+        {place && <NotificationBell key={key} />}
         <span className="who">{session.user.email}</span>
         <button
           type="button"

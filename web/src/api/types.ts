@@ -36,3 +36,4 @@ export type TaskStatus = Item<Answer<'/workspaces/tasks/statuses', 'get', 200>>;
 export type ChecklistItem = Item<Answer<'/workstream/tasks/{id}/checklists', 'get', 200>>;
 export type Watcher = Item<Answer<'/workstream/tasks/{id}/watchers', 'get', 200>>;
 export type Approval = Item<Answer<'/workstream/approvals', 'get', 200>>;
+export type Notification = Item<Answer<'/accounts/notifications', 'get', 200>>;
