@@ -75,6 +75,11 @@ describe('SQLite query plans on a grown workspace', () => {
     assert.match(detail, /asset_versions_workspace_asset_idx \(workspace_id=\? AND asset_id=\?\)/);
   });
 
+  test('the folder tree\'s counts of live assets per folder read the covering (workspace_id, is_active, file_location) index only', async () => {
+    const detail = await plan(reopened!.db, sql`select f.id, c.n from folders as f left join (select file_location, count(*) as n from assets where workspace_id = ${ten.workspaceId} and is_active = 1 group by file_location) as c on c.file_location = f.path where f.workspace_id = ${ten.workspaceId} order by f.path`);
+    assert.match(detail, /COVERING INDEX assets_workspace_active_location_idx/);
+  });
+
   test('the storage figure of usage reads the covering (workspace_id, blob_key, size) index only', async () => {
     const detail = await plan(reopened!.db, sql`select sum(size) from (select distinct blob_key, size from asset_versions where workspace_id = ${ten.workspaceId})`);
     assert.match(detail, /COVERING INDEX asset_versions_workspace_blob_size_idx/);
