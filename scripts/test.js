@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { watchTestFiles } from './test-watchdog.js';
 
 const root = resolve(import.meta.dirname, '..');
 const databases = (process.env.DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
@@ -86,8 +87,12 @@ try {
   const args = process.argv.slice(2);
   const files = (args.length ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(resolve(a)) : [resolve(a)])) : [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))]).sort();
   const concurrency = process.env.TEST_CONCURRENCY ?? '3';
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit', cwd: root });
+  // --test-force-exit: a file whose tests are done ends even if a handle stays open; the watchdog ends a file that
+  // never gets there (TEST_FILE_TIMEOUT_SECONDS, 600 by default; the slowest file takes about 140 s).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit', cwd: root });
+  const stopWatching = watchTestFiles(child.pid, { limitSeconds: Number(process.env.TEST_FILE_TIMEOUT_SECONDS ?? 600) });
   code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig ? 1 : 0))));
+  stopWatching();
 } finally {
   pg?.stop();
 }

@@ -15,6 +15,7 @@ import { derivativeWaveformJob } from './domain/media/derivative-waveform.job.js
 import { mediaProbeJob } from './domain/media/media-probe.job.js';
 import { processingTaskJob } from './domain/processing/processing-task.job.js';
 import { shotsDetectJob } from './domain/media-assets/shots-detect.job.js';
+import { assetsDeleteScheduledJob } from './domain/media-assets/assets-delete-scheduled.job.js';
 import { proofGenerateJob } from './domain/proofs/proof-generate.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
@@ -53,6 +54,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   derivativePageJob,
   // medialoopster shot detection of video assets on devices with autoshot_detection (src/domain/media-assets).
   shotsDetectJob,
+  // medialoopster scheduled deletion (date_del): a periodic sweep moves due assets to the trash.
+  assetsDeleteScheduledJob,
   attachmentThumbnailJob,
   // Workstream proofs (src/domain/proofs): one job renders a proof's pages.
   proofGenerateJob,

@@ -53,7 +53,7 @@ export function exitCodeOf(err: unknown): number {
     if (err.status === 404) return EXIT.notFound;
     if (err.status === 409 || err.status === 423) return EXIT.conflict;
     if (err.code === 'checksum_mismatch' || err.code === 'size_mismatch') return EXIT.integrity;
-    if (err.status === 400) return EXIT.usage;
+    if (err.status === 400 || err.status === 422) return EXIT.usage;
   }
   return EXIT.failure;
 }

@@ -3,6 +3,7 @@ import type { AnyJobDefinition } from '../jobs/define.js';
 import { takeDataDir, type AdminCommand } from './data-dir-arg.js';
 import { describeError, EXIT, exitCodeOf } from './exit-codes.js';
 import type { DeviceOptions, ProductionOptions } from './medialoopster-admin.js';
+import type { ProjectOptions } from './workstream-admin.js';
 import { openSession, type CommonOptions, type Session } from './session.js';
 
 /*
@@ -241,6 +242,7 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     run(async () => (await import('./people.js')).trashCommand(session(o), refs, true)),
   );
   medialoopsterCommands(program, run, people, session);
+  workstreamCommands(program, run, people, session);
   return program;
 }
 
@@ -319,6 +321,59 @@ function medialoopsterCommands(program: Command, run: (action: Action) => void, 
     );
   people(meta.command('remove-field').description('remove a field').argument('<field>', 'field id or key')).action((ref: string, o: CommonOptions) =>
     run(async () => (await load()).customMetadataRemoveFieldCommand(session(o), ref)),
+  );
+}
+
+/** Commands for administrators of the Workstream surface (src/cli/workstream-admin.ts, docs/cli.md). */
+function workstreamCommands(program: Command, run: (action: Action) => void, people: (cmd: Command) => Command, session: (o: CommonOptions) => Session): void {
+  const load = () => import('./workstream-admin.js');
+  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+  const teams = program.command('teams').description("the account's teams (approvers of approvals); changes need an account admin");
+  people(teams.command('list').description('teams: id, Workstream id, name, member count')).action((o: CommonOptions) => run(async () => (await load()).teamsListCommand(session(o))));
+  people(teams.command('add').description('add a team').argument('<name>'))
+    .option('--member <user>', "a member's e-mail or user id (repeat for more)", collect)
+    .option('--color <#rrggbb>', 'the colour Workstream shows')
+    .action((name: string, o: CommonOptions & { member?: string[]; color?: string }) => run(async () => (await load()).teamsAddCommand(session(o), name, o)));
+  people(teams.command('show').description('a team and its members').argument('<team>', 'team id, Workstream id or name')).action((ref: string, o: CommonOptions) =>
+    run(async () => (await load()).teamsShowCommand(session(o), ref)),
+  );
+
+  const templates = program.command('templates').description("the account's approval templates; changes need an account admin");
+  people(templates.command('list').description('current versions: id, Workstream id, name, version, stage count'))
+    .option('--all', 'every version, not only the current ones')
+    .action((o: CommonOptions & { all?: boolean }) => run(async () => (await load()).templatesListCommand(session(o), o)));
+  people(templates.command('add').description('add a template (version 1)').argument('<name>'))
+    .option('--stage <NAME:SOURCE[:APPROVERS]>', 'a stage, in order (repeat for more); SOURCE uploader, requester or fixed; APPROVERS e-mails, user ids or team:NAME, comma-separated', collect)
+    .action((name: string, o: CommonOptions & { stage?: string[] }) => run(async () => (await load()).templatesAddCommand(session(o), name, o)));
+  people(templates.command('show').description('a template and its stages').argument('<template>', 'template id, Workstream id or name')).action((ref: string, o: CommonOptions) =>
+    run(async () => (await load()).templatesShowCommand(session(o), ref)),
+  );
+
+  const forms = program.command('forms').description("the workspace's request forms (Workstream T8); changes need a workspace admin");
+  people(forms.command('list').description('forms: id, Workstream id, status, name, field count')).action((o: CommonOptions) => run(async () => (await load()).formsListCommand(session(o))));
+  people(forms.command('add').description('add a form (a required "Task name" field is always first)').argument('<name>'))
+    .option('--field <TYPE[*]:QUESTION[:OPTIONS]>', 'a field, in order (repeat for more): TYPE 15-31, * required, OPTIONS a|b|c for 15-17', collect)
+    .option('--guests', 'open to callers without a token')
+    .option('--inactive', 'not yet open for requests')
+    .action((name: string, o: CommonOptions & { field?: string[]; guests?: boolean; inactive?: boolean }) => run(async () => (await load()).formsAddCommand(session(o), name, o)));
+  people(forms.command('show').description('a form and its fields').argument('<form>', 'form id, Workstream id or name')).action((ref: string, o: CommonOptions) =>
+    run(async () => (await load()).formsShowCommand(session(o), ref)),
+  );
+
+  const projects = program.command('projects').description("the workspace's Workstream projects; changes need a workspace admin");
+  people(projects.command('list').description('projects: id, Workstream id, status, name, launch date')).action((o: CommonOptions) =>
+    run(async () => (await load()).projectsListCommand(session(o))),
+  );
+  people(projects.command('add').description('add a project').argument('<name>'))
+    .option('--description <html>')
+    .option('--sponsor <user>', "a member's e-mail or user id (default: you)")
+    .option('--owner <user>', "a member's e-mail or user id (default: the sponsor)")
+    .addOption(new Option('--status <status>').choices(['active', 'on_hold', 'completed', 'archived']))
+    .option('--launch <YYYY-MM-DD>', 'the launch date')
+    .action((name: string, o: CommonOptions & ProjectOptions) => run(async () => (await load()).projectsAddCommand(session(o), name, o)));
+  people(projects.command('show').description('a project: sponsor, owner, tasks').argument('<project>', 'project id, Workstream id or name')).action((ref: string, o: CommonOptions) =>
+    run(async () => (await load()).projectsShowCommand(session(o), ref)),
   );
 }
 

@@ -152,6 +152,7 @@ export type ProductionSettingsRow = Selectable<ProductionSettingsTable>;
 export type MediaAssetFieldsRow = Selectable<MediaAssetFieldsTable>;
 export type CustomMetadataFieldRow = Selectable<CustomMetadataFieldsTable>;
 export type ShotRow = Selectable<ShotsTable>;
+export type ShotSequenceRow = Selectable<ShotSequencesTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type ApprovalTemplateRow = Selectable<ApprovalTemplatesTable>;
 export type ApprovalRow = Selectable<ApprovalsTable>;

@@ -330,9 +330,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            fields: components["schemas"]["Item11"][];
-                            rules: components["schemas"]["Item10"][];
-                            sets: components["schemas"]["Item9"][];
+                            fields: components["schemas"]["Item13"][];
+                            rules: components["schemas"]["Item12"][];
+                            sets: components["schemas"]["Item11"][];
                         };
                     };
                 };
@@ -391,7 +391,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item13"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -496,7 +496,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item12"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -550,7 +550,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item11"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -2058,7 +2058,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"][];
+                        "application/json": components["schemas"]["Item43"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2105,7 +2105,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2187,7 +2187,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2563,7 +2563,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2645,7 +2645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2998,7 +2998,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"][];
+                        "application/json": components["schemas"]["Item46"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3061,7 +3061,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3108,7 +3108,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3224,7 +3224,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant24"];
+                        "application/json": components["schemas"]["Variant25"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -3375,7 +3375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3457,7 +3457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -7318,6 +7318,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/assets/{asset_id}/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, by start time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Group shots of a video asset into a named sequence (editors)
+         * @description Timecodes and duration are derived from the shots. A shot belongs to at most one sequence (409 `shot_in_other_sequence`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        keywords?: string[];
+                        /** @description Not blank; at most 255 bytes */
+                        name: string;
+                        shot_ids: components["schemas"]["ShotIds"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/assets/{asset_id}/sequences/{sequence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a sequence (editors); its shots stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    sequence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a sequence (editors); `shot_ids` replaces its shots */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    sequence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        keywords?: string[];
+                        /** @description Not blank; at most 255 bytes */
+                        name?: string;
+                        shot_ids?: components["schemas"]["ShotIds"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/workspaces/assets/{asset_id}/status": {
         parameters: {
             query?: never;
@@ -7784,7 +7975,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10234,7 +10425,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"][];
+                        "application/json": components["schemas"]["Item24"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10278,7 +10469,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10326,7 +10517,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10365,7 +10556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10404,7 +10595,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10448,7 +10639,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10665,7 +10856,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            jobs: components["schemas"]["Item16"][];
+                            jobs: components["schemas"]["Item18"][];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             next_cursor: number | null;
                         };
@@ -10717,7 +10908,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item16"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11199,7 +11390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"][];
+                        "application/json": components["schemas"]["Item16"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11253,7 +11444,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item16"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11296,7 +11487,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item16"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12155,7 +12346,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12202,7 +12393,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12240,7 +12431,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12319,7 +12510,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -13134,7 +13325,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"][];
+                        "application/json": components["schemas"]["Item17"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -13183,7 +13374,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -13232,7 +13423,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -13298,7 +13489,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"][];
+                        "application/json": components["schemas"]["Item30"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13357,7 +13548,237 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using approval key permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using approval key permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            /** @description No fields: the current version is proofed. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using approval key permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using approval key permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset id */
+                    assetId: string;
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13421,7 +13842,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13577,7 +13998,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13646,7 +14067,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13715,7 +14136,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13878,7 +14299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14000,7 +14421,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14052,7 +14473,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14240,7 +14661,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"][];
+                        "application/json": components["schemas"]["Item39"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14299,7 +14720,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"];
+                        "application/json": components["schemas"]["Item39"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14540,7 +14961,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item35"][];
+                        "application/json": components["schemas"]["Item37"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14596,7 +15017,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item35"];
+                        "application/json": components["schemas"]["Item37"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14635,7 +15056,7 @@ export interface paths {
         };
         /**
          * List a project's assets (P3)
-         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval`: the summary of its latest approval, null when it has none the caller may see.
          */
         get: {
             parameters: {
@@ -14937,6 +15358,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workstream/projects/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a project (A10)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the project; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a project (A14)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item28"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/projects/{id}/assets/{assetId}/proof": {
         parameters: {
             query?: never;
@@ -14968,7 +15497,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15020,7 +15549,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15704,7 +16233,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"][];
+                        "application/json": components["schemas"]["Item27"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15729,7 +16258,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task from a form (T8)
-         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -15763,7 +16292,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15825,7 +16354,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15879,7 +16408,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16297,7 +16826,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16358,7 +16887,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16410,7 +16939,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17183,7 +17712,7 @@ export interface components {
         /** @description Atelier: the form the task was made from (T8), null for other tasks */
         FormId: null | number;
         GetAccounts200: components["schemas"]["Item3"][];
-        GetApprovals200: null | components["schemas"]["Item28"];
+        GetApprovals200: null | components["schemas"]["Item30"];
         GetAssets200: {
             colorspace: string;
             /** @description Unix seconds as a string */
@@ -17249,7 +17778,7 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetImageassets200: components["schemas"]["Item42"][];
+        GetImageassets200: components["schemas"]["Item44"][];
         GetImportlogs200: components["schemas"]["ImportLog"][];
         GetInvites200: components["schemas"]["Item5"][];
         GetMedia403: {
@@ -17278,25 +17807,6 @@ export interface components {
             upload_device_id: string | null;
             videoasset_device_id: string | null;
             workspace_id: string;
-        };
-        GetProof200: {
-            asset_id: number;
-            created_at: string;
-            cs_asset_id: number;
-            id: number;
-            /** @description Who generated it */
-            owner_id: number;
-            /** @description The id of the folder, task, project or approval it was generated through */
-            primary_source_id: number;
-            secondary_source_id: null;
-            /** @description 1 folder, 2 task, 3 project, 4 approval */
-            source: number;
-            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
-            status: number;
-            updated_at: string;
-            url: null;
-            /** @description The newest version proofed */
-            version: number;
         };
         GetSearch200: {
             assets: components["schemas"]["GetGetByIds200"];
@@ -17369,7 +17879,7 @@ export interface components {
             watched: null;
             width: string;
         }[];
-        GetVideoassets200: components["schemas"]["Item43"][];
+        GetVideoassets200: components["schemas"]["Item45"][];
         GetWatchers200: components["schemas"]["Variant6"][];
         ImportLog: {
             /** @description The asset imported, archived or restored (once known). */
@@ -17487,13 +17997,30 @@ export interface components {
             workspace_id: string;
         };
         Item9: {
+            asset_id: string;
+            created_at: string;
+            description: string | null;
+            /** @description Milliseconds: timecode_end - timecode_start */
+            duration: number;
+            id: string;
+            keywords: string[];
+            name: string;
+            sequence: number;
+            /** @description Its shots' integer ids, by start time */
+            shot_ids: number[];
+            /** @description Milliseconds: the latest end of its shots */
+            timecode_end: number;
+            /** @description Milliseconds: the earliest start of its shots */
+            timecode_start: number;
+        };
+        Item11: {
             content_type: string;
             created_at: string;
             id: string;
             name: string;
             sequence: number;
         };
-        Item10: {
+        Item12: {
             created_at: string;
             id: string;
             message: string;
@@ -17501,7 +18028,7 @@ export interface components {
             regex: string;
             sequence: number;
         };
-        Item11: {
+        Item13: {
             created_at: string;
             id: string;
             key: string;
@@ -17512,7 +18039,7 @@ export interface components {
             value: string;
         };
         /** @description WorkspaceMember */
-        Item14: {
+        Item16: {
             /** @description One role: admin, editor or viewer */
             roles: string[];
             user: components["schemas"]["User"];
@@ -17520,7 +18047,7 @@ export interface components {
             workspace_id: string;
         };
         /** @description Webhook delivery */
-        Item15: {
+        Item17: {
             attempts: number;
             created_at: string;
             delivered_at: string | null;
@@ -17543,7 +18070,7 @@ export interface components {
             webhook_id: string;
         };
         /** @description Job */
-        Item16: {
+        Item18: {
             /** @description Runs started so far (a run whose worker died counts too) */
             attempts: number;
             created_at: string;
@@ -17574,9 +18101,9 @@ export interface components {
             updated_at: string;
         };
         /** @description Low, Medium or High */
-        Item17: "Low" | "Medium" | "High";
+        Item19: "Low" | "Medium" | "High";
         /** @description Task */
-        Item18: {
+        Item20: {
             account_id: string;
             asset: components["schemas"]["Asset3"];
             asset_id: string | null;
@@ -17591,7 +18118,7 @@ export interface components {
             /** @description `YYYY-MM-DD`, or an ISO date-time in UTC */
             due_date: string | null;
             id: string;
-            priority: components["schemas"]["Item17"];
+            priority: components["schemas"]["Item19"];
             sequence: number;
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
@@ -17600,7 +18127,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item20: {
+        Item22: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -17615,7 +18142,7 @@ export interface components {
             /** @enum {string} */
             type: "email";
         };
-        Item22: {
+        Item24: {
             allow_guests: boolean;
             created_at: string;
             created_by_user_id: string | null;
@@ -17639,7 +18166,7 @@ export interface components {
             status: number;
             updated_at: string;
         };
-        Item25: {
+        Item27: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
@@ -17688,7 +18215,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item28: {
+        Item30: {
             all_stage_responses: null;
             comments: string;
             /** @description Unix seconds as a string */
@@ -17801,7 +18328,8 @@ export interface components {
             object_type: 1;
             object_version: number;
             owner: components["schemas"]["Owner"];
-            proof: null;
+            /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
+            proof: null | components["schemas"]["Variant14"];
             settings: null | {
                 [key: string]: {
                     approval_id: number;
@@ -17842,7 +18370,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item35: {
+        Item37: {
             /** @description The project owner's user id */
             assignee_id: null | number;
             /** @description Percent of the project's tasks in a closed status, 4 decimals */
@@ -17871,7 +18399,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item37: {
+        Item39: {
             /** @description Unix seconds as a string */
             created_at: string;
             draft_icon: null;
@@ -17908,7 +18436,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item41: {
+        Item43: {
             abstract: string;
             audio_codec: string;
             audio_format: string;
@@ -17955,7 +18483,7 @@ export interface components {
             thumbnail_url: string;
             transcript: string;
         };
-        Item42: {
+        Item44: {
             abstract: string;
             aspect_ratio: string;
             codec_name: string;
@@ -18005,7 +18533,7 @@ export interface components {
             transcript: string;
             width: number;
         };
-        Item43: {
+        Item45: {
             abstract: string;
             aspect_ratio: string;
             audio_codec: string;
@@ -18062,9 +18590,9 @@ export interface components {
             vpms_title: string;
             width: number;
         };
-        Item44: {
+        Item46: {
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item41"][];
+            audio_assets: components["schemas"]["Item43"][];
             bundle_root: string;
             /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
             date_add: string;
@@ -18216,7 +18744,7 @@ export interface components {
                 /** @description The reason phrase, or "Validation Error" on field errors. */
                 title: string;
             }[];
-        } | components["schemas"]["Variant24"];
+        } | components["schemas"]["Variant25"];
         MedialoopsterImageAsset: {
             abstract: string;
             aspect_ratio: string;
@@ -18467,7 +18995,7 @@ export interface components {
             stages: {
                 approver_source: string;
                 approver_style: string;
-                approvers: components["schemas"]["Item20"][];
+                approvers: components["schemas"]["Item22"][];
                 can_proof: boolean;
                 name: string;
                 view_comments: boolean;
@@ -18622,7 +19150,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item17"];
+            priority?: components["schemas"]["Item19"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -18654,7 +19182,7 @@ export interface components {
             /** @description http(s) URL the messages are POSTed to */
             url: string;
         };
-        Priority: components["schemas"]["Item17"][];
+        Priority: components["schemas"]["Item19"][];
         Product: "adbreaks" | "contextual_adbreak" | "emotions" | "fingerprint" | "fingerprintplus" | "jitpreviews" | "jitthumbnails" | "markers" | "nudity" | "profanity" | "semantic" | "similar" | "content_summary" | "semantic_scenes" | "vertical_conversion" | "scene_tags";
         PutAssetStatusesBody: {
             /** @description A colour in #rrggbb form */
@@ -18698,7 +19226,7 @@ export interface components {
             assignee_id?: components["schemas"]["AssigneeId"];
             description?: string;
             due_date?: components["schemas"]["DueDate"];
-            priority?: components["schemas"]["Item17"];
+            priority?: components["schemas"]["Item19"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -18783,11 +19311,13 @@ export interface components {
         Roles2: components["schemas"]["Item4"][];
         SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
         SeriesId: null | string;
+        /** @description Shots of the asset's current version (400 otherwise), none already in another sequence (409) */
+        ShotIds: number[];
         Sort: "relevance" | "name" | "created_at" | "updated_at" | "size";
         Stages: {
             approver_source: "uploader" | "requester" | "fixed";
             approver_style?: "all" | "first";
-            approvers?: components["schemas"]["Item20"][];
+            approvers?: components["schemas"]["Item22"][];
             can_proof?: boolean;
             name: string;
             view_comments?: boolean;
@@ -18850,7 +19380,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Tasks: components["schemas"]["Item18"][];
+        Tasks: components["schemas"]["Item20"][];
         /** @description TaskStatus */
         TaskStatus: {
             color: string;
@@ -18976,8 +19506,27 @@ export interface components {
             user: components["schemas"]["User2"];
             version: string;
         };
+        Variant14: {
+            asset_id: number;
+            created_at: string;
+            cs_asset_id: number;
+            id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            updated_at: string;
+            url: null;
+            /** @description The newest version proofed */
+            version: number;
+        };
         /** @description medialoopster single error form */
-        Variant24: {
+        Variant25: {
             detail: string;
         };
         /** @description Version */

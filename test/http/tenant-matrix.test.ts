@@ -47,6 +47,7 @@ const JSON_FALLBACK: Record<string, (id: (name: string) => string | undefined) =
   '/workspaces/assets/{asset_id}/reviews': () => ({ content: 'From B' }),
   '/workspaces/assets/{asset_id}/tags': () => ({ names: ['From B'] }),
   '/workspaces/assets/{asset_id}/reviewRequests': (id) => ({ user_ids: [id('user_ids') ?? ''] }),
+  '/workspaces/assets/{asset_id}/sequences/{sequence_id}': () => ({ name: 'From B' }),
 };
 
 /** Bodies the document cannot describe (uploads whose bytes are read by the handler), keyed by path. */
@@ -64,6 +65,11 @@ const BODY_FALLBACK: Record<string, () => { payload: Buffer; headers: Record<str
 };
 
 const isIdName = (name: string): boolean => /(^|_)ids?$/i.test(name);
+/** An integer (or integer list) id field names a row by its integer `sequence` (docs/integer-ids.md), never a UUID slot. */
+function isIntegerIds(doc: Doc, s: Schema | undefined): boolean {
+  const r = resolveRef(doc, s);
+  return (r.type === 'array' ? resolveRef(doc, r.items).type : r.type) === 'integer';
+}
 const USERISH = /user|member|assignee|creator|mention|owner/;
 
 const singular = (table: string): string =>
@@ -198,7 +204,7 @@ function example(doc: Doc, given: Schema | undefined, name: string, value: Ids, 
     return out;
   }
   if (type === 'array') {
-    const id = isIdName(name) ? value(name, required) : undefined;
+    const id = isIdName(name) && !isIntegerIds(doc, s) ? value(name, required) : undefined;
     if (id !== undefined) {
       return [id];
     }
@@ -256,7 +262,7 @@ function idSlots(doc: Doc, op: Operation): { path: string[]; other: string[] } {
       walk(v, depth);
     }
     for (const [prop, ps] of Object.entries((r.properties ?? {}) as Record<string, Schema>)) {
-      if (isIdName(prop)) {
+      if (isIdName(prop) && !isIntegerIds(doc, ps)) {
         other.add(prop);
       } else if (depth < 3) {
         walk(ps, depth + 1);

@@ -48,7 +48,7 @@ describe('web app in Chromium', { timeout: 300_000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
-  });
+  }, { timeout: 180_000 });
 
   after(async () => {
     await closeAll(browser as Browser | undefined, [], () => t.stop());

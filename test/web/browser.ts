@@ -16,7 +16,17 @@ export const SCREENSHOTS = join(import.meta.dirname, '../../.tmp/web-screenshots
 export const PAGE_TIMEOUT_MS = 20_000;
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 60_000, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** Closes the browser without waiting on one that no longer answers (a hung close once held a CI run to its limit). */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([browser.close().catch(() => {}), new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+  clearTimeout(timer);
 }
 
 /** Signs in through the sign-in page (timeouts set on the page first). */
@@ -31,13 +41,13 @@ export async function signIn(page: Page, base: string, email: string, password: 
 }
 
 /**
- * For `after`: closes the contexts, the browser and then the server, each even when an earlier step throws (a
- * browser left open keeps the test process alive, so the file would hang instead of failing).
+ * For `after`: closes the contexts, the browser (closeBrowser: bounded) and then the server, each even when an
+ * earlier step throws (a browser left open keeps the test process alive, so the file would hang instead of failing).
  */
 export async function closeAll(browser: Browser | undefined, contexts: readonly BrowserContext[], stop: () => Promise<void>): Promise<void> {
   try {
     await Promise.allSettled(contexts.map((c) => c.close()));
-    await browser?.close();
+    await closeBrowser(browser);
   } finally {
     await stop();
   }

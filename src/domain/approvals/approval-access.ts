@@ -4,6 +4,8 @@ import { requireAsset } from '../assets/assets.service.js';
 import { scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { requireFolder } from '../folders/folders.service.js';
+import { isProjectAsset } from '../projects/projects.repo.js';
+import { requireProject } from '../projects/projects.service.js';
 import { requireTaskRequest } from '../tasks/task-requests.service.js';
 import { teamIdsOfUser } from '../teams/teams.repo.js';
 import { keyHash } from './approval-keys.js';
@@ -11,7 +13,7 @@ import { findApproval, findApprovalByViewKey, findResponseByKey } from './approv
 
 /*
  * Who may do what with an approval (spec §1.5 items 4, 8, 9, 10): the caller's identity (user and teams), keys, and
- * the container (folder, task; projects later) an asset is reached through.
+ * the container (folder, task, project) an asset is reached through.
  */
 
 /** The person acting: a signed-in user (with their teams) or a guest who holds a key (no user). */
@@ -69,17 +71,18 @@ export async function openByKey(ctx: Ctx, key: string): Promise<Keyed> {
   throw errors.notFound('approval');
 }
 
-/** Where an asset is reached from (Workstream's folder, task and, later, project routes). */
-export type Container = { kind: 'folder'; id: string } | { kind: 'task'; id: string };
+/** Where an asset is reached from (Workstream's folder, task and project routes). */
+export type Container = { kind: 'folder' | 'task' | 'project'; id: string };
 
 /**
  * The asset, reached through the container the caller may see: 404 when the container or the asset does not exist
- * (or is not visible), 403 `no_access_through_container` when the asset is not in it (§1.5 item 10). Adding projects
- * is one more case here.
+ * (or is not visible), 403 `no_access_through_container` when the asset is not in it (§1.5 item 10). A project
+ * reaches the assets linked to it (`project_linked_assets`).
  */
 export async function requireAssetIn(ctx: Ctx, container: Container, assetId: string): Promise<AssetRow> {
   requirePermission(ctx.actor, 'asset.read');
   let inside: (asset: AssetRow) => boolean;
+  let linked = false;
   switch (container.kind) {
     case 'folder': {
       const folder = await requireFolder(ctx, container.id);
@@ -89,6 +92,12 @@ export async function requireAssetIn(ctx: Ctx, container: Container, assetId: st
     case 'task': {
       const task = await requireTaskRequest(ctx, container.id);
       inside = (a) => task.asset_id === a.id;
+      break;
+    }
+    case 'project': {
+      const project = await requireProject(ctx, container.id);
+      linked = await isProjectAsset(ctx.db, { workspaceId: scopedWorkspaceId(ctx), projectId: project.id, assetId });
+      inside = () => linked;
       break;
     }
   }

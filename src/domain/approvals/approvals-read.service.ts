@@ -176,3 +176,28 @@ export async function checkAssetApproval(ctx: Ctx, container: Container, assetId
   }
   return { approval, slot: chooseSlot(approval, slots, caller), caller };
 }
+
+/**
+ * T3 and P3 with `approval_status` (spec "summary form"): each listed asset's latest approval, when the caller may see
+ * it (owner, admin, or an approver of any stage). Assets without one, or with one hidden from the caller, are absent.
+ * The container check is the list route's; the assets are the workspace's.
+ */
+export async function assetApprovalsFor(ctx: Ctx, assetIds: readonly string[]): Promise<Map<string, Keyed>> {
+  const out = new Map<string, Keyed>();
+  if (assetIds.length === 0) {
+    return out;
+  }
+  const workspaceId = scopedWorkspaceId(ctx);
+  const caller = await callerOf(ctx);
+  for (const assetId of new Set(assetIds)) {
+    const approval = await findLatestApprovalOfAsset(ctx.db, { workspaceId, assetId });
+    if (!approval) {
+      continue;
+    }
+    const slots = await listResponses(ctx.db, { workspaceId, approvalIds: [approval.id] });
+    if (seesApproval(approval, slots, caller)) {
+      out.set(assetId, { approval, slot: chooseSlot(approval, slots, caller), caller });
+    }
+  }
+  return out;
+}

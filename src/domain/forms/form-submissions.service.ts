@@ -18,7 +18,7 @@ import { checkResponse, FIELD_TYPES, FORM_STATUS, isBlank, keywordList, parseCon
 /*
  * T8: a task made from a form (spec §1.4.7 "Creating a task"; docs/workstream.md "Creating a task"). With only
  * `form_id` it is an untitled draft; sending the pending status submits it. Mapped fields (name, due date, assignee,
- * keywords, description) fill the task's columns whether they come top-level or through `fields[]` (top-level wins).
+ * project, keywords, description) fill the task's columns whether they come top-level or through `fields[]` (top-level wins).
  * Every response is checked against its field's type before anything is written; required fields are enforced when
  * the task is submitted (any status but draft). Keywords become tags of the linked assets when the submitter may tag
  * them. The answers are stored with the task (`tasks.form_fields`) and shown with it.
@@ -34,6 +34,8 @@ export interface SubmissionInput {
   /** Unix seconds; null clears. */
   dueDate?: number | null | undefined;
   assigneeId?: string | null | undefined;
+  /** A project of the workspace (resolved in the tenant); null: none. */
+  projectId?: string | null | undefined;
   keywords?: string | undefined;
   /** Assets to link (resolved in the tenant). */
   assetIds: readonly string[];
@@ -126,9 +128,20 @@ export async function submitForm(ctx: Ctx, input: SubmissionInput): Promise<Task
     const keywords = input.keywords ?? (keywordAnswer ? String(keywordAnswer.response) : null);
     const descAnswer = answerOf(checked, FIELD_TYPES.taskDescription);
     const description = descAnswer ? cleanTaskDescription(String(descAnswer.response)) : '';
+    // Guests may not place a task in a project (nor choose an assignee or link assets, below); refused before any id
+    // is looked up, so a guest learns nothing about which project ids exist.
     const projectAnswer = answerOf(checked, FIELD_TYPES.project);
-    if (projectAnswer) {
-      throw errors.invalidField('body', `fields/${projectAnswer.index}/response`, 'must be the id of a project (projects are not available on this server yet)');
+    if (guest && ((input.projectId !== undefined && input.projectId !== null) || projectAnswer)) {
+      throw errors.invalidField('body', input.projectId !== undefined ? 'project_id' : `fields/${projectAnswer?.index ?? 0}/response`, 'guests cannot choose a project');
+    }
+    let projectId = input.projectId ?? null;
+    if (input.projectId === undefined && projectAnswer) {
+      const seq = Number(projectAnswer.response);
+      const found = (await uuidsOf(tx.db, 'projects', { accountId, workspaceId }, [seq])).get(seq);
+      if (!found) {
+        throw errors.invalidField('body', `fields/${projectAnswer.index}/response`, 'must be the id of a project of this workspace');
+      }
+      projectId = found;
     }
     let assigneeId = input.assigneeId ?? null;
     const assigneeAnswer = answerOf(checked, FIELD_TYPES.assignee);
@@ -192,6 +205,7 @@ export async function submitForm(ctx: Ctx, input: SubmissionInput): Promise<Task
         [FIELD_TYPES.dueDate]: dueDate !== null,
         [FIELD_TYPES.keywords]: keywords !== null && keywords !== '',
         [FIELD_TYPES.assignee]: assigneeId !== null,
+        [FIELD_TYPES.project]: projectId !== null,
       };
       for (const field of fields) {
         if (!parseContent(field.content).required || mappedValue[field.type] === true) {
@@ -217,7 +231,7 @@ export async function submitForm(ctx: Ctx, input: SubmissionInput): Promise<Task
       id: newId(),
       account_id: accountId,
       workspace_id: workspaceId,
-      project_id: null,
+      project_id: projectId,
       asset_id: linked[0] ?? null,
       title: name,
       description,
@@ -242,7 +256,7 @@ export async function submitForm(ctx: Ctx, input: SubmissionInput): Promise<Task
       }
     }
     await tx.db.updateTable('forms').set({ last_used_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', form.id).execute();
-    const data = { before: null, after: { title: task.title, status: status.name, status_id: status.id, form_id: form.id, assignee_id: assigneeId, asset_ids: linked } };
+    const data = { before: null, after: { title: task.title, status: status.name, status_id: status.id, form_id: form.id, assignee_id: assigneeId, project_id: projectId, asset_ids: linked } };
     for (const assetId of linked.length === 0 ? [null] : linked) {
       await recordHistory(tx, { accountId, workspaceId, assetId, userId, subjectType: 'task', recordId: task.id, type: TASK_CREATED, data });
     }

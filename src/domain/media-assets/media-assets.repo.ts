@@ -152,3 +152,23 @@ export async function saveMediaFields(
     .values({ ...set, id: ids.id, workspace_id: scope.workspaceId, asset_id: scope.assetId, created_at: ids.now, updated_at: ids.now })
     .execute();
 }
+
+/**
+ * Live, unlocked assets whose scheduled deletion (`date_del`) is at or before `now`, across every workspace (the
+ * `assets.delete_scheduled` sweep), oldest date first. Each row carries its tenant, which the sweep acts within.
+ */
+export function dueScheduledDeletions(db: Kysely<DB>, now: string, limit: number): Promise<Array<{ assetId: string; workspaceId: string; accountId: string }>> {
+  return db
+    .selectFrom('media_asset_fields as f')
+    .innerJoin('assets as a', (j) => j.onRef('a.id', '=', 'f.asset_id').onRef('a.workspace_id', '=', 'f.workspace_id'))
+    .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
+    .select(['a.id as assetId', 'a.workspace_id as workspaceId', 'w.account_id as accountId'])
+    .where('f.date_del', 'is not', null)
+    .where('f.date_del', '<=', now)
+    .where('a.is_active', '=', 1)
+    .where('a.locked_by_user_id', 'is', null)
+    .orderBy('f.date_del')
+    .orderBy('a.sequence')
+    .limit(limit)
+    .execute();
+}

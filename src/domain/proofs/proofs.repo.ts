@@ -16,6 +16,14 @@ export function findProofOfAsset(db: Kysely<DB>, scope: Scope & { assetId: strin
   return db.selectFrom('proofs').selectAll().where('workspace_id', '=', scope.workspaceId).where('asset_id', '=', scope.assetId).executeTakeFirst();
 }
 
+/** The proofs of several assets (one per asset at most). */
+export function findProofsOfAssets(db: Kysely<DB>, scope: Scope & { assetIds: readonly string[] }): Promise<ProofRow[]> {
+  if (scope.assetIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db.selectFrom('proofs').selectAll().where('workspace_id', '=', scope.workspaceId).where('asset_id', 'in', [...new Set(scope.assetIds)]).execute();
+}
+
 export function findProofById(db: Kysely<DB>, scope: Scope & { id: string }): Promise<ProofRow | undefined> {
   return db.selectFrom('proofs').selectAll().where('workspace_id', '=', scope.workspaceId).where('id', '=', scope.id).executeTakeFirst();
 }

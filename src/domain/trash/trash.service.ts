@@ -46,23 +46,36 @@ async function requireAll(ctx: Ctx, ids: readonly string[]): Promise<AssetRow[]>
   });
 }
 
-async function moveToTrash(tx: Ctx, assets: readonly AssetRow[]): Promise<void> {
+/**
+ * `by` is who deleted it (the actor; null for the system, e.g. a scheduled deletion) and `reason` extra history data
+ * saying why when it was not a request.
+ */
+async function moveToTrash(tx: Ctx, assets: readonly AssetRow[], by: string | null = tx.actor.userId, reason?: Record<string, unknown>): Promise<void> {
   const workspaceId = scopedWorkspaceId(tx);
   const now = isoNow(tx.clock);
   for (const asset of assets.filter((a) => a.is_active === 1)) {
     assertNotLockedByOther(asset, tx);
-    await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { is_active: 0, deleted_at: now, deleted_by_user_id: tx.actor.userId, updated_at: now });
+    await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { is_active: 0, deleted_at: now, deleted_by_user_id: by, updated_at: now });
     await recordHistory(tx, {
       accountId: tx.actor.accountId,
       workspaceId,
       assetId: asset.id,
-      userId: tx.actor.userId,
+      userId: by,
       subjectType: 'asset',
       recordId: asset.id,
       type: 'asset_deleted',
-      data: { name: asset.name, file_location: asset.file_location, file_name: asset.file_name },
+      data: { name: asset.name, file_location: asset.file_location, file_name: asset.file_name, ...reason },
     });
   }
+}
+
+/**
+ * Moves an asset to the trash as the system (no user; `tx.actor` names only the account and workspace), exactly as
+ * a DELETE does otherwise (restorable, history `asset_deleted` with `reason`, events). For sweeps such as the
+ * medialoopster scheduled deletion; the caller checks the asset is due, live and not locked, in `tx`'s transaction.
+ */
+export async function trashAssetAsSystem(tx: Ctx, asset: AssetRow, reason: Record<string, unknown>): Promise<void> {
+  await moveToTrash(tx, [asset], null, reason);
 }
 
 /** DELETE /workspaces/assets/{id}: moves the asset to the shared trash (idempotent for one already there). */

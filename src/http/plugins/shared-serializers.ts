@@ -45,7 +45,7 @@ export function forSerializer(schema: Json): Json {
 export const sharedSerializers: SerializerFactory = (externalSchemas, options) => {
   const compile = SerializerSelector()(externalSchemas, options);
   const byContent = new Map<string, ReturnType<RouteSerializerCompiler>>();
-  return ((route: RouteSchema) => {
+  const serializerOf = (route: RouteSchema) => {
     const schema = forSerializer(JSON.parse(JSON.stringify(route.schema)) as Json);
     const key = JSON.stringify(schema);
     let serializer = byContent.get(key);
@@ -54,5 +54,11 @@ export const sharedSerializers: SerializerFactory = (externalSchemas, options) =
       byContent.set(key, serializer);
     }
     return serializer;
+  };
+  // Compiled on the first response that needs it, not at startup (the reason is at compiledOnFirstUse in
+  // validators.ts): most routes' error statuses are never answered in a process's life.
+  return ((route: RouteSchema) => {
+    let serializer: ReturnType<RouteSerializerCompiler> | undefined;
+    return (data: unknown) => (serializer ??= serializerOf(route))(data);
   }) as RouteSerializerCompiler;
 };

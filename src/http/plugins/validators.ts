@@ -94,7 +94,27 @@ const buildPartValidators: BuildCompiler = (externalSchemas, options) => {
   const custom = options?.customOptions ?? {};
   const coercing = build(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: 'array' } });
   const strict = build(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: false } });
-  return (route) => (route.httpPart === 'body' ? strict(route) : finiteNumbersOnly(coercing(route)));
+  return (route) => compiledOnFirstUse(() => (route.httpPart === 'body' ? strict(route) : finiteNumbersOnly(coercing(route))));
 };
+
+/**
+ * Compiles a route's validator on its first request instead of at startup. Compiling every validator of ~500
+ * operations took most of the 3 s an app needed to become ready (and each test file starts two apps); a route
+ * never called never pays. The schemas are TypeBox's, checked by the type-checker and by the schema fuzzer, which
+ * calls every operation.
+ */
+function compiledOnFirstUse(compile: () => ValidateFn): ValidateFn {
+  let validate: ValidateFn | undefined;
+  const wrapped: ValidateFn = (data, options) => {
+    validate ??= compile();
+    const ok = validate(data, options);
+    wrapped.errors = validate.errors ?? null;
+    return ok;
+  };
+  // Fastify passes the request as parentData (so coercion may replace a root value) only to validators that have
+  // this Ajv property; every validator compiled here is Ajv's.
+  wrapped.schemaEnv = true;
+  return wrapped;
+}
 
 export const partValidators = buildPartValidators as unknown as ValidatorFactory;

@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 
@@ -33,3 +38,28 @@ export const VIDEO_KEYS = [
 ];
 export const AUDIO_KEYS = [...COMMON_KEYS, 'audio_format', 'audio_codec', 'codec_name', 'sample_rate', 'channels', 'audio_url'];
 export const IMAGE_KEYS = [...COMMON_KEYS, 'image_format', 'codec_name', 'width', 'height', 'aspect_ratio', 'display_aspect_ratio', 'rotation', 'image_url', 'poster_url'];
+
+const run = promisify(execFile);
+export const FPS = 25;
+export const FRAME_MS = 1000 / FPS;
+/** Hard cuts at 1.0 s and 2.6 s (whole frames at 25 fps); 3.6 s long. */
+export const CUTS_MS = [1000, 2600];
+export const DURATION_MS = 3600;
+
+/** Three visually different segments joined with hard cuts, encoded as H.264. */
+export async function videoWithCuts(): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'atelier-shots-'));
+  try {
+    const out = join(dir, 'cuts.mp4');
+    await run('ffmpeg', [
+      '-nostdin', '-loglevel', 'error', '-y',
+      '-f', 'lavfi', '-i', `color=c=red:s=320x240:r=${FPS}:d=1`,
+      '-f', 'lavfi', '-i', `color=c=blue:s=320x240:r=${FPS}:d=1.6`,
+      '-f', 'lavfi', '-i', `testsrc=s=320x240:r=${FPS}:d=1`,
+      '-filter_complex', '[0][1][2]concat=n=3:v=1:a=0', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+    ]);
+    return await readFile(out);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,40 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { before, test } from 'node:test';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { shotSpans } from '../../../src/domain/media-assets/shots.service.js';
 import { assertMlErrors, token } from './fixtures.js';
-import { bytesOf, uploadTo } from './media-fixtures.js';
-
-const run = promisify(execFile);
-const FPS = 25;
-const FRAME_MS = 1000 / FPS;
-/** Hard cuts at 1.0 s and 2.6 s (whole frames at 25 fps); 3.6 s long. */
-const CUTS_MS = [1000, 2600];
-const DURATION_MS = 3600;
-
-/** Three visually different segments joined with hard cuts, encoded as H.264. */
-async function videoWithCuts(): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'atelier-shots-'));
-  try {
-    const out = join(dir, 'cuts.mp4');
-    await run('ffmpeg', [
-      '-nostdin', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', `color=c=red:s=320x240:r=${FPS}:d=1`,
-      '-f', 'lavfi', '-i', `color=c=blue:s=320x240:r=${FPS}:d=1.6`,
-      '-f', 'lavfi', '-i', `testsrc=s=320x240:r=${FPS}:d=1`,
-      '-filter_complex', '[0][1][2]concat=n=3:v=1:a=0', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
-    ]);
-    return await readFile(out);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { bytesOf, CUTS_MS, DURATION_MS, FRAME_MS, uploadTo, videoWithCuts } from './media-fixtures.js';
 
 test('shotSpans: shot i runs from cut i to cut i+1, in milliseconds; cuts at 0 or past the end are dropped', () => {
   assert.deepEqual(shotSpans([1, 2.6], 3.6), [{ start: 0, end: 1000 }, { start: 1000, end: 2600 }, { start: 2600, end: 3600 }]);

@@ -2337,6 +2337,217 @@ export interface paths {
         };
         trace?: never;
     };
+    "/workspaces/assets/{asset_id}/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sequences of a video asset, by start time */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"][];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Group shots of a video asset into a named sequence (editors)
+         * @description Timecodes and duration are derived from the shots. A shot belongs to at most one sequence (409 `shot_in_other_sequence`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Not blank; at most 255 bytes */
+                        name: string;
+                        description?: string | null;
+                        keywords?: string[];
+                        shot_ids: components["schemas"]["ShotIds"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/assets/{asset_id}/sequences/{sequence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a sequence (editors); its shots stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    asset_id: string;
+                    sequence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a sequence (editors); `shot_ids` replaces its shots */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    asset_id: string;
+                    sequence_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Not blank; at most 255 bytes */
+                        name?: string;
+                        description?: string | null;
+                        keywords?: string[];
+                        shot_ids?: components["schemas"]["ShotIds"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item9"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        trace?: never;
+    };
     "/accounts/custom-metadata": {
         parameters: {
             query?: never;
@@ -2364,9 +2575,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            sets: components["schemas"]["Item9"][];
-                            rules: components["schemas"]["Item10"][];
-                            fields: components["schemas"]["Item11"][];
+                            sets: components["schemas"]["Item11"][];
+                            rules: components["schemas"]["Item12"][];
+                            fields: components["schemas"]["Item13"][];
                         };
                     };
                 };
@@ -2424,7 +2635,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item9"];
+                        "application/json": components["schemas"]["Item11"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -2481,7 +2692,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item10"];
+                        "application/json": components["schemas"]["Item12"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -2542,7 +2753,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item11"];
+                        "application/json": components["schemas"]["Item13"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4789,7 +5000,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"][];
+                        "application/json": components["schemas"]["Item16"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4848,7 +5059,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item16"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -4896,7 +5107,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item14"];
+                        "application/json": components["schemas"]["Item16"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9245,7 +9456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"][];
+                        "application/json": components["schemas"]["Item17"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9298,7 +9509,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9353,7 +9564,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item15"];
+                        "application/json": components["schemas"]["Item17"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9415,7 +9626,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            jobs: components["schemas"]["Item16"][];
+                            jobs: components["schemas"]["Item18"][];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             next_cursor: number | null;
                         };
@@ -9472,7 +9683,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item16"];
+                        "application/json": components["schemas"]["Item18"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9917,7 +10128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -9969,7 +10180,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10012,7 +10223,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10101,7 +10312,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10217,7 +10428,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item18"];
+                        "application/json": components["schemas"]["Item20"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11177,7 +11388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"][];
+                        "application/json": components["schemas"]["Item24"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11226,7 +11437,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11279,7 +11490,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11323,7 +11534,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11367,7 +11578,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11416,7 +11627,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item22"];
+                        "application/json": components["schemas"]["Item24"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11707,7 +11918,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"][];
+                        "application/json": components["schemas"]["Item27"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11732,7 +11943,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task from a form (T8)
-         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
+         * @description With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. `assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).
          */
         post: {
             parameters: {
@@ -11769,7 +11980,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11834,7 +12045,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -11891,7 +12102,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item25"];
+                        "application/json": components["schemas"]["Item27"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12261,7 +12472,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"][];
+                        "application/json": components["schemas"]["Item30"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12381,7 +12592,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12542,7 +12753,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12614,7 +12825,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12686,7 +12897,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12753,7 +12964,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12868,7 +13079,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12955,6 +13166,120 @@ export interface paths {
         put?: never;
         /**
          * Create an approval of an asset through a task (A15)
+         * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostApprovalsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Item30"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an asset for an approval through a project (A10)
+         * @description The asset's approval in the limited form. 403 when the asset is not reachable through the project; 404 when there is an approval the caller may not see; 200 with null when there is none and the caller may create one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetApprovals200"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an approval of an asset through a project (A14)
          * @description Ad-hoc (no `template_id`): `approvers[]` (user ids, e-mail addresses, or `{type: "user"|"team"|"email", id|email}`) must all approve. With `template_id`, the template version's stages; `approvers[]` names the approvers of its "requester" stages. `comments` (≤3000), `message` (the request message, HTML), `due_date` (Unix seconds), `view_comments`/`can_proof` (ad-hoc). Editors only; one pending approval per asset. Answers the approval as its owner sees it (with the view-only key).
          */
         post: {
@@ -13195,7 +13520,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item35"][];
+                        "application/json": components["schemas"]["Item37"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13254,7 +13579,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item35"];
+                        "application/json": components["schemas"]["Item37"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13453,7 +13778,7 @@ export interface paths {
         };
         /**
          * List a project's assets (P3)
-         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).
+         * @description Mini assets, in the order they were linked. With `approval_status`, each carries `approval`: the summary of its latest approval, null when it has none the caller may see.
          */
         get: {
             parameters: {
@@ -13879,7 +14204,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13934,7 +14259,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14121,7 +14446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14176,7 +14501,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14363,7 +14688,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14418,7 +14743,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetProof200"];
+                        "application/json": components["schemas"]["Variant14"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14526,6 +14851,248 @@ export interface paths {
                 path: {
                     /** @description Folder, project or task id */
                     id: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an asset's proof, using approval key permissions
+         * @description No proof yet: 404 `proof_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate an asset's proof, using approval key permissions
+         * @description Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). `version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; an earlier version than the proof's answers 409 `proof_version_older`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            /** @description No fields: the current version is proofed. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Variant14"];
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        /**
+         * Delete an asset's proof, using approval key permissions
+         * @description Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
+                    /** @description Asset id */
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                413: components["responses"]["WorkstreamError413"];
+                414: components["responses"]["WorkstreamError414"];
+                415: components["responses"]["WorkstreamError415"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/approvals/{key}/assets/{assetId}/proof/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the URL of an asset's proof viewer, using approval key permissions
+         * @description A signed URL (no token needed) of an HTML page showing the proof's pages for every version proofed; it works for an hour and stops working when the proof is deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    /** @description An approval key (an approver's, or the owner's view-only key) */
+                    key: string;
                     /** @description Asset id */
                     assetId: string;
                 };
@@ -15154,7 +15721,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"][];
+                        "application/json": components["schemas"]["Item39"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15216,7 +15783,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"];
+                        "application/json": components["schemas"]["Item39"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16530,7 +17097,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"][];
+                        "application/json": components["schemas"]["Item43"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16577,7 +17144,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16659,7 +17226,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item41"];
+                        "application/json": components["schemas"]["Item43"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16832,7 +17399,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -16914,7 +17481,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item42"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17087,7 +17654,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17169,7 +17736,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17539,7 +18106,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"][];
+                        "application/json": components["schemas"]["Item46"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17602,7 +18169,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17649,7 +18216,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17765,7 +18332,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant24"];
+                        "application/json": components["schemas"]["Variant25"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -18630,7 +19197,7 @@ export interface components {
                     pointer: string;
                 };
             }[];
-        } | components["schemas"]["Variant24"];
+        } | components["schemas"]["Variant25"];
         MedialoopsterProduction: {
             id: number;
             name: string;
@@ -19041,11 +19608,30 @@ export interface components {
         Item9: {
             id: string;
             sequence: number;
+            asset_id: string;
+            name: string;
+            description: string | null;
+            keywords: string[];
+            /** @description Milliseconds: the earliest start of its shots */
+            timecode_start: number;
+            /** @description Milliseconds: the latest end of its shots */
+            timecode_end: number;
+            /** @description Milliseconds: timecode_end - timecode_start */
+            duration: number;
+            /** @description Its shots' integer ids, by start time */
+            shot_ids: number[];
+            created_at: string;
+        };
+        /** @description Shots of the asset's current version (400 otherwise), none already in another sequence (409) */
+        ShotIds: number[];
+        Item11: {
+            id: string;
+            sequence: number;
             created_at: string;
             name: string;
             content_type: string;
         };
-        Item10: {
+        Item12: {
             id: string;
             sequence: number;
             created_at: string;
@@ -19053,7 +19639,7 @@ export interface components {
             regex: string;
             message: string;
         };
-        Item11: {
+        Item13: {
             id: string;
             sequence: number;
             created_at: string;
@@ -19111,7 +19697,7 @@ export interface components {
             purged: number;
         };
         /** @description WorkspaceMember */
-        Item14: {
+        Item16: {
             workspace_id: string;
             user_id: string;
             /** @description One role: admin, editor or viewer */
@@ -19267,7 +19853,7 @@ export interface components {
         /** @description History event types to receive (asset_created, version_created, derivatives_ready, comment_created...), or ["*"] for all */
         EventTypes: string[];
         /** @description Webhook delivery */
-        Item15: {
+        Item17: {
             id: string;
             sequence: number;
             webhook_id: string;
@@ -19290,7 +19876,7 @@ export interface components {
             next_attempt_at: string | null;
         };
         /** @description Job */
-        Item16: {
+        Item18: {
             id: string;
             /** @description `noun.verb`: what the job does */
             name: string;
@@ -19330,25 +19916,25 @@ export interface components {
             rank?: number;
             is_closed?: boolean;
         };
-        Priority: components["schemas"]["Item17"][];
+        Priority: components["schemas"]["Item19"][];
         /** @description Low, Medium or High */
-        Item17: "Low" | "Medium" | "High";
+        Item19: "Low" | "Medium" | "High";
         /** @description TaskList */
         GetTasks200: {
             tasks: components["schemas"]["Tasks"];
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
-        Tasks: components["schemas"]["Item18"][];
+        Tasks: components["schemas"]["Item20"][];
         /** @description Task */
-        Item18: {
+        Item20: {
             id: string;
             sequence: number;
             creator_id: string | null;
             title: string;
             assignee_id: string | null;
             description: string;
-            priority: components["schemas"]["Item17"];
+            priority: components["schemas"]["Item19"];
             /** @description The status name, e.g. "Pending" or "Completed" */
             status: string;
             status_id: string;
@@ -19370,7 +19956,7 @@ export interface components {
             title: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item17"];
+            priority?: components["schemas"]["Item19"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -19387,7 +19973,7 @@ export interface components {
             title?: string;
             description?: string;
             assignee_id?: components["schemas"]["AssigneeId"];
-            priority?: components["schemas"]["Item17"];
+            priority?: components["schemas"]["Item19"];
             /** @description A task status name of the workspace ("Pending"), case-insensitive */
             status?: string;
             /** @description A task status id (alternative to `status`) */
@@ -19410,12 +19996,12 @@ export interface components {
         Stages: {
             name: string;
             approver_source: "uploader" | "requester" | "fixed";
-            approvers?: components["schemas"]["Item20"][];
+            approvers?: components["schemas"]["Item22"][];
             approver_style?: "all" | "first";
             view_comments?: boolean;
             can_proof?: boolean;
         }[];
-        Item20: {
+        Item22: {
             /** @enum {string} */
             type: "user";
             /** Format: uuid */
@@ -19443,7 +20029,7 @@ export interface components {
             stages: {
                 name: string;
                 approver_source: string;
-                approvers: components["schemas"]["Item20"][];
+                approvers: components["schemas"]["Item22"][];
                 approver_style: string;
                 view_comments: boolean;
                 can_proof: boolean;
@@ -19484,7 +20070,7 @@ export interface components {
             status?: components["schemas"]["Status"];
             launch_date?: components["schemas"]["LaunchDate"];
         };
-        Item22: {
+        Item24: {
             id: string;
             /** @description The form's id on Workstream */
             sequence: number;
@@ -19552,7 +20138,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item25: {
+        Item27: {
             id: number;
             public_id: number;
             name: string;
@@ -19649,7 +20235,7 @@ export interface components {
         };
         UserIds: (number | string)[];
         OwnerId: string[] | string;
-        Item28: {
+        Item30: {
             key: string;
             /** @enum {string} */
             type: "approval";
@@ -19723,7 +20309,8 @@ export interface components {
                 numRelated: number;
                 metadata: components["schemas"]["Metadata"];
             };
-            proof: null;
+            /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
+            proof: null | components["schemas"]["Variant14"];
             settings: null | {
                 [key: string]: {
                     id: number;
@@ -19888,8 +20475,27 @@ export interface components {
                 required: string;
             }[];
         };
+        Variant14: {
+            id: number;
+            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
+            status: number;
+            asset_id: number;
+            /** @description The newest version proofed */
+            version: number;
+            cs_asset_id: number;
+            /** @description Who generated it */
+            owner_id: number;
+            /** @description The id of the folder, task, project or approval it was generated through */
+            primary_source_id: number;
+            secondary_source_id: null;
+            /** @description 1 folder, 2 task, 3 project, 4 approval */
+            source: number;
+            url: null;
+            created_at: string;
+            updated_at: string;
+        };
         SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
-        GetApprovals200: null | components["schemas"]["Item28"];
+        GetApprovals200: null | components["schemas"]["Item30"];
         PostApprovalsBody: {
             approvers?: ((number | string) | string | {
                 type: "user" | "team" | "email";
@@ -19903,7 +20509,7 @@ export interface components {
             view_comments?: components["schemas"]["SendReminder"];
             can_proof?: components["schemas"]["SendReminder"];
         };
-        Item35: {
+        Item37: {
             id: number;
             /** @description Always "P" (human ids read P-<public_id>) */
             project_key: string;
@@ -20019,25 +20625,6 @@ export interface components {
                 required: string[];
             };
         }[];
-        GetProof200: {
-            id: number;
-            /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
-            status: number;
-            asset_id: number;
-            /** @description The newest version proofed */
-            version: number;
-            cs_asset_id: number;
-            /** @description Who generated it */
-            owner_id: number;
-            /** @description The id of the folder, task, project or approval it was generated through */
-            primary_source_id: number;
-            secondary_source_id: null;
-            /** @description 1 folder, 2 task, 3 project, 4 approval */
-            source: number;
-            url: null;
-            created_at: string;
-            updated_at: string;
-        };
         /** @description `version` (at least 1): the version to proof; the current one when left out. */
         PostProofBody: {
             version?: number | string;
@@ -20049,7 +20636,7 @@ export interface components {
         };
         /** @description The task's assets after the change (the first 100) */
         PostAssets200: components["schemas"]["Variant11"][];
-        Item37: {
+        Item39: {
             id: number;
             /** @enum {string} */
             type: "requestform";
@@ -20113,10 +20700,10 @@ export interface components {
             };
         };
         /** @description medialoopster single error form */
-        Variant24: {
+        Variant25: {
             detail: string;
         };
-        Item41: {
+        Item43: {
             id: number;
             name: string;
             description: string;
@@ -20174,8 +20761,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        GetImageassets200: components["schemas"]["Item42"][];
-        Item42: {
+        GetImageassets200: components["schemas"]["Item44"][];
+        Item44: {
             id: number;
             name: string;
             description: string;
@@ -20225,8 +20812,8 @@ export interface components {
             image_url: string;
             poster_url: string;
         };
-        GetVideoassets200: components["schemas"]["Item43"][];
-        Item43: {
+        GetVideoassets200: components["schemas"]["Item45"][];
+        Item45: {
             id: number;
             name: string;
             description: string;
@@ -20284,10 +20871,10 @@ export interface components {
             audio_codec: string;
         };
         GetShots200: components["schemas"]["MedialoopsterShot"][];
-        Item44: {
+        Item46: {
             id: number;
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item41"][];
+            audio_assets: components["schemas"]["Item43"][];
             image_assets: components["schemas"]["GetImageassets200"];
             video_assets: components["schemas"]["GetVideoassets200"];
             name: string;

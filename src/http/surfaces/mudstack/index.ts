@@ -38,6 +38,7 @@ import { tasksRoutes } from './tasks.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
 import { productionsRoutes } from './productions.routes.js';
+import { sequencesRoutes } from './sequences.routes.js';
 import { customMetadataRoutes } from './custom-metadata.routes.js';
 import { projectsRoutes } from './projects.routes.js';
 import { formsRoutes } from './forms.routes.js';
@@ -58,6 +59,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(workspacesRoutes);
   await app.register(workspaceSettingsRoutes);
   await app.register(productionsRoutes);
+  await app.register(sequencesRoutes);
   await app.register(customMetadataRoutes);
   await app.register(assetsRoutes);
   await app.register(uploadsRoutes);

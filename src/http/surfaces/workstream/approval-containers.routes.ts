@@ -78,11 +78,12 @@ async function approverRefs(ctx: Ctx, list: Body['approvers']): Promise<Approver
   return out;
 }
 
-/** The container routes of the approval engine: check (A9, A11) and create (A13, A15). Projects (A10, A14) come with projects. */
+/** The container routes of the approval engine: check (A9, A11) and create (A13-A15); a project reaches its linked assets. */
 export const approvalContainersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const kinds = [
     ['folders', 'folder', 'folders', 'A9', 'A13'],
     ['tasks', 'task', 'tasks', 'A11', 'A15'],
+    ['projects', 'project', 'projects', 'A10', 'A14'],
   ] as const;
   for (const [path, kind, table, check, create] of kinds) {
     const containerOf = async (ctx: Ctx, id: string): Promise<Container> => ({ kind, id: await rowId(ctx, table, id, { field: 'id', part: 'params', what: kind }) });

@@ -76,7 +76,7 @@ export type ApprovalForm = 'list' | 'full' | 'limited';
  * current_approver), `limited` (A9-A11: object, settings and responses null). `templateSeq` maps template UUIDs
  * (root and parent) to their integer ids.
  */
-export function presentApproval<O>(v: ApprovalView, form: ApprovalForm, ctx: { templateSeq: (id: string) => number; object: (assetId: string) => O | null }) {
+export function presentApproval<O, P>(v: ApprovalView, form: ApprovalForm, ctx: { templateSeq: (id: string) => number; object: (assetId: string) => O | null; proof: (assetId: string) => P | null }) {
   const a = v.keyed.approval;
   const object = form === 'limited' ? null : ctx.object(a.asset_id);
   return {
@@ -89,7 +89,7 @@ export function presentApproval<O>(v: ApprovalView, form: ApprovalForm, ctx: { t
     template: presentTemplate(v, ctx.templateSeq),
     current_stage_id: a.current_stage,
     object,
-    proof: null,
+    proof: form === 'limited' ? null : ctx.proof(a.asset_id),
     settings:
       form === 'full'
         ? Object.fromEntries(

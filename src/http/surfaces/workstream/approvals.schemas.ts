@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { WsLegacyAsset, WsMiniAsset } from './asset-shapes.schemas.js';
 import { WsUser } from './schemas.js';
+import { WsProof } from './proofs.routes.js';
 
 /*
  * Approval shapes of the Workstream surface (spec §1.3.2, 1.3.4-1.3.8), with the seed's JSON types: user, asset and
@@ -139,7 +140,7 @@ export const WsApproval = Type.Object(
     template: Nullable(WsApprovalTemplate),
     current_stage_id: Type.Integer(),
     object: Type.Union([Type.Null(), WsMiniAsset, WsLegacyAsset]),
-    proof: Type.Null(),
+    proof: Type.Union([Type.Null(), WsProof], { description: 'The asset\'s proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form' }),
     settings: Nullable(Type.Record(Type.String(), WsApprovalSetting)),
     current_stage_responses: Nullable(Type.Array(WsApprovalResponse)),
     current_approver: Nullable(WsCurrentApprover),

@@ -12,6 +12,7 @@ import { PagingQuery, paging } from './conventions.js';
 import { rowId } from './ids.js';
 import { ProjectParams } from './projects.routes.js';
 import { wsErrors } from './schemas.js';
+import { presentApprovalSummaries } from './approvals.present-many.js';
 
 const tags = ['Workstream'];
 const config = { scope: 'credential' } as const;
@@ -57,7 +58,7 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'List a project\'s assets (P3)',
-        description: 'Mini assets, in the order they were linked. With `approval_status`, each carries `approval` (null: approvals are not wired to this route yet).',
+        description: 'Mini assets, in the order they were linked. With `approval_status`, each carries `approval`: the summary of its latest approval, null when it has none the caller may see.',
         params: ProjectParams,
         querystring: AssetsQuery,
         response: { 200: Type.Array(WsMiniAsset), ...wsErrors },
@@ -70,8 +71,8 @@ export const projectAssetsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const shapes = await loadAssetShapes(ctx.db, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId, assetIds: rows.map((r) => r.id) });
       const links = mediaLinks(ctx, baseUrlOf(ctx, request));
       const withApproval = request.query.approval_status === '1' || request.query.approval_status === 'true';
-      // TODO(#14): the approvals helper fills `approval` with the asset's approval summary.
-      return shapes.map((d) => (withApproval ? { ...presentMiniAsset(links, d), approval: null } : presentMiniAsset(links, d)));
+      const approvals = withApproval ? await presentApprovalSummaries(ctx, shapes.map((d) => d.asset.id)) : undefined;
+      return shapes.map((d) => (approvals ? { ...presentMiniAsset(links, d), approval: approvals.get(d.asset.id) ?? null } : presentMiniAsset(links, d)));
     },
   );
 

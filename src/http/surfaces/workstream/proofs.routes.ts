@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireApprovalAsset } from '../../../domain/approvals/approval-proofs.js';
 import type { Ctx } from '../../../domain/context.js';
 import { parseSurfaceId } from '../../../domain/ids/surface-ids.js';
 import { requireProjectAsset } from '../../../domain/projects/project-links.service.js';
@@ -43,48 +44,79 @@ const GenerateBody = Type.Object(
   { additionalProperties: false, description: '`version` (at least 1): the version to proof; the current one when left out.' },
 );
 
-interface Scope {
-  prefix: 'folders' | 'projects' | 'tasks';
-  what: 'folder' | 'project' | 'task';
-  kind: ProofSource['kind'];
-  /** The container check ("using <scope> permissions"): container and asset UUIDs, or a 403/404. */
-  check: (ctx: Ctx, containerId: string, assetId: string) => Promise<unknown>;
-}
+/** The approvals scope proofs the current version: no `version` (spec §1.4.5). */
+const NoVersionBody = Type.Object({}, { additionalProperties: false, description: 'No fields: the current version is proofed.' });
 
-const SCOPES: readonly Scope[] = [
-  { prefix: 'folders', what: 'folder', kind: 'folder', check: requireFolderAsset },
-  { prefix: 'projects', what: 'project', kind: 'project', check: requireProjectAsset },
-  { prefix: 'tasks', what: 'task', kind: 'task', check: requireTaskAsset },
-];
+interface Scope {
+  /** The path up to `/proof`. */
+  url: string;
+  /** "using <using> permissions" in the summaries. */
+  using: string;
+  params: TObject;
+  /** Whether POST takes a `version` (the approvals scope proofs the approval's version: none). */
+  versioned: boolean;
+  /** The container check: the asset's UUID and where the proof is requested through, or a 403/404. */
+  resolve: (ctx: Ctx, params: Record<string, string>) => Promise<{ assetId: string; source: ProofSource }>;
+}
 
 const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Folder, project or task id' }),
   assetId: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Asset id' }),
 });
 
-/** Resolves the path's container and asset in the caller's tenant and applies the scope's check. */
-async function resolve(ctx: Ctx, scope: Scope, params: { id: string; assetId: string }): Promise<{ assetId: string; source: ProofSource }> {
-  const table = scope.prefix === 'folders' ? 'folders' : scope.prefix;
-  const containerId = await rowId(ctx, table, params.id, { field: 'id', part: 'params', what: scope.what });
-  const assetId = await rowId(ctx, 'assets', params.assetId, { field: 'assetId', part: 'params', what: 'asset' });
-  await scope.check(ctx, containerId, assetId);
-  return { assetId, source: { kind: scope.kind, containerSequence: Number(params.id) } };
+const KeyParams = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 200, description: 'An approval key (an approver\'s, or the owner\'s view-only key)' }),
+  assetId: Type.String({ pattern: '^[0-9]{1,10}$', description: 'Asset id' }),
+});
+
+type Check = (ctx: Ctx, containerId: string, assetId: string) => Promise<unknown>;
+
+/** A folder, project or task scope: resolves the path's container and asset in the caller's tenant, then checks. */
+function containerScope(prefix: 'folders' | 'projects' | 'tasks', what: 'folder' | 'project' | 'task', check: Check): Scope {
+  return {
+    url: `/${prefix}/:id/assets/:assetId`,
+    using: what,
+    params: Params,
+    versioned: true,
+    resolve: async (ctx, params) => {
+      const containerId = await rowId(ctx, prefix, params.id ?? '', { field: 'id', part: 'params', what });
+      const assetId = await rowId(ctx, 'assets', params.assetId ?? '', { field: 'assetId', part: 'params', what: 'asset' });
+      await check(ctx, containerId, assetId);
+      return { assetId, source: { kind: what, containerSequence: Number(params.id) } };
+    },
+  };
 }
 
+const SCOPES: readonly Scope[] = [
+  containerScope('folders', 'folder', requireFolderAsset),
+  containerScope('projects', 'project', requireProjectAsset),
+  containerScope('tasks', 'task', requireTaskAsset),
+  {
+    url: '/approvals/:key/assets/:assetId',
+    using: 'approval key',
+    params: KeyParams,
+    versioned: false,
+    resolve: (ctx, params) => requireApprovalAsset(ctx, params.key ?? '', () => rowId(ctx, 'assets', params.assetId ?? '', { field: 'assetId', part: 'params', what: 'asset' })),
+  },
+];
+
+const resolve = (ctx: Ctx, scope: Scope, params: unknown) => scope.resolve(ctx, params as Record<string, string>);
+
 /**
- * Proofing (spec §1.4.5) in the folder, project and task scopes: the same four routes in each, each with its own
+ * Proofing (spec §1.4.5) in the folder, project, task and approval-key scopes: the same four routes in each, each with its own
  * container check. The proof itself is the asset's, whichever scope it is reached through.
  */
 export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const scope of SCOPES) {
-    const url = `/${scope.prefix}/:id/assets/:assetId/proof`;
-    const using = `using ${scope.what} permissions`;
+    const url = `${scope.url}/proof`;
+    const using = `using ${scope.using} permissions`;
+    const params = scope.params;
 
     app.get(
       url,
       {
         config,
-        schema: { tags, summary: `Get an asset's proof, ${using}`, description: 'No proof yet: 404 `proof_not_found`.', params: Params, response: { 200: WsProof, ...wsErrors } },
+        schema: { tags, summary: `Get an asset's proof, ${using}`, description: 'No proof yet: 404 `proof_not_found`.', params, response: { 200: WsProof, ...wsErrors } },
       },
       async (request) => {
         const ctx = ctxOf(request);
@@ -101,7 +133,7 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags,
           summary: `Get the URL of an asset's proof viewer, ${using}`,
           description: 'A signed URL (no token needed) of an HTML page showing the proof\'s pages for every version proofed; it works for an hour and stops working when the proof is deleted.',
-          params: Params,
+          params,
           response: { 200: Type.Object({ url: Type.String() }, { additionalProperties: false }), ...wsErrors },
         },
       },
@@ -127,14 +159,14 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'Answers the proof, pending (status 2) until its job has rendered it (1) or failed (3: file type cannot be proofed, 4: generation failed). ' +
             '`version` (at least 1) proofs that version; the current one when left out. One proof per asset: a newer version adds its pages to it; ' +
             'an earlier version than the proof\'s answers 409 `proof_version_older`.',
-          params: Params,
-          body: GenerateBody,
+          params,
+          body: scope.versioned ? GenerateBody : NoVersionBody,
           response: { 200: WsProof, 409: wsErrors[422], ...wsErrors },
         },
       },
       async (request) => {
         const ctx = ctxOf(request);
-        const raw = request.body?.version;
+        const raw = (request.body as { version?: string | number } | undefined)?.version;
         const version = raw === undefined ? undefined : parseSurfaceId(raw, 'version', 'body');
         const { assetId, source } = await resolve(ctx, scope, request.params);
         return presentProof(ctx, await generateProof(ctx, { assetId, version, source }));
@@ -149,7 +181,7 @@ export const proofsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags,
           summary: `Delete an asset's proof, ${using}`,
           description: 'Removes the proof of every version (its viewer URLs stop working). Editors, or whoever generated it. Answers 204.',
-          params: Params,
+          params,
           response: { 204: Type.Null({ description: 'Done; no body' }), ...wsErrors },
         },
       },

@@ -11,6 +11,7 @@ import { WsAssetVersion, WsFullAsset, WsMiniAsset } from './asset-shapes.schemas
 import { IntLike, PagingQuery, paging } from './conventions.js';
 import { rowId, rowIds } from './ids.js';
 import { wsErrors } from './schemas.js';
+import { presentApprovalSummaries } from './approvals.present-many.js';
 
 const tags = ['Workstream'];
 const config = { scope: 'credential' } as const;
@@ -39,8 +40,8 @@ const isOn = (v: unknown): boolean => v === true || v === 1 || v === '1' || v ==
 async function miniAssets(ctx: Ctx, links: MediaLinks, task: string, page: { offset: number; limit: number }, withApproval: boolean) {
   const ids = await listTaskAssetIds(ctx, task, page);
   const shapes = await loadAssetShapes(ctx.db, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId, assetIds: ids });
-  // TODO(#14): the approval summary comes with approvals; until then an asset has none (`null`, as documented).
-  return shapes.map((d) => (withApproval ? { ...presentMiniAsset(links, d), approval: null } : presentMiniAsset(links, d)));
+  const approvals = withApproval ? await presentApprovalSummaries(ctx, shapes.map((d) => d.asset.id)) : undefined;
+  return shapes.map((d) => (approvals ? { ...presentMiniAsset(links, d), approval: approvals.get(d.asset.id) ?? null } : presentMiniAsset(links, d)));
 }
 
 /** A task's assets (T3-T5, T9, T10, T14, T15 of spec §1.4.7): links only; assets are never deleted here. */

@@ -94,7 +94,7 @@ function sessionIdOf(request: FastifyRequest, given: string | undefined): string
 }
 
 /** An id in the body that is not the tenant's is a field error (422 naming it), not a missing resource. */
-async function bodyRowId(ctx: Ctx, table: 'task_statuses' | 'users' | 'forms', value: unknown, field: string): Promise<string> {
+async function bodyRowId(ctx: Ctx, table: 'task_statuses' | 'users' | 'forms' | 'projects', value: unknown, field: string): Promise<string> {
   try {
     return await rowId(ctx, table, value, { field, part: 'body', what: table });
   } catch (err) {
@@ -102,10 +102,14 @@ async function bodyRowId(ctx: Ctx, table: 'task_statuses' | 'users' | 'forms', v
   }
 }
 
-/** T8's body → the submission (ids resolved in the tenant; `assetids[]` in one query). */
-async function submissionInput(ctx: Ctx, b: Static<typeof CreateBody>, formId: string): Promise<SubmissionInput> {
-  if (b.project_id !== undefined && !isEmpty(b.project_id)) {
-    throw errors.invalidField('body', 'project_id', 'must be the id of a project (projects are not available on this server yet)');
+/**
+ * T8's body → the submission (ids resolved in the tenant; `assetids[]` in one query). A guest's `project_id` is
+ * refused before it is resolved, so a guest cannot probe which project ids exist.
+ */
+async function submissionInput(ctx: Ctx, b: Static<typeof CreateBody>, formId: string, guest = false): Promise<SubmissionInput> {
+  const projectSent = b.project_id !== undefined && !isEmpty(b.project_id);
+  if (guest && projectSent) {
+    throw errors.invalidField('body', 'project_id', 'guests cannot choose a project');
   }
   return {
     formId,
@@ -113,6 +117,7 @@ async function submissionInput(ctx: Ctx, b: Static<typeof CreateBody>, formId: s
     name: b.name,
     dueDate: b.due_date === undefined ? undefined : isEmpty(b.due_date) ? null : toUnixSeconds(b.due_date, 'due_date'),
     assigneeId: b.assignee_id === undefined ? undefined : isEmpty(b.assignee_id) ? null : await bodyRowId(ctx, 'users', b.assignee_id, 'assignee_id'),
+    projectId: b.project_id === undefined ? undefined : !projectSent ? null : await bodyRowId(ctx, 'projects', b.project_id, 'project_id'),
     keywords: b.keywords,
     assetIds: b.assetids === undefined ? [] : await rowIds(ctx, 'assets', b.assetids, { field: 'assetids', what: 'asset' }),
     fields: (b.fields ?? []).map((f) => (f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as { id: unknown; response: unknown }) : { id: f, response: undefined })),
@@ -217,7 +222,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }, {}],
         description:
           'With only `form_id`: an untitled draft. Send the pending status (GET /workstream/statuses) to submit; then `name` and every required field are needed. ' +
-          '`assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, keywords, description) fill the task whether sent top-level or in `fields[]`. ' +
+          '`assetids[]` are linked and get `keywords` as tags. Mapped fields (task name, due date, assignee, project, keywords, description) fill the task whether sent top-level or in `fields[]`; `project_id` / the project field (27) take a project id of the workspace. ' +
           'Without a token: forms open to guests only; the answer carries the guest session in `X-Session-Id` and a `session_id` cookie (docs/workstream.md).',
         body: CreateBody,
         response: { 200: WsTask, ...wsErrors },
@@ -234,7 +239,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const gctx = guestCtx(request.server.deps, tenant);
         const { task, token } = await inTransaction(gctx, async (tx) => {
           const session = await ensureGuestSession(tx, sessionIdOf(request, b.session_id));
-          const input = await submissionInput(tx, b, tenant.formId);
+          const input = await submissionInput(tx, b, tenant.formId, true);
           return { task: await submitForm(tx, { ...input, guestSessionId: session.id }), token: session.token };
         });
         void reply.header('x-session-id', token).header('set-cookie', `session_id=${token}; Path=/workstream; HttpOnly; SameSite=Lax; Max-Age=2592000`);
