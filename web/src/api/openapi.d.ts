@@ -13307,7 +13307,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item28"];
+                        "application/json": components["schemas"]["Item30"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
