@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
-import { assertAccessible, closeBrowser, launch, screenshot } from './browser.js';
+import { assertAccessible, closeAll, launch, PAGE_TIMEOUT_MS, screenshot } from './browser.js';
 
 /*
  * The web app in Chromium against the real server on a real socket. SQLite only: the pages run the same API calls
@@ -17,7 +17,7 @@ const PASSWORD = 'studio password 1';
 
 const png = (color: string, size = 96) => sharp({ create: { width: size, height: size, channels: 3, background: color } }).png().toBuffer();
 
-describe('web app in Chromium', () => {
+describe('web app in Chromium', { timeout: 300_000 }, () => {
   const t = new TestApp('sqlite');
   let browser: Browser;
   let page: Page;
@@ -46,12 +46,12 @@ describe('web app in Chromium', () => {
     await t.jobs.runUntilIdle();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
   }, { timeout: 180_000 });
 
   after(async () => {
-    await closeBrowser(browser);
-    await t.stop();
+    await closeAll(browser as Browser | undefined, [], () => t.stop());
   });
 
   test('the app is served at / with its own CSP; API clients still get JSON 404s', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /*
  * Browser tests drive Debian's Chromium (/usr/bin/chromium, installed by .ci/run) with playwright-core against the
@@ -11,6 +11,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, '../../.tmp/web-screenshots');
+
+/** Navigation and actions give up after this, so a broken page fails its test instead of hanging the file. */
+export const PAGE_TIMEOUT_MS = 20_000;
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 60_000, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -24,6 +27,30 @@ export async function closeBrowser(browser: Browser | undefined): Promise<void> 
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([browser.close().catch(() => {}), new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); })]);
   clearTimeout(timer);
+}
+
+/** Signs in through the sign-in page (timeouts set on the page first). */
+export async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/browse$/);
+}
+
+/**
+ * For `after`: closes the contexts, the browser (closeBrowser: bounded) and then the server, each even when an
+ * earlier step throws (a browser left open keeps the test process alive, so the file would hang instead of failing).
+ */
+export async function closeAll(browser: Browser | undefined, contexts: readonly BrowserContext[], stop: () => Promise<void>): Promise<void> {
+  try {
+    await Promise.allSettled(contexts.map((c) => c.close()));
+    await closeBrowser(browser);
+  } finally {
+    await stop();
+  }
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -23,6 +23,7 @@ import * as m202612071500 from './202612071500_create_vionlabs.js';
 import * as m202612071600 from './202612071600_create_user_sessions.js';
 import * as m202612071700 from './202612071700_jobs_workspace.js';
 import * as m202612071800 from './202612071800_media_asset_fields_date_del.js';
+import * as m202612071845 from './202612071845_asset_versions_workspace_asset.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '202612071600_create_user_sessions': m202612071600,
   '202612071700_jobs_workspace': m202612071700,
   '202612071800_media_asset_fields_date_del': m202612071800,
+  '202612071845_asset_versions_workspace_asset': m202612071845,
 };

@@ -3,6 +3,11 @@ import { api, type Query } from '../api/client';
 import type { Asset, SearchPage } from '../api/types';
 
 const PAGE = 200;
+/**
+ * The first page is smaller: it is what the first thumbnails wait for, and the server's cost grows with the page
+ * (bench/web on 100,000 assets: 0.02 s for 50 assets, 0.3 s for 200 on a loaded machine). 60 fill a 1920x1080 grid.
+ */
+const FIRST_PAGE = 60;
 
 /**
  * Assets matching the filters, paged from GET /workspaces/assets/search with its cursor. Pages are fetched as the
@@ -26,7 +31,7 @@ export function useAssetPages(filters: Query) {
     inFlight.current = true;
     setLoading(true);
     try {
-      const page = await api<SearchPage>('GET', '/workspaces/assets/search', { query: { ...(JSON.parse(key) as Query), limit: PAGE, cursor: cursor.current ?? undefined } });
+      const page = await api<SearchPage>('GET', '/workspaces/assets/search', { query: { ...(JSON.parse(key) as Query), limit: cursor.current ? PAGE : FIRST_PAGE, cursor: cursor.current ?? undefined } });
       if (gen !== generation.current) {
         return;
       }

@@ -36,7 +36,9 @@ export function VirtualGrid<T>(props: {
   const last = Math.min(rows, Math.ceil((scrollTop + size.height) / rowHeight) + overscan);
 
   useEffect(() => {
-    if (last >= rows - overscan * 2) {
+    // Not while empty: the first page is the pages hook's own load, and child effects run before the parent's, so
+    // asking here too fetched the first page twice (the first answer thrown away when the hook reset itself).
+    if (rows > 0 && last >= rows - overscan * 2) {
       onNearEnd();
     }
   }, [last, rows, onNearEnd]);

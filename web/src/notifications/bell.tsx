@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import { api, currentTenancy } from '../api/client';
+import type { Notification, WorkspaceMember } from '../api/types';
+import { navigate } from '../router';
+import { personName, useMembers } from '../ui/people';
+
+/*
+ * The bell in the header: the unread count of the person's notifications in the current account
+ * (GET /accounts/notifications?unread=true), looked at again every 30 s, when the tab comes back into view and when
+ * the panel opens; the panel lists the newest 20, opens the asset a notification is about, and marks it read.
+ * Polling, not a push: the API has no event stream for browsers yet (docs/web.md "Not built yet").
+ */
+
+const POLL_MS = 30_000;
+const UNREAD_PAGE = 50;
+
+function describe(n: Notification, members: readonly WorkspaceMember[]): string {
+  const by = typeof n.data.by_user_id === 'string' ? members.find((m) => m.user_id === n.data.by_user_id) : undefined;
+  const who = by ? personName(by.user) : 'Someone';
+  switch (n.type) {
+    case 'mention':
+      return `${who} mentioned you in a ${n.data.subject === 'review' ? 'review' : 'comment'}`;
+    case 'comment_reply':
+      return `${who} replied to your comment`;
+    case 'subscribed_asset_changed':
+      return 'An asset you follow changed';
+    default:
+      return n.type.replace(/_/g, ' ');
+  }
+}
+
+export function NotificationBell() {
+  const members = useMembers();
+  const [unread, setUnread] = useState<number | null>(null);
+  const [open, setOpen] = useState(false);
+  const [recent, setRecent] = useState<Notification[]>([]);
+  const panelId = useId();
+
+  const refresh = useCallback(() => {
+    api<Notification[]>('GET', '/accounts/notifications', { query: { unread: true, limit: UNREAD_PAGE } }).then((l) => setUnread(l.length), () => undefined);
+  }, []);
+
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, POLL_MS);
+    const seen = () => document.visibilityState === 'visible' && refresh();
+    document.addEventListener('visibilitychange', seen);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', seen);
+    };
+  }, [refresh]);
+
+  const loadRecent = useCallback(() => {
+    api<Notification[]>('GET', '/accounts/notifications', { query: { limit: 20 } }).then(setRecent, () => undefined);
+    refresh();
+  }, [refresh]);
+
+  async function openOne(n: Notification) {
+    if (!n.read_at) {
+      await api('POST', `/accounts/notifications/${n.id}/read`).catch(() => undefined);
+    }
+    setOpen(false);
+    refresh();
+    const assetId = typeof n.data.asset_id === 'string' ? n.data.asset_id : null;
+    if (assetId && n.workspace_id === currentTenancy().workspaceId) {
+      navigate(`/a/${assetId}`);
+    }
+  }
+
+  async function readAll() {
+    await api('POST', '/accounts/notifications/read').catch(() => undefined);
+    loadRecent();
+  }
+
+  const count = unread ?? 0;
+  return (
+    <div className="bell">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        aria-label={count > 0 ? `Notifications, ${count >= UNREAD_PAGE ? `${UNREAD_PAGE}+` : count} unread` : 'Notifications'}
+        onClick={() => {
+          setOpen((o) => !o);
+          if (!open) {
+            loadRecent();
+          }
+        }}
+      >
+        <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
+        {count > 0 && (
+          <span className="badge" aria-hidden="true">
+            {count >= UNREAD_PAGE ? `${UNREAD_PAGE}+` : count}
+          </span>
+        )}
+      </button>
+      {open && (
+        <section id={panelId} className="bell-panel" aria-label="Notifications">
+          <div className="bell-head">
+            <h2>Notifications</h2>
+            <button type="button" className="link" onClick={readAll} disabled={count === 0}>
+              Mark all read
+            </button>
+          </div>
+          {recent.length === 0 ? (
+            <p className="muted">Nothing yet.</p>
+          ) : (
+            <ul>
+              {recent.map((n) => (
+                <li key={n.id} className={n.read_at ? undefined : 'unread'}>
+                  <button type="button" className="link" onClick={() => void openOne(n)}>
+                    {describe(n, members)}
+                  </button>
+                  <span className="muted"> · {new Date(n.created_at).toLocaleString()}</span>
+                  {!n.read_at && <span className="sr-only"> (unread)</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
