@@ -14670,8 +14670,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an OAuth2 access token (client_credentials or password grant with an Atelier API key)
-         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`.
+         * Get an OAuth2 access token (client_credentials, password or refresh_token grant with an Atelier API key)
+         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`, `refresh_token`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Every answer carries a reusable `refresh_token`; `grant_type=refresh_token` with it and the same `client_id`/`client_secret` gives a new access token. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`; a bad refresh token: 400 `{"error":"invalid_grant",...}`.
          */
         post: {
             parameters: {
@@ -14691,6 +14691,8 @@ export interface paths {
                         "application/json": {
                             access_token: string;
                             expires_in: number;
+                            /** @description Reusable: send it with grant_type=refresh_token and the same client_id/client_secret. */
+                            refresh_token: string;
                             /**
                              * @description Lower-case, as Webdam sends it; clients capitalise it for the header.
                              * @enum {string}
