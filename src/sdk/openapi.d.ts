@@ -8617,7 +8617,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8707,7 +8707,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8815,7 +8815,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8905,7 +8905,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -18887,7 +18887,7 @@ export interface components {
                 creator?: string | string[];
                 /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                 folder?: string;
-                /** @description Only assets with (true) or without (false) a task in an open status */
+                /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                 has_open_tasks?: boolean;
                 /** @description Include assets in the trash (excluded by default) */
                 include_deleted?: boolean;

@@ -8558,7 +8558,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8653,7 +8653,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8766,7 +8766,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8861,7 +8861,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -19575,7 +19575,7 @@ export interface components {
                 updated_before?: string;
                 /** @description Only locked (true) or unlocked (false) assets */
                 locked?: boolean;
-                /** @description Only assets with (true) or without (false) a task in an open status */
+                /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                 has_open_tasks?: boolean;
                 /** @description Include assets in the trash (excluded by default) */
                 include_deleted?: boolean;
