@@ -16028,7 +16028,7 @@ export interface paths {
                     offset?: number;
                     /** @description A guest session id (from submitting a form without a token); used only without a token */
                     session_id?: string;
-                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "assignee_type" | "recently_viewed" | "keyword_count" | "recipient";
+                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "keyword_count" | "assignee_type" | "recently_viewed" | "recipient";
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                 };

@@ -23,6 +23,7 @@ import * as m202612071500 from './202612071500_create_vionlabs.js';
 import * as m202612071600 from './202612071600_create_user_sessions.js';
 import * as m202612071700 from './202612071700_jobs_workspace.js';
 import * as m202612071900 from './202612071900_create_oauth_refresh_tokens.js';
+import * as m202612071910 from './202612071910_tasks_keyword_count.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '202612071600_create_user_sessions': m202612071600,
   '202612071700_jobs_workspace': m202612071700,
   '202612071900_create_oauth_refresh_tokens': m202612071900,
+  '202612071910_tasks_keyword_count': m202612071910,
 };
