@@ -13213,7 +13213,71 @@ export interface paths {
         };
         /**
          * A single-use link to the approval page of an asset (A12), valid 5 minutes
-         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         * @description 403 when the asset is not reachable through the folder; 404 when the folder or the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12, through a project), valid 5 minutes
+         * @description 403 when the asset is not reachable through the project; 404 when the project or the asset is missing or there is an approval the caller may not see.
          */
         get: {
             parameters: {
