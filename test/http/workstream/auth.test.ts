@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { describeEachDatabase } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 import { setUserPassword } from '../../../src/domain/auth/passwords.service.js';
+import { REFRESH_TOKENS_PER_KEY } from '../../../src/domain/auth/refresh-tokens.service.js';
 import { assertWsError, bearer, form, FORM } from './fixtures.js';
 
 describeEachDatabase('workstream: OAuth2 token, bearer auth and tenancy', (t) => {
@@ -139,6 +140,28 @@ describeEachDatabase('workstream: OAuth2 token, bearer auth and tenancy', (t) =>
     const unrevoked = await refresh(removedUser, rtRemoved);
     assert.equal(unrevoked.status, 400);
     assert.equal(unrevoked.body.error, 'invalid_grant');
+  });
+
+  test('each key keeps its newest 20 refresh tokens: the 21st grant drops the oldest; a deactivated user is refused', async () => {
+    const ten = await t.factory.member(a);
+    const grant = async () =>
+      (await t.req('POST', '/workstream/oauth2/token', { json: { grant_type: 'client_credentials', client_id: ten.key, client_secret: ten.secret } })).body.refresh_token as string;
+    const refresh = (rt: string) => t.req('POST', '/workstream/oauth2/token', { json: { grant_type: 'refresh_token', refresh_token: rt, client_id: ten.key, client_secret: ten.secret } });
+    const tokens: string[] = [];
+    for (let i = 0; i < REFRESH_TOKENS_PER_KEY + 1; i++) {
+      tokens.push(await grant());
+    }
+    assert.equal(new Set(tokens).size, tokens.length);
+    const rows = await t.deps.db.selectFrom('oauth_refresh_tokens').select('id').where('api_key_id', '=', ten.keyId).execute();
+    assert.equal(rows.length, REFRESH_TOKENS_PER_KEY);
+    const oldest = await refresh(tokens[0]!);
+    assert.equal(oldest.status, 400);
+    assert.equal(oldest.body.error, 'invalid_grant');
+    assert.equal((await refresh(tokens[1]!)).status, 200);
+    await t.deps.db.updateTable('users').set({ is_active: 0 }).where('id', '=', ten.userId).execute();
+    const inactive = await refresh(tokens[1]!);
+    assert.equal(inactive.status, 400);
+    assert.equal(inactive.body.error, 'invalid_client');
   });
 
   test('wrong refresh tokens are rate limited like wrong secrets: 429 with Retry-After', async () => {
