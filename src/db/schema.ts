@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, SettingsTable, UsersTable, UserSessionsTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
+import type { AccountMembersTable, AccountsTable, ApiKeysTable, AuthFailuresTable, HistoryEventsTable, InvitesTable, NotificationsTable, OauthRefreshTokensTable, SettingsTable, UsersTable, UserSessionsTable, WorkspaceMembersTable, WorkspacesTable } from './tables/accounts.js';
 import type { AssetVersionsTable, AssetsTable, DerivativesTable, ImportsTable, JobsTable, UploadPartsTable, UploadSessionsTable } from './tables/assets.js';
 import type { AssetSearchTable, AttachmentsTable, CommentsTable, EventCursorsTable, ReviewRequestsTable, ReviewsTable, TaskChecklistItemsTable, TaskStatusesTable, TasksTable, TaskWatchersTable, WebhookDeliveriesTable, WebhooksTable } from './tables/collaboration.js';
 import type { ProcessingFilesTable, ProcessingItemsTable, ProcessingTasksTable } from './tables/processing.js';
@@ -36,6 +36,7 @@ export interface DB {
   notifications: NotificationsTable;
   auth_failures: AuthFailuresTable;
   user_sessions: UserSessionsTable;
+  oauth_refresh_tokens: OauthRefreshTokensTable;
   assets: AssetsTable;
   asset_versions: AssetVersionsTable;
   derivatives: DerivativesTable;

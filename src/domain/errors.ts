@@ -63,6 +63,8 @@ export const errors = {
   invalidSignIn: () => new DomainError('unauthenticated', 'invalid_credentials', 'The e-mail or password is not valid.'),
   /** A cookie-authenticated write without this session's CSRF token, or from another origin (docs/web.md). */
   csrfRejected: (message: string) => new DomainError('forbidden', 'csrf_rejected', message),
+  /** OAuth2 refresh grant (Workstream) with a refresh token that is unknown, of another client, or whose user left. */
+  invalidGrant: () => new DomainError('unauthenticated', 'invalid_grant', 'The refresh token is invalid or revoked.'),
   invalidToken: () => new DomainError('unauthenticated', 'invalid_token', 'The access token is invalid, expired or revoked.'),
   /** An invite for an e-mail that already has a user, accepted without that user's token (docs/api-core.md,
    * Invites). */

@@ -8808,7 +8808,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8898,7 +8898,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -9006,7 +9006,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -9096,7 +9096,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                     folder?: string;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -14338,7 +14338,7 @@ export interface paths {
         };
         /**
          * A single-use link to the approval page of an asset (A12), valid 5 minutes
-         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         * @description 403 when the asset is not reachable through the folder; 404 when the folder or the asset is missing or there is an approval the caller may not see.
          */
         get: {
             parameters: {
@@ -14861,8 +14861,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an OAuth2 access token (client_credentials or password grant with an Atelier API key)
-         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`.
+         * Get an OAuth2 access token (client_credentials, password or refresh_token grant with an Atelier API key)
+         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`, `refresh_token`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Every answer carries a reusable `refresh_token`; `grant_type=refresh_token` with it and the same `client_id`/`client_secret` gives a new access token. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`; a bad refresh token: 400 `{"error":"invalid_grant",...}`.
          */
         post: {
             parameters: {
@@ -14882,6 +14882,8 @@ export interface paths {
                         "application/json": {
                             access_token: string;
                             expires_in: number;
+                            /** @description Reusable: send it with grant_type=refresh_token and the same client_id/client_secret. */
+                            refresh_token: string;
                             /**
                              * @description Lower-case, as Webdam sends it; clients capitalise it for the header.
                              * @enum {string}
@@ -15460,6 +15462,67 @@ export interface paths {
                 431: components["responses"]["WorkstreamError431"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12, through a project), valid 5 minutes
+         * @description 403 when the asset is not reachable through the project; 404 when the project or the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -16217,7 +16280,7 @@ export interface paths {
                     offset?: number;
                     /** @description A guest session id (from submitting a form without a token); used only without a token */
                     session_id?: string;
-                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "assignee_type" | "recently_viewed" | "keyword_count" | "recipient";
+                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "keyword_count" | "assignee_type" | "recently_viewed" | "recipient";
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                 };
@@ -19093,7 +19156,7 @@ export interface components {
                 creator?: string | string[];
                 /** @description Folder path (`/a/b/`): assets directly in it, or in its subtree with `recursive` */
                 folder?: string;
-                /** @description Only assets with (true) or without (false) a task in an open status */
+                /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                 has_open_tasks?: boolean;
                 /** @description Include assets in the trash (excluded by default) */
                 include_deleted?: boolean;

@@ -24,6 +24,8 @@ import * as m202612071600 from './202612071600_create_user_sessions.js';
 import * as m202612071700 from './202612071700_jobs_workspace.js';
 import * as m202612071800 from './202612071800_media_asset_fields_date_del.js';
 import * as m202612071845 from './202612071845_asset_versions_workspace_asset.js';
+import * as m202612071900 from './202612071900_create_oauth_refresh_tokens.js';
+import * as m202612071910 from './202612071910_tasks_keyword_count.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +54,6 @@ export const migrations: Record<string, Migration> = {
   '202612071700_jobs_workspace': m202612071700,
   '202612071800_media_asset_fields_date_del': m202612071800,
   '202612071845_asset_versions_workspace_asset': m202612071845,
+  '202612071900_create_oauth_refresh_tokens': m202612071900,
+  '202612071910_tasks_keyword_count': m202612071910,
 };

@@ -39,6 +39,17 @@ export interface UserSessionsTable extends Keyed {
   user_agent: string | null;
 }
 
+/** Workstream OAuth2 refresh tokens (docs/workstream.md "Authentication"): reusable, bound to the API key that was the client. */
+export interface OauthRefreshTokensTable extends Keyed {
+  account_id: string;
+  api_key_id: string;
+  user_id: string;
+  /** SHA-256 of the token. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 export interface AccountsTable extends Keyed {
   name: string;
   thumbnail_blob_key: string | null;

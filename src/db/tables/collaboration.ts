@@ -122,6 +122,8 @@ export interface TasksTable extends Keyed {
   /** `YYYY-MM-DD` or an ISO date-time. */
   due_date: string | null;
   form_fields: Generated<string>;
+  /** How many keywords `form_fields.keywords` holds (forms.rules.ts keywordList): Workstream's T1 sort key. */
+  keyword_count: Generated<number>;
   /** The request form the task was made from (Workstream T8). */
   form_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The guest session that submitted it (docs/workstream.md, guest access). */

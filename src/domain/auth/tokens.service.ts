@@ -6,17 +6,21 @@ import type { Deps } from '../context.js';
 import { errors } from '../errors.js';
 import { assertNotRateLimited, authBuckets, clearAuthFailures, recordAuthFailure } from './rate-limit.js';
 import { recordHistory } from '../history/history.service.js';
+import { consumeRefreshToken } from './refresh-tokens.service.js';
 
 export interface TokenRequest {
   accountId?: string | undefined;
   key: string;
   secret: string;
   clientAddress: string;
+  /** The OAuth2 refresh grant (Workstream): honoured only for a live refresh token of this key (refresh-tokens.service.ts). */
+  refreshToken?: string | undefined;
 }
 
 export interface IssuedToken {
   token: string;
   expiresIn: number;
+  claims: TokenClaims;
 }
 
 export interface TokenClaims {
@@ -63,6 +67,12 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     }
     throw errors.invalidCredentials();
   }
+  // The client is checked first (a wrong secret is `invalid_client` whatever the refresh token), then the grant; a
+  // wrong refresh token counts as a failure like a wrong secret, so guessing one is rate limited the same way.
+  if (req.refreshToken !== undefined && !(await consumeRefreshToken(deps, req.refreshToken, row.id))) {
+    await recordAuthFailure(deps, buckets);
+    throw errors.invalidGrant();
+  }
   const ttl = deps.config.auth.tokenTtlSeconds;
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   const { SignJWT } = await jose();
@@ -83,7 +93,7 @@ export async function issueToken(deps: Deps, req: TokenRequest): Promise<IssuedT
     type: 'login_successful',
     data: { api_key_id: row.id },
   });
-  return { token, expiresIn: ttl };
+  return { token, expiresIn: ttl, claims: { userId: row.user_id, accountId: row.account_id, apiKeyId: row.id } };
 }
 
 interface VerifiedToken {

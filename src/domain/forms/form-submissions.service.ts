@@ -241,6 +241,7 @@ export async function submitForm(ctx: Ctx, input: SubmissionInput): Promise<Task
       assignee_id: assigneeId,
       due_date: dueDate === null ? null : new Date(dueDate * 1000).toISOString(),
       form_fields: JSON.stringify(stored),
+      keyword_count: keywordList(stored.keywords).length,
       form_id: form.id,
       guest_session_id: input.guestSessionId ?? null,
       completed_at: status.is_closed === 1 ? now : null,

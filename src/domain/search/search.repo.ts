@@ -13,8 +13,14 @@ export interface SearchHit {
   sort_key: SortKey;
 }
 
+/** Who searches, and where: every subquery is scoped to the workspace; drafts count only for their creator. */
+export interface SearchScope {
+  workspaceId: string;
+  viewerId: string;
+}
+
 /** The WHERE conditions of the filters; every subquery is scoped to the workspace too. */
-function filterConditions(eb: AssetsEb, workspaceId: string, f: CompiledFilters): Expression<SqlBool>[] {
+function filterConditions(eb: AssetsEb, { workspaceId, viewerId }: SearchScope, f: CompiledFilters): Expression<SqlBool>[] {
   const c: Expression<SqlBool>[] = [eb('assets.workspace_id', '=', workspaceId)];
   if (f.trash !== 'include') {
     c.push(eb('assets.is_active', '=', f.trash === 'only' ? 0 : 1));
@@ -84,7 +90,10 @@ function filterConditions(eb: AssetsEb, workspaceId: string, f: CompiledFilters)
         .select('tasks.id')
         .whereRef('tasks.asset_id', '=', 'assets.id')
         .where('tasks.workspace_id', '=', workspaceId)
-        .where('task_statuses.is_closed', '=', 0),
+        .where('task_statuses.is_closed', '=', 0)
+        // A draft (Workstream's form drafts) is visible only to its creator (tasks.repo.ts), so it is an open task for
+        // them alone: another user's draft neither shows the asset under `true` nor hides it under `false`.
+        .where((e) => e.or([e('task_statuses.is_draft', '=', 0), e('tasks.creator_id', '=', viewerId)])),
     );
     c.push(f.hasOpenTasks ? open : eb.not(open));
   }
@@ -125,10 +134,11 @@ function sortKey(sort: SearchSort): Expression<SortKey> {
 }
 
 /** One page of hits (limit + 1 rows, so the caller knows whether there is a next page). */
-export async function findSearchHits(db: Kysely<DB>, dialect: Dialect, workspaceId: string, s: CompiledSearch): Promise<SearchHit[]> {
+export async function findSearchHits(db: Kysely<DB>, dialect: Dialect, scope: SearchScope, s: CompiledSearch): Promise<SearchHit[]> {
   const eb = expressionBuilder<DB, 'assets'>();
   const key = sortKey(s.sort);
-  const conds = filterConditions(eb, workspaceId, s.filters);
+  const { workspaceId } = scope;
+  const conds = filterConditions(eb, scope, s.filters);
   if (s.after) {
     const cmp = s.order === 'asc' ? '>' : '<';
     conds.push(eb.or([eb(key, cmp, s.after.key), eb.and([eb(key, '=', s.after.key), eb('assets.sequence', cmp, s.after.sequence)])]));

@@ -14,7 +14,7 @@ export interface SearchPage<T> {
 async function searchHits(ctx: Ctx, req: SearchRequest): Promise<SearchPage<SearchHit>> {
   requirePermission(ctx.actor, 'asset.read');
   const compiled: CompiledSearch = compileSearch(req);
-  const hits = await findSearchHits(ctx.db, ctx.dialect, scopedWorkspaceId(ctx), compiled);
+  const hits = await findSearchHits(ctx.db, ctx.dialect, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId }, compiled);
   const page = hits.slice(0, compiled.limit);
   const last = page[page.length - 1];
   const nextCursor = hits.length > compiled.limit && last ? encodeCursor(compiled.sort, compiled.order, last.sort_key, last.sequence) : null;

@@ -34,6 +34,7 @@ export const REQUEST_SORTS = [
   'project_title',
   'asset_count',
   'form_name',
+  'keyword_count',
 ] as const;
 export type RequestSort = (typeof REQUEST_SORTS)[number];
 
@@ -100,6 +101,9 @@ function sortExpression(eb: Eb, sort: RequestSort, viewer: RequestViewer) {
         .selectFrom('task_assets as ta')
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('ta.task_id', '=', 'tasks.id');
+    case 'keyword_count':
+      // Written with the task (form-submissions.service.ts): the keywords are one string inside the form_fields JSON.
+      return eb.ref('tasks.keyword_count');
     case 'form_name':
       // Tasks not made from a form sort as an empty name (NULLs order differently in the two dialects).
       return eb.fn.coalesce(

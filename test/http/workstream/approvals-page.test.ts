@@ -4,6 +4,7 @@ import { responseKey } from '../../../src/domain/approvals/approval-keys.js';
 import { describeEachDatabase } from '../../harness/app.js';
 import { assetInFolder, createApproval, seq } from './approvals-fixtures.js';
 import { assertWsError, bearer, FORM, form } from './fixtures.js';
+import { coreProject } from './projects-fixtures.js';
 
 const pathOf = (url: string) => new URL(url, 'http://x').pathname;
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
@@ -88,5 +89,38 @@ describeEachDatabase('workstream: the approval page (A12)', (t) => {
     assertWsError(await t.req('GET', `/workstream/folders/${asset.folderSeq}/assets/${asset.seq}/approvals/url`, { headers: bearer(b) }), 404);
     assertWsError(await t.req('GET', `/workstream/folders/${asset.folderSeq}/assets/${asset.seq}/approvals/url`), 401);
     assert.equal(await t.count('approval_page_tokens'), before);
+  });
+
+  test('A12 through a project: a linked asset only (403 otherwise), 404 for another tenant or an approval not seen, 401', async () => {
+    const a = await t.factory.tenant();
+    const ann = await t.factory.member(a, { workspace: 'viewer' });
+    const vic = await t.factory.member(a, { workspace: 'viewer' });
+    const b = await t.factory.tenant();
+    const project = await coreProject(t, a, { name: 'Launch' });
+    const linked = await assetInFolder(t, a, 'linked.png', '/PP/');
+    const loose = await assetInFolder(t, a, 'loose.png', '/PP/');
+    await t.jobs.runUntilIdle();
+    assert.equal((await t.req('POST', `/workstream/projects/${project.sequence}/assets/${linked.seq}`, { headers: bearer(a) })).status, 204);
+    await createApproval(t, a, linked, { approvers: [await seq(t, 'users', ann.userId)] });
+    const url = (assetSeq: number) => `/workstream/projects/${project.sequence}/assets/${assetSeq}/approvals/url`;
+    const before = await t.count('approval_page_tokens');
+    assertWsError(await t.req('GET', url(loose.seq), { headers: bearer(a) }), 403, 'no_access_through_container');
+    assertWsError(await t.req('GET', url(linked.seq), { headers: bearer(vic) }), 404);
+    assertWsError(await t.req('GET', url(linked.seq), { headers: bearer(b) }), 404);
+    assertWsError(await t.req('GET', `/workstream/projects/999999/assets/${linked.seq}/approvals/url`, { headers: bearer(a) }), 404);
+    assertWsError(await t.req('GET', `/workstream/projects/abc/assets/${linked.seq}/approvals/url`, { headers: bearer(a) }), 422);
+    assertWsError(await t.req('GET', url(linked.seq)), 401);
+    assert.equal(await t.count('approval_page_tokens'), before);
+    const link = await t.req('GET', url(linked.seq), { headers: bearer(ann) });
+    assert.equal(link.status, 200, link.text);
+    assert.deepEqual(Object.keys(link.body), ['url']);
+    assert.match(link.body.url, /\/workstream\/approval-page\/t\/apt_/);
+    assert.equal(await t.count('approval_page_tokens'), before + 1);
+    const page = await t.req('GET', pathOf(link.body.url));
+    assert.equal(page.status, 200, page.text);
+    assert.ok(page.text.includes('<h1>linked.png</h1>'));
+    // The project's owner gets one too; the same asset's folder link still works.
+    assert.equal((await t.req('GET', url(linked.seq), { headers: bearer(a) })).status, 200);
+    assert.equal((await t.req('GET', `/workstream/folders/${linked.folderSeq}/assets/${linked.seq}/approvals/url`, { headers: bearer(a) })).status, 200);
   });
 });

@@ -8769,7 +8769,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8864,7 +8864,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -8977,7 +8977,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -9072,7 +9072,7 @@ export interface paths {
                     updated_before?: components["schemas"]["CreatedAfter"];
                     /** @description Only locked (true) or unlocked (false) assets */
                     locked?: boolean;
-                    /** @description Only assets with (true) or without (false) a task in an open status */
+                    /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                     has_open_tasks?: boolean;
                     /** @description Include assets in the trash (excluded by default) */
                     include_deleted?: boolean;
@@ -11655,8 +11655,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an OAuth2 access token (client_credentials or password grant with an Atelier API key)
-         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`.
+         * Get an OAuth2 access token (client_credentials, password or refresh_token grant with an Atelier API key)
+         * @description Parameters `grant_type`, `client_id`, `client_secret`, `username`, `password`, `refresh_token`: `client_id`/`client_secret` (or, for `grant_type=password`, `username`/`password`) are an Atelier API key and its secret. Every answer carries a reusable `refresh_token`; `grant_type=refresh_token` with it and the same `client_id`/`client_secret` gives a new access token. Form-encoded body, JSON body or query string. Bad credentials: 400 `{"error":"invalid_client","error_description":...}`; a bad refresh token: 400 `{"error":"invalid_grant",...}`.
          */
         post: {
             parameters: {
@@ -11681,6 +11681,8 @@ export interface paths {
                              * @enum {string}
                              */
                             token_type: "bearer";
+                            /** @description Reusable: send it with grant_type=refresh_token and the same client_id/client_secret. */
+                            refresh_token: string;
                         };
                     };
                 };
@@ -11888,7 +11890,7 @@ export interface paths {
                 query?: {
                     /** @description A guest session id (from submitting a form without a token); used only without a token */
                     session_id?: string;
-                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "assignee_type" | "recently_viewed" | "keyword_count" | "recipient";
+                    sort?: "public_id" | "name" | "status_name" | "owner_id" | "owner" | "created_at" | "updated_at" | "assignee_id" | "assignee" | "due_date" | "description" | "watched" | "incomplete_checklist_count" | "project_id" | "project_title" | "asset_count" | "form_name" | "keyword_count" | "assignee_type" | "recently_viewed" | "recipient";
                     /** @description `asc` or `desc`. */
                     sortdir?: string;
                     /** @description Rows to skip (at least 0). */
@@ -13422,7 +13424,71 @@ export interface paths {
         };
         /**
          * A single-use link to the approval page of an asset (A12), valid 5 minutes
-         * @description 403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.
+         * @description 403 when the asset is not reachable through the folder; 404 when the folder or the asset is missing or there is an approval the caller may not see.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: the workspace to act in instead of the default one (docs/workstream.md). */
+                    "x-workspace-id"?: string;
+                };
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                400: components["responses"]["WorkstreamError400"];
+                401: components["responses"]["WorkstreamError401"];
+                403: components["responses"]["WorkstreamError403"];
+                404: components["responses"]["WorkstreamError404"];
+                408: components["responses"]["WorkstreamError408"];
+                414: components["responses"]["WorkstreamError414"];
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetMedia403"];
+                    };
+                };
+                429: components["responses"]["WorkstreamError429"];
+                431: components["responses"]["WorkstreamError431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workstream/projects/{id}/assets/{assetId}/approvals/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A single-use link to the approval page of an asset (A12, through a project), valid 5 minutes
+         * @description 403 when the asset is not reachable through the project; 404 when the project or the asset is missing or there is an approval the caller may not see.
          */
         get: {
             parameters: {
@@ -19803,7 +19869,7 @@ export interface components {
                 updated_before?: string;
                 /** @description Only locked (true) or unlocked (false) assets */
                 locked?: boolean;
-                /** @description Only assets with (true) or without (false) a task in an open status */
+                /** @description Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only) */
                 has_open_tasks?: boolean;
                 /** @description Include assets in the trash (excluded by default) */
                 include_deleted?: boolean;

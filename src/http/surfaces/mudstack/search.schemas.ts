@@ -26,7 +26,7 @@ const filterProps = {
   updated_after: Instant('Updated at or after'),
   updated_before: Instant('Updated before'),
   locked: Type.Boolean({ description: 'Only locked (true) or unlocked (false) assets' }),
-  has_open_tasks: Type.Boolean({ description: 'Only assets with (true) or without (false) a task in an open status' }),
+  has_open_tasks: Type.Boolean({ description: 'Only assets with (true) or without (false) a task in an open status (a Workstream draft counts for its creator only)' }),
   include_deleted: Type.Boolean({ description: 'Include assets in the trash (excluded by default)' }),
   only_deleted: Type.Boolean({ description: 'Only assets in the trash' }),
   review_status: Type.String({ maxLength: 50, description: 'Status of the latest review: approved, changes_requested (or rejected), commented' }),

@@ -34,26 +34,32 @@ const Cred = { token: Type.Optional(Type.String({ maxLength: 200 })), key: Type.
 
 /** A12 and the approval page it links to (docs/approvals.md "The approval page"). */
 export const approvalPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/folders/:id/assets/:assetId/approvals/url',
-    {
-      config: { scope: 'credential' },
-      schema: {
-        tags: ['Workstream'],
-        summary: 'A single-use link to the approval page of an asset (A12), valid 5 minutes',
-        description: '403 when the asset is not reachable through the folder; 404 when the asset is missing or there is an approval the caller may not see.',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,10}$' }), assetId: Type.String({ pattern: '^[0-9]{1,10}$' }) }),
-        response: { 200: Type.Object({ url: Type.String() }, { additionalProperties: false }), ...wsErrors },
+  // A12 through a folder (Webdam's route) or a project (an asset linked to it), as the check routes A9/A10.
+  for (const c of [
+    { path: 'folders', kind: 'folder', table: 'folders', what: 'folder' },
+    { path: 'projects', kind: 'project', table: 'projects', what: 'project' },
+  ] as const) {
+    app.get(
+      `/${c.path}/:id/assets/:assetId/approvals/url`,
+      {
+        config: { scope: 'credential' },
+        schema: {
+          tags: ['Workstream'],
+          summary: `A single-use link to the approval page of an asset (A12${c.kind === 'project' ? ', through a project' : ''}), valid 5 minutes`,
+          description: `403 when the asset is not reachable through the ${c.kind}; 404 when the ${c.kind} or the asset is missing or there is an approval the caller may not see.`,
+          params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,10}$' }), assetId: Type.String({ pattern: '^[0-9]{1,10}$' }) }),
+          response: { 200: Type.Object({ url: Type.String() }, { additionalProperties: false }), ...wsErrors },
+        },
       },
-    },
-    async (request) => {
-      const ctx = ctxOf(request);
-      const folder = await rowId(ctx, 'folders', request.params.id, { field: 'id', part: 'params', what: 'folder' });
-      const asset = await rowId(ctx, 'assets', request.params.assetId, { field: 'assetId', part: 'params', what: 'asset' });
-      const token = await issuePageToken(ctx, { kind: 'folder', id: folder }, asset);
-      return { url: `${ctx.config.uploads.publicUrl ?? ''}${BASE}/t/${token}` };
-    },
-  );
+      async (request) => {
+        const ctx = ctxOf(request);
+        const container = await rowId(ctx, c.table, request.params.id, { field: 'id', part: 'params', what: c.what });
+        const asset = await rowId(ctx, 'assets', request.params.assetId, { field: 'assetId', part: 'params', what: 'asset' });
+        const token = await issuePageToken(ctx, { kind: c.kind, id: container }, asset);
+        return { url: `${ctx.config.uploads.publicUrl ?? ''}${BASE}/t/${token}` };
+      },
+    );
+  }
 
   // The page routes are for browsers (HTML), not API clients: hidden from the OpenAPI document.
   app.get(

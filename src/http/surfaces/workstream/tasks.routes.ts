@@ -23,7 +23,6 @@ const DOCUMENTED_SORTS = [
   ...REQUEST_SORTS,
   'assignee_type',
   'recently_viewed',
-  'keyword_count',
   'recipient',
 ] as const;
 
