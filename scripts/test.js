@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { watchTestFiles } from './test-watchdog.js';
+import { killLeftovers, watchTestFiles } from './test-watchdog.js';
 
 const root = resolve(import.meta.dirname, '..');
 const databases = (process.env.DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
@@ -89,10 +89,14 @@ try {
   const concurrency = process.env.TEST_CONCURRENCY ?? '3';
   // --test-force-exit: a file whose tests are done ends even if a handle stays open; the watchdog ends a file that
   // never gets there (TEST_FILE_TIMEOUT_SECONDS, 600 by default; the slowest file takes about 140 s).
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit', cwd: root });
+  // The runner gets its own process group, so that what the tests leave behind can be found and ended with it.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit', cwd: root, detached: true });
+  const forward = (sig) => () => { try { process.kill(-child.pid, sig); } catch {} };
+  process.on('SIGINT', forward('SIGINT')).on('SIGTERM', forward('SIGTERM'));
   const stopWatching = watchTestFiles(child.pid, { limitSeconds: Number(process.env.TEST_FILE_TIMEOUT_SECONDS ?? 600) });
   code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig ? 1 : 0))));
   stopWatching();
+  killLeftovers(child.pid);
 } finally {
   pg?.stop();
 }
