@@ -6,7 +6,7 @@ import { errors } from '../errors.js';
 import { callerOf, holdsSlot, manages, openByKey, requireAssetIn, seesApproval, type Caller, type Container, type Keyed } from './approval-access.js';
 import { SETTING } from './approval-settings.js';
 import { APPROVAL_STATUS, RESPONSE } from './approvals.rules.js';
-import { findLatestApprovalOfAsset, listComments, listResponses, settingValue } from './approvals.repo.js';
+import { findLatestApprovalOfAsset, findLatestApprovalsOfAssets, listComments, listResponses, settingValue } from './approvals.repo.js';
 
 /* Reading approvals: lists (A1), counts (A2), by key (A3), the activity feed (A4), the check routes (A9/A11). */
 
@@ -189,12 +189,11 @@ export async function assetApprovalsFor(ctx: Ctx, assetIds: readonly string[]): 
   }
   const workspaceId = scopedWorkspaceId(ctx);
   const caller = await callerOf(ctx);
-  for (const assetId of new Set(assetIds)) {
-    const approval = await findLatestApprovalOfAsset(ctx.db, { workspaceId, assetId });
-    if (!approval) {
-      continue;
-    }
-    const slots = await listResponses(ctx.db, { workspaceId, approvalIds: [approval.id] });
+  // Two queries for the page, not two per asset.
+  const latest = await findLatestApprovalsOfAssets(ctx.db, { workspaceId, assetIds });
+  const responses = await listResponses(ctx.db, { workspaceId, approvalIds: [...latest.values()].map((a) => a.id) });
+  for (const [assetId, approval] of latest) {
+    const slots = responses.filter((r) => r.approval_id === approval.id);
     if (seesApproval(approval, slots, caller)) {
       out.set(assetId, { approval, slot: chooseSlot(approval, slots, caller), caller });
     }
