@@ -7,6 +7,7 @@ import { cleanDescription, cleanName } from '../assets/assets.rules.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { updateRowWithHistory } from '../history/update-with-history.js';
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from '../thumbnails/thumbnails.service.js';
 import { assetIdsInLibrary, findLibrary, listLibraryRows } from './libraries.repo.js';
 
@@ -113,26 +114,7 @@ export async function updateLibrary(ctx: Ctx, id: string, read: LibraryFormReade
     if (fields.thumbnailKey !== undefined && fields.thumbnailKey !== before.thumbnail_blob_key) {
       patch.thumbnail_blob_key = fields.thumbnailKey;
     }
-    if (Object.keys(patch).length === 0) {
-      return before;
-    }
-    const after = await tx.db
-      .updateTable('libraries')
-      .set({ ...patch, updated_at: isoNow(tx.clock) })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordHistory(tx, {
-      accountId: tx.actor.accountId,
-      workspaceId,
-      userId: tx.actor.userId,
-      subjectType: 'library',
-      recordId: id,
-      type: 'library_updated',
-      data: { before: snapshot(before), after: snapshot(after) },
-    });
-    return after;
+    return updateRowWithHistory(tx, { table: 'libraries', workspaceId, before, patch: patch, subjectType: 'library', eventType: 'library_updated', snapshot });
   });
 }
 

@@ -6,6 +6,7 @@ import { requireAsset, viewAssets, type AssetView } from '../assets/assets.servi
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { updateRowWithHistory } from '../history/update-with-history.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { assertNotTrashed, cleanColor, cleanLabelName, labelPatch, nameKey } from '../tags/tags.rules.js';
 import { requireStatusId } from './status-ref.js';
@@ -94,26 +95,7 @@ export async function updateAssetStatus(ctx: Ctx, id: string, input: StatusInput
   return inTransaction(ctx, async (tx) => {
     const before = await requireStatus(tx, id);
     const patch = await labelPatch(before, { name, color, rank }, (key) => findStatusByNameKey(tx.db, { workspaceId, key }), nameTaken);
-    if (Object.keys(patch).length === 0) {
-      return before;
-    }
-    const after = await tx.db
-      .updateTable('asset_statuses')
-      .set({ ...patch, updated_at: isoNow(tx.clock) })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordHistory(tx, {
-      accountId: tx.actor.accountId,
-      workspaceId,
-      userId: tx.actor.userId,
-      subjectType: 'asset_status',
-      recordId: id,
-      type: 'asset_status_updated',
-      data: { before: snapshot(before), after: snapshot(after) },
-    });
-    return after;
+    return updateRowWithHistory(tx, { table: 'asset_statuses', workspaceId, before, patch: patch, subjectType: 'asset_status', eventType: 'asset_status_updated', snapshot });
   });
 }
 

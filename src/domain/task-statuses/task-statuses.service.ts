@@ -5,6 +5,7 @@ import { requirePermission } from '../access.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
+import { updateRowWithHistory } from '../history/update-with-history.js';
 import { cleanColor, cleanLabelName, labelPatch, nameKey, type LabelPatch } from '../tags/tags.rules.js';
 import { countTasksWithStatus, ensureTaskStatuses, findTaskStatus, findTaskStatusByKey } from './task-statuses.repo.js';
 import { cleanTaskRank, DEFAULT_TASK_STATUS_COLOR, nextTaskRank } from './task-statuses.rules.js';
@@ -113,26 +114,7 @@ export async function updateTaskStatus(ctx: Ctx, id: string, input: TaskStatusIn
       }
       patch.is_closed = input.isClosed ? 1 : 0;
     }
-    if (Object.keys(patch).length === 0) {
-      return before;
-    }
-    const after = await tx.db
-      .updateTable('task_statuses')
-      .set({ ...patch, updated_at: isoNow(tx.clock) })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordHistory(tx, {
-      accountId: tx.actor.accountId,
-      workspaceId,
-      userId: tx.actor.userId,
-      subjectType: 'task_status',
-      recordId: id,
-      type: 'task_status_updated',
-      data: { before: snapshot(before), after: snapshot(after) },
-    });
-    return after;
+    return updateRowWithHistory(tx, { table: 'task_statuses', workspaceId, before, patch: patch, subjectType: 'task_status', eventType: 'task_status_updated', snapshot });
   });
 }
 
