@@ -1,11 +1,9 @@
 import type { AssetRow } from '../../db/schema.js';
-import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import { requireAsset, viewAssets, type AssetView } from '../assets/assets.service.js';
-import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
-import { recordHistory } from '../history/history.service.js';
-import { deleteAssetMark, hasAssetMark, insertAssetMark } from '../subscriptions/asset-marks.repo.js';
-import { assertNotTrashed } from '../tags/tags.rules.js';
+import { scopedWorkspaceId, type Ctx } from '../context.js';
+import { hasAssetMark } from '../subscriptions/asset-marks.repo.js';
+import { setAssetMark } from '../subscriptions/asset-marks.service.js';
 
 /** GET /workspaces/assets/{id}/favorites: whether the caller has favourited the asset. */
 export async function getFavorite(ctx: Ctx, assetId: string): Promise<{ favorited: boolean }> {
@@ -15,33 +13,11 @@ export async function getFavorite(ctx: Ctx, assetId: string): Promise<{ favorite
   return { favorited };
 }
 
+const FAVORITE_HISTORY = { subjectType: 'favorite', flag: 'favorited', addedType: 'favorite_added', removedType: 'favorite_removed' };
+
 /** POST (favourite) or DELETE (unfavourite) for the caller; idempotent, history only when something changed. */
 export async function setFavorite(ctx: Ctx, assetId: string, favorited: boolean): Promise<{ favorited: boolean }> {
-  requirePermission(ctx.actor, 'asset.read');
-  const workspaceId = scopedWorkspaceId(ctx);
-  await inTransaction(ctx, async (tx) => {
-    const asset = await requireAsset(tx, assetId);
-    const scope = { workspaceId, assetId, userId: tx.actor.userId };
-    let changed: boolean;
-    if (favorited) {
-      assertNotTrashed(asset);
-      changed = await insertAssetMark(tx.db, 'favorites', { ...scope, now: isoNow(tx.clock) });
-    } else {
-      changed = await deleteAssetMark(tx.db, 'favorites', scope);
-    }
-    if (changed) {
-      await recordHistory(tx, {
-        accountId: tx.actor.accountId,
-        workspaceId,
-        assetId,
-        userId: tx.actor.userId,
-        subjectType: 'favorite',
-        recordId: assetId,
-        type: favorited ? 'favorite_added' : 'favorite_removed',
-        data: { before: { favorited: !favorited }, after: { favorited } },
-      });
-    }
-  });
+  await setAssetMark(ctx, 'favorites', assetId, favorited, FAVORITE_HISTORY);
   return { favorited };
 }
 
