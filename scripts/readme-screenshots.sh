@@ -44,7 +44,7 @@ ff -f lavfi -i "smptehdbars=size=1920x1080" -frames:v 1 "$work/media/Key art/bar
 ff -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=6" -f lavfi -i "sine=frequency=440:duration=6" \
   -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest "$work/media/Animatics/sc010-animatic.mp4"
 ff -f lavfi -i "mandelbrot=size=1280x720:rate=25" -t 4 -c:v libx264 -pix_fmt yuv420p "$work/media/Animatics/sc020-turntable.mp4"
-ff -f lavfi -i "sine=frequency=220:duration=8" -c:a libmp3lame "$work/media/Animatics/sc010-temp-score.mp3"
+ff -f lavfi -i "aevalsrc=sin(220*2*PI*t)*exp(-3*mod(t\,1)):d=8" -c:a libmp3lame "$work/media/Animatics/sc010-temp-score.mp3"
 
 atelier upload "$work/media/Key art" "$work/media/Animatics" --to /Projects/Nebula/ >/dev/null
 atelier comment "/Projects/Nebula/Key art/nebula-key-art.png" "Love the palette. Can we push the glow on the left a bit?" >/dev/null

@@ -9,9 +9,9 @@ export function derivativePath(asset: Asset, kind: string): string | null {
   return v && d ? `/workspaces/assets/${asset.id}/versions/${v.id}/derivatives/${kind}` : null;
 }
 
-/** A thumbnail, loaded through the API (blob: URL); the asset type's name while there is none. */
+/** A thumbnail (for audio, its waveform), loaded through the API (blob: URL); the asset type's name while there is none. */
 export function Thumb({ asset }: { asset: Asset }) {
-  const path = derivativePath(asset, 'thumbnail');
+  const path = derivativePath(asset, 'thumbnail') ?? derivativePath(asset, 'waveform');
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
