@@ -78,6 +78,9 @@ export interface Annotations {
   setHighlight: (id: string | null) => void;
   showAll: boolean;
   setShowAll: (on: boolean) => void;
+  /** The comment whose region is kept shown by its Region toggle (the keyboard's way to see one). */
+  pinned: string | null;
+  setPinned: (id: string | null) => void;
   /** The existing comments' annotations (set by the comments list). */
   marks: Mark[];
   setMarks: (m: Mark[]) => void;
@@ -99,6 +102,7 @@ export function useAnnotations(): Annotations {
   const [drawing, setDrawing] = useState(false);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [showAll, setShowAll] = useState(false);
+  const [pinned, setPinned] = useState<string | null>(null);
   const [marks, setMarks] = useState<Mark[]>([]);
   const [clock, setClock] = useState({ time: 0, duration: 0 });
   const [hasPlayer, setHasPlayer] = useState(false);
@@ -113,5 +117,5 @@ export function useAnnotations(): Annotations {
       p.focus();
     }
   }, []);
-  return { draft, setDraft, drawing, setDrawing, highlight, setHighlight, showAll, setShowAll, marks, setMarks, player, ...clock, setTime, hasPlayer, setHasPlayer, regionable, setRegionable, seek };
+  return { draft, setDraft, drawing, setDrawing, highlight, setHighlight, showAll, setShowAll, pinned, setPinned, marks, setMarks, player, ...clock, setTime, hasPlayer, setHasPlayer, regionable, setRegionable, seek };
 }

@@ -122,7 +122,7 @@ export function Comments({ assetId, meId, ann }: { assetId: string; meId?: strin
   const show = (c: Comment) => {
     const region = c.deleted_at ? null : regionOf(c.viewer_metadata);
     const time = c.deleted_at ? null : timecodeOf(c.viewer_metadata);
-    const lit = ann?.highlight === c.id;
+    const lit = ann?.highlight === c.id || ann?.pinned === c.id;
     // Hovering or focusing a comment highlights its region on the preview (and its marker on the timeline).
     const hover = ann && (region || time !== null)
       ? {
@@ -146,7 +146,7 @@ export function Comments({ assetId, meId, ann }: { assetId: string; meId?: strin
           {ann && region && (
             <>
               {' '}
-              <button type="button" className="chip" aria-pressed={lit} onClick={() => ann.setHighlight(lit ? null : c.id)}>
+              <button type="button" className="chip" aria-pressed={ann.pinned === c.id} onClick={() => ann.setPinned(ann.pinned === c.id ? null : c.id)}>
                 Region
               </button>
             </>

@@ -217,7 +217,7 @@ export function ComparePage({ assetId }: { assetId: string }) {
   const current = versions.find((v) => v.id === asset?.current_version_id) ?? versions[versions.length - 1];
   const va = byNumber(loc.query.get('a')) ?? versions[Math.max(0, versions.indexOf(current!) - 1)];
   const vb = byNumber(loc.query.get('b')) ?? current;
-  const kind = asset?.assetType?.name ?? 'other';
+  const kind = asset?.assetType?.displayType ?? 'other';
   const playable = kind === 'video' || kind === 'audio';
   const a = useFile(asset && playable ? versionFile(asset.id, va, ['proxy']) : asset ? versionFile(asset.id, va, READY_KINDS) : null);
   const b = useFile(asset && playable ? versionFile(asset.id, vb, ['proxy']) : asset ? versionFile(asset.id, vb, READY_KINDS) : null);

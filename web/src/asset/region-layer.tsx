@@ -72,7 +72,7 @@ export function RegionLayer({ ann }: { ann: Annotations }) {
     ann.setDraft(next);
   }
 
-  const shown = ann.marks.filter((m) => m.region && (ann.showAll || ann.highlight === m.id));
+  const shown = ann.marks.filter((m) => m.region && (ann.showAll || ann.highlight === m.id || ann.pinned === m.id));
   return (
     <div
       id={REGION_LAYER_ID}
@@ -86,7 +86,7 @@ export function RegionLayer({ ann }: { ann: Annotations }) {
       onKeyDown={keys}
     >
       {shown.map((m) => (
-        <div key={m.id} className={`region-mark${ann.highlight === m.id ? ' active' : ''}`} style={box(m.region!)} data-comment-id={m.id}>
+        <div key={m.id} className={`region-mark${ann.highlight === m.id || ann.pinned === m.id ? ' active' : ''}`} style={box(m.region!)} data-comment-id={m.id}>
           <span className="region-label">
             {m.label}
             {m.timecode !== null ? ` · ${formatTime(m.timecode)}` : ''}

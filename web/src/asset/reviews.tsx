@@ -39,7 +39,7 @@ function ReviewForm({ assetId, members, meId, onPosted }: { assetId: string; mem
         <MentionTextarea label="Write a review" value={draft} onChange={setDraft} members={members} meId={meId} />
         <label>
           <span className="sr-only">Review verdict</span>
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select aria-label="Review verdict" value={status} onChange={(e) => setStatus(e.target.value)}>
             {Object.entries(STATUS_LABELS).map(([v, l]) => (
               <option key={v} value={v}>
                 {l}
@@ -79,7 +79,7 @@ function RequestForm({ assetId, members, meId, onPosted }: { assetId: string; me
       <div className="comment-form">
         <label>
           <span className="sr-only">Reviewer</span>
-          <select value={reviewer} onChange={(e) => setReviewer(e.target.value)}>
+          <select aria-label="Reviewer" value={reviewer} onChange={(e) => setReviewer(e.target.value)}>
             <option value="">Choose a reviewer</option>
             {members.map((m) => (
               <option key={m.user_id} value={m.user_id}>

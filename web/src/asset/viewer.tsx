@@ -22,7 +22,8 @@ function useFile(path: string | null): string | null {
 
 /** The right viewer for the file: zoomable image, video or audio on the proxies, PDF page, else a download. */
 export function Viewer({ asset, ann }: { asset: Asset; ann: Annotations }) {
-  const kind = asset.assetType?.name ?? 'other';
+  // displayType is the lowercase kind ('video'); name is the label shown to people ('Video').
+  const kind = asset.assetType?.displayType ?? 'other';
   const preview = useFile(derivativePath(asset, 'preview') ?? derivativePath(asset, 'page') ?? derivativePath(asset, 'thumbnail'));
   const proxy = useFile(kind === 'video' || kind === 'audio' ? derivativePath(asset, 'proxy') : null);
   const poster = useFile(kind === 'video' ? derivativePath(asset, 'poster') : null);
