@@ -129,6 +129,7 @@ describe('asset annotations, compare and review mentions in Chromium', { timeout
     await page.getByLabel('Show all regions').check();
     assert.equal(await page.locator('.region-mark').count(), 1);
     await assertAccessible(page, 'asset with regions');
+    await page.locator('.viewer').scrollIntoViewIfNeeded();
     await screenshot(page, 'asset-regions');
 
     // Keyboard only: place the default region, move it right, finish with Enter, then clear it.

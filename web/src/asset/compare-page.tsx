@@ -158,7 +158,10 @@ function PlayerCompare({ a, b, va, vb, audio }: { a: string; b: string; va: Vers
 
 function Facts({ va, vb }: { va: Version; vb: Version }) {
   const dims = (v: Version) => (v.metadata.width && v.metadata.height ? `${String(v.metadata.width)} × ${String(v.metadata.height)}` : '—');
-  const duration = (v: Version) => (typeof v.metadata.duration === 'number' ? `${v.metadata.duration.toFixed(2)} s` : '—');
+  const duration = (v: Version) => {
+    const d = v.metadata.duration_seconds ?? v.metadata.duration;
+    return typeof d === 'number' ? `${d.toFixed(2)} s` : '—';
+  };
   const rows: Array<[string, (v: Version) => ReactNode]> = [
     ['File name', (v) => v.original_file_name],
     ['Size', (v) => `${v.size.toLocaleString()} bytes`],
