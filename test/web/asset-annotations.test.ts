@@ -62,6 +62,9 @@ describe('asset annotations, compare and review mentions in Chromium', { timeout
     assert.equal(await upload('board.png', await png('#c05020', 480, 300)), imageId);
     videoId = await upload('shot.mp4', await makeVideo({ seconds: 4, size: '320x240' }));
     await t.jobs.runUntilIdle();
+    // A second version of the video (another length and size) for the players' compare.
+    assert.equal(await upload('shot.mp4', await makeVideo({ seconds: 3, size: '352x240' })), videoId);
+    await t.jobs.runUntilIdle();
     browser = await launch();
   }, { timeout: 180_000 });
 
@@ -183,13 +186,13 @@ describe('asset annotations, compare and review mentions in Chromium', { timeout
     await chip.click();
     await page.waitForFunction(() => Math.abs((document.querySelector('video.media') as HTMLVideoElement).currentTime - 2.5) < 0.05);
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'VIDEO');
-    // The timeline under the video has a marker at 2.5 of 4 s; choosing it seeks there too.
+    // The timeline under the video has a marker at 2.5 of the current version's 3 s; choosing it seeks there too.
     await video.evaluate((v: HTMLVideoElement) => (v.currentTime = 0));
     const marker = page.getByRole('group', { name: 'Comments on the timeline' }).getByRole('button', { name: 'Ada Lovelace at 00:02.5' });
     const line = (await page.locator('.timeline').boundingBox())!;
     const dot = (await marker.boundingBox())!;
     const at = (dot.x + dot.width / 2 - line.x) / line.width;
-    assert.ok(Math.abs(at - 2.5 / 4) < 0.05, `marker at ${at}`);
+    assert.ok(Math.abs(at - 2.5 / 3) < 0.05, `marker at ${at} of the current version's 3 s`);
     await marker.click();
     await page.waitForFunction(() => Math.abs((document.querySelector('video.media') as HTMLVideoElement).currentTime - 2.5) < 0.05);
     await assertAccessible(page, 'asset with a video timeline');
@@ -246,6 +249,26 @@ describe('asset annotations, compare and review mentions in Chromium', { timeout
     assert.match(clip, /inset\(0px 0px 0px 20%\)/);
     await assertAccessible(page, 'compare (swipe)');
     await screenshot(page, 'compare-swipe');
+  });
+
+  test('two versions of a video in two players that seek, play and pause together', async () => {
+    const page = await pageFor(ada);
+    await page.goto(`${base}/a/${videoId}/compare`);
+    const left = page.getByLabel('Video, version 1');
+    const right = page.getByLabel('Video, version 2');
+    await right.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 1).length === 2);
+    assert.equal(await page.getByLabel('Left version').inputValue(), '1');
+    assert.equal(await page.getByLabel('Right version').inputValue(), '2');
+    assert.match(await page.locator('tr[data-fact="Duration"]').innerText(), /4\.00 s\s+3\.00 s/);
+    await left.evaluate((v: HTMLVideoElement) => (v.currentTime = 1.5));
+    await page.waitForFunction(() => Math.abs((document.querySelector('[aria-label="Video, version 2"]') as HTMLVideoElement).currentTime - 1.5) < 0.1);
+    await page.getByRole('button', { name: 'Play both' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => !v.paused));
+    await page.getByRole('button', { name: 'Pause both' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.paused));
+    await assertAccessible(page, 'compare (video)');
+    await screenshot(page, 'compare-video');
   });
 
   test('@mentions in a review and in a review request notify the mentioned', async () => {
