@@ -4,6 +4,7 @@ import type { Account, Session } from './api/types';
 import { AdminPage } from './admin/admin-page';
 import { ApprovalsPage } from './approvals/approvals-page';
 import { AssetPage } from './asset/asset-page';
+import { ComparePage } from './asset/compare-page';
 import { InvitePage } from './auth/invite-page';
 import { SignInPage } from './auth/sign-in';
 import { BrowsePage } from './browse/browse-page';
@@ -130,6 +131,8 @@ export function App() {
     page = <p className="loading" role="status">Loading…</p>;
   } else if (!place) {
     page = <p className="empty">You do not belong to any workspace yet. Ask an administrator to invite you.</p>;
+  } else if (/^\/a\/[^/]+\/compare$/.test(loc.path)) {
+    page = <ComparePage key={key + loc.path} assetId={decodeURIComponent(loc.path.split('/')[2] ?? '')} />;
   } else if (loc.path.startsWith('/a/')) {
     page = <AssetPage key={key + loc.path} assetId={decodeURIComponent(loc.path.slice(3))} />;
   } else if (loc.path.startsWith('/work/t/')) {

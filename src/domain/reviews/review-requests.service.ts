@@ -3,7 +3,7 @@ import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { can, requirePermission } from '../access.js';
 import { requireAsset } from '../assets/assets.service.js';
-import { assertDiscussable } from '../comments/discussion.rules.js';
+import { assertDiscussable, resolveMentions } from '../comments/discussion.rules.js';
 import { findWorkspaceUserIds } from '../comments/participants.repo.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
@@ -49,6 +49,9 @@ export function parseRequestState(value: string | undefined): ReviewRequestState
  * POST /workspaces/assets/{id}/reviewRequests: asks each user to review a version (default: the current one).
  * Every user must be a person of the workspace (else 404, nothing written). Idempotent per reviewer and version:
  * an open request that already exists is returned as it is (no second notification).
+ * The message's `@[user id]` tokens are read like a comment's (discussion.rules.ts: members only, else 400): the
+ * mentioned get one `mention` notification per call that opened a request, unless they are its reviewers (their
+ * `review_requested` carries the message) or the requestor.
  */
 export async function requestReviews(ctx: Ctx, assetId: string, input: ReviewRequestInput): Promise<ReviewRequestView[]> {
   requirePermission(ctx.actor, 'asset.write');
@@ -75,6 +78,8 @@ export async function requestReviews(ctx: Ctx, assetId: string, input: ReviewReq
     if (stranger !== undefined) {
       throw errors.notFound('user', stranger);
     }
+    const mentioned = await resolveMentions(tx, { explicit: undefined, content: message, part: input.part });
+    const opened: ReviewRequestRow[] = [];
     const out: ReviewRequestRow[] = [];
     const now = isoNow(tx.clock);
     for (const userId of userIds) {
@@ -90,6 +95,7 @@ export async function requestReviews(ctx: Ctx, assetId: string, input: ReviewReq
         user_id: userId, review_id: null, state: 'open', message, created_at: now, updated_at: now, completed_at: null, cancelled_at: null,
         approval_response_id: slotId,
       });
+      opened.push(row);
       await recordHistory(tx, {
         accountId, workspaceId, assetId, userId: tx.actor.userId, subjectType: 'review_request', recordId: row.id,
         type: 'review_requested', data: { before: null, after: snapshot(row) },
@@ -101,6 +107,13 @@ export async function requestReviews(ctx: Ctx, assetId: string, input: ReviewReq
         });
       }
       out.push(row);
+    }
+    const first = opened[0];
+    if (first) {
+      await notify(tx, {
+        accountId, workspaceId, userIds: mentioned.filter((id) => id !== tx.actor.userId && !userIds.includes(id)), type: 'mention',
+        data: { asset_id: assetId, asset_version_id: version.id, review_request_id: first.id, by_user_id: tx.actor.userId, subject: 'review_request' },
+      });
     }
     return out;
   });

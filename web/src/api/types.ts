@@ -37,3 +37,5 @@ export type ChecklistItem = Item<Answer<'/workstream/tasks/{id}/checklists', 'ge
 export type Watcher = Item<Answer<'/workstream/tasks/{id}/watchers', 'get', 200>>;
 export type Approval = Item<Answer<'/workstream/approvals', 'get', 200>>;
 export type Notification = Item<Answer<'/accounts/notifications', 'get', 200>>;
+export type Review = Item<Answer<'/workspaces/assets/{asset_id}/reviews', 'get', 200>>;
+export type ReviewRequest = Item<Answer<'/workspaces/assets/{asset_id}/reviewRequests', 'get', 200>>;

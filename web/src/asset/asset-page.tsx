@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, saveBlob } from '../api/client';
 import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
 import { Link } from '../ui/link';
+import { useAnnotations } from './annotations';
 import { Comments } from './comments';
+import { Reviews } from './reviews';
 import { Viewer } from './viewer';
 
 const who = (u: { firstName: string; lastName: string; email: string } | null | undefined) => (u ? `${u.firstName} ${u.lastName}`.trim() || u.email : 'the system');
@@ -16,6 +18,9 @@ export function AssetPage({ assetId }: { assetId: string }) {
   const [tag, setTag] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [people, setPeople] = useState<Map<string, User>>(new Map());
+  const ann = useAnnotations();
+  // Versions picked for the side-by-side compare (by version number, as its URL names them).
+  const [picked, setPicked] = useState<number[]>([]);
 
   const load = useCallback(() => {
     api<Asset>('GET', `/workspaces/assets/${assetId}`).then(setAsset, (err: Error) => setError(err.message));
@@ -72,7 +77,7 @@ export function AssetPage({ assetId }: { assetId: string }) {
         </p>
       )}
       <div className="asset-grid">
-        <Viewer asset={asset} />
+        <Viewer asset={asset} ann={ann} />
         <aside className="asset-side">
           <section aria-labelledby="status-title">
             <h2 id="status-title">Status</h2>
@@ -147,9 +152,27 @@ export function AssetPage({ assetId }: { assetId: string }) {
                   >
                     Download
                   </button>
+                  {asset.versions.length > 1 && (
+                    <label className="inline-check">
+                      <input
+                        type="checkbox"
+                        checked={picked.includes(ver.version_number)}
+                        onChange={(e) => setPicked((p) => (e.target.checked ? [...p.filter((n) => n !== ver.version_number), ver.version_number].slice(-2) : p.filter((n) => n !== ver.version_number)))}
+                      />{' '}
+                      Compare v{ver.version_number}
+                    </label>
+                  )}
                 </li>
               ))}
             </ol>
+            {asset.versions.length > 1 &&
+              (picked.length === 2 ? (
+                <Link to={`/a/${asset.id}/compare?a=${Math.min(...picked)}&b=${Math.max(...picked)}`}>
+                  Compare v{Math.min(...picked)} and v{Math.max(...picked)}
+                </Link>
+              ) : (
+                <p className="hint">Pick two versions to compare them side by side.</p>
+              ))}
           </section>
           <section aria-labelledby="meta-title">
             <h2 id="meta-title">Metadata</h2>
@@ -169,7 +192,10 @@ export function AssetPage({ assetId }: { assetId: string }) {
         </aside>
       </div>
       <div className="asset-lower">
-        <Comments assetId={asset.id} />
+        <div>
+          <Comments assetId={asset.id} ann={ann} />
+          <Reviews assetId={asset.id} />
+        </div>
         <section aria-labelledby="history-title">
           <h2 id="history-title">History</h2>
           <ul className="history">

@@ -1,70 +1,87 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Comment, WorkspaceMember } from '../api/types';
 import { personName, useMembers } from '../ui/people';
-import { matchMembers, MentionList, toTokens, typedMention, withMentions, type Picked } from './mentions';
+import { formatTime, regionOf, roundRegion, timecodeOf, type Annotations, type Mark } from './annotations';
+import { draftContent, EMPTY_DRAFT, MentionTextarea, type MentionDraft } from './mention-box';
+import { withMentions } from './mentions';
+import { DEFAULT_REGION, MARK_REGION_BUTTON_ID, REGION_LAYER_ID } from './region-layer';
+
+/** What a new comment can point at on the preview: the player's time (a toggle) and the region drawn on it. */
+function AnnotationControls({ ann, atTime, setAtTime }: { ann: Annotations; atTime: number | null; setAtTime: (t: number | null) => void }) {
+  function markRegion() {
+    if (ann.drawing) {
+      ann.setDrawing(false);
+      return;
+    }
+    // A mouse drags a new one; the keyboard starts from a region in the middle and moves it with the arrows.
+    if (!ann.draft) {
+      ann.setDraft(DEFAULT_REGION);
+    }
+    ann.setDrawing(true);
+    requestAnimationFrame(() => document.getElementById(REGION_LAYER_ID)?.focus());
+  }
+  if (!ann.hasPlayer && !ann.regionable) {
+    return null;
+  }
+  return (
+    <div className="annotation-controls">
+      {ann.hasPlayer && (
+        <label className="inline-check">
+          <input type="checkbox" checked={atTime !== null} onChange={(e) => setAtTime(e.target.checked ? ann.time : null)} /> at {formatTime(atTime ?? ann.time)}
+        </label>
+      )}
+      {ann.regionable && (
+        <>
+          <button type="button" id={MARK_REGION_BUTTON_ID} aria-pressed={ann.drawing} onClick={markRegion}>
+            {ann.drawing ? 'Done drawing' : ann.draft ? 'Redraw region' : 'Mark a region'}
+          </button>
+          {ann.draft && !ann.drawing && (
+            <span className="muted" data-testid="region-attached">
+              Region attached{' '}
+              <button type="button" className="link" onClick={() => ann.setDraft(null)}>
+                Clear region
+              </button>
+            </span>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
 
 /** A comment or reply box; `@` and a name offers the workspace's members (arrows and Enter or Tab pick one). */
-function CommentForm(props: { assetId: string; parentId: string | null; onPosted: () => void; label: string; members: readonly WorkspaceMember[]; meId: string | undefined }) {
-  const { assetId, parentId, onPosted, label, members } = props;
-  const [text, setText] = useState('');
+function CommentForm(props: {
+  assetId: string;
+  parentId: string | null;
+  onPosted: () => void;
+  label: string;
+  members: readonly WorkspaceMember[];
+  meId: string | undefined;
+  ann?: Annotations | undefined;
+}) {
+  const { assetId, parentId, onPosted, label, members, ann } = props;
+  const [draft, setDraft] = useState<MentionDraft>(EMPTY_DRAFT);
+  const [atTime, setAtTime] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [picked, setPicked] = useState<Picked[]>([]);
-  const [typing, setTyping] = useState<{ start: number; query: string } | null>(null);
-  const [active, setActive] = useState(0);
-  const box = useRef<HTMLTextAreaElement>(null);
-  const listId = useId();
-  const options = typing ? matchMembers(members, typing.query, props.meId) : [];
-  const open = options.length > 0;
-
-  function edited(value: string, caret: number) {
-    setText(value);
-    setTyping(typedMention(value, caret));
-    setActive(0);
-  }
-
-  function pick(m: WorkspaceMember) {
-    if (!typing) {
-      return;
-    }
-    const label = personName(m.user);
-    const caret = typing.start + 1 + typing.query.length;
-    const next = `${text.slice(0, typing.start)}@${label} ${text.slice(caret)}`;
-    setText(next);
-    setPicked((prev) => [...prev.filter((p) => p.userId !== m.user_id), { label, userId: m.user_id }]);
-    setTyping(null);
-    const at = typing.start + label.length + 2;
-    requestAnimationFrame(() => box.current?.setSelectionRange(at, at));
-  }
-
-  function keys(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (!open) {
-      return;
-    }
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length);
-    } else if (e.key === 'Enter' || e.key === 'Tab') {
-      e.preventDefault();
-      const m = options[active];
-      if (m) {
-        pick(m);
-      }
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      setTyping(null);
-    }
-  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!text.trim()) {
+    if (!draft.text.trim()) {
       return;
     }
+    const meta = {
+      ...(ann && atTime !== null ? { timecode: Math.round(atTime * 10) / 10 } : {}),
+      ...(ann?.draft ? { region: roundRegion(ann.draft) } : {}),
+    };
     try {
-      await api('POST', `/workspaces/assets/${assetId}/comments`, { json: { content: toTokens(text, picked), ...(parentId ? { parent_id: parentId } : {}) } });
-      setText('');
-      setPicked([]);
+      await api('POST', `/workspaces/assets/${assetId}/comments`, {
+        json: { content: draftContent(draft), ...(parentId ? { parent_id: parentId } : {}), ...(Object.keys(meta).length > 0 ? { viewer_metadata: meta } : {}) },
+      });
+      setDraft(EMPTY_DRAFT);
+      setAtTime(null);
+      ann?.setDraft(null);
+      ann?.setDrawing(false);
       setError(null);
       onPosted();
     } catch (err) {
@@ -72,50 +89,73 @@ function CommentForm(props: { assetId: string; parentId: string | null; onPosted
     }
   }
   return (
-    <form onSubmit={submit} className="comment-form">
-      <div className="mention-box">
-        <label>
-          <span className="sr-only">{label}</span>
-          <textarea
-            ref={box}
-            rows={2}
-            placeholder={`${label} (@ to mention someone)`}
-            value={text}
-            role="combobox"
-            aria-autocomplete="list"
-            aria-expanded={open}
-            aria-controls={open ? listId : undefined}
-            aria-activedescendant={open ? `${listId}-${active}` : undefined}
-            onChange={(e) => edited(e.target.value, e.target.selectionStart)}
-            onKeyDown={keys}
-            onBlur={() => setTyping(null)}
-          />
-        </label>
-        {open && <MentionList id={listId} options={options} active={active} onPick={pick} />}
+    <form onSubmit={submit} className="comment-form-wrap">
+      <div className="comment-form">
+        <MentionTextarea label={label} value={draft} onChange={setDraft} members={members} meId={props.meId} />
+        <button type="submit">{parentId ? 'Reply' : 'Comment'}</button>
       </div>
-      <button type="submit">{parentId ? 'Reply' : 'Comment'}</button>
+      {ann && <AnnotationControls ann={ann} atTime={atTime} setAtTime={setAtTime} />}
       {error && <p className="error">{error}</p>}
     </form>
   );
 }
 
-/** Comments with replies (one level of threads, as the API's `parent_id` gives them). */
-export function Comments({ assetId, meId }: { assetId: string; meId?: string | undefined }) {
+const authorOf = (c: Comment) => (c.user ? personName(c.user) : 'Someone');
+
+/** Comments with replies (one level of threads, as the API's `parent_id` gives them), and their annotations. */
+export function Comments({ assetId, meId, ann }: { assetId: string; meId?: string | undefined; ann?: Annotations }) {
   const members = useMembers();
   const [list, setList] = useState<Comment[]>([]);
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const load = useCallback(() => void api<Comment[]>('GET', `/workspaces/assets/${assetId}/comments`).then(setList, () => undefined), [assetId]);
   useEffect(load, [load]);
+  const setMarks = ann?.setMarks;
+  useEffect(() => {
+    const marks: Mark[] = list
+      .filter((c) => !c.deleted_at)
+      .map((c) => ({ id: c.id, label: authorOf(c), region: regionOf(c.viewer_metadata), timecode: timecodeOf(c.viewer_metadata) }))
+      .filter((m) => m.region || m.timecode !== null);
+    setMarks?.(marks);
+  }, [list, setMarks]);
   const roots = list.filter((c) => c.parent_id === null);
   const repliesOf = (id: string) => list.filter((c) => c.parent_id === id);
-  const show = (c: Comment) => (
-    <div className="comment">
-      <p className="meta">
-        <strong>{c.user ? `${c.user.firstName} ${c.user.lastName}`.trim() || c.user.email : 'Someone'}</strong> · {new Date(c.created_at).toLocaleString()}
-      </p>
-      <p>{c.deleted_at ? <em>deleted</em> : withMentions(c.content, members)}</p>
-    </div>
-  );
+  const show = (c: Comment) => {
+    const region = c.deleted_at ? null : regionOf(c.viewer_metadata);
+    const time = c.deleted_at ? null : timecodeOf(c.viewer_metadata);
+    const lit = ann?.highlight === c.id || ann?.pinned === c.id;
+    // Hovering or focusing a comment highlights its region on the preview (and its marker on the timeline).
+    const hover = ann && (region || time !== null)
+      ? {
+          onMouseEnter: () => ann.setHighlight(c.id),
+          onMouseLeave: () => ann.setHighlight(null),
+          onFocus: () => ann.setHighlight(c.id),
+        }
+      : {};
+    return (
+      <div className={`comment${lit ? ' lit' : ''}`} data-comment-id={c.id} {...hover}>
+        <p className="meta">
+          <strong>{authorOf(c)}</strong> · {new Date(c.created_at).toLocaleString()}
+          {ann && time !== null && (
+            <>
+              {' '}
+              <button type="button" className="chip time-chip" aria-label={`Play from ${formatTime(time)}`} onClick={() => (ann.setHighlight(c.id), ann.seek(time))}>
+                ▶ {formatTime(time)}
+              </button>
+            </>
+          )}
+          {ann && region && (
+            <>
+              {' '}
+              <button type="button" className="chip" aria-pressed={ann.pinned === c.id} onClick={() => ann.setPinned(ann.pinned === c.id ? null : c.id)}>
+                Region
+              </button>
+            </>
+          )}
+        </p>
+        <p>{c.deleted_at ? <em>deleted</em> : withMentions(c.content, members)}</p>
+      </div>
+    );
+  };
   return (
     <section aria-labelledby="comments-title">
       <h2 id="comments-title">Comments</h2>
@@ -139,7 +179,7 @@ export function Comments({ assetId, meId }: { assetId: string; meId?: string | u
           </li>
         ))}
       </ul>
-      <CommentForm assetId={assetId} parentId={null} label="Write a comment" members={members} meId={meId} onPosted={load} />
+      <CommentForm assetId={assetId} parentId={null} label="Write a comment" members={members} meId={meId} onPosted={load} ann={ann} />
     </section>
   );
 }

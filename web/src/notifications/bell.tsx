@@ -19,7 +19,7 @@ function describe(n: Notification, members: readonly WorkspaceMember[]): string 
   const who = by ? personName(by.user) : 'Someone';
   switch (n.type) {
     case 'mention':
-      return `${who} mentioned you in a ${n.data.subject === 'review' ? 'review' : 'comment'}`;
+      return `${who} mentioned you in a ${n.data.subject === 'review' ? 'review' : n.data.subject === 'review_request' ? 'review request' : 'comment'}`;
     case 'comment_reply':
       return `${who} replied to your comment`;
     case 'subscribed_asset_changed':
