@@ -348,12 +348,12 @@ fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', credentials:
       await page.goto(`${evilBase}${path}`);
       const res = await answered;
       assert.equal(res.status(), 403, `${path}: ${await res.text().catch(() => '')}`);
-      const headers = await res.request().allHeaders();
-      // Same site, other port: the browser did send the session cookie, so the refusal is the CSRF defence's.
-      assert.match(headers.cookie ?? '', /atelier_session=/, path);
-      assert.equal(headers.origin, evilBase, path);
+      // Same site, other port: the browser sends the session cookie (without it the answer would be 401), so the
+      // refusal is the CSRF defence's.
       if (path === '/form') {
-        assert.equal(JSON.parse(await res.text()).code, 'csrf_rejected');
+        // (Playwright reports the request's extra headers and the body of a navigation, not always of a no-cors fetch.)
+        assert.equal((await res.request().allHeaders()).origin, evilBase, path);
+        assert.equal(JSON.parse(await res.text()).code, 'csrf_rejected', path);
       }
     }
     const owner = await t.req('GET', `/workstream/approvals/${ap.key}`, { headers: bearer(bo) });
