@@ -134,7 +134,7 @@ export function App() {
   } else if (/^\/a\/[^/]+\/compare$/.test(loc.path)) {
     page = <ComparePage key={key + loc.path} assetId={decodeURIComponent(loc.path.split('/')[2] ?? '')} />;
   } else if (loc.path.startsWith('/a/')) {
-    page = <AssetPage key={key + loc.path} assetId={decodeURIComponent(loc.path.slice(3))} />;
+    page = <AssetPage key={key + loc.path} assetId={decodeURIComponent(loc.path.slice(3))} me={session.user.id} />;
   } else if (loc.path.startsWith('/work/t/')) {
     page = <TaskPage key={key + loc.path} taskId={decodeURIComponent(loc.path.slice(8))} />;
   } else if (loc.path === '/work') {

@@ -10,7 +10,7 @@ import { Viewer } from './viewer';
 const who = (u: { firstName: string; lastName: string; email: string } | null | undefined) => (u ? `${u.firstName} ${u.lastName}`.trim() || u.email : 'the system');
 
 /** One asset: viewer, versions, metadata, tags, status, lock, history and comments. */
-export function AssetPage({ assetId }: { assetId: string }) {
+export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
   const [asset, setAsset] = useState<Asset | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [statuses, setStatuses] = useState<AssetStatus[]>([]);
@@ -99,9 +99,14 @@ export function AssetPage({ assetId }: { assetId: string }) {
               <p data-testid="lock-state">
                 Locked by {holderName(asset.locked_by_user_id)}
                 {asset.locked_at ? ` since ${new Date(asset.locked_at).toLocaleString()}` : ''}{' '}
-                <button type="button" onClick={() => void act(() => api('DELETE', `/workspaces/assets/${asset.id}/lock`))}>
-                  Unlock
-                </button>
+                {asset.locked_by_user_id === me ? (
+                  <button type="button" onClick={() => void act(() => api('DELETE', `/workspaces/assets/${asset.id}/lock`))}>
+                    Unlock
+                  </button>
+                ) : (
+                  // The API refuses everyone else's unlock (423), so none is offered; a new version, rename, move or status change waits too.
+                  <span className="hint">Only they can change it until they unlock it.</span>
+                )}
               </p>
             ) : (
               <p data-testid="lock-state">

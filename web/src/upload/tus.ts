@@ -52,6 +52,25 @@ async function create(file: File, fileLocation: string): Promise<string> {
   return new URL(location, window.location.href).pathname;
 }
 
+/** The server said no (a 4xx answer, e.g. 423 when someone else holds the asset's lock): retrying will not help. */
+class RefusedError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API's error message from a response body, if it is the API's JSON error shape. */
+function reasonOf(text: string): string | null {
+  try {
+    return ((JSON.parse(text) as { error?: { message?: string } }).error?.message ?? null) || null;
+  } catch {
+    return null;
+  }
+}
+
 function patch(url: string, blob: Blob, offset: number, onProgress: (sent: number) => void, signal: AbortSignal): Promise<{ offset: number; assetId: string | null }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -66,7 +85,7 @@ function patch(url: string, blob: Blob, offset: number, onProgress: (sent: numbe
       if (xhr.status === 204 && Number.isFinite(next)) {
         resolve({ offset: next, assetId: xhr.getResponseHeader('atelier-asset-id') });
       } else {
-        reject(new Error(`upload stopped (${xhr.status})`));
+        reject(new RefusedError(xhr.status, reasonOf(xhr.responseText) ?? `upload stopped (${xhr.status})`));
       }
     };
     xhr.onerror = () => reject(new Error('the connection dropped'));
@@ -102,7 +121,9 @@ export async function tusUpload(file: File, fileLocation: string, onProgress: (b
         break;
       }
     } catch (err) {
-      if (signal.aborted || ++attempts > 3) {
+      // A refusal is final (409 is the offset disagreeing, which asking the server below repairs); a drop is retried.
+      const refused = err instanceof RefusedError && err.status >= 400 && err.status < 500 && err.status !== 409;
+      if (signal.aborted || refused || ++attempts > 3) {
         throw err;
       }
       // A dropped connection: ask the server where it got to, then go on from there.
