@@ -14,7 +14,8 @@ import type { UploadSource } from '../uploads/upload-source.js';
 import { emptyAssetRelated, loadAssetRelations, type AssetRelated } from './asset-relations.js';
 import { ASSET_TYPES, type AssetType } from './asset-types.js';
 import { findActiveAssetAtPath, findAsset, findAssetsByIds, updateAssetRow } from './assets.repo.js';
-import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from './assets.rules.js';
+import { cleanDescription, cleanFileName, cleanFolder, cleanName } from './assets.rules.js';
+import { requireWritable } from './writable.js';
 
 export interface AssetView {
   asset: AssetRow;
@@ -113,7 +114,7 @@ export async function updateAsset(ctx: Ctx, id: string, patch: AssetPatch): Prom
   const workspaceId = scopedWorkspaceId(ctx);
   const asset = await inTransaction(ctx, async (tx) => {
     const before = await requireAsset(tx, id);
-    assertWritable(before, ctx.actor);
+    await requireWritable(tx, before);
     const set: AssetUpdate = {};
     if (patch.name !== undefined) {
       set.name = cleanName(patch.name, patch.nameField ?? 'name', 'body');

@@ -2,7 +2,6 @@ import type { AssetRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import { findAsset } from '../assets/assets.repo.js';
-import { assertWritable } from '../assets/assets.rules.js';
 import { requireAsset, viewAssets, type AssetView } from '../assets/assets.service.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { DomainError, errors } from '../errors.js';
@@ -10,19 +9,13 @@ import { recordHistory } from '../history/history.service.js';
 import { notifySubscribers } from '../subscriptions/notify-subscribers.js';
 import { findUser } from '../users/users.repo.js';
 import { lockIfFree, unlockIfHeldBy } from './locks.repo.js';
+import { heldByOther, requireWritable } from '../assets/writable.js';
 
 /*
  * File locking (Mudstack §5.6 "lock / unlock"): while an asset is locked, only its holder may add versions, rename,
  * move or delete it. That rule is enforced in ONE place, assets.rules.ts assertWritable, which every writing path
  * calls; this module only takes and releases locks.
  */
-
-/** 423 asset_locked naming the holder (name and id), with their id in the details for clients. */
-async function heldByOther(ctx: Ctx, holderId: string): Promise<DomainError> {
-  const holder = await findUser(ctx.db, holderId);
-  const who = holder ? `${[holder.first_name, holder.last_name].join(' ').trim() || holder.username} <${holder.email}>` : 'a former user';
-  return new DomainError('locked', 'asset_locked', `The asset is locked by ${who} (user ${holderId}).`, { locked_by_user_id: holderId });
-}
 
 async function view(ctx: Ctx, asset: AssetRow): Promise<AssetView> {
   const [v] = await viewAssets(ctx, [asset]);
@@ -47,7 +40,7 @@ export async function lockAsset(ctx: Ctx, id: string): Promise<AssetView> {
     if (before.locked_by_user_id && before.locked_by_user_id !== ctx.actor.userId) {
       throw await heldByOther(tx, before.locked_by_user_id);
     }
-    assertWritable(before, ctx.actor);
+    await requireWritable(tx, before);
     if (before.locked_by_user_id === ctx.actor.userId) {
       return before;
     }

@@ -4,7 +4,6 @@ import { newId } from '../../lib/ids.js';
 import type { WorkspaceRole } from '../access.js';
 import { requirePermission } from '../access.js';
 import { updateAsset } from '../assets/assets.service.js';
-import { assertWritable } from '../assets/assets.rules.js';
 import { inTransaction, scopedAccountId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
@@ -18,6 +17,7 @@ import { archiveFlagsOf, type ArchiveFlags } from '../asset-imports/archive-stat
 import { linkingProjectAssets } from '../project-assets/project-assets.repo.js';
 import { sharedWithProductions } from '../sharing/sharing.service.js';
 import { derivativeStates, findMediaAsset, findMediaFields, pageMediaAssets, saveMediaFields, type MediaAssetFilter, type MediaAssetRecord, type MediaKind } from './media-assets.repo.js';
+import { requireWritable } from '../assets/writable.js';
 
 /** A media asset with everything the medialoopster presenters show (docs/medialoopster.md, "Media assets"). */
 export interface MediaAssetView extends MediaAssetRecord {
@@ -156,7 +156,7 @@ export interface MediaAssetPatch {
 export async function updateMediaAsset(ctx: Ctx, kind: MediaKind, sequence: number, patch: MediaAssetPatch, notFound: () => Error): Promise<MediaAssetView> {
   const { pctx, view } = await mediaAssetCtx(ctx, kind, sequence, notFound);
   requirePermission(pctx.actor, 'asset.write');
-  assertWritable(view.asset, pctx.actor);
+  await requireWritable(pctx, view.asset);
   const store = patch.metaFieldStore === undefined ? undefined : await assertMetaFieldStore(pctx, kind, patch.metaFieldStore);
   await inTransaction(pctx, async (tx) => {
     if (patch.name !== undefined || patch.description !== undefined) {

@@ -1,8 +1,9 @@
+import { requireWritable } from '../assets/writable.js';
 import type { AssetRow, ShotRow, ShotSequenceRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
-import { assertWritable, cleanDescription, cleanName } from '../assets/assets.rules.js';
+import { cleanDescription, cleanName } from '../assets/assets.rules.js';
 import { requireAsset } from '../assets/assets.service.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
@@ -115,7 +116,7 @@ export async function createSequence(ctx: Ctx, assetId: string, input: SequenceI
   const keywords = cleanKeywords(input.keywords ?? []);
   return inTransaction(ctx, async (tx) => {
     const asset = await requireVideo(tx, assetId);
-    assertWritable(asset, tx.actor);
+    await requireWritable(tx, asset);
     const shots = await resolveShots(tx, asset, input.shotIds, null);
     const id = newId();
     await insertSequenceRow(tx.db, {
@@ -138,7 +139,7 @@ export async function updateSequence(ctx: Ctx, assetId: string, sequenceId: stri
     // Only a video's sequences exist, so a sequence found is a video's (any other asset: 404 sequence_not_found).
     const asset = await requireAsset(tx, assetId);
     const before = await requireSequence(tx, asset, sequenceId);
-    assertWritable(asset, tx.actor);
+    await requireWritable(tx, asset);
     const shots = input.shotIds === undefined ? undefined : await resolveShots(tx, asset, input.shotIds, sequenceId);
     const set = {
       ...(name !== undefined ? { name } : {}),
@@ -169,7 +170,7 @@ export async function deleteSequence(ctx: Ctx, assetId: string, sequenceId: stri
   requirePermission(ctx.actor, 'asset.write');
   await inTransaction(ctx, async (tx) => {
     const asset = await requireAsset(tx, assetId);
-    assertWritable(asset, tx.actor);
+    await requireWritable(tx, asset);
     const row = await requireSequence(tx, asset, sequenceId);
     await setSequenceShots(tx.db, scopeOf(asset), sequenceId, []);
     await deleteSequenceRow(tx.db, scopeOf(asset), sequenceId);

@@ -3,7 +3,7 @@ import { isoNow } from '../../lib/clock.js';
 import { numberedName } from '../../lib/zip-names.js';
 import { requirePermission } from '../access.js';
 import { findActiveAssetAtPath, updateAssetRow } from '../assets/assets.repo.js';
-import { assertWritable } from '../assets/assets.rules.js';
+import { requireWritable } from '../assets/writable.js';
 import { requireAsset, viewAssets, type AssetView } from '../assets/assets.service.js';
 import { inTransaction, scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors } from '../errors.js';
@@ -20,7 +20,7 @@ export const MAX_TRASH_IDS = 1000;
 const PURGE_BATCH = 500;
 
 // The lock rule of assets.rules.ts without its "not in the trash" part, which trash and restore must not apply.
-const assertNotLockedByOther = (asset: AssetRow, ctx: Ctx): void => assertWritable({ ...asset, is_active: 1 }, ctx.actor);
+const assertNotLockedByOther = (asset: AssetRow, ctx: Ctx): Promise<void> => requireWritable(ctx, { ...asset, is_active: 1 });
 
 function cleanIds(ids: readonly string[]): string[] {
   const unique = [...new Set(ids.map((id) => id.trim()).filter((id) => id !== ''))];
@@ -54,7 +54,7 @@ async function moveToTrash(tx: Ctx, assets: readonly AssetRow[], by: string | nu
   const workspaceId = scopedWorkspaceId(tx);
   const now = isoNow(tx.clock);
   for (const asset of assets.filter((a) => a.is_active === 1)) {
-    assertNotLockedByOther(asset, tx);
+    await assertNotLockedByOther(asset, tx);
     await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { is_active: 0, deleted_at: now, deleted_by_user_id: by, updated_at: now });
     await recordHistory(tx, {
       accountId: tx.actor.accountId,
@@ -105,7 +105,7 @@ async function restoreInTx(tx: Ctx, assets: readonly AssetRow[]): Promise<void> 
   const workspaceId = scopedWorkspaceId(tx);
   const now = isoNow(tx.clock);
   for (const asset of assets.filter((a) => a.is_active !== 1)) {
-    assertNotLockedByOther(asset, tx);
+    await assertNotLockedByOther(asset, tx);
     let fileName = asset.file_name;
     for (let n = 2; await findActiveAssetAtPath(tx.db, { workspaceId, fileLocation: asset.file_location, fileName }); n++) {
       fileName = numberedName(asset.file_name, n);

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { classifyAssetType } from '../assets/asset-types.js';
 import { findActiveAssetAtPath, findAsset, insertAsset, updateAssetRow } from '../assets/assets.repo.js';
-import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
+import { cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import { ensureFolderPath } from '../folders/folder-paths.js';
@@ -16,6 +16,7 @@ import { reindexAsset } from '../search/search-index.js';
 import { enqueueDerivativeJobs, enqueueMediaProbe } from '../media/media-jobs.js';
 import { derivativeKindsFor, insertPendingDerivatives } from '../versions/derivatives.js';
 import { insertVersion, maxVersionNumber } from '../versions/versions.repo.js';
+import { requireWritable } from '../assets/writable.js';
 
 export interface CommitUploadInput {
   workspaceId: string;
@@ -111,7 +112,7 @@ export async function commitUpload(ctx: Ctx, input: CommitUploadInput): Promise<
         });
       }
     }
-    assertWritable(asset, ctx.actor);
+    await requireWritable(tx, asset);
     // Touching the asset row first takes its row lock (PostgreSQL), so concurrent commits to one asset number
     // their versions one after the other instead of colliding on unique(asset_id, version_number).
     await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { updated_at: now });

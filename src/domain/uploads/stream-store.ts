@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import type { BlobStore, PutOptions } from '../../blobs/blob-store.js';
 import { crashPoint } from '../../lib/crash-points.js';
 import { findAsset } from '../assets/assets.repo.js';
-import { assertWritable, cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
+import { cleanDescription, cleanFileName, cleanFolder, cleanName } from '../assets/assets.rules.js';
 import { scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors, type FieldProblem } from '../errors.js';
 import type { ReceivedFile } from './receive.js';
 import { HeadCapture, sniffContentType } from './sniff.js';
+import { requireWritable } from '../assets/writable.js';
 
 /**
  * Like receiveFile, but with put's checks (declared size and SHA-256): a mismatch keeps nothing in the store, so
@@ -54,7 +55,7 @@ export async function preflightCommit(ctx: Ctx, input: { fileName: string; targe
     if (!asset) {
       throw errors.notFound('asset', target.assetId);
     }
-    assertWritable(asset, ctx.actor);
+    await requireWritable(ctx, asset);
     return;
   }
   cleanFolder(target.fileLocation, 'file_location', input.fieldsIn);

@@ -1,9 +1,9 @@
+import { requireWritable } from '../assets/writable.js';
 import type { AssetRow, AssetVersionRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { requirePermission } from '../access.js';
 import type { VersionView } from '../assets/asset-relations.js';
 import { updateAssetRow } from '../assets/assets.repo.js';
-import { assertWritable } from '../assets/assets.rules.js';
 import { requireAsset } from '../assets/assets.service.js';
 import { inTransaction, scopedWorkspaceId, type Ctx, type Deps } from '../context.js';
 import { errors } from '../errors.js';
@@ -60,7 +60,7 @@ export async function trashVersion(ctx: Ctx, assetId: string, versionId: string)
     if (version.deleted_at !== null) {
       return version;
     }
-    assertWritable(asset, ctx.actor);
+    await requireWritable(tx, asset);
     if ((await countLiveVersions(tx.db, { workspaceId, assetId })) <= 1) {
       throw errors.conflict('version_is_only', 'This is the only version of the asset; delete the asset instead.');
     }
@@ -91,7 +91,7 @@ export async function restoreVersion(ctx: Ctx, assetId: string, versionId: strin
     if (version.deleted_at === null) {
       return version;
     }
-    assertWritable(asset, ctx.actor);
+    await requireWritable(tx, asset);
     const now = isoNow(tx.clock);
     const after = await setVersionDeletedAt(tx.db, { workspaceId, assetId, id: versionId }, null);
     await updateAssetRow(tx.db, { workspaceId, id: assetId }, { updated_at: now });

@@ -4,7 +4,7 @@ import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { requirePermission } from '../access.js';
 import { loadAssetRelations, type VersionView } from '../assets/asset-relations.js';
-import { assertWritable, cleanDescription, cleanName } from '../assets/assets.rules.js';
+import { cleanDescription, cleanName } from '../assets/assets.rules.js';
 import { getAsset, requireAsset, type AssetView } from '../assets/assets.service.js';
 import { updateAssetRow } from '../assets/assets.repo.js';
 import { inTransaction, scopedWorkspaceId, type Ctx } from '../context.js';
@@ -18,6 +18,7 @@ import type { UploadSource } from '../uploads/upload-source.js';
 import { enqueueDerivativeJobs } from '../media/media-jobs.js';
 import { copyReadyDerivatives, isDerivativeKind, insertPendingDerivatives, listDerivativesOfVersions } from './derivatives.js';
 import { findVersion, insertVersion, maxVersionNumber, updateVersionRow } from './versions.repo.js';
+import { requireWritable } from '../assets/writable.js';
 
 async function viewVersion(ctx: Ctx, version: AssetVersionRow): Promise<VersionView> {
   const related = await loadAssetRelations(ctx.db, version.workspace_id, [version.asset_id], ctx.actor.userId);
@@ -57,7 +58,7 @@ export async function uploadVersion(ctx: Ctx, assetId: string, source: UploadSou
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
   // Refuse before reading the body: a foreign, trashed or locked asset never gets bytes stored for it.
-  assertWritable(await requireAsset(ctx, assetId), ctx.actor);
+  await requireWritable(ctx, await requireAsset(ctx, assetId));
   const { file, fields } = await readUpload(ctx, source);
   if (!file) {
     throw errors.invalidField('body', 'file', 'is required');
@@ -86,7 +87,7 @@ export async function updateVersion(
   const workspaceId = scopedWorkspaceId(ctx);
   const updated = await inTransaction(ctx, async (tx) => {
     const before = await requireVersion(tx, assetId, versionId);
-    assertWritable(await requireAsset(tx, assetId), ctx.actor);
+    await requireWritable(tx, await requireAsset(tx, assetId));
     const set: { name?: string; description?: string } = {};
     if (patch.name !== undefined) {
       set.name = cleanName(patch.name, 'name', 'body');
@@ -114,7 +115,7 @@ export async function makeVersionCurrent(ctx: Ctx, assetId: string, versionId: s
   await inTransaction(ctx, async (tx) => {
     const source = await requireVersion(tx, assetId, versionId);
     const asset = await requireAsset(tx, assetId);
-    assertWritable(asset, ctx.actor);
+    await requireWritable(tx, asset);
     const now = isoNow(tx.clock);
     await updateAssetRow(tx.db, { workspaceId, id: assetId }, { updated_at: now });
     const number = (await maxVersionNumber(tx.db, { workspaceId, assetId })) + 1;
@@ -160,7 +161,7 @@ export async function setVersionThumbnail(
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
   await requireVersion(ctx, assetId, versionId);
-  assertWritable(await requireAsset(ctx, assetId), ctx.actor);
+  await requireWritable(ctx, await requireAsset(ctx, assetId));
   const key = await read((image) => storeThumbnail(ctx, image));
   if (!key) {
     throw errors.invalidField('body', 'file', 'is required');

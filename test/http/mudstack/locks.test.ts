@@ -21,6 +21,8 @@ describeEachDatabase('file locking', (t) => {
     assert.equal(res.body.error.code, 'asset_locked');
     assert.equal(res.body.error.details.locked_by_user_id, holder.userId);
     assert.ok(res.body.error.message.includes(holder.userId), res.body.error.message);
+    // A person reads this refusal (asset page, upload row, CLI): it names the holder, not only their id.
+    assert.ok(res.body.error.message.includes(`<${holder.email}>`), res.body.error.message);
   };
 
   test('lock sets locked_by_user_id and locked_at, is idempotent for the holder, and records history', async () => {
