@@ -6,12 +6,20 @@ import type { Session } from './types';
  * (docs/web.md "Sessions and CSRF"). A 401 means the session ended: listeners send the person to sign-in and back.
  */
 
+/** A field the API named in a validation error: `pointer` is a JSON pointer within the request part `in`. */
+export interface FieldError {
+  in: string;
+  pointer: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly retryAfter?: number,
+    readonly fields: readonly FieldError[] = [],
   ) {
     super(message);
   }
@@ -81,15 +89,17 @@ export function apiHeaders(method: string, extra: Record<string, string> = {}): 
 async function errorOf(res: Response): Promise<ApiError> {
   let code = 'http_error';
   let message = `${res.status} ${res.statusText}`;
+  let fields: FieldError[] = [];
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string; fields?: FieldError[] } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
+    fields = Array.isArray(body.error?.fields) ? body.error.fields : [];
   } catch {
     // Not JSON: keep the status line.
   }
   const retry = Number(res.headers.get('retry-after'));
-  return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined, fields);
 }
 
 /** Sends a request; JSON in and out. Throws ApiError on any non-2xx answer. */

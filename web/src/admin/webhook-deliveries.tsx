@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { Webhook, WebhookDelivery } from '../api/types';
+
+const PAGE = 50;
+
+const STATE_LABEL: Record<WebhookDelivery['state'], string> = {
+  pending: 'Pending',
+  succeeded: 'Delivered',
+  failed: 'Failed, will retry',
+  dead: 'Failed, gave up',
+};
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/**
+ * A webhook's delivery log (GET /workspaces/webhooks/{id}/deliveries, newest first): state, the endpoint's response
+ * code, attempts, when it was queued and when it got through, how long the request took; the payload sent and the answer
+ * received on expanding a row. "Send again" re-delivers the same message (same webhook-id) as a new delivery.
+ */
+export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; refreshKey: number }) {
+  const [list, setList] = useState<WebhookDelivery[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setList(await api<WebhookDelivery[]>('GET', `/workspaces/webhooks/${webhook.id}/deliveries`, { query: { limit: PAGE } }));
+      setError(null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [webhook.id]);
+
+  useEffect(() => {
+    void load();
+  }, [load, refreshKey]);
+
+  async function redeliver(d: WebhookDelivery) {
+    try {
+      await api('POST', `/workspaces/webhooks/${webhook.id}/deliveries/${d.id}/redeliver`);
+      setNote(`The ${d.event_type} message was queued again.`);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+    await load();
+  }
+
+  const titleId = `deliveries-${webhook.id}`;
+  return (
+    <section className="card" aria-labelledby={titleId}>
+      <div className="card-head">
+        <h2 id={titleId}>Deliveries to {webhook.url}</h2>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {note && (
+        <p role="status" className="ok">
+          {note}
+        </p>
+      )}
+      {list === null ? (
+        !error && <p role="status">Loading deliveries…</p>
+      ) : list.length === 0 ? (
+        <p className="empty">Nothing was sent to this endpoint yet. Use “Send test” or wait for an event.</p>
+      ) : (
+        <div className="table-scroll">
+          <table aria-label={`Delivery log of ${webhook.url}`}>
+            <thead>
+              <tr>
+                <th scope="col">Queued</th>
+                <th scope="col">Event</th>
+                <th scope="col">State</th>
+                <th scope="col">Response</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Delivered</th>
+                <th scope="col">Duration</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((d) => (
+                <tr key={d.id} data-state={d.state}>
+                  <td>{when(d.created_at)}</td>
+                  <td>
+                    <details>
+                      <summary>{d.event_type}</summary>
+                      <p className="muted">Message id {d.event_id}</p>
+                      <pre className="payload" aria-label="Payload sent">
+                        {JSON.stringify(d.payload, null, 2)}
+                      </pre>
+                      {d.response_body && (
+                        <pre className="payload" aria-label="Response body">
+                          {d.response_body}
+                        </pre>
+                      )}
+                      {d.error && <p className="error">{d.error}</p>}
+                      {d.next_attempt_at && <p className="muted">Next attempt {when(d.next_attempt_at)}</p>}
+                    </details>
+                  </td>
+                  <td>{STATE_LABEL[d.state]}</td>
+                  <td>{d.response_status ?? '—'}</td>
+                  <td>{d.attempts}</td>
+                  <td>{when(d.delivered_at)}</td>
+                  <td>{d.duration_ms === null ? '—' : `${d.duration_ms} ms`}</td>
+                  <td>
+                    <button type="button" onClick={() => void redeliver(d)} aria-label={`Send ${d.event_type} of ${when(d.created_at)} again`}>
+                      Send again
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {list.length >= PAGE && <p className="muted">Showing the newest {PAGE} deliveries.</p>}
+        </div>
+      )}
+    </section>
+  );
+}

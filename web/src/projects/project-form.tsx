@@ -1,0 +1,100 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { Project } from '../api/types';
+import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+
+export const PROJECT_STATUSES = ['active', 'on_hold', 'completed', 'archived'] as const;
+export const statusLabel = (s: string) => s.replace('_', ' ');
+
+export interface ProjectBody {
+  name: string;
+  description: string;
+  status: Project['status'];
+  launch_date: string | null;
+}
+
+const FIELDS = ['/name', '/description', '/status', '/launch_date'] as const;
+
+/** Create or edit a project; the API validates (name length, date form) and its messages show under the fields. */
+export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
+  initial?: Project;
+  submitLabel: string;
+  onSubmit: (body: ProjectBody) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const id = useId();
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [status, setStatus] = useState<Project['status']>(initial?.status ?? 'active');
+  const [launch, setLaunch] = useState(initial?.launch_date?.slice(0, 10) ?? '');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await onSubmit({ name, description, status, launch_date: launch || null });
+      setErrors(NO_ERRORS);
+    } catch (err) {
+      setErrors(formErrorsOf(err, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const problem = (pointer: string) => errors.fields[pointer];
+  const errorId = (pointer: string) => (problem(pointer) ? `${id}${pointer}` : undefined);
+  const fieldError = (pointer: string) =>
+    problem(pointer) ? (
+      <span id={`${id}${pointer}`} className="error field-error">
+        {problem(pointer)}
+      </span>
+    ) : null;
+
+  return (
+    <form onSubmit={submit} className="stack-form" noValidate>
+      <label>
+        Name
+        <input required value={name} onChange={(e) => setName(e.target.value)} aria-invalid={problem('/name') ? true : undefined} aria-describedby={errorId('/name')} />
+        {fieldError('/name')}
+      </label>
+      <label>
+        Description
+        <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={errorId('/description')} />
+        {fieldError('/description')}
+      </label>
+      <div className="inline-form">
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value as Project['status'])}>
+            {PROJECT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Launch date
+          <input type="date" value={launch} onChange={(e) => setLaunch(e.target.value)} aria-invalid={problem('/launch_date') ? true : undefined} aria-describedby={errorId('/launch_date')} />
+          {fieldError('/launch_date')}
+        </label>
+      </div>
+      {errors.general && (
+        <p role="alert" className="error">
+          {errors.general}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
