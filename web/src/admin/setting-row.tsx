@@ -72,7 +72,7 @@ export function SettingRow({ setting, path, choices, readOnly, onSaved }: {
   const describedBy = [`${id}-hint`, error ? `${id}-error` : '', saved ? `${id}-saved` : ''].filter(Boolean).join(' ');
   const fallback = setting.default === null ? 'none' : String(setting.default);
   return (
-    <form className="setting" onSubmit={submit} aria-labelledby={`${id}-label`} data-setting={setting.key}>
+    <form className="setting" onSubmit={submit} data-setting={setting.key}>
       <label htmlFor={inputId} id={`${id}-label`} className="setting-label">
         {labelOf(setting.key)}
       </label>

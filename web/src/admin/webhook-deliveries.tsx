@@ -95,13 +95,15 @@ export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; r
                     <details>
                       <summary>{d.event_type}</summary>
                       <p className="muted">Message id {d.event_id}</p>
-                      <pre className="payload" aria-label="Payload sent">
-                        {JSON.stringify(d.payload, null, 2)}
-                      </pre>
+                      <figure>
+                        <figcaption>Payload sent</figcaption>
+                        <pre className="payload" tabIndex={0}>{JSON.stringify(d.payload, null, 2)}</pre>
+                      </figure>
                       {d.response_body && (
-                        <pre className="payload" aria-label="Response body">
-                          {d.response_body}
-                        </pre>
+                        <figure>
+                          <figcaption>Response body</figcaption>
+                          <pre className="payload" tabIndex={0}>{d.response_body}</pre>
+                        </figure>
                       )}
                       {d.error && <p className="error">{d.error}</p>}
                       {d.next_attempt_at && <p className="muted">Next attempt {when(d.next_attempt_at)}</p>}
@@ -113,7 +115,7 @@ export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; r
                   <td>{when(d.delivered_at)}</td>
                   <td>{d.duration_ms === null ? '—' : `${d.duration_ms} ms`}</td>
                   <td>
-                    <button type="button" onClick={() => void redeliver(d)} aria-label={`Send ${d.event_type} of ${when(d.created_at)} again`}>
+                    <button type="button" onClick={() => void redeliver(d)} aria-label={`Send again: ${d.event_type} of ${when(d.created_at)}`}>
                       Send again
                     </button>
                   </td>

@@ -72,26 +72,28 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: {
           aria-describedby={described('/url')}
           placeholder="https://example.com/atelier-hook"
         />
-        {fieldError('/url')}
       </label>
-      <label>
-        Events
-        <input
-          value={events}
-          onChange={(e) => setEvents(e.target.value)}
-          aria-invalid={errors.fields['/event_types'] ? true : undefined}
-          aria-describedby={described('/event_types', `${id}-events-hint`)}
-        />
+      {fieldError('/url')}
+      <div className="field">
+        <label>
+          Events
+          <input
+            value={events}
+            onChange={(e) => setEvents(e.target.value)}
+            aria-invalid={errors.fields['/event_types'] ? true : undefined}
+            aria-describedby={described('/event_types', `${id}-events-hint`)}
+          />
+        </label>
         <span id={`${id}-events-hint`} className="hint">
           History event types separated by commas (asset_created, version_created, comment_created…), or * for all.
         </span>
         {fieldError('/event_types')}
-      </label>
+      </div>
       <label>
         Description (optional)
         <input value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={described('/description')} />
-        {fieldError('/description')}
       </label>
+      {fieldError('/description')}
       <label className="check">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (deliver events)
       </label>

@@ -72,7 +72,7 @@ function WebhookRow({ hook, open, onToggle, onChanged, onPinged }: {
           </button>
           <button
             type="button"
-            aria-label={`Send a test ping to ${hook.url}`}
+            aria-label={`Send test ping to ${hook.url}`}
             onClick={() =>
               void act(async () => {
                 await api<WebhookDelivery>('POST', `/workspaces/webhooks/${hook.id}/test`);

@@ -36,7 +36,7 @@ function AddAssets({ projectId, linked, onAdded }: { projectId: string; linked: 
   }
   return (
     <div className="add-assets">
-      <form onSubmit={search} className="inline-form" role="search" aria-label="Find assets to add">
+      <form onSubmit={search} className="inline-form" role="search" aria-label="Assets to add">
         <label>
           Find assets to add
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, tag, description…" />

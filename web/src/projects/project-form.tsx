@@ -56,13 +56,13 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
       <label>
         Name
         <input required value={name} onChange={(e) => setName(e.target.value)} aria-invalid={problem('/name') ? true : undefined} aria-describedby={errorId('/name')} />
-        {fieldError('/name')}
       </label>
+      {fieldError('/name')}
       <label>
         Description
         <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={errorId('/description')} />
-        {fieldError('/description')}
       </label>
+      {fieldError('/description')}
       <div className="inline-form">
         <label>
           Status
@@ -77,8 +77,8 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
         <label>
           Launch date
           <input type="date" value={launch} onChange={(e) => setLaunch(e.target.value)} aria-invalid={problem('/launch_date') ? true : undefined} aria-describedby={errorId('/launch_date')} />
-          {fieldError('/launch_date')}
         </label>
+        {fieldError('/launch_date')}
       </div>
       {errors.general && (
         <p role="alert" className="error">
