@@ -36,7 +36,7 @@ describeEachDatabase('core API: a project\'s assets (/workspaces/projects/{id}/a
     assert.deepEqual(list.body.map((x: { id: string }) => x.id), [two, one]);
     assert.equal(list.body[1].name, 'one.txt');
     assert.equal(typeof list.body[1].sequence, 'number');
-    const paged = await t.req('GET', `/workspaces/projects/${project.id}/assets`, { headers: a.headers, query: { offset: 1, limit: 1 } });
+    const paged = await t.req('GET', `/workspaces/projects/${project.id}/assets`, { headers: a.headers, query: { offset: '1', limit: '1' } });
     assert.deepEqual(paged.body.map((x: { id: string }) => x.id), [one]);
     const got = await t.req('GET', `/workspaces/projects/${project.id}`, { headers: a.headers });
     assert.equal(got.body.asset_count, 2);
@@ -61,7 +61,7 @@ describeEachDatabase('core API: a project\'s assets (/workspaces/projects/{id}/a
       assert.equal(typeof res.body.error.code, 'string');
       assert.equal(typeof res.body.error.message, 'string');
     }
-    const bad = await t.req('GET', `/workspaces/projects/${project.id}/assets`, { headers: a.headers, query: { limit: 0 } });
+    const bad = await t.req('GET', `/workspaces/projects/${project.id}/assets`, { headers: a.headers, query: { limit: '0' } });
     assert.equal(bad.status, 400);
     assert.deepEqual(await projectCounts(t), before);
   });
