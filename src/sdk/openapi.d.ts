@@ -3900,6 +3900,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */
@@ -7917,6 +7919,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */
@@ -12418,6 +12422,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */

@@ -201,6 +201,20 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     assert.equal(project.body.launch_date, '2027-03-01');
     assert.equal(project.body.description, 'Trailer and key art');
     await page.getByTestId('approval-summary').waitFor();
+    await page.getByText('No tasks belong to this project.').waitFor();
+    // A task put in the project (Workstream T2: the core API has no project field on tasks) is listed, linking to it.
+    const task = await t.req('POST', '/workspaces/tasks', { headers: ten.headers, json: { title: 'Cut the trailer', due_date: '2027-02-01' } });
+    assert.equal(task.status, 200, task.text);
+    const put = await t.req('PUT', `/workstream/tasks/${task.body.sequence}`, {
+      headers: { authorization: ten.headers.authorization ?? '', 'x-workspace-id': ten.workspaceId },
+      json: { project_id: project.body.sequence },
+    });
+    assert.equal(put.status, 200, put.text);
+    await page.reload();
+    const taskLink = page.getByRole('list', { name: 'Project tasks' }).getByRole('link', { name: 'Cut the trailer' });
+    await taskLink.waitFor();
+    assert.equal(await taskLink.getAttribute('href'), `/work/t/${task.body.id}`);
+    assert.match((await page.getByRole('list', { name: 'Project tasks' }).textContent()) ?? '', /Pending · due 2027-02-01/);
     await assertAccessible(page, 'project');
     await screenshot(page, 'project');
 
@@ -244,7 +258,7 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await nav.getByRole('link', { name: 'Projects' }).click();
     await v.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'Spring launch 2027' }).click();
     await v.getByRole('list', { name: 'Project assets' }).getByRole('link', { name: 'dragon.png' }).waitFor();
-    await v.getByRole('heading', { name: 'Tasks (0)' }).waitFor();
+    await v.getByRole('heading', { name: 'Tasks (1)' }).waitFor();
     for (const name of ['Edit project', 'Delete project', 'New project', 'Search']) {
       assert.equal(await v.getByRole('button', { name }).count(), 0, name);
     }

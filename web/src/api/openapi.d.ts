@@ -9977,6 +9977,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */
@@ -10053,6 +10055,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */
@@ -10352,6 +10356,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */

@@ -42,6 +42,4 @@ export type Webhook = Item<Answer<'/workspaces/webhooks', 'get', 200>>;
 export type WebhookDelivery = Item<Answer<'/workspaces/webhooks/{webhook_id}/deliveries', 'get', 200>>;
 export type Setting = Item<Answer<'/workspaces/settings', 'get', 200>>;
 export type Project = Item<Answer<'/workspaces/projects', 'get', 200>>;
-export type WsTask = Item<Answer<'/workstream/tasks', 'get', 200>>;
-export type WsStatus = Item<Answer<'/workstream/statuses', 'get', 200>>;
 export type WsMiniAsset = Item<Answer<'/workstream/projects/{id}/assets', 'get', 200>>;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Asset, Project, WsMiniAsset, WsStatus, WsTask } from '../api/types';
+import type { Asset, Project, Task, TaskList, WsMiniAsset } from '../api/types';
 import { navigate } from '../router';
 import { Link } from '../ui/link';
 import { usePermissions } from '../ui/permissions';
@@ -9,29 +9,27 @@ import { ProjectForm, statusLabel } from './project-form';
 
 /*
  * One project: its facts, progress, linked assets (core GET /workspaces/projects/{id}/assets) with their approval
- * state, and its tasks. The core API has no project filter for tasks and no approval summary per asset, so those two
- * come from the Workstream surface with the same session (P3 with approval_status, T1 filtered by project), keyed by
- * the integer ids (`sequence`) both surfaces share (docs/integer-ids.md).
+ * state, and its tasks (core GET /workspaces/tasks?project_id=). The core API has no approval summary per asset, so
+ * that comes from Workstream P3 with approval_status (same session), matched by the integer id (`sequence`) both
+ * surfaces share (docs/integer-ids.md).
  */
 
 interface Loaded {
   project: Project;
   assets: Asset[];
   approvals: ApprovalBySequence;
-  tasks: WsTask[];
-  statuses: Map<number, string>;
+  tasks: Task[];
 }
 
 const MAX = 100;
 
 async function loadProject(id: string): Promise<Loaded> {
   const project = await api<Project>('GET', `/workspaces/projects/${encodeURIComponent(id)}`);
-  const [assets, minis, tasks, statuses] = await Promise.all([
+  const [assets, minis, tasks] = await Promise.all([
     api<Asset[]>('GET', `/workspaces/projects/${project.id}/assets`, { query: { limit: MAX } }),
-    // The summaries and tasks are extra: a refusal there leaves the page with the core facts.
+    // The approval states are extra: a refusal there leaves the page with the core facts.
     api<WsMiniAsset[]>('GET', `/workstream/projects/${project.sequence}/assets`, { query: { approval_status: '1', limit: MAX } }).catch(() => []),
-    api<WsTask[]>('GET', '/workstream/tasks', { query: { 'filter[project_id][]': String(project.sequence), limit: MAX } }).catch(() => []),
-    api<WsStatus[]>('GET', '/workstream/statuses').catch(() => []),
+    api<TaskList>('GET', '/workspaces/tasks', { query: { project_id: project.id, sort: 'due_date', limit: MAX } }),
   ]);
   const approvals: ApprovalBySequence = new Map();
   for (const m of minis) {
@@ -39,7 +37,7 @@ async function loadProject(id: string): Promise<Loaded> {
       approvals.set(Number(m.id), m.approval);
     }
   }
-  return { project, assets, approvals, tasks, statuses: new Map(statuses.map((s) => [s.id, s.name])) };
+  return { project, assets, approvals, tasks: tasks.tasks };
 }
 
 function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: ApprovalBySequence }) {
@@ -95,7 +93,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       </p>
     );
   }
-  const { project: p, assets, approvals, tasks, statuses } = data;
+  const { project: p, assets, approvals, tasks } = data;
   const manage = perms.can('projects.manage');
   return (
     <main aria-labelledby="project-title" className="projects">
@@ -184,7 +182,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <ul className="my-tasks" aria-label="Project tasks">
             {tasks.map((t) => (
               <li key={t.id}>
-                {t.name} <span className="muted">{statuses.get(t.status) ?? ''}{t.due_date ? ` · due ${new Date(Number(t.due_date) * 1000).toISOString().slice(0, 10)}` : ''}</span>
+                <Link to={`/work/t/${t.id}`}>{t.title}</Link>{' '}
+                <span className="muted">
+                  {t.status}
+                  {t.due_date ? ` · due ${t.due_date.slice(0, 10)}` : ''} · {t.priority}
+                </span>
               </li>
             ))}
           </ul>
