@@ -17,6 +17,21 @@ import { assertAccessible, closeAll, launch, PAGE_TIMEOUT_MS, screenshot, signIn
 
 const PASSWORD = 'studio password 1';
 
+/** Retries an assertion for up to 10 s (a change the page sends without showing a message). */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) {
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 describe('administration and projects in Chromium', { timeout: 300_000 }, () => {
   const t = new TestApp('sqlite');
   const sink = new HttpSink();
@@ -236,10 +251,29 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await screenshot(page, 'projects');
   });
 
-  test('an admin removes a member on the members page', async () => {
+  test('an admin changes a workspace role, removes a member from the workspace and from the account', async () => {
     await page.goto(`${base}/admin`);
-    await page.getByRole('button', { name: `Remove ${leaver.email}` }).click();
-    await page.getByRole('button', { name: `Remove ${leaver.email} for good` }).click();
+    const roles = page.getByRole('table', { name: 'Workspace members' });
+    await roles.getByLabel(`Workspace role of ${leaver.email}`).selectOption('viewer');
+    const ws = async () => (await t.req('GET', '/workspaces/members', { headers: ten.headers })).body as Array<{ user_id: string; roles: string[] }>;
+    const roleOf = async () => (await ws()).find((m) => m.user_id === leaver.userId)?.roles;
+    await eventually(async () => assert.deepEqual(await roleOf(), ['viewer']));
+    await roles.getByRole('button', { name: `Remove ${leaver.email} from the workspace` }).click();
+    await roles.getByRole('button', { name: `Remove ${leaver.email} from the workspace` }).click();
+    await roles.getByRole('rowheader', { name: leaver.email, exact: true }).waitFor({ state: 'detached' });
+    assert.equal((await ws()).some((m) => m.user_id === leaver.userId), false);
+    // Back in, as an editor, from the account's members.
+    await page.getByLabel('Add a member of the account').selectOption({ label: leaver.email });
+    await page.getByLabel('Role in the workspace').selectOption('editor');
+    await page.getByRole('button', { name: 'Add to the workspace' }).click();
+    await roles.getByRole('rowheader', { name: leaver.email, exact: true }).waitFor();
+    assert.deepEqual((await ws()).find((m) => m.user_id === leaver.userId)?.roles, ['editor']);
+    await assertAccessible(page, 'admin');
+    await screenshot(page, 'admin-members');
+
+    const accountMembers = page.getByRole('table', { name: 'Account members' });
+    await accountMembers.getByRole('button', { name: `Remove ${leaver.email}`, exact: true }).click();
+    await accountMembers.getByRole('button', { name: `Remove ${leaver.email} for good` }).click();
     await page.getByRole('cell', { name: leaver.email, exact: true }).waitFor({ state: 'detached' });
     const members = await t.req('GET', '/accounts/members', { headers: { ...ten.headers, 'x-account-id': ten.accountId } });
     assert.equal(members.body.some((m: { user_id: string }) => m.user_id === leaver.userId), false);
@@ -281,7 +315,9 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await v.goto(`${base}/admin`);
     await v.getByRole('cell', { name: ten.email, exact: true }).waitFor();
     assert.equal(await v.getByRole('button', { name: /^Remove/ }).count(), 0);
-    assert.equal(await v.getByRole('combobox', { name: /^Role of/ }).count(), 0);
+    assert.equal(await v.getByRole('combobox', { name: /^Role of|^Workspace role of/ }).count(), 0);
+    await v.getByRole('table', { name: 'Workspace members' }).getByRole('rowheader', { name: viewer.email, exact: true }).waitFor();
+    assert.equal(await v.getByLabel('Add a member of the account').count(), 0);
     assert.equal(await v.getByRole('heading', { name: 'Invites' }).count(), 0);
     // The server refuses anyway.
     const refused = await v.evaluate(

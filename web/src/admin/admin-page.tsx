@@ -3,6 +3,7 @@ import { api, currentTenancy } from '../api/client';
 import type { AccountLimits, AccountMember, Invite } from '../api/types';
 import { usePermissions } from '../ui/permissions';
 import { AdminNav } from './admin-nav';
+import { WorkspaceMembers } from './workspace-members';
 
 const ROLES = ['owner', 'admin', 'member'] as const;
 
@@ -39,7 +40,7 @@ function Members({ manage }: { manage: boolean }) {
           {error}
         </p>
       )}
-      <table>
+      <table aria-label="Account members">
         <thead>
           <tr>
             <th scope="col">Member</th>
@@ -202,7 +203,7 @@ function Usage() {
   );
 }
 
-/** Account administration for owners and admins: members and roles (change, remove), invites, usage. */
+/** Account administration for owners and admins: members and roles (change, remove) of the account and of the workspace, invites, usage. */
 export function AdminPage() {
   const perms = usePermissions();
   return (
@@ -210,6 +211,7 @@ export function AdminPage() {
       <h1 id="admin-title">Administration</h1>
       <AdminNav />
       <Members manage={perms.accountAdmin} />
+      {perms.loaded && <WorkspaceMembers manage={perms.can('workspace.members.manage')} />}
       {perms.accountAdmin && <Invites />}
       <Usage />
     </main>
