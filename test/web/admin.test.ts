@@ -43,6 +43,7 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
   let viewer: Tenant;
   let leaver: Tenant;
   let projectId = '';
+  let dragonId = '';
 
   const upload = async (name: string, color: string) => {
     const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: color } }).png().toBuffer();
@@ -64,7 +65,7 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     leaver = await t.factory.member(ten, { workspace: 'editor' });
     await setUserPassword(t.deps, { email: ten.email, password: PASSWORD });
     await setUserPassword(t.deps, { email: viewer.email, password: PASSWORD });
-    await upload('dragon.png', '#3060c0');
+    dragonId = await upload('dragon.png', '#3060c0');
     await t.jobs.runUntilIdle();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -215,8 +216,11 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     const project = await t.req('GET', `/workspaces/projects/${projectId}`, { headers: ten.headers });
     assert.equal(project.body.launch_date, '2027-03-01');
     assert.equal(project.body.description, 'Trailer and key art');
-    await page.getByTestId('approval-summary').waitFor();
+    assert.match((await page.getByTestId('approval-summary').textContent()) ?? '', /0 approved, 0 pending, 1 without/);
     await page.getByText('No tasks belong to this project.').waitFor();
+    // A review request on the asset is an approval (one engine): the tile and the summary show it pending.
+    const review = await t.req('POST', `/workspaces/assets/${dragonId}/reviewRequests`, { headers: ten.headers, json: { user_ids: [viewer.userId], message: 'Ready?' } });
+    assert.equal(review.status, 201, review.text);
     // A task put in the project (Workstream T2: the core API has no project field on tasks) is listed, linking to it.
     const task = await t.req('POST', '/workspaces/tasks', { headers: ten.headers, json: { title: 'Cut the trailer', due_date: '2027-02-01' } });
     assert.equal(task.status, 200, task.text);
@@ -230,6 +234,8 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await taskLink.waitFor();
     assert.equal(await taskLink.getAttribute('href'), `/work/t/${task.body.id}`);
     assert.match((await page.getByRole('list', { name: 'Project tasks' }).textContent()) ?? '', /Pending · due 2027-02-01/);
+    await tiles.getByText('Approval pending').waitFor();
+    assert.match((await page.getByTestId('approval-summary').textContent()) ?? '', /0 approved, 1 pending, 0 without/);
     await assertAccessible(page, 'project');
     await screenshot(page, 'project');
 
