@@ -246,8 +246,12 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await page.locator('.field-error').first().waitFor();
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Name').fill('Spring launch 2027');
+    await page.locator('label', { hasText: /^Owner/ }).locator('select').selectOption(viewer.userId);
     await page.getByRole('button', { name: 'Save project' }).click();
     await page.getByRole('heading', { name: 'Spring launch 2027', level: 1 }).waitFor();
+    const edited = await t.req('GET', `/workspaces/projects/${projectId}`, { headers: ten.headers });
+    assert.equal(edited.body.owner_id, viewer.userId);
+    assert.equal(edited.body.sponsor_id, ten.userId, 'the sponsor defaulted to the creator and stayed');
 
     await page.getByRole('link', { name: '← All projects' }).click();
     const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Spring launch 2027/ });

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Project } from '../api/types';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+import { personName, useMembers } from '../ui/people';
 
 export const PROJECT_STATUSES = ['active', 'on_hold', 'completed', 'archived'] as const;
 export const statusLabel = (s: string) => s.replace('_', ' ');
@@ -10,9 +11,12 @@ export interface ProjectBody {
   description: string;
   status: Project['status'];
   launch_date: string | null;
+  /** Left out when not chosen: the API defaults the sponsor to the caller and the owner to the sponsor. */
+  sponsor_id?: string | null;
+  owner_id?: string | null;
 }
 
-const FIELDS = ['/name', '/description', '/status', '/launch_date'] as const;
+const FIELDS = ['/name', '/description', '/status', '/launch_date', '/sponsor_id', '/owner_id'] as const;
 
 /** Create or edit a project; the API validates (name length, date form) and its messages show under the fields. */
 export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
@@ -26,6 +30,9 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
   const [description, setDescription] = useState(initial?.description ?? '');
   const [status, setStatus] = useState<Project['status']>(initial?.status ?? 'active');
   const [launch, setLaunch] = useState(initial?.launch_date?.slice(0, 10) ?? '');
+  const [sponsor, setSponsor] = useState(initial?.sponsor_id ?? '');
+  const [owner, setOwner] = useState(initial?.owner_id ?? '');
+  const members = useMembers();
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
 
@@ -33,7 +40,9 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
     e.preventDefault();
     setBusy(true);
     try {
-      await onSubmit({ name, description, status, launch_date: launch || null });
+      // A new project without a choice gets the API's defaults; an edit sends what the lists show (empty clears).
+      const people = initial ? { sponsor_id: sponsor || null, owner_id: owner || null } : { ...(sponsor ? { sponsor_id: sponsor } : {}), ...(owner ? { owner_id: owner } : {}) };
+      await onSubmit({ name, description, status, launch_date: launch || null, ...people });
       setErrors(NO_ERRORS);
     } catch (err) {
       setErrors(formErrorsOf(err, FIELDS));
@@ -79,6 +88,30 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
           <input type="date" value={launch} onChange={(e) => setLaunch(e.target.value)} aria-invalid={problem('/launch_date') ? true : undefined} aria-describedby={errorId('/launch_date')} />
         </label>
         {fieldError('/launch_date')}
+        <label>
+          Sponsor
+          <select value={sponsor} onChange={(e) => setSponsor(e.target.value)} aria-invalid={problem('/sponsor_id') ? true : undefined} aria-describedby={errorId('/sponsor_id')}>
+            <option value="">{initial ? 'Nobody' : 'You'}</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {personName(m.user)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {fieldError('/sponsor_id')}
+        <label>
+          Owner
+          <select value={owner} onChange={(e) => setOwner(e.target.value)} aria-invalid={problem('/owner_id') ? true : undefined} aria-describedby={errorId('/owner_id')}>
+            <option value="">{initial ? 'Nobody' : 'The sponsor'}</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {personName(m.user)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {fieldError('/owner_id')}
       </div>
       {errors.general && (
         <p role="alert" className="error">

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api/client';
 import type { Asset, Project, Task, TaskList, WsMiniAsset } from '../api/types';
 import { navigate } from '../router';
 import { Link } from '../ui/link';
+import { personName, useMembers } from '../ui/people';
 import { usePermissions } from '../ui/permissions';
 import { ProjectAssets, type ApprovalBySequence } from './project-assets';
 import { ProjectForm, statusLabel } from './project-form';
@@ -61,6 +62,7 @@ function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: Ap
 
 export function ProjectPage({ projectId }: { projectId: string }) {
   const perms = usePermissions();
+  const members = useMembers();
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
@@ -95,6 +97,10 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   }
   const { project: p, assets, approvals, tasks } = data;
   const manage = perms.can('projects.manage');
+  const who = (id: string | null) => {
+    const m = id ? members.find((x) => x.user_id === id) : undefined;
+    return m ? personName(m.user) : !id ? '—' : members.length === 0 ? '…' : 'someone outside the workspace';
+  };
   return (
     <main aria-labelledby="project-title" className="projects">
       <p>
@@ -159,6 +165,10 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <dl className="facts">
             <dt>Status</dt>
             <dd>{statusLabel(p.status)}</dd>
+            <dt>Sponsor</dt>
+            <dd>{who(p.sponsor_id)}</dd>
+            <dt>Owner</dt>
+            <dd>{who(p.owner_id)}</dd>
             <dt>Launch date</dt>
             <dd>{p.launch_date ? p.launch_date.slice(0, 10) : '—'}</dd>
             <dt>Created</dt>
