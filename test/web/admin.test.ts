@@ -142,6 +142,17 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     const types = await log.locator('tbody tr summary').allTextContents();
     assert.deepEqual([...types].sort(), ['asset_created', 'asset_created', 'ping']);
 
+    // The log pages by 25: 23 more pings make 26, and "Show older deliveries" fetches the last.
+    for (let i = 0; i < 23; i += 1) {
+      assert.equal((await t.req('POST', `/workspaces/webhooks/${listed.body[0].id}/test`, { headers: ten.headers })).status, 202);
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await log.locator('tbody tr').nth(24).waitFor();
+    assert.equal(await log.locator('tbody tr').count(), 25);
+    await page.getByRole('button', { name: 'Show older deliveries' }).click();
+    await log.locator('tbody tr').nth(25).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Show older deliveries' }).count(), 0);
+
     // Edit: pause it.
     await page.getByRole('button', { name: `Edit ${sink.url}/hook` }).click();
     const hooksTable = page.getByRole('table', { name: 'Webhooks' });

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { api, apiPage } from '../api/client';
 import type { Webhook, WebhookDelivery } from '../api/types';
 
-const PAGE = 50;
+const PAGE = 25;
 
 const STATE_LABEL: Record<WebhookDelivery['state'], string> = {
   pending: 'Pending',
@@ -16,21 +16,35 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'â€
 /**
  * A webhook's delivery log (GET /workspaces/webhooks/{id}/deliveries, newest first): state, the endpoint's response
  * code, attempts, when it was queued and when it got through, how long the request took; the payload sent and the answer
- * received on expanding a row. "Send again" re-delivers the same message (same webhook-id) as a new delivery.
+ * received on expanding a row; older ones a page at a time. "Send again" re-delivers the same message (same webhook-id) as a new delivery.
  */
 export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; refreshKey: number }) {
   const [list, setList] = useState<WebhookDelivery[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [next, setNext] = useState<string | null>(null);
 
+  const path = `/workspaces/webhooks/${webhook.id}/deliveries`;
   const load = useCallback(async () => {
     try {
-      setList(await api<WebhookDelivery[]>('GET', `/workspaces/webhooks/${webhook.id}/deliveries`, { query: { limit: PAGE } }));
+      const page = await apiPage<WebhookDelivery>(path, { limit: PAGE });
+      setList(page.items);
+      setNext(page.nextCursor);
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [webhook.id]);
+  }, [path]);
+
+  async function older() {
+    try {
+      const page = await apiPage<WebhookDelivery>(path, { limit: PAGE, cursor: next });
+      setList((l) => [...(l ?? []), ...page.items]);
+      setNext(page.nextCursor);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
 
   useEffect(() => {
     void load();
@@ -123,7 +137,11 @@ export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; r
               ))}
             </tbody>
           </table>
-          {list.length >= PAGE && <p className="muted">Showing the newest {PAGE} deliveries.</p>}
+          {next && (
+            <button type="button" onClick={() => void older()}>
+              Show older deliveries
+            </button>
+          )}
         </div>
       )}
     </section>

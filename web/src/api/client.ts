@@ -124,6 +124,18 @@ export async function api<T>(method: string, path: string, opts: { query?: Query
   return (type.includes('json') ? await res.json() : await res.blob()) as T;
 }
 
+/** GET of a list whose next page's cursor comes in the x-next-cursor header (delivery logs, notifications, trash). */
+export async function apiPage<T>(path: string, query?: Query): Promise<{ items: T[]; nextCursor: string | null }> {
+  const res = await fetch(withQuery(path, query), { headers: apiHeaders('GET'), credentials: 'same-origin' });
+  if (res.status === 401) {
+    signedOutListeners.forEach((fn) => fn());
+  }
+  if (!res.ok) {
+    throw await errorOf(res);
+  }
+  return { items: (await res.json()) as T[], nextCursor: res.headers.get('x-next-cursor') };
+}
+
 /** GET /auth/session: the current session, or null when signed out. */
 export async function fetchSession(): Promise<Session | null> {
   try {
