@@ -197,6 +197,21 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     const after = await t.req('GET', '/workspaces/settings', { headers: ten.headers });
     assert.equal(after.body.find((s: { key: string }) => s.key === 'default_asset_status_id').value, first.id);
     await page.getByRole('region', { name: 'Account settings' }).waitFor();
+
+    // Task statuses: add one, mark it closed, delete it.
+    const taskStatuses = page.getByRole('region', { name: 'Task statuses' });
+    await taskStatuses.getByLabel('New status').fill('On review');
+    await taskStatuses.getByRole('button', { name: 'Add status' }).click();
+    await taskStatuses.getByLabel('Name of On review').waitFor();
+    const named = async () => ((await t.req('GET', '/workspaces/tasks/statuses', { headers: ten.headers })).body as Array<{ name: string; is_closed: boolean }>).find((s) => s.name === 'On review');
+    assert.equal((await named())?.is_closed, false);
+    const item = taskStatuses.getByRole('listitem').filter({ has: page.getByLabel('Name of On review') });
+    await item.getByLabel('Closed').check();
+    await item.getByRole('button', { name: 'Save On review' }).click();
+    await eventually(async () => assert.equal((await named())?.is_closed, true));
+    await taskStatuses.getByRole('button', { name: 'Delete On review' }).click();
+    await taskStatuses.getByLabel('Name of On review').waitFor({ state: 'detached' });
+    assert.equal(await named(), undefined);
     await page.getByRole('list', { name: 'Task statuses' }).waitFor();
     await assertAccessible(page, 'settings');
     await screenshot(page, 'admin-settings');
