@@ -128,6 +128,10 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     assert.match(payload ?? '', new RegExp(assetId));
     await assertAccessible(page, 'webhook deliveries');
     await screenshot(page, 'admin-webhook-deliveries');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await assertAccessible(page, 'webhooks at phone width');
+    await screenshot(page, 'admin-webhooks-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Send a test ping and the delivery again: both reach the listener and the log.
     const delivered = log.locator('tbody tr[data-state="succeeded"]').filter({ has: page.locator('summary', { hasText: 'asset_created' }) });
@@ -264,6 +268,10 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     assert.match((await page.getByTestId('approval-summary').textContent()) ?? '', /0 approved, 1 pending, 0 without/);
     await assertAccessible(page, 'project');
     await screenshot(page, 'project');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await assertAccessible(page, 'project at phone width');
+    await screenshot(page, 'project-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Editing with a name the API refuses shows its message under the field.
     await page.getByRole('button', { name: 'Edit project' }).click();

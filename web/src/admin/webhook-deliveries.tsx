@@ -85,7 +85,7 @@ export function WebhookDeliveries({ webhook, refreshKey }: { webhook: Webhook; r
       ) : list.length === 0 ? (
         <p className="empty">Nothing was sent to this endpoint yet. Use “Send test” or wait for an event.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Delivery log, scrolls sideways on narrow screens">
           <table aria-label={`Delivery log of ${webhook.url}`}>
             <thead>
               <tr>

@@ -174,8 +174,8 @@ export function WebhooksPage() {
           ) : hooks.length === 0 ? (
             <p className="empty">No webhooks yet.</p>
           ) : (
-            <div className="table-scroll">
-              <table aria-label="Webhooks">
+            <div>
+              <table aria-label="Webhooks" className="stack-table">
                 <thead>
                   <tr>
                     <th scope="col">Endpoint</th>

@@ -64,7 +64,7 @@ export function ProjectsPage() {
       ) : list.length === 0 ? (
         <p className="empty">No projects yet.{canCreate ? ' Create the first with “New project”.' : ''}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Projects table, scrolls sideways on narrow screens">
           <table aria-label="Projects">
             <thead>
               <tr>
