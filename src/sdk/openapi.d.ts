@@ -3900,6 +3900,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */
@@ -7917,6 +7919,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */
@@ -11902,6 +11906,135 @@ export interface paths {
         };
         trace?: never;
     };
+    "/workspaces/projects/{project_id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's live assets, in the order they were linked */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1 to 500; 100 when left out */
+                    limit?: number;
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetGetByIds200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link assets to a project (editors)
+         * @description JSON `{asset_ids: [...]}`. An id that is not a live asset of the workspace: 404 naming it, nothing changed. Linking a linked asset (or unlinking an unlinked one) changes nothing; `changed` lists the ids that did change.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Unlink assets from a project (editors); the assets themselves stay
+         * @description JSON `{asset_ids: [...]}`. An id that is not a live asset of the workspace: 404 naming it, nothing changed. Linking a linked asset (or unlinking an unlinked one) changes nothing; `changed` lists the ids that did change.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/reviewRequests": {
         parameters: {
             query?: never;
@@ -12289,6 +12422,8 @@ export interface paths {
                     open?: boolean;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Title contains (case-insensitive) */
                     q?: string;
                     /** @description created_at, updated_at, due_date or priority; prefix - for descending (default -created_at) */
@@ -15124,7 +15259,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody"];
+                    "application/json": components["schemas"]["PostAssetsBody2"];
                 };
             };
             responses: {
@@ -15172,7 +15307,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody"];
+                    "application/json": components["schemas"]["PostAssetsBody2"];
                 };
             };
             responses: {
@@ -16573,7 +16708,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody2"];
+                    "application/json": components["schemas"]["PostAssetsBody3"];
                 };
             };
             responses: {
@@ -16583,7 +16718,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16623,7 +16758,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody2"];
+                    "application/json": components["schemas"]["PostAssetsBody3"];
                 };
             };
             responses: {
@@ -16633,7 +16768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16734,7 +16869,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16782,7 +16917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -19067,12 +19202,20 @@ export interface components {
         };
         /** @description content_type_id: 1 audio asset, 2 image asset, 3 video asset; asset_id: the media asset id. At most 100 entries. */
         PostArchiveactivitiesBody: unknown[];
+        PostAssets200: {
+            /** @description The asset ids whose link changed */
+            changed: string[];
+        };
         /** @description The task's assets after the change (the first 100) */
-        PostAssets200: components["schemas"]["Variant11"][];
+        PostAssets2002: components["schemas"]["Variant11"][];
         PostAssetsBody: {
-            assetids: components["schemas"]["UserIds"];
+            /** @description 1 to 100 asset ids of the workspace */
+            asset_ids: string[];
         };
         PostAssetsBody2: {
+            assetids: components["schemas"]["UserIds"];
+        };
+        PostAssetsBody3: {
             /** @description Asset ids */
             assetids: (number | string)[];
         };

@@ -16,6 +16,11 @@ import { TaskPage } from './work/task-page';
 import { WorkPage } from './work/work-page';
 import { Link } from './ui/link';
 import { NotificationBell } from './notifications/bell';
+import { SettingsPage } from './admin/settings-page';
+import { WebhooksPage } from './admin/webhooks-page';
+import { ProjectPage } from './projects/project-page';
+import { ProjectsPage } from './projects/projects-page';
+import { adminIn } from './ui/permissions';
 
 const WORKSPACE_KEY = 'atelier.workspace';
 
@@ -145,6 +150,14 @@ export function App() {
     page = <UploadPage key={key} />;
   } else if (loc.path === '/trash') {
     page = <TrashPage key={key} />;
+  } else if (loc.path === '/admin/webhooks') {
+    page = <WebhooksPage key={key} />;
+  } else if (loc.path === '/admin/settings') {
+    page = <SettingsPage key={key} />;
+  } else if (loc.path.startsWith('/projects/')) {
+    page = <ProjectPage key={key + loc.path} projectId={decodeURIComponent(loc.path.slice(10))} />;
+  } else if (loc.path === '/projects') {
+    page = <ProjectsPage key={key} />;
   } else if (loc.path === '/admin') {
     page = <AdminPage key={key} />;
   } else if (loc.path === '/profile') {
@@ -166,10 +179,11 @@ export function App() {
           <Link to="/browse">Browse</Link>
           <Link to="/upload">Upload</Link>
           <Link to="/work">Work</Link>
+          <Link to="/projects">Projects</Link>
           <Link to="/approvals">Approvals</Link>
           <Link to="/trash">Trash</Link>
           <Link to="/profile">Profile</Link>
-          <Link to="/admin">Admin</Link>
+          {adminIn(accounts, place) && <Link to="/admin">Admin</Link>}
         </nav>
         <label className="switcher">
           <span className="sr-only">Workspace</span>

@@ -17,6 +17,7 @@ import {
   type WorkspaceSettingKey,
   type WorkspaceSettingValue,
 } from './settings.catalogue.js';
+import { settingProblem } from './settings.rules.js';
 
 /*
  * One machinery for account settings (rows with workspace_id null) and workspace settings (rows with the
@@ -99,9 +100,9 @@ function checkSetting(catalogue: SettingsCatalogue, key: string, value: unknown)
   if (!def) {
     throw errors.notFound('setting', key);
   }
-  const problem = Value.Errors(def.schema, value).First();
-  if (problem) {
-    throw errors.invalid('validation_failed', `Invalid value for ${key}: ${problem.message}.`, [{ in: 'body', pointer: '/value', message: problem.message }]);
+  const problem = settingProblem(def.schema, value);
+  if (problem !== undefined) {
+    throw errors.invalid('validation_failed', `Invalid value for ${key}: ${problem}.`, [{ in: 'body', pointer: '/value', message: problem }]);
   }
 }
 

@@ -16,6 +16,7 @@ export interface ListTasksInput {
   assigneeId?: string | undefined;
   creatorId?: string | undefined;
   assetId?: string | undefined;
+  projectId?: string | undefined;
   priority?: readonly TaskPriority[] | undefined;
   dueBefore?: string | undefined;
   dueAfter?: string | undefined;
@@ -54,6 +55,7 @@ export async function listTasks(ctx: Ctx, input: ListTasksInput): Promise<TaskPa
     assigneeId: input.assigneeId === 'me' ? ctx.actor.userId : idFilter(input.assigneeId, 'assignee_id'),
     creatorId: input.creatorId === 'me' ? ctx.actor.userId : idFilter(input.creatorId, 'creator_id'),
     assetId: idFilter(input.assetId, 'asset_id'),
+    projectId: idFilter(input.projectId, 'project_id'),
     priorities: input.priority?.map(priorityValue),
     dueBefore: input.dueBefore === undefined ? undefined : cleanDueDate(input.dueBefore, 'due_before', 'query'),
     dueAfter: input.dueAfter === undefined ? undefined : cleanDueDate(input.dueAfter, 'due_after', 'query'),

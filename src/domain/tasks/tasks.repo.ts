@@ -55,6 +55,8 @@ export interface TaskFilters {
   assigneeId?: string | undefined;
   creatorId?: string | undefined;
   assetId?: string | undefined;
+  /** Tasks of this project (the web app's project page). */
+  projectId?: string | undefined;
   /** Stored priority values (any of). */
   priorities?: readonly number[] | undefined;
   /** Due strictly before / on or after (text comparison of stored due dates); undated tasks never match. */
@@ -116,6 +118,9 @@ export async function listTaskRows(
   }
   if (f.assetId !== undefined) {
     q = q.where('tasks.asset_id', '=', f.assetId);
+  }
+  if (f.projectId !== undefined) {
+    q = q.where('tasks.project_id', '=', f.projectId);
   }
   if (f.priorities !== undefined && f.priorities.length > 0) {
     q = q.where('tasks.priority', 'in', [...f.priorities]);

@@ -126,18 +126,21 @@ describeEachDatabase('/workspaces/settings', (t) => {
     const theirStatus = await statusId(other, 'Approved');
     await statusId(ten, 'Approved');
     const before = await counts(t);
-    const bad: Array<[string, unknown]> = [
-      ['trash_retention_days', 0],
-      ['trash_retention_days', 3651],
-      ['trash_retention_days', 1.5],
-      ['trash_retention_days', '30'],
-      ['default_asset_status_id', 'not-a-uuid'],
-      ['default_asset_status_id', 5],
+    // Each message says what to change (the web app shows it under the field), not "Expected union value".
+    const bad: Array<[string, unknown, string]> = [
+      ['trash_retention_days', 0, 'Expected integer to be greater or equal to 1'],
+      ['trash_retention_days', 3651, 'Expected integer to be less or equal to 3650'],
+      ['trash_retention_days', 1.5, 'Expected integer or null'],
+      ['trash_retention_days', '30', 'Expected integer or null'],
+      ['default_asset_status_id', 'not-a-uuid', 'Expected string to match'],
+      ['default_asset_status_id', 5, 'Expected string or null'],
     ];
-    for (const [key, value] of bad) {
+    for (const [key, value, message] of bad) {
       const res = await t.req('PUT', `/workspaces/settings/${key}`, { headers: ten.headers, json: { value } });
       assert.equal(res.status, 400, `${key}=${JSON.stringify(value)}: ${res.text}`);
       assert.equal(res.body.error.fields[0].pointer, '/value');
+      assert.ok(res.body.error.fields[0].message.startsWith(message), `${key}=${JSON.stringify(value)}: ${res.body.error.fields[0].message}`);
+      assert.equal(res.body.error.message, `Invalid value for ${key}: ${res.body.error.fields[0].message}.`);
     }
     const foreign = await t.req('PUT', '/workspaces/settings/default_asset_status_id', { headers: ten.headers, json: { value: theirStatus } });
     assert.equal(foreign.status, 404);

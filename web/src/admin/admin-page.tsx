@@ -1,12 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, currentTenancy } from '../api/client';
 import type { AccountLimits, AccountMember, Invite } from '../api/types';
+import { usePermissions } from '../ui/permissions';
+import { AdminNav } from './admin-nav';
+import { WorkspaceMembers } from './workspace-members';
 
 const ROLES = ['owner', 'admin', 'member'] as const;
 
-function Members() {
+function Members({ manage }: { manage: boolean }) {
   const [members, setMembers] = useState<AccountMember[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
   const load = useCallback(() => void api<AccountMember[]>('GET', '/accounts/members').then(setMembers, (e: Error) => setError(e.message)), []);
   useEffect(load, [load]);
   async function setRole(m: AccountMember, role: string) {
@@ -18,6 +22,16 @@ function Members() {
     }
     load();
   }
+  async function remove(m: AccountMember) {
+    try {
+      await api('DELETE', `/accounts/members/${m.user_id}`);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    setRemoving(null);
+    load();
+  }
   return (
     <section className="card" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
@@ -26,11 +40,16 @@ function Members() {
           {error}
         </p>
       )}
-      <table>
+      <table aria-label="Account members">
         <thead>
           <tr>
             <th scope="col">Member</th>
             <th scope="col">Role</th>
+            {manage && (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -38,17 +57,39 @@ function Members() {
             <tr key={m.user_id}>
               <td>{m.user.email}</td>
               <td>
-                <label>
-                  <span className="sr-only">Role of {m.user.email}</span>
-                  <select value={m.roles[0] ?? 'member'} onChange={(e) => void setRole(m, e.target.value)}>
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                {manage ? (
+                  <label>
+                    <span className="sr-only">Role of {m.user.email}</span>
+                    <select value={m.roles[0] ?? 'member'} onChange={(e) => void setRole(m, e.target.value)}>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ) : (
+                  m.roles.join(', ')
+                )}
               </td>
+              {manage && (
+                <td>
+                  {removing === m.user_id ? (
+                    <>
+                      <button type="button" className="danger" onClick={() => void remove(m)}>
+                        Remove {m.user.email} for good
+                      </button>{' '}
+                      <button type="button" onClick={() => setRemoving(null)}>
+                        Keep
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" className="danger" onClick={() => setRemoving(m.user_id)} aria-label={`Remove ${m.user.email}`}>
+                      Remove
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -162,13 +203,16 @@ function Usage() {
   );
 }
 
-/** Account administration for owners and admins: members and roles, invites, usage. */
+/** Account administration for owners and admins: members and roles (change, remove) of the account and of the workspace, invites, usage. */
 export function AdminPage() {
+  const perms = usePermissions();
   return (
-    <main aria-labelledby="admin-title" className="profile">
+    <main aria-labelledby="admin-title" className="profile admin">
       <h1 id="admin-title">Administration</h1>
-      <Members />
-      <Invites />
+      <AdminNav />
+      <Members manage={perms.accountAdmin} />
+      {perms.loaded && <WorkspaceMembers manage={perms.can('workspace.members.manage')} />}
+      {perms.accountAdmin && <Invites />}
       <Usage />
     </main>
   );

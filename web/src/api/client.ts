@@ -6,12 +6,20 @@ import type { Session } from './types';
  * (docs/web.md "Sessions and CSRF"). A 401 means the session ended: listeners send the person to sign-in and back.
  */
 
+/** A field the API named in a validation error: `pointer` is a JSON pointer within the request part `in`. */
+export interface FieldError {
+  in: string;
+  pointer: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly retryAfter?: number,
+    readonly fields: readonly FieldError[] = [],
   ) {
     super(message);
   }
@@ -81,15 +89,17 @@ export function apiHeaders(method: string, extra: Record<string, string> = {}): 
 async function errorOf(res: Response): Promise<ApiError> {
   let code = 'http_error';
   let message = `${res.status} ${res.statusText}`;
+  let fields: FieldError[] = [];
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string; fields?: FieldError[] } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
+    fields = Array.isArray(body.error?.fields) ? body.error.fields : [];
   } catch {
     // Not JSON: keep the status line.
   }
   const retry = Number(res.headers.get('retry-after'));
-  return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined, fields);
 }
 
 /** Sends a request; JSON in and out. Throws ApiError on any non-2xx answer. */
@@ -112,6 +122,18 @@ export async function api<T>(method: string, path: string, opts: { query?: Query
   }
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.blob()) as T;
+}
+
+/** GET of a list whose next page's cursor comes in the x-next-cursor header (delivery logs, notifications, trash). */
+export async function apiPage<T>(path: string, query?: Query): Promise<{ items: T[]; nextCursor: string | null }> {
+  const res = await fetch(withQuery(path, query), { headers: apiHeaders('GET'), credentials: 'same-origin' });
+  if (res.status === 401) {
+    signedOutListeners.forEach((fn) => fn());
+  }
+  if (!res.ok) {
+    throw await errorOf(res);
+  }
+  return { items: (await res.json()) as T[], nextCursor: res.headers.get('x-next-cursor') };
 }
 
 /** GET /auth/session: the current session, or null when signed out. */

@@ -9977,6 +9977,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */
@@ -10053,6 +10055,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */
@@ -10352,6 +10356,8 @@ export interface paths {
                     /** @description A user id, or `me` */
                     creator_id?: string;
                     asset_id?: string;
+                    /** @description Tasks of this project (an id from GET /workspaces/projects) */
+                    project_id?: string;
                     /** @description Repeat for any of several */
                     priority?: components["schemas"]["Priority"];
                     /** @description Due strictly before this date / date-time */
@@ -11351,6 +11357,150 @@ export interface paths {
                 431: components["responses"]["Error431"];
             };
         };
+        trace?: never;
+    };
+    "/workspaces/projects/{project_id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's live assets, in the order they were linked */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows to skip (at least 0). */
+                    offset?: number;
+                    /** @description 1 to 500; 100 when left out */
+                    limit?: number;
+                };
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetGetByIds200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        /**
+         * Link assets to a project (editors)
+         * @description JSON `{asset_ids: [...]}`. An id that is not a live asset of the workspace: 404 naming it, nothing changed. Linking a linked asset (or unlinking an unlinked one) changes nothing; `changed` lists the ids that did change.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Unlink assets from a project (editors); the assets themselves stay
+         * @description JSON `{asset_ids: [...]}`. An id that is not a live asset of the workspace: 404 naming it, nothing changed. Linking a linked asset (or unlinking an unlinked one) changes nothing; `changed` lists the ids that did change.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostAssetsBody"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostAssets200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/workspaces/forms": {
@@ -13916,7 +14066,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody"];
+                    "application/json": components["schemas"]["PostAssetsBody2"];
                 };
             };
             responses: {
@@ -13967,7 +14117,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody"];
+                    "application/json": components["schemas"]["PostAssetsBody2"];
                 };
             };
             responses: {
@@ -15429,7 +15579,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody2"];
+                    "application/json": components["schemas"]["PostAssetsBody3"];
                 };
             };
             responses: {
@@ -15439,7 +15589,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15482,7 +15632,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PostAssetsBody2"];
+                    "application/json": components["schemas"]["PostAssetsBody3"];
                 };
             };
             responses: {
@@ -15492,7 +15642,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15599,7 +15749,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15650,7 +15800,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PostAssets200"];
+                        "application/json": components["schemas"]["PostAssets2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -20136,6 +20286,14 @@ export interface components {
             status?: components["schemas"]["Status"];
             launch_date?: components["schemas"]["LaunchDate"];
         };
+        PostAssetsBody: {
+            /** @description 1 to 100 asset ids of the workspace */
+            asset_ids: string[];
+        };
+        PostAssets200: {
+            /** @description The asset ids whose link changed */
+            changed: string[];
+        };
         Item24: {
             id: string;
             /** @description The form's id on Workstream */
@@ -20645,7 +20803,7 @@ export interface components {
             num_related: number;
             metadata: components["schemas"]["Metadata"];
         };
-        PostAssetsBody: {
+        PostAssetsBody2: {
             assetids: components["schemas"]["UserIds"];
         };
         GetAssets2002: components["schemas"]["Variant11"][];
@@ -20696,12 +20854,12 @@ export interface components {
             version?: number | string;
         };
         ApprovalStatus: "1" | "0" | "true" | "false" | boolean | number;
-        PostAssetsBody2: {
+        PostAssetsBody3: {
             /** @description Asset ids */
             assetids: (number | string)[];
         };
         /** @description The task's assets after the change (the first 100) */
-        PostAssets200: components["schemas"]["Variant11"][];
+        PostAssets2002: components["schemas"]["Variant11"][];
         Item39: {
             id: number;
             /** @enum {string} */

@@ -40,6 +40,7 @@ import { assetHistoryRoutes } from './asset-history.routes.js';
 import { productionsRoutes } from './productions.routes.js';
 import { sequencesRoutes } from './sequences.routes.js';
 import { customMetadataRoutes } from './custom-metadata.routes.js';
+import { projectAssetsRoutes } from './project-assets.routes.js';
 import { projectsRoutes } from './projects.routes.js';
 import { formsRoutes } from './forms.routes.js';
 
@@ -90,5 +91,6 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(assetHistoryRoutes);
   await app.register(teamsRoutes);
   await app.register(projectsRoutes);
+  await app.register(projectAssetsRoutes);
   await app.register(formsRoutes);
 };

@@ -39,6 +39,7 @@ const listInput = (q: TaskListQueryJson): ListTasksInput => ({
   assigneeId: q.assignee_id,
   creatorId: q.creator_id,
   assetId: q.asset_id,
+  projectId: q.project_id,
   priority: q.priority,
   dueBefore: q.due_before,
   dueAfter: q.due_after,

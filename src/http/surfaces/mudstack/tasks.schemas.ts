@@ -67,6 +67,7 @@ export const TaskListQuery = Type.Object(
     assignee_id: Type.Optional(Type.String({ maxLength: 100, description: 'A user id, or `me`' })),
     creator_id: Type.Optional(Type.String({ maxLength: 100, description: 'A user id, or `me`' })),
     asset_id: Type.Optional(Id),
+    project_id: Type.Optional(Type.String({ maxLength: 100, description: 'Tasks of this project (an id from GET /workspaces/projects)' })),
     priority: Type.Optional(Type.Array(Priority, { maxItems: 3, description: 'Repeat for any of several' })),
     due_before: Type.Optional(Type.String({ maxLength: 64, description: 'Due strictly before this date / date-time' })),
     due_after: Type.Optional(Type.String({ maxLength: 64, description: 'Due on or after this date / date-time' })),

@@ -1,0 +1,133 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { Project } from '../api/types';
+import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+import { personName, useMembers } from '../ui/people';
+
+export const PROJECT_STATUSES = ['active', 'on_hold', 'completed', 'archived'] as const;
+export const statusLabel = (s: string) => s.replace('_', ' ');
+
+export interface ProjectBody {
+  name: string;
+  description: string;
+  status: Project['status'];
+  launch_date: string | null;
+  /** Left out when not chosen: the API defaults the sponsor to the caller and the owner to the sponsor. */
+  sponsor_id?: string | null;
+  owner_id?: string | null;
+}
+
+const FIELDS = ['/name', '/description', '/status', '/launch_date', '/sponsor_id', '/owner_id'] as const;
+
+/** Create or edit a project; the API validates (name length, date form) and its messages show under the fields. */
+export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
+  initial?: Project;
+  submitLabel: string;
+  onSubmit: (body: ProjectBody) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const id = useId();
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [status, setStatus] = useState<Project['status']>(initial?.status ?? 'active');
+  const [launch, setLaunch] = useState(initial?.launch_date?.slice(0, 10) ?? '');
+  const [sponsor, setSponsor] = useState(initial?.sponsor_id ?? '');
+  const [owner, setOwner] = useState(initial?.owner_id ?? '');
+  const members = useMembers();
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      // A new project without a choice gets the API's defaults; an edit sends what the lists show (empty clears).
+      const people = initial ? { sponsor_id: sponsor || null, owner_id: owner || null } : { ...(sponsor ? { sponsor_id: sponsor } : {}), ...(owner ? { owner_id: owner } : {}) };
+      await onSubmit({ name, description, status, launch_date: launch || null, ...people });
+      setErrors(NO_ERRORS);
+    } catch (err) {
+      setErrors(formErrorsOf(err, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const problem = (pointer: string) => errors.fields[pointer];
+  const errorId = (pointer: string) => (problem(pointer) ? `${id}${pointer}` : undefined);
+  const fieldError = (pointer: string) =>
+    problem(pointer) ? (
+      <span id={`${id}${pointer}`} className="error field-error">
+        {problem(pointer)}
+      </span>
+    ) : null;
+
+  return (
+    <form onSubmit={submit} className="stack-form" noValidate>
+      <label>
+        Name
+        <input required value={name} onChange={(e) => setName(e.target.value)} aria-invalid={problem('/name') ? true : undefined} aria-describedby={errorId('/name')} />
+      </label>
+      {fieldError('/name')}
+      <label>
+        Description
+        <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={errorId('/description')} />
+      </label>
+      {fieldError('/description')}
+      <div className="inline-form">
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value as Project['status'])}>
+            {PROJECT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Launch date
+          <input type="date" value={launch} onChange={(e) => setLaunch(e.target.value)} aria-invalid={problem('/launch_date') ? true : undefined} aria-describedby={errorId('/launch_date')} />
+        </label>
+        {fieldError('/launch_date')}
+        <label>
+          Sponsor
+          <select value={sponsor} onChange={(e) => setSponsor(e.target.value)} aria-invalid={problem('/sponsor_id') ? true : undefined} aria-describedby={errorId('/sponsor_id')}>
+            <option value="">{initial ? 'Nobody' : 'You'}</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {personName(m.user)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {fieldError('/sponsor_id')}
+        <label>
+          Owner
+          <select value={owner} onChange={(e) => setOwner(e.target.value)} aria-invalid={problem('/owner_id') ? true : undefined} aria-describedby={errorId('/owner_id')}>
+            <option value="">{initial ? 'Nobody' : 'The sponsor'}</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {personName(m.user)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {fieldError('/owner_id')}
+      </div>
+      {errors.general && (
+        <p role="alert" className="error">
+          {errors.general}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

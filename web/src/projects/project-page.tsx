@@ -1,0 +1,207 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import type { Asset, Project, Task, TaskList, WsMiniAsset } from '../api/types';
+import { navigate } from '../router';
+import { Link } from '../ui/link';
+import { personName, useMembers } from '../ui/people';
+import { usePermissions } from '../ui/permissions';
+import { ProjectAssets, type ApprovalBySequence } from './project-assets';
+import { ProjectForm, statusLabel } from './project-form';
+
+/*
+ * One project: its facts, progress, linked assets (core GET /workspaces/projects/{id}/assets) with their approval
+ * state, and its tasks (core GET /workspaces/tasks?project_id=). The core API has no approval summary per asset, so
+ * that comes from Workstream P3 with approval_status (same session), matched by the integer id (`sequence`) both
+ * surfaces share (docs/integer-ids.md).
+ */
+
+interface Loaded {
+  project: Project;
+  assets: Asset[];
+  approvals: ApprovalBySequence;
+  tasks: Task[];
+}
+
+const MAX = 100;
+
+async function loadProject(id: string): Promise<Loaded> {
+  const project = await api<Project>('GET', `/workspaces/projects/${encodeURIComponent(id)}`);
+  const [assets, minis, tasks] = await Promise.all([
+    api<Asset[]>('GET', `/workspaces/projects/${project.id}/assets`, { query: { limit: MAX } }),
+    // The approval states are extra: a refusal there leaves the page with the core facts.
+    api<WsMiniAsset[]>('GET', `/workstream/projects/${project.sequence}/assets`, { query: { approval_status: '1', limit: MAX } }).catch(() => []),
+    api<TaskList>('GET', '/workspaces/tasks', { query: { project_id: project.id, sort: 'due_date', limit: MAX } }),
+  ]);
+  const approvals: ApprovalBySequence = new Map();
+  for (const m of minis) {
+    if (m.approval) {
+      approvals.set(Number(m.id), m.approval);
+    }
+  }
+  return { project, assets, approvals, tasks: tasks.tasks };
+}
+
+function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: ApprovalBySequence }) {
+  const counts = { pending: 0, approved: 0, none: 0 };
+  for (const a of assets) {
+    const s = approvals.get(a.sequence)?.status;
+    if (s === 1) {
+      counts.pending += 1;
+    } else if (s === 2) {
+      counts.approved += 1;
+    } else {
+      counts.none += 1;
+    }
+  }
+  return (
+    <p className="muted" data-testid="approval-summary">
+      Approvals: {counts.approved} approved, {counts.pending} pending, {counts.none} without an open or approved request.
+    </p>
+  );
+}
+
+export function ProjectPage({ projectId }: { projectId: string }) {
+  const perms = usePermissions();
+  const members = useMembers();
+  const [data, setData] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setData(await loadProject(projectId));
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 404 ? 'This project does not exist in this workspace (or was deleted).' : String((err as Error).message));
+    }
+  }, [projectId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (!data) {
+    return error ? (
+      <main className="projects" aria-labelledby="project-missing">
+        <h1 id="project-missing">Project</h1>
+        <p role="alert" className="error">
+          {error}
+        </p>
+        <Link to="/projects">All projects</Link>
+      </main>
+    ) : (
+      <p role="status" className="loading">
+        Loading the project…
+      </p>
+    );
+  }
+  const { project: p, assets, approvals, tasks } = data;
+  const manage = perms.can('projects.manage');
+  const who = (id: string | null) => {
+    const m = id ? members.find((x) => x.user_id === id) : undefined;
+    return m ? personName(m.user) : !id ? '—' : members.length === 0 ? '…' : 'someone outside the workspace';
+  };
+  return (
+    <main aria-labelledby="project-title" className="projects">
+      <p>
+        <Link to="/projects">← All projects</Link>
+      </p>
+      <div className="card-head">
+        <h1 id="project-title">{p.name}</h1>
+        {manage && !editing && (
+          <div className="actions">
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit project
+            </button>
+            {confirming ? (
+              <>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() =>
+                    void api('DELETE', `/workspaces/projects/${p.id}`).then(
+                      () => navigate('/projects'),
+                      (err: Error) => setError(err.message),
+                    )
+                  }
+                >
+                  Delete for good
+                </button>
+                <button type="button" onClick={() => setConfirming(false)}>
+                  Keep
+                </button>
+              </>
+            ) : (
+              <button type="button" className="danger" onClick={() => setConfirming(true)}>
+                Delete project
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {editing ? (
+        <section className="card" aria-labelledby="edit-project-title">
+          <h2 id="edit-project-title">Edit project</h2>
+          <ProjectForm
+            initial={p}
+            submitLabel="Save project"
+            onCancel={() => setEditing(false)}
+            onSubmit={async (body) => {
+              await api<Project>('PATCH', `/workspaces/projects/${p.id}`, { json: body });
+              setEditing(false);
+              await load();
+            }}
+          />
+        </section>
+      ) : (
+        <section className="card" aria-label="About the project">
+          {/* The description is HTML as Workstream clients send it; shown as text here, never as markup. */}
+          {p.description ? <p className="wrap">{p.description.replace(/<[^>]*>/g, ' ').trim()}</p> : <p className="muted">No description.</p>}
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>{statusLabel(p.status)}</dd>
+            <dt>Sponsor</dt>
+            <dd>{who(p.sponsor_id)}</dd>
+            <dt>Owner</dt>
+            <dd>{who(p.owner_id)}</dd>
+            <dt>Launch date</dt>
+            <dd>{p.launch_date ? p.launch_date.slice(0, 10) : '—'}</dd>
+            <dt>Created</dt>
+            <dd>{new Date(p.created_at).toLocaleDateString()}</dd>
+            <dt>Progress</dt>
+            <dd>
+              {p.completion}% of {p.task_count} tasks done ({p.open_task_count} open)
+            </dd>
+            <dt>Watchers</dt>
+            <dd>{p.watcher_count}</dd>
+          </dl>
+          <ApprovalSummary assets={assets} approvals={approvals} />
+        </section>
+      )}
+      <ProjectAssets projectId={p.id} assets={assets} approvals={approvals} canEdit={perms.can('task.write')} onChanged={() => void load()} />
+      <section className="card" aria-labelledby="project-tasks-title">
+        <h2 id="project-tasks-title">Tasks ({tasks.length})</h2>
+        {tasks.length === 0 ? (
+          <p className="empty">No tasks belong to this project.</p>
+        ) : (
+          <ul className="my-tasks" aria-label="Project tasks">
+            {tasks.map((t) => (
+              <li key={t.id}>
+                <Link to={`/work/t/${t.id}`}>{t.title}</Link>{' '}
+                <span className="muted">
+                  {t.status}
+                  {t.due_date ? ` · due ${t.due_date.slice(0, 10)}` : ''} · {t.priority}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}
