@@ -200,7 +200,9 @@ export function App() {
           </select>
         </label>
         {place && <NotificationBell key={key} />}
-        <span className="who">{session.user.email}</span>
+        <span className="who" title={session.user.email}>
+          {session.user.email}
+        </span>
         <button
           type="button"
           onClick={async () => {
