@@ -91,7 +91,8 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
         leave();
         raw.end();
         // The socket goes with the stream (a closing server must not wait for it; nobody reuses it).
-        request.raw.socket?.destroySoon();
+        const socket = request.raw.socket as { destroySoon?: () => void } | null;
+        socket?.destroySoon?.();
       }
       enders.add(end);
       raw.on('close', end);
