@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Query } from '../api/client';
 import type { Asset, SearchPage } from '../api/types';
+import { useLiveAssetUpdates } from '../live/live-assets';
 
 const PAGE = 200;
 /**
@@ -69,6 +70,13 @@ export function useAssetPages(filters: Query) {
       void loadMore();
     }
   }, [items.length, done, loadMore]);
+
+  // Thumbnails that jobs finish, and other people's changes, arrive by the live stream (web/src/live).
+  const firstPage = useCallback(
+    () => api<SearchPage>('GET', '/workspaces/assets/search', { query: { ...(JSON.parse(key) as Query), limit: FIRST_PAGE } }).then((p) => p.assets),
+    [key],
+  );
+  useLiveAssetUpdates({ items, setItems, firstPage });
 
   return { items, done, loading, error, loadMore, reload };
 }
