@@ -267,6 +267,7 @@ describeEachDatabase('live event stream (GET /workspaces/events/stream)', (t: Te
     const ninth = await get(`${base}/workspaces/events/stream`, ada.headers);
     assert.equal(ninth.statusCode, 429);
     assert.equal((await json(ninth)).error.code, 'too_many_streams');
+    assert.equal(ninth.headers['retry-after'], '5');
     // Bo is not counted with Ada.
     const bos = await connect(bo);
     assert.equal(bos.status, 200);
