@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { setUserPassword } from '../../../src/domain/auth/passwords.service.js';
 import { describeEachDatabase, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 
@@ -303,3 +304,44 @@ describeEachDatabase('live event stream (GET /workspaces/events/stream)', (t: Te
     open.forEach((x) => x.close());
   });
 });
+
+describeEachDatabase(
+  'live event stream: it ends when the caller may no longer read it (LIVE_RECHECK_SECONDS=0.3)',
+  (t: TestApp) => {
+    let base: string;
+    let ada: Tenant;
+
+    test('setup', async () => {
+      base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+      ada = await t.factory.tenant();
+    });
+
+    test('a member removed from the workspace: their stream ends, and a new one is refused', async () => {
+      const bo = await t.factory.member(ada, { workspace: 'viewer' });
+      const s = new Stream(await get(`${base}/workspaces/events/stream`, bo.headers));
+      await s.next((e) => e.event === 'ready');
+      const removed = await t.req('DELETE', `/workspaces/members/${bo.userId}`, { headers: ada.headers });
+      assert.equal(removed.status, 200, removed.text);
+      await assert.rejects(s.next(() => false, 5000), /ended/);
+      const again = await get(`${base}/workspaces/events/stream`, bo.headers);
+      assert.equal(again.statusCode, 403);
+      await json(again);
+    });
+
+    test('a browser session signed out: its stream ends', async () => {
+      const cy = await t.factory.member(ada, { workspace: 'editor' });
+      await setUserPassword(t.deps, { email: cy.email, password: 'studio password 1' });
+      const signIn = await t.req('POST', '/auth/sessions', { json: { email: cy.email, password: 'studio password 1' } });
+      assert.equal(signIn.status, 200, signIn.text);
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      const tenancy = { 'x-account-id': ada.accountId, 'x-workspace-id': ada.workspaceId };
+      const s = new Stream(await get(`${base}/workspaces/events/stream`, { cookie, ...tenancy }));
+      assert.equal(s.status, 200);
+      await s.next((e) => e.event === 'ready');
+      const out = await t.req('DELETE', '/auth/session', { headers: { cookie, 'x-csrf-token': signIn.body.csrf_token } });
+      assert.equal(out.status, 204, out.text);
+      await assert.rejects(s.next(() => false, 5000), /ended/);
+    });
+  },
+  { LIVE_RECHECK_SECONDS: '0.3' },
+);

@@ -12,8 +12,6 @@ const tags = ['Workspaces'];
 
 /** A comment line this often keeps proxies and the browser from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
-/** The caller's credential and membership are looked at again this often; the stream ends when they no longer hold. */
-const RECHECK_MS = 30_000;
 /** A client that reads slower than events come is dropped (it reconnects and resumes) rather than buffered for. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -117,12 +115,14 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
+      // The caller's credential and membership are looked at again (LIVE_RECHECK_SECONDS): the stream ends when they no
+      // longer hold (signed out, key revoked, token expired, removed from the workspace).
       recheck = setInterval(() => {
         authenticateRequest(app, request).then(
           () => !stillAllowed(request.actor, scope) && end(),
           () => end(),
         );
-      }, RECHECK_MS);
+      }, app.deps.config.http.liveRecheckSeconds * 1000);
       recheck.unref();
     },
   );
