@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { setUserPassword } from '../../../src/domain/auth/passwords.service.js';
+import { recordHistory } from '../../../src/domain/history/history.service.js';
 import { describeEachDatabase, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
 
@@ -345,3 +346,42 @@ describeEachDatabase(
   },
   { LIVE_RECHECK_SECONDS: '0.3' },
 );
+
+describeEachDatabase('live event stream: order across concurrent writers', (t: TestApp) => {
+  test('PostgreSQL: an event whose transaction commits after a later one still arrives, and first', async (ctx) => {
+    if (t.kind !== 'postgres') {
+      ctx.skip('SQLite has one writer at a time: sequences become visible in order');
+      return;
+    }
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const ada = await t.factory.tenant();
+    const s = new Stream(await get(`${base}/workspaces/events/stream`, ada.headers));
+    await s.next((e) => e.event === 'ready');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted: () => void = () => {};
+    const wrote = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // A transaction takes the next sequence and stays open while a later change commits (as a slow request would).
+    const slow = t.deps.db.transaction().execute(async (trx) => {
+      await recordHistory({ db: trx, clock: t.clock }, { accountId: ada.accountId, workspaceId: ada.workspaceId, userId: ada.userId, subjectType: 'workspace', recordId: ada.workspaceId, type: 'slow_change' });
+      inserted();
+      await held;
+    });
+    await wrote;
+    const tag = await t.req('POST', '/workspaces/tags', { headers: ada.headers, json: { name: 'quick' } });
+    assert.ok([200, 201].includes(tag.status), tag.text);
+    // The later change is visible now; the tailer polls (1 s) and must hold it back behind the open gap.
+    await new Promise((r) => setTimeout(r, 1500));
+    release();
+    await slow;
+    const first = await s.next((e) => e.event === 'history', 15_000, 'the first event');
+    const second = await s.next((e) => e.event === 'history', 15_000, 'the second event');
+    assert.deepEqual([first.data.type, second.data.type], ['slow_change', 'tag_created']);
+    assert.ok(first.data.sequence < second.data.sequence);
+    s.close();
+  });
+});
