@@ -37,7 +37,11 @@ export function useAssetPages(filters: Query) {
         return;
       }
       cursor.current = page.next_cursor;
-      setItems((prev) => [...prev, ...page.assets]);
+      // An asset the live stream already put at the top (web/src/live/live-assets.ts) is not shown twice.
+      setItems((prev) => {
+        const have = new Set(prev.map((a) => a.id));
+        return [...prev, ...page.assets.filter((a) => !have.has(a.id))];
+      });
       setDone(page.next_cursor === null);
     } catch (err) {
       if (gen === generation.current) {
