@@ -123,6 +123,10 @@ export class LiveFeed {
       if (resumeFrom) {
         await this.replay(entry, at);
       }
+      if (this.closed) {
+        // The server began to close while this one was joining: the streams it ended did not include this one.
+        throw new DomainError('unavailable', 'shutting_down', 'This server is shutting down; connect again.');
+      }
       const buffered = entry.buffer ?? [];
       entry.buffer = null;
       for (const e of buffered) {
@@ -216,9 +220,11 @@ export class LiveFeed {
     }
     this.polling = true;
     try {
+      // A whole batch means there may be more: read again at once, up to 10 batches of each per turn.
       for (let i = 0; i < 10; i++) {
-        const full = (await this.pollSource(this.history, 'history')) || (await this.pollSource(this.notifications, 'notifications'));
-        if (!full || this.closed) {
+        const moreHistory = await this.pollSource(this.history, 'history');
+        const moreNotifications = await this.pollSource(this.notifications, 'notifications');
+        if ((!moreHistory && !moreNotifications) || this.closed) {
           break;
         }
       }

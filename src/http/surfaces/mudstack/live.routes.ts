@@ -96,6 +96,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       raw.on('close', end);
 
       void reply.hijack();
+      if (raw.destroyed) {
+        end(); // the client left while the stream was being set up
+        return;
+      }
       raw.writeHead(200, {
         ...(reply.getHeaders() as OutgoingHttpHeaders),
         'content-type': 'text/event-stream; charset=utf-8',
@@ -106,7 +110,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
         connection: 'close',
       });
       started = true;
-      // How long a browser's EventSource waits before reconnecting.
+      // How long an SSE client waits before reconnecting.
       write('retry: 2000\n\n');
       for (const text of early.splice(0)) {
         write(text);
