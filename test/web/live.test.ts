@@ -78,7 +78,10 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark), 42, 'the page was not reloaded');
   }
 
-  /** Waits until the page's live stream is open (its request answered 200), so later changes are pushed to it. */
+  /**
+   * Waits until the page's live stream is open: the server answers 200 only once the stream has joined the tailer, so
+   * every change made after that is pushed to it.
+   */
   async function streamOpen(page: Page, action: () => Promise<unknown>): Promise<void> {
     const opened = page.waitForResponse((r) => r.url().endsWith('/workspaces/events/stream') && r.status() === 200, { timeout: LIVE_MS });
     await action();
@@ -90,8 +93,6 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     await streamOpen(page, () => page.goto(`${base}/browse`));
     await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
     await mark(page);
-    // Give the stream a moment past its answer to be registered before the change (it resumes by id anyway).
-    await page.waitForTimeout(300);
     const comment = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: bo.headers, json: { content: `Have a look @[${ada.userId}]` } });
     assert.equal(comment.status, 201, comment.text);
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: LIVE_MS });
@@ -106,7 +107,6 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     await streamOpen(page, () => page.goto(`${base}/browse`));
     await page.locator('.tile', { hasText: 'dragon.png' }).locator('img.thumb-img').waitFor();
     await mark(page);
-    await page.waitForTimeout(300);
     await upload(bo, 'fresh-sketch.png', '#30c060');
     const tile = page.locator('.tile', { hasText: 'fresh-sketch.png' });
     await tile.waitFor({ timeout: LIVE_MS });
@@ -127,7 +127,6 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     await streamOpen(page, () => page.goto(`${base}/a/${assetId}`));
     await page.getByTestId('lock-state').filter({ hasText: 'Not locked' }).waitFor();
     await mark(page);
-    await page.waitForTimeout(300);
 
     const lock = await t.req('POST', `/workspaces/assets/${assetId}/lock`, { headers: bo.headers });
     assert.equal(lock.status, 200, lock.text);
