@@ -120,7 +120,7 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     await screenshot(page, 'live-grid');
   });
 
-  test('the asset page shows another user\'s lock, status and comment without a reload', async () => {
+  test('the asset page shows another user\'s lock, status, comment and review without a reload', async () => {
     const status = await t.req('POST', '/workspaces/assetStatuses', { headers: ada.headers, json: { name: 'Live retouch', color: '#22aa44' } });
     assert.ok([200, 201].includes(status.status), status.text);
     const page = await adaPage();
@@ -143,6 +143,10 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     const comment = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: bo.headers, json: { content: 'Locked while I retouch it' } });
     assert.equal(comment.status, 201, comment.text);
     await page.locator('.comment', { hasText: 'Locked while I retouch it' }).waitFor({ timeout: LIVE_MS });
+
+    const review = await t.req('POST', `/workspaces/assets/${assetId}/reviews`, { headers: bo.headers, json: { content: 'Colours look right to me' } });
+    assert.equal(review.status, 200, review.text);
+    await page.getByText('Colours look right to me').waitFor({ timeout: LIVE_MS });
     await notReloaded(page);
     await screenshot(page, 'live-asset');
   });
