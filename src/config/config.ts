@@ -96,6 +96,13 @@ export const EnvSchema = Type.Object({
     description:
       'A request whose body stops arriving for this many seconds (a stalled or vanished client) is answered 408 and its connection closed; nothing it sent is kept.',
   }),
+  LIVE_RECHECK_SECONDS: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 3600,
+    default: 30,
+    description:
+      'An open live event stream (GET /workspaces/events/stream) checks its credential and workspace membership again this often, in seconds, and ends when they no longer hold.',
+  }),
   PUBLIC_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/?#]+/?$',
@@ -210,6 +217,7 @@ export interface Config {
     readonly corsOrigins: readonly string[];
     readonly trustProxy: readonly string[];
     readonly bodyIdleTimeoutSeconds: number;
+    readonly liveRecheckSeconds: number;
   };
   /** Absolute (loadConfig resolves a relative DATA_DIR against the working directory). */
   readonly dataDir: string;
@@ -318,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
       corsOrigins: splitList(e.CORS_ORIGINS),
       trustProxy: splitList(e.TRUST_PROXY),
       bodyIdleTimeoutSeconds: e.REQUEST_BODY_IDLE_TIMEOUT_SECONDS,
+      liveRecheckSeconds: e.LIVE_RECHECK_SECONDS,
     },
     dataDir,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'sqlite', file: join(dataDir, 'atelier.db') },

@@ -23,6 +23,38 @@ export interface Answer {
 /** How long one request may take before it counts as "never answered" (issue #12 item 4). */
 const ANSWER_WITHIN_MS = 10_000;
 
+type Body = AsyncIterable<Buffer | string> & { destroy(): void };
+
+async function readAll(body: Body, timeout: Promise<'no-answer'>): Promise<string | 'no-answer'> {
+  const all = (async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of body) {
+      chunks.push(Buffer.from(c));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  })();
+  return Promise.race([all, timeout]);
+}
+
+/** An event stream never ends: its answer is what came up to its first event, then it is dropped. */
+async function firstEvent(body: Body, timeout: Promise<'no-answer'>): Promise<string | 'no-answer'> {
+  const first = (async () => {
+    let text = '';
+    for await (const c of body) {
+      text += String(c);
+      if (/(^|\n)event: [^\n]*\n(?:[^\n]+\n)*\n/.test(text)) {
+        break;
+      }
+    }
+    return text;
+  })();
+  try {
+    return await Promise.race([first, timeout]);
+  } finally {
+    body.destroy();
+  }
+}
+
 export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-answer' | 'unsendable'> {
   const headers: Record<string, string> = { ...req.headers };
   if (req.contentType !== undefined) {
@@ -30,7 +62,8 @@ export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-a
   }
   let timer: NodeJS.Timeout | undefined;
   try {
-    const inject = t.app.inject({ method: req.method as 'GET', url: urlOf(req), headers, payload: payloadOf(req) });
+    // As a stream, so that an endless answer (text/event-stream: GET /workspaces/events/stream) is an answer too.
+    const inject = t.app.inject({ method: req.method as 'GET', url: urlOf(req), headers, payload: payloadOf(req), payloadAsStream: true });
     const timeout = new Promise<'no-answer'>((resolve) => {
       timer = setTimeout(() => resolve('no-answer'), ANSWER_WITHIN_MS);
     });
@@ -38,7 +71,10 @@ export async function send(t: TestApp, req: FuzzRequest): Promise<Answer | 'no-a
     if (res === 'no-answer') {
       return res;
     }
-    return { status: res.statusCode, text: res.body, contentType: String(res.headers['content-type'] ?? '') };
+    const contentType = String(res.headers['content-type'] ?? '');
+    const body = res.stream();
+    const text = contentType.startsWith('text/event-stream') ? await firstEvent(body, timeout) : await readAll(body, timeout);
+    return text === 'no-answer' ? text : { status: res.statusCode, text, contentType };
   } catch (err) {
     // light-my-request refuses some requests before they reach the app (a header with a NUL, say): not a finding.
     if (err instanceof TypeError || (err as { code?: string }).code === 'ERR_INVALID_CHAR') {

@@ -21,6 +21,7 @@ import { WebhooksPage } from './admin/webhooks-page';
 import { ProjectPage } from './projects/project-page';
 import { ProjectsPage } from './projects/projects-page';
 import { adminIn } from './ui/permissions';
+import { LiveConnection } from './live/live';
 
 const WORKSPACE_KEY = 'atelier.workspace';
 
@@ -199,6 +200,7 @@ export function App() {
             ))}
           </select>
         </label>
+        {place && <LiveConnection key={`live-${key}`} />}
         {place && <NotificationBell key={key} />}
         <span className="who" title={session.user.email}>
           {session.user.email}

@@ -32,47 +32,55 @@ export function registerAuth(app: FastifyInstance): void {
     if (request.is404) {
       return;
     }
-    const scope = request.routeOptions.config.scope ?? 'workspace';
-    if (scope === 'public') {
-      return;
-    }
-    // A browser signed in to the web app: the session cookie, only when no Authorization header is sent.
-    const session = request.headers.authorization === undefined ? sessionCookie(request) : undefined;
-    if (session !== undefined) {
-      try {
-        await authenticateSession(app.deps, request, scope, session);
-      } catch (err) {
-        // An ended session on a route that allows anonymous callers (accepting an invite) is an anonymous caller.
-        if (!((scope === 'user-optional' || scope === 'credential-optional') && err instanceof DomainError && err.kind === 'unauthenticated')) {
-          throw err;
-        }
+    await authenticateRequest(app, request);
+  });
+}
+
+/**
+ * Resolves `request.actor` from the request's credentials and tenancy headers (the hook above). Also called again by
+ * long-lived responses (the live event stream) to see that the caller may still read what they receive.
+ */
+export async function authenticateRequest(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  const scope = request.routeOptions.config.scope ?? 'workspace';
+  if (scope === 'public') {
+    return;
+  }
+  // A browser signed in to the web app: the session cookie, only when no Authorization header is sent.
+  const session = request.headers.authorization === undefined ? sessionCookie(request) : undefined;
+  if (session !== undefined) {
+    try {
+      await authenticateSession(app.deps, request, scope, session);
+    } catch (err) {
+      // An ended session on a route that allows anonymous callers (accepting an invite) is an anonymous caller.
+      if (!((scope === 'user-optional' || scope === 'credential-optional') && err instanceof DomainError && err.kind === 'unauthenticated')) {
+        throw err;
       }
-      return;
     }
-    if ((scope === 'user-optional' || scope === 'credential-optional') && request.headers.authorization === undefined) {
-      return;
-    }
-    if (scope === 'credential-account') {
-      const basic = parseBasic(request.headers.authorization);
-      request.actor = await resolveCredentialAccountActor(app.deps, {
-        token: basic ? await tokenForBasic(app.deps, basic, request.ip) : tokenFromHeader(request.headers.authorization),
-        workspaceHeader: headerValue(request.headers['x-workspace-id']),
-      });
-      return;
-    }
-    if (scope === 'credential' || scope === 'credential-optional') {
-      request.actor = await resolveCredentialActor(app.deps, {
-        token: tokenFromHeader(request.headers.authorization),
-        workspaceHeader: headerValue(request.headers['x-workspace-id']),
-      });
-      return;
-    }
-    request.actor = await resolveActor(app.deps, {
-      token: tokenFromHeader(request.headers.authorization),
-      scope: scope === 'user-optional' ? 'user' : scope,
-      accountHeader: headerValue(request.headers['x-account-id']),
+    return;
+  }
+  if ((scope === 'user-optional' || scope === 'credential-optional') && request.headers.authorization === undefined) {
+    return;
+  }
+  if (scope === 'credential-account') {
+    const basic = parseBasic(request.headers.authorization);
+    request.actor = await resolveCredentialAccountActor(app.deps, {
+      token: basic ? await tokenForBasic(app.deps, basic, request.ip) : tokenFromHeader(request.headers.authorization),
       workspaceHeader: headerValue(request.headers['x-workspace-id']),
     });
+    return;
+  }
+  if (scope === 'credential' || scope === 'credential-optional') {
+    request.actor = await resolveCredentialActor(app.deps, {
+      token: tokenFromHeader(request.headers.authorization),
+      workspaceHeader: headerValue(request.headers['x-workspace-id']),
+    });
+    return;
+  }
+  request.actor = await resolveActor(app.deps, {
+    token: tokenFromHeader(request.headers.authorization),
+    scope: scope === 'user-optional' ? 'user' : scope,
+    accountHeader: headerValue(request.headers['x-account-id']),
+    workspaceHeader: headerValue(request.headers['x-workspace-id']),
   });
 }
 

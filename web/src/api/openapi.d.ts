@@ -11795,6 +11795,60 @@ export interface paths {
         };
         trace?: never;
     };
+    "/workspaces/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events of the current workspace and your notifications (server-sent events)
+         * @description Server-sent events (`text/event-stream`) about the current workspace, pushed as they happen, for the web app and for scripts (docs/live-updates.md). Events: `ready` (the stream is live; data `{workspace_id, user_id}`), `history` (a history event of this workspace, the shape of `GET /workspaces/history` plus `asset_id` and `sequence`: e.g. `comment_created`, `asset_locked`, `derivatives_ready` when a version's thumbnails and previews are made), `notification` (one of your notifications in this account, the shape of `GET /accounts/notifications`), `reset` (more was missed than can be replayed: read again what you show). Every event has an `id`; reconnect with `Last-Event-ID` to get what came meanwhile. A comment line (`: ping`) comes every 15 s. At most 8 streams per user are open per server process (429 `too_many_streams`). The stream ends when the credential stops being valid or the caller leaves the workspace, and when the server shuts down; reconnect.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The `id` of the last event received (`<history sequence>.<notification sequence>`): the stream first sends what came after it. */
+                    "last-event-id"?: string;
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An endless `text/event-stream` of `ready`, `history`, `notification` and `reset` events (see the description). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workstream/oauth2/token": {
         parameters: {
             query?: never;

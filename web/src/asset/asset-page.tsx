@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, saveBlob } from '../api/client';
 import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
+import { useLiveEvents, useLiveStatus } from '../live/live';
 import { Link } from '../ui/link';
 import { useAnnotations } from './annotations';
 import { Comments } from './comments';
@@ -31,14 +32,30 @@ export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
     void api<AssetStatus[]>('GET', '/workspaces/assetStatuses').then(setStatuses, () => undefined);
     void api<Array<{ user: User }>>('GET', '/workspaces/members').then((m) => setPeople(new Map(m.map((x) => [x.user.id, x.user]))), () => undefined);
   }, []);
-  // Thumbnails and proxies are made by jobs after the upload: look again while any is pending.
+  // Others' changes (comments, lock, status, tags, new versions) and finished thumbnails and proxies come by the live
+  // stream (web/src/live); events close together (an upload writes several) load the asset once.
+  const live = useLiveStatus() === 'live';
+  const [changed, setChanged] = useState(0);
+  useLiveEvents((m) => {
+    if ((m.event === 'history' && m.data.asset_id === assetId) || m.event === 'reset') {
+      setChanged((n) => n + 1);
+    }
+  });
   useEffect(() => {
-    if (!asset?.currentVersion?.derivatives.some((d) => d.state === 'pending')) {
+    if (changed === 0) {
+      return;
+    }
+    const t = setTimeout(load, 200);
+    return () => clearTimeout(t);
+  }, [changed, load]);
+  // Without the stream, look again while a thumbnail or proxy is still being made.
+  useEffect(() => {
+    if (live || !asset?.currentVersion?.derivatives.some((d) => d.state === 'pending')) {
       return;
     }
     const t = setTimeout(load, 2000);
     return () => clearTimeout(t);
-  }, [asset, load]);
+  }, [asset, load, live]);
 
   async function act(fn: () => Promise<unknown>) {
     try {

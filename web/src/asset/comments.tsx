@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Comment, WorkspaceMember } from '../api/types';
+import { useLiveEvents } from '../live/live';
 import { personName, useMembers } from '../ui/people';
 import { formatTime, regionOf, roundRegion, timecodeOf, type Annotations, type Mark } from './annotations';
 import { draftContent, EMPTY_DRAFT, MentionTextarea, type MentionDraft } from './mention-box';
@@ -109,6 +110,12 @@ export function Comments({ assetId, meId, ann }: { assetId: string; meId?: strin
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const load = useCallback(() => void api<Comment[]>('GET', `/workspaces/assets/${assetId}/comments`).then(setList, () => undefined), [assetId]);
   useEffect(load, [load]);
+  // Others' comments, replies, edits and deletions arrive by the live stream.
+  useLiveEvents((m) => {
+    if ((m.event === 'history' && m.data.asset_id === assetId && m.data.type.startsWith('comment_')) || m.event === 'reset') {
+      load();
+    }
+  });
   const setMarks = ann?.setMarks;
   useEffect(() => {
     const marks: Mark[] = list

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Review, ReviewRequest, WorkspaceMember } from '../api/types';
+import { useLiveEvents } from '../live/live';
 import { personName, useMembers } from '../ui/people';
 import { draftContent, EMPTY_DRAFT, MentionTextarea, type MentionDraft } from './mention-box';
 import { withMentions } from './mentions';
@@ -107,6 +108,12 @@ export function Reviews({ assetId, meId }: { assetId: string; meId?: string | un
     void api<ReviewRequest[]>('GET', `/workspaces/assets/${assetId}/reviewRequests`).then(setRequests, () => undefined);
   }, [assetId]);
   useEffect(load, [load]);
+  // Others' reviews and review requests (and their answers) arrive by the live stream.
+  useLiveEvents((m) => {
+    if ((m.event === 'history' && m.data.asset_id === assetId && m.data.type.startsWith('review_')) || m.event === 'reset') {
+      load();
+    }
+  });
 
   async function cancel(id: string) {
     try {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Query } from '../api/client';
 import type { Asset, SearchPage } from '../api/types';
+import { useLiveAssetUpdates } from '../live/live-assets';
 
 const PAGE = 200;
 /**
@@ -36,7 +37,11 @@ export function useAssetPages(filters: Query) {
         return;
       }
       cursor.current = page.next_cursor;
-      setItems((prev) => [...prev, ...page.assets]);
+      // An asset the live stream already put at the top (web/src/live/live-assets.ts) is not shown twice.
+      setItems((prev) => {
+        const have = new Set(prev.map((a) => a.id));
+        return [...prev, ...page.assets.filter((a) => !have.has(a.id))];
+      });
       setDone(page.next_cursor === null);
     } catch (err) {
       if (gen === generation.current) {
@@ -69,6 +74,13 @@ export function useAssetPages(filters: Query) {
       void loadMore();
     }
   }, [items.length, done, loadMore]);
+
+  // Thumbnails that jobs finish, and other people's changes, arrive by the live stream (web/src/live).
+  const firstPage = useCallback(
+    () => api<SearchPage>('GET', '/workspaces/assets/search', { query: { ...(JSON.parse(key) as Query), limit: FIRST_PAGE } }).then((p) => p.assets),
+    [key],
+  );
+  useLiveAssetUpdates({ items, setItems, firstPage });
 
   return { items, done, loading, error, loadMore, reload };
 }

@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { api, currentTenancy } from '../api/client';
 import type { Notification, WorkspaceMember } from '../api/types';
+import { useLiveEvents, useLiveStatus } from '../live/live';
 import { navigate } from '../router';
 import { personName, useMembers } from '../ui/people';
 
 /*
  * The bell in the header: the unread count of the person's notifications in the current account
- * (GET /accounts/notifications?unread=true), looked at again every 30 s, when the tab comes back into view and when
- * the panel opens; the panel lists the newest 20, opens the asset a notification is about, and marks it read.
- * Polling, not a push: the API has no event stream for browsers yet (docs/web.md "Not built yet").
+ * (GET /accounts/notifications?unread=true), read again when the live stream brings a notification (web/src/live),
+ * when the tab comes back into view and when the panel opens (an open panel's list too); the panel lists the newest
+ * 20, opens the asset a notification is about, and marks it read. Only while the stream is down does it poll, every
+ * 30 s.
  */
 
 const POLL_MS = 30_000;
@@ -40,21 +42,33 @@ export function NotificationBell() {
     api<Notification[]>('GET', '/accounts/notifications', { query: { unread: true, limit: UNREAD_PAGE } }).then((l) => setUnread(l.length), () => undefined);
   }, []);
 
+  const live = useLiveStatus() === 'live';
   useEffect(() => {
     refresh();
-    const timer = setInterval(refresh, POLL_MS);
+    // The stream tells of new notifications; polling is only the fallback while it is down.
+    const timer = live ? undefined : setInterval(refresh, POLL_MS);
     const seen = () => document.visibilityState === 'visible' && refresh();
     document.addEventListener('visibilitychange', seen);
     return () => {
       clearInterval(timer);
       document.removeEventListener('visibilitychange', seen);
     };
-  }, [refresh]);
+  }, [refresh, live]);
 
   const loadRecent = useCallback(() => {
     api<Notification[]>('GET', '/accounts/notifications', { query: { limit: 20 } }).then(setRecent, () => undefined);
     refresh();
   }, [refresh]);
+
+  useLiveEvents((m) => {
+    if (m.event === 'notification' || m.event === 'reset') {
+      if (open) {
+        loadRecent();
+      } else {
+        refresh();
+      }
+    }
+  });
 
   async function openOne(n: Notification) {
     if (!n.read_at) {

@@ -43,6 +43,7 @@ import { customMetadataRoutes } from './custom-metadata.routes.js';
 import { projectAssetsRoutes } from './project-assets.routes.js';
 import { projectsRoutes } from './projects.routes.js';
 import { formsRoutes } from './forms.routes.js';
+import { liveRoutes } from './live.routes.js';
 
 /**
  * The Mudstack-style core API, mounted at `/` (and at `/v1`, which app.ts rewrites to `/`). Its error shape is the
@@ -93,4 +94,5 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(projectsRoutes);
   await app.register(projectAssetsRoutes);
   await app.register(formsRoutes);
+  await app.register(liveRoutes);
 };

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
+import { TestApp } from '../harness/app.js';
+import type { Tenant } from '../harness/factories.js';
+import { closeAll, launch, screenshot, signIn } from './browser.js';
+
+/*
+ * Live updates in Chromium against the real server (SQLite only, as test/web/app.test.ts explains; the stream itself
+ * is tested on both databases in test/http/mudstack/live-stream.test.ts): while Ada's page stays open, never
+ * reloaded, Bo's mention raises her bell's unread count, an image uploaded by Bo appears in her grid and gets its
+ * thumbnail when the jobs have made it, and on an asset's page Bo's lock, status and comment show up. Each wait is
+ * bounded by LIVE_MS: the server polls the database every second, so anything here arrives within a few.
+ */
+
+const PASSWORD = 'studio password 1';
+const LIVE_MS = 15_000;
+
+describe('live updates in Chromium', { timeout: 180_000 }, () => {
+  const t = new TestApp('sqlite');
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  let base: string;
+  let ada: Tenant;
+  let bo: Tenant;
+  let assetId: string;
+
+  async function png(color: string): Promise<Buffer> {
+    return sharp({ create: { width: 64, height: 48, channels: 3, background: color } }).png().toBuffer();
+  }
+
+  async function upload(who: Tenant, name: string, color: string): Promise<string> {
+    const res = await t.req('POST', '/workspaces/assets', {
+      headers: { ...who.headers, 'content-type': 'application/octet-stream' },
+      query: { file_name: name, file_location: '/Live/' },
+      payload: await png(color),
+    });
+    assert.equal(res.status, 201, res.text);
+    return res.body.id as string;
+  }
+
+  before(async () => {
+    await t.start();
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    ada = await t.factory.tenant();
+    bo = await t.factory.member(ada, { workspace: 'editor' });
+    for (const [who, first, last] of [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker']] as const) {
+      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
+      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
+    }
+    assetId = await upload(ada, 'dragon.png', '#c03060');
+    await t.jobs.runUntilIdle();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await closeAll(browser, contexts, () => t.stop());
+  });
+
+  /** Ada's page, marked so that a reload (which would drop the mark) fails the test. */
+  async function adaPage(): Promise<Page> {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, base, ada.email, PASSWORD);
+    return page;
+  }
+
+  async function mark(page: Page): Promise<void> {
+    await page.evaluate(() => {
+      (window as unknown as { liveMark: number }).liveMark = 42;
+    });
+  }
+
+  async function notReloaded(page: Page): Promise<void> {
+    assert.equal(await page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark), 42, 'the page was not reloaded');
+  }
+
+  /**
+   * Waits until the page's live stream is open: the server answers 200 only once the stream has joined the tailer, so
+   * every change made after that is pushed to it.
+   */
+  async function streamOpen(page: Page, action: () => Promise<unknown>): Promise<void> {
+    const opened = page.waitForResponse((r) => r.url().endsWith('/workspaces/events/stream') && r.status() === 200, { timeout: LIVE_MS });
+    await action();
+    await opened;
+  }
+
+  test('a mention by another user raises the bell\'s unread count without a reload', async () => {
+    const page = await adaPage();
+    await streamOpen(page, () => page.goto(`${base}/browse`));
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    await mark(page);
+    const comment = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: bo.headers, json: { content: `Have a look @[${ada.userId}]` } });
+    assert.equal(comment.status, 201, comment.text);
+    await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: LIVE_MS });
+    await notReloaded(page);
+    await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Bo Baker mentioned you in a comment' }).waitFor();
+    await screenshot(page, 'live-bell');
+  });
+
+  test('an image uploaded by another user appears in the grid, then its thumbnail when the job has made it', async () => {
+    const page = await adaPage();
+    await streamOpen(page, () => page.goto(`${base}/browse`));
+    await page.locator('.tile', { hasText: 'dragon.png' }).locator('img.thumb-img').waitFor();
+    await mark(page);
+    await upload(bo, 'fresh-sketch.png', '#30c060');
+    const tile = page.locator('.tile', { hasText: 'fresh-sketch.png' });
+    await tile.waitFor({ timeout: LIVE_MS });
+    // The derivative jobs have not run: no thumbnail yet, the type's name instead.
+    assert.equal(await tile.locator('img.thumb-img').count(), 0);
+    await t.jobs.runUntilIdle();
+    await tile.locator('img.thumb-img').waitFor({ timeout: LIVE_MS });
+    const size = await tile.locator('img.thumb-img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    assert.ok(size[0]! > 0 && size[1]! > 0, `a decoded thumbnail (${size.join('x')})`);
+    await notReloaded(page);
+    await screenshot(page, 'live-grid');
+  });
+
+  test('the asset page shows another user\'s lock, status, comment and review without a reload', async () => {
+    const status = await t.req('POST', '/workspaces/assetStatuses', { headers: ada.headers, json: { name: 'Live retouch', color: '#22aa44' } });
+    assert.ok([200, 201].includes(status.status), status.text);
+    const page = await adaPage();
+    await streamOpen(page, () => page.goto(`${base}/a/${assetId}`));
+    await page.getByTestId('lock-state').filter({ hasText: 'Not locked' }).waitFor();
+    await mark(page);
+
+    const lock = await t.req('POST', `/workspaces/assets/${assetId}/lock`, { headers: bo.headers });
+    assert.equal(lock.status, 200, lock.text);
+    await page.getByTestId('lock-state').filter({ hasText: 'Locked by Bo Baker' }).waitFor({ timeout: LIVE_MS });
+
+    const patch = await t.req('PATCH', `/workspaces/assets/${assetId}`, { headers: bo.headers, json: { status_id: status.body.id } });
+    assert.equal(patch.status, 200, patch.text);
+    await page.waitForFunction(
+      (id) => (document.querySelector('.asset-side select') as HTMLSelectElement | null)?.value === id,
+      status.body.id as string,
+      { timeout: LIVE_MS },
+    );
+
+    const comment = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: bo.headers, json: { content: 'Locked while I retouch it' } });
+    assert.equal(comment.status, 201, comment.text);
+    await page.locator('.comment', { hasText: 'Locked while I retouch it' }).waitFor({ timeout: LIVE_MS });
+
+    const review = await t.req('POST', `/workspaces/assets/${assetId}/reviews`, { headers: bo.headers, json: { content: 'Colours look right to me' } });
+    assert.equal(review.status, 200, review.text);
+    await page.getByText('Colours look right to me').waitFor({ timeout: LIVE_MS });
+    await notReloaded(page);
+    await screenshot(page, 'live-asset');
+  });
+});
