@@ -7,7 +7,7 @@ import { CommandError, EXIT } from './exit-codes.js';
 import { collectInputs, localRelative, remoteIndex, remotePath, remoteSubfolders, walk } from './local-files.js';
 import { humanBytes } from './progress.js';
 import { normaliseFolder, type Session } from './session.js';
-import { downloadJob, ensureFolders, ensureLocalDirs, removeLocal, runJobs, uploadJob, type Outcome, type TransferOptions } from './transfer.js';
+import { downloadJob, ensureFolders, ensureLocalDirs, removeLocal, runJobs, uploadJob, uploadJobs, type Outcome, type TransferOptions } from './transfer.js';
 
 /* `atelier upload`, `download` and `sync`. */
 
@@ -32,8 +32,7 @@ export async function uploadCommand(session: Session, inputs: string[], opts: Tr
   const { files, folders } = collectInputs(inputs, to);
   await ensureFolders(session, folders);
   const index = await remoteIndex(session, to);
-  const jobs = files.map((f) => uploadJob(session, f, index.get(`${f.folder}${f.name}`), opts));
-  return summary(session, 'uploaded', await runJobs(session, jobs, opts));
+  return summary(session, 'uploaded', await runJobs(session, uploadJobs(session, files, index, opts), opts));
 }
 
 /** What `download` targets: asset ids or paths, a folder (`/A/B/`), or a search query. */

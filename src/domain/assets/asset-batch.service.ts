@@ -1,8 +1,10 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { requirePermission } from '../access.js';
+import { requestEventDispatch } from '../events/request-dispatch.js';
+import { reindexAssets } from '../search/search-index.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
-import { assetPathLockKey, commitPrepared, prepareCommit, type PreparedCommit } from '../uploads/commit.service.js';
+import { assetPathLockKey, commitPrepared, prepareCommit, type BatchMemo, type PreparedCommit } from '../uploads/commit.service.js';
 import { receiveFile, releaseHold, type ReceivedFile } from '../uploads/receive.js';
 import { assertWithinLimit, uploadLimit } from '../uploads/upload-limit.js';
 import { cleanDescription, cleanFileName, cleanFolder, cleanName } from './assets.rules.js';
@@ -62,13 +64,49 @@ function checkEntries(entries: BatchEntry[], limit: number): void {
   });
 }
 
+/** Files up to this size are read into memory and stored while the next ones arrive; larger ones are streamed. */
+const BUFFERED_FILE_BYTES = 1024 * 1024;
+/** The most buffered files of one request being stored at once. */
+const STORES_IN_FLIGHT = 16;
+
+/**
+ * The file's bytes when it ends within BUFFERED_FILE_BYTES; else a stream of all of it (what was read, then the
+ * rest), to be stored as it arrives.
+ */
+async function smallOrStream(stream: Readable): Promise<Buffer | Readable> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const step = await it.next();
+    if (step.done) {
+      return Buffer.concat(chunks, bytes);
+    }
+    chunks.push(step.value);
+    bytes += step.value.length;
+    if (bytes > BUFFERED_FILE_BYTES) {
+      async function* all(): AsyncGenerator<Buffer> {
+        yield* chunks;
+        for (let next = await it.next(); !next.done; next = await it.next()) {
+          yield next.value;
+        }
+      }
+      return Readable.from(all(), { objectMode: false });
+    }
+  }
+}
+
 /** POST /workspaces/assets/batch: the assets, in manifest order (a path listed twice gets two versions). */
 export async function uploadAssetBatch(ctx: Ctx, source: BatchSource): Promise<AssetView[]> {
   requirePermission(ctx.actor, 'asset.write');
   const workspaceId = scopedWorkspaceId(ctx);
   const limit = await uploadLimit(ctx, scopedAccountId(ctx));
   let entries: BatchEntry[] = [];
-  const files: ReceivedFile[] = [];
+  // Stored files by manifest index; small ones are stored while the next parts arrive (their fsyncs overlap).
+  const stores: Array<Promise<ReceivedFile>> = [];
+  const inFlight = new Set<Promise<unknown>>();
+  // The first store that failed: the batch is refused without reading (and storing) the rest.
+  let failure: { err: unknown } | undefined;
   try {
     await source.read({
       manifest(list) {
@@ -80,6 +118,10 @@ export async function uploadAssetBatch(ctx: Ctx, source: BatchSource): Promise<A
         entries = list;
       },
       async file(index, stream) {
+        if (failure) {
+          stream.resume();
+          throw failure.err;
+        }
         const entry = entries[index];
         if (entries.length === 0) {
           stream.resume();
@@ -89,9 +131,27 @@ export async function uploadAssetBatch(ctx: Ctx, source: BatchSource): Promise<A
           stream.resume();
           throw errors.invalidField('body', 'file', `more files than the manifest lists (${entries.length})`);
         }
-        files.push(await receiveFile(ctx, stream, entry.fileName, { sha256: entry.checksum, size: entry.size }, { limit, hold: true }));
+        const body = await smallOrStream(stream);
+        const stored = receiveFile(ctx, body, entry.fileName, { sha256: entry.checksum, size: entry.size }, { limit, hold: true });
+        stores[index] = stored;
+        if (!Buffer.isBuffer(body)) {
+          await stored;
+          return;
+        }
+        const settled: Promise<unknown> = stored.then(
+          () => inFlight.delete(settled),
+          (err: unknown) => {
+            failure ??= { err };
+            inFlight.delete(settled);
+          },
+        );
+        inFlight.add(settled);
+        if (inFlight.size >= STORES_IN_FLIGHT) {
+          await Promise.race(inFlight);
+        }
       },
     });
+    const files = await Promise.all(stores);
     if (entries.length === 0) {
       throw errors.invalidField('body', 'manifest', 'is required, before the files');
     }
@@ -119,17 +179,23 @@ export async function uploadAssetBatch(ctx: Ctx, source: BatchSource): Promise<A
         await tx.dialect.lockKey(tx.db, key);
       }
       const out = [];
+      const batch: BatchMemo = { folders: new Set() };
       for (const p of prepared) {
-        out.push(await commitPrepared(tx, p));
+        out.push(await commitPrepared(tx, p, { batch }));
       }
+      await reindexAssets(tx, { workspaceId, assetIds: out.map((r) => r.asset.id) });
+      await requestEventDispatch(tx);
       return out;
     });
     // A path listed twice: both entries answer the asset as it is after the batch.
     const latest = new Map(results.map((r) => [r.asset.id, r.asset]));
     return viewAssets(ctx, results.map((r) => latest.get(r.asset.id) ?? r.asset));
   } finally {
-    for (const f of files) {
-      await releaseHold(ctx, f.blob);
+    // Every store has ended (a failed one holds nothing); the holds end whatever the outcome.
+    for (const r of await Promise.allSettled(stores)) {
+      if (r.status === 'fulfilled') {
+        await releaseHold(ctx, r.value.blob);
+      }
     }
   }
 }

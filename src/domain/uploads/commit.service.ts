@@ -85,12 +85,27 @@ export function prepareCommit(ctx: Ctx, input: CommitUploadInput): PreparedCommi
   return { input, part, fileName, versionName, versionDescription, assetTypeId, fileLocation };
 }
 
+/** What the uploads of one batch transaction share: looked up or made once, not once per file. */
+export interface BatchMemo {
+  /** The workspace's default asset status. */
+  statusId?: Promise<string | null>;
+  /** Folders known to exist in this transaction. */
+  folders: Set<string>;
+}
+
 /** The key commitPrepared locks for a new-asset target (concurrent first uploads to one path wait on it). */
 export const assetPathLockKey = (workspaceId: string, fileLocation: string, fileName: string): string => `asset-path:${workspaceId}:${fileLocation}:${fileName}`;
 
-/** The writes of commitUpload, inside the caller's transaction. */
-export async function commitPrepared(tx: Ctx, prepared: PreparedCommit): Promise<CommitResult> {
+/**
+ * The writes of commitUpload, inside the caller's transaction. `batch`: the caller commits several uploads in this
+ * transaction and, after the last, reindexes their assets and requests the event dispatch once (reindexAssets,
+ * requestEventDispatch), and shares the workspace's default status and the folders made (BatchMemo): the same rows as
+ * one by one, without repeating per file what a transaction needs once.
+ */
+export async function commitPrepared(tx: Ctx, prepared: PreparedCommit, opts: { batch?: BatchMemo } = {}): Promise<CommitResult> {
   const { input, part, fileName, versionName, versionDescription, assetTypeId } = prepared;
+  // Without jobs, recordHistory leaves the dispatch request to the batch.
+  const history = opts.batch ? { db: tx.db, clock: tx.clock } : tx;
   const now = isoNow(tx.clock);
   const { workspaceId } = input;
   let asset: AssetRow | undefined;
@@ -117,7 +132,7 @@ export async function commitPrepared(tx: Ctx, prepared: PreparedCommit): Promise
         file_location: fileLocation,
         asset_type_id: assetTypeId,
         // The workspace setting default_asset_status_id (none unless set).
-        status_id: await defaultAssetStatusId(tx.db, { workspaceId }),
+        status_id: await (opts.batch ? (opts.batch.statusId ??= defaultAssetStatusId(tx.db, { workspaceId })) : defaultAssetStatusId(tx.db, { workspaceId })),
         description: cleanDescription(spec.description ?? '', 'description', part),
         current_version_id: null,
         created_by_user_id: tx.actor.userId,
@@ -127,8 +142,11 @@ export async function commitPrepared(tx: Ctx, prepared: PreparedCommit): Promise
         created_at: now,
         updated_at: now,
       });
-      await ensureFolderPath(tx, workspaceId, fileLocation);
-      await recordHistory(tx, {
+      if (!opts.batch?.folders.has(fileLocation)) {
+        await ensureFolderPath(tx, workspaceId, fileLocation);
+        opts.batch?.folders.add(fileLocation);
+      }
+      await recordHistory(history, {
         accountId: tx.actor.accountId,
         workspaceId,
         assetId: asset.id,
@@ -142,9 +160,12 @@ export async function commitPrepared(tx: Ctx, prepared: PreparedCommit): Promise
   }
   assertWritable(asset, tx.actor);
   // Touching the asset row first takes its row lock (PostgreSQL), so concurrent commits to one asset number
-  // their versions one after the other instead of colliding on unique(asset_id, version_number).
-  await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { updated_at: now });
-  const number = (await maxVersionNumber(tx.db, { workspaceId, assetId: asset.id })) + 1;
+  // their versions one after the other instead of colliding on unique(asset_id, version_number). An asset this
+  // transaction made is invisible to others and has no version yet: neither step is needed.
+  if (!createdAsset) {
+    await updateAssetRow(tx.db, { workspaceId, id: asset.id }, { updated_at: now });
+  }
+  const number = createdAsset ? 1 : (await maxVersionNumber(tx.db, { workspaceId, assetId: asset.id })) + 1;
   const version = await insertVersion(tx.db, {
     id: newId(),
     asset_id: asset.id,
@@ -172,8 +193,10 @@ export async function commitPrepared(tx: Ctx, prepared: PreparedCommit): Promise
   const pending = await insertPendingDerivatives(tx, { workspaceId, versionId: version.id, kinds: derivativeKindsFor(input.contentType) });
   await enqueueDerivativeJobs(tx, pending);
   await enqueueMediaProbe(tx, { workspaceId, versionId: version.id });
-  await reindexAsset(tx, { workspaceId, assetId: asset.id });
-  await recordHistory(tx, {
+  if (!opts.batch) {
+    await reindexAsset(tx, { workspaceId, assetId: asset.id });
+  }
+  await recordHistory(history, {
     accountId: tx.actor.accountId,
     workspaceId,
     assetId: asset.id,

@@ -146,8 +146,10 @@ async function walkParts(
         }
       } else {
         // Form fields bypass the NUL hook (plugins/reject-nul.ts): PostgreSQL cannot store U+0000 in text.
-        assertNoNul({ [part.fieldname]: String(part.value) }, 'body', '');
-        handlers.onField(part.fieldname, String(part.value));
+        // A field sent as application/json comes parsed (@fastify/multipart): its text again, as for any field.
+        const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        assertNoNul({ [part.fieldname]: value }, 'body', '');
+        handlers.onField(part.fieldname, value);
       }
       next = iterator.next();
     }

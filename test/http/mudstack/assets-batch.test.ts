@@ -13,10 +13,10 @@ interface Part {
 }
 
 /** A batch form: `manifest` (any JSON, or a raw string) then the files, or the parts in the order given. */
-function batchForm(manifest: unknown, files: Part[], opts: { fileFirst?: boolean } = {}): { payload: Buffer; headers: Record<string, string> } {
+function batchForm(manifest: unknown, files: Part[], opts: { fileFirst?: boolean; manifestType?: string } = {}): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----atelier${randomBytes(8).toString('hex')}`;
   const manifestPart = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="manifest"\r\n\r\n${typeof manifest === 'string' ? manifest : JSON.stringify(manifest)}\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="manifest"\r\n${opts.manifestType ? `Content-Type: ${opts.manifestType}\r\n` : ''}\r\n${typeof manifest === 'string' ? manifest : JSON.stringify(manifest)}\r\n`,
   );
   const fileParts = files.map((f, i) =>
     Buffer.concat([
@@ -79,12 +79,27 @@ describeEachDatabase('POST /workspaces/assets/batch', (t) => {
     const ten = await t.factory.tenant();
     const v1 = randomData(20);
     const v2 = randomData(30);
-    const res = await send(t, ten.headers, batchForm([{ file_name: 'x.bin' }, { file_name: 'x.bin' }], [{ data: v1 }, { data: v2 }]));
+    // The manifest part may say it is JSON.
+    const res = await send(t, ten.headers, batchForm([{ file_name: 'x.bin' }, { file_name: 'x.bin' }], [{ data: v1 }, { data: v2 }], { manifestType: 'application/json' }));
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body[0].id, res.body[1].id);
     const versions = await t.req('GET', `/workspaces/assets/${res.body[0].id}/versions`, { headers: ten.headers });
     assert.deepEqual(versions.body.map((v: { version_number: number; checksum: string }) => [v.version_number, v.checksum]).sort(), [[1, sha256(v1)], [2, sha256(v2)]]);
     assert.equal(res.body[1].currentVersion.checksum, sha256(v2));
+  });
+
+  test('a file over the in-memory size is streamed into the store; a bad checksum on it still refuses the batch', async () => {
+    const ten = await t.factory.tenant();
+    const big = randomData(1024 * 1024 + 12345);
+    const small = randomData(7);
+    const res = await send(t, ten.headers, batchForm([{ file_name: 'small.bin' }, { file_name: 'big.bin', checksum: sha256(big) }], [{ data: small }, { data: big }]));
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.map((a: { currentVersion: { size: number; checksum: string } }) => [a.currentVersion.size, a.currentVersion.checksum]), [[7, sha256(small)], [big.length, sha256(big)]]);
+    const before = await written(t);
+    const bad = await send(t, ten.headers, batchForm([{ file_name: 'big2.bin', checksum: sha256(small) }, { file_name: 'after.bin' }], [{ data: big }, { data: small }]));
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.body.error.code, 'checksum_mismatch');
+    assert.deepEqual(await written(t), before);
   });
 
   test('bad input is 4xx in the error shape and writes nothing', async () => {
