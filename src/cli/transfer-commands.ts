@@ -189,15 +189,15 @@ export async function syncCommand(session: Session, localDir: string, folderArg:
   let deleted = 0;
   if (!opts.pull) {
     await ensureFolders(session, [folder, ...localDirs(dir).map((d) => normaliseFolder(`${folder}${d.split(sep).join('/')}`))]);
-    const jobs = plan
+    const files = plan
       .filter((p) => p.action === 'upload')
       .map((p) => {
         const rel = p.remote.slice(folder.length);
         const slash = rel.lastIndexOf('/');
-        const file = { abs: p.path, folder: normaliseFolder(`${folder}${slash >= 0 ? rel.slice(0, slash) : ''}`), name: slash >= 0 ? rel.slice(slash + 1) : rel, size: statSync(p.path).size };
-        return uploadJob(session, file, remote.get(p.remote), opts);
+        const st = statSync(p.path);
+        return { abs: p.path, folder: normaliseFolder(`${folder}${slash >= 0 ? rel.slice(0, slash) : ''}`), name: slash >= 0 ? rel.slice(slash + 1) : rel, size: st.size, mtimeMs: st.mtimeMs };
       });
-    outcome = await runJobs(session, jobs, opts);
+    outcome = await runJobs(session, uploadJobs(session, files, remote, opts), opts);
     const gone = plan.filter((p) => p.action === 'delete').map((p) => /\(([^)]+)\)$/.exec(p.remote)?.[1] as string);
     if (gone.length && outcome.exitCode === EXIT.ok) {
       for (let i = 0; i < gone.length; i += 500) {

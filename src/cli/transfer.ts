@@ -159,8 +159,10 @@ export function uploadJob(session: Session, file: LocalFile, remote: Asset | und
     label: target,
     size: file.size,
     async run(progress, signal) {
-      const checksum = await sha256File(file.abs);
-      if (remote?.currentVersion?.checksum === checksum) {
+      // Hashed first only when it decides something: an asset at the same path (unchanged: skipped). Otherwise the
+      // SDK hashes the file as it sends it.
+      const checksum = remote ? await sha256File(file.abs) : undefined;
+      if (remote && checksum !== undefined && remote.currentVersion?.checksum === checksum) {
         progress(file.size);
         return {
           event: { event: 'skipped', path: file.abs, remote: target, asset_id: remote.id, size: file.size, checksum, reason: 'unchanged' },
@@ -173,12 +175,12 @@ export function uploadJob(session: Session, file: LocalFile, remote: Asset | und
         checksum,
         chunkBytes: opts.chunkBytes,
         bytesPerSecond: opts.bytesPerSecond,
-        resumeUrl: readResumeUrl(session, file, checksum),
-        onCreated: (url) => writeResumeUrl(session, file, checksum, url),
+        resumeUrl: readResumeUrl(session, file),
+        onCreated: (url) => writeResumeUrl(session, file, url),
         onProgress: (done) => progress(done),
         signal,
       });
-      clearResumeUrl(session, file, checksum);
+      clearResumeUrl(session, file);
       const resumed = result.resumedFrom > 0 ? `, resumed at ${result.resumedFrom}` : '';
       return {
         event: {
