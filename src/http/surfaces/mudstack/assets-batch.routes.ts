@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
+import { BatchManifest } from './assets-batch.schemas.js';
 import { Value } from '@sinclair/typebox/value';
 import { BATCH_MAX_FILES, uploadAssetBatch, type BatchEntry } from '../../../domain/assets/asset-batch.service.js';
 import { errors, type FieldProblem } from '../../../domain/errors.js';
@@ -13,24 +14,6 @@ import { Asset } from './assets.schemas.js';
 import { contentLength } from './assets.upload.js';
 
 const tags = ['Assets'];
-const Sha256 = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
-
-/** One file of a batch: the single upload's fields (`asset_id` aside). */
-const BatchManifestEntry = Type.Object(
-  {
-    file_name: Type.String({ minLength: 1, maxLength: 4096 }),
-    file_location: Type.Optional(Type.String({ maxLength: 4096 })),
-    name: Type.Optional(Type.String({ maxLength: 1000 })),
-    description: Type.Optional(Type.String({ maxLength: 10000 })),
-    version_name: Type.Optional(Type.String({ maxLength: 1000 })),
-    version_description: Type.Optional(Type.String({ maxLength: 10000 })),
-    checksum: Type.Optional(Sha256),
-    size: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-const BatchManifest = Type.Array(BatchManifestEntry, { minItems: 1, maxItems: BATCH_MAX_FILES });
-
 /** The `manifest` field: JSON, checked like a JSON body (schema, reserved keys, NUL). */
 function parseManifest(raw: string): BatchEntry[] {
   let parsed: unknown;
