@@ -13,6 +13,8 @@ export interface LocalFile {
   folder: string;
   name: string;
   size: number;
+  /** Last modification (ms): with the size, what tells a changed file from the one an upload started with. */
+  mtimeMs: number;
 }
 
 const PARTIAL = /\.atelier-part(\.etag)?$/;
@@ -31,7 +33,8 @@ export function walk(dir: string, into: string): { files: LocalFile[]; folders: 
       if (entry.isDirectory()) {
         visit(p, normaliseFolder(`${folder}${entry.name}`));
       } else if (entry.isFile()) {
-        files.push({ abs: p, folder, name: entry.name, size: statSync(p).size });
+        const st = statSync(p);
+        files.push({ abs: p, folder, name: entry.name, size: st.size, mtimeMs: st.mtimeMs });
       }
     }
   };
@@ -51,7 +54,7 @@ export function collectInputs(inputs: string[], to: string): { files: LocalFile[
       files.push(...w.files);
       folders.push(...w.folders);
     } else {
-      files.push({ abs, folder: normaliseFolder(to), name: basename(abs), size: st.size });
+      files.push({ abs, folder: normaliseFolder(to), name: basename(abs), size: st.size, mtimeMs: st.mtimeMs });
     }
   }
   return { files, folders };
@@ -76,32 +79,33 @@ export function localRelative(folder: string, path: string): string {
 
 /*
  * Resume state of uploads: one small file per upload in progress, under <config dir>/uploads/, holding its tus URL.
- * Keyed by server, workspace, the local file, its destination and its SHA-256, so a changed file starts afresh.
+ * Keyed by server, workspace, the local file, its destination, its size and modification time, so a changed file
+ * starts afresh (and should a change keep both, the server's checksum check at completion still refuses the mix).
  */
-function resumeFile(session: Session, file: LocalFile, checksum: string): string {
+function resumeFile(session: Session, file: LocalFile): string {
   const key = createHash('sha256')
-    .update([session.profile.url, session.profile.workspace_id ?? '', file.abs, file.folder, file.name, checksum].join('\n'))
+    .update([session.profile.url, session.profile.workspace_id ?? '', file.abs, file.folder, file.name, file.size, file.mtimeMs].join('\n'))
     .digest('hex')
     .slice(0, 32);
   return join(configDir(session.env), 'uploads', `${key}.json`);
 }
 
-export function readResumeUrl(session: Session, file: LocalFile, checksum: string): string | undefined {
+export function readResumeUrl(session: Session, file: LocalFile): string | undefined {
   try {
-    return (JSON.parse(readFileSync(resumeFile(session, file, checksum), 'utf8')) as { url?: string }).url;
+    return (JSON.parse(readFileSync(resumeFile(session, file), 'utf8')) as { url?: string }).url;
   } catch {
     return undefined;
   }
 }
 
-export function writeResumeUrl(session: Session, file: LocalFile, checksum: string, url: string): void {
-  const path = resumeFile(session, file, checksum);
+export function writeResumeUrl(session: Session, file: LocalFile, url: string): void {
+  const path = resumeFile(session, file);
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   writeFileSync(path, JSON.stringify({ url, path: file.abs, created_at: new Date().toISOString() }), { mode: 0o600 });
 }
 
-export function clearResumeUrl(session: Session, file: LocalFile, checksum: string): void {
-  rmSync(resumeFile(session, file, checksum), { force: true });
+export function clearResumeUrl(session: Session, file: LocalFile): void {
+  rmSync(resumeFile(session, file), { force: true });
 }
 
 interface FolderNode {

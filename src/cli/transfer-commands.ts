@@ -7,7 +7,7 @@ import { CommandError, EXIT } from './exit-codes.js';
 import { collectInputs, localRelative, remoteIndex, remotePath, remoteSubfolders, walk } from './local-files.js';
 import { humanBytes } from './progress.js';
 import { normaliseFolder, type Session } from './session.js';
-import { downloadJob, ensureFolders, ensureLocalDirs, removeLocal, runJobs, uploadJob, type Outcome, type TransferOptions } from './transfer.js';
+import { downloadJob, ensureFolders, ensureLocalDirs, removeLocal, runJobs, uploadJob, uploadJobs, type Outcome, type TransferOptions } from './transfer.js';
 
 /* `atelier upload`, `download` and `sync`. */
 
@@ -32,8 +32,7 @@ export async function uploadCommand(session: Session, inputs: string[], opts: Tr
   const { files, folders } = collectInputs(inputs, to);
   await ensureFolders(session, folders);
   const index = await remoteIndex(session, to);
-  const jobs = files.map((f) => uploadJob(session, f, index.get(`${f.folder}${f.name}`), opts));
-  return summary(session, 'uploaded', await runJobs(session, jobs, opts));
+  return summary(session, 'uploaded', await runJobs(session, uploadJobs(session, files, index, opts), opts));
 }
 
 /** What `download` targets: asset ids or paths, a folder (`/A/B/`), or a search query. */
@@ -190,15 +189,15 @@ export async function syncCommand(session: Session, localDir: string, folderArg:
   let deleted = 0;
   if (!opts.pull) {
     await ensureFolders(session, [folder, ...localDirs(dir).map((d) => normaliseFolder(`${folder}${d.split(sep).join('/')}`))]);
-    const jobs = plan
+    const files = plan
       .filter((p) => p.action === 'upload')
       .map((p) => {
         const rel = p.remote.slice(folder.length);
         const slash = rel.lastIndexOf('/');
-        const file = { abs: p.path, folder: normaliseFolder(`${folder}${slash >= 0 ? rel.slice(0, slash) : ''}`), name: slash >= 0 ? rel.slice(slash + 1) : rel, size: statSync(p.path).size };
-        return uploadJob(session, file, remote.get(p.remote), opts);
+        const st = statSync(p.path);
+        return { abs: p.path, folder: normaliseFolder(`${folder}${slash >= 0 ? rel.slice(0, slash) : ''}`), name: slash >= 0 ? rel.slice(slash + 1) : rel, size: st.size, mtimeMs: st.mtimeMs };
       });
-    outcome = await runJobs(session, jobs, opts);
+    outcome = await runJobs(session, uploadJobs(session, files, remote, opts), opts);
     const gone = plan.filter((p) => p.action === 'delete').map((p) => /\(([^)]+)\)$/.exec(p.remote)?.[1] as string);
     if (gone.length && outcome.exitCode === EXIT.ok) {
       for (let i = 0; i < gone.length; i += 500) {

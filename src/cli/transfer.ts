@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtelierApiError } from '../sdk/errors.js';
 import { sha256File } from '../sdk/hash.js';
 import type { Asset } from '../sdk/client.js';
+import { BATCH_MAX_FILES } from '../sdk/upload-batch.js';
 import { describeError, EXIT, exitCodeOf } from './exit-codes.js';
 import { clearResumeUrl, readResumeUrl, writeResumeUrl, type LocalFile } from './local-files.js';
 import { reporterFor, type FileEvent, type Reporter } from './progress.js';
@@ -70,42 +73,70 @@ interface Job {
   run(progress: (done: number) => void, signal: AbortSignal): Promise<{ event: FileEvent; line: string }>;
 }
 
+/** One file's outcome in a batch: its event and line, or the error it failed with. */
+type FileResult = { key: string; label: string; event: FileEvent; line: string } | { key: string; label: string; error: unknown };
+
+/** Several files in one request (small files); reports each file's outcome. */
+interface BatchJob {
+  files: Array<{ key: string; label: string; size: number }>;
+  runBatch(signal: AbortSignal): Promise<FileResult[]>;
+}
+
+const isBatch = (job: Job | BatchJob): job is BatchJob => 'runBatch' in job;
+
 /** Runs transfer jobs in parallel with progress; failures are reported per file and counted. */
-export async function runJobs(session: Session, jobs: Job[], opts: TransferOptions): Promise<Outcome> {
+export async function runJobs(session: Session, jobs: Array<Job | BatchJob>, opts: TransferOptions): Promise<Outcome> {
   const reporter: Reporter = reporterFor({ json: session.json, progress: opts.progress });
   const { signal, dispose } = interruptible();
   const outcome: Outcome = { done: 0, skipped: 0, failed: 0, bytes: 0, exitCode: EXIT.ok };
   const codes = new Set<number>();
+  const files = jobs.flatMap((j) => (isBatch(j) ? j.files : [j]));
   reporter.begin(
-    jobs.reduce((n, j) => n + j.size, 0),
-    jobs.length,
+    files.reduce((n, j) => n + j.size, 0),
+    files.length,
   );
+  const finished = (key: string, label: string, event: FileEvent, line: string): void => {
+    if (event.event === 'skipped') {
+      outcome.skipped++;
+    } else {
+      outcome.done++;
+      outcome.bytes += typeof event.bytes_sent === 'number' ? event.bytes_sent : typeof event.bytes_received === 'number' ? event.bytes_received : 0;
+    }
+    reporter.fileFinished(key, event, line);
+  };
+  const failed = (key: string, label: string, err: unknown): void => {
+    if (signal.aborted) {
+      reporter.fileFinished(key, { event: 'failed', path: label, error: 'interrupted', size: 0 }, `interrupted ${label}`);
+      return;
+    }
+    outcome.failed++;
+    const code = exitCodeOf(err);
+    codes.add(code);
+    const apiError = err instanceof AtelierApiError ? { code: err.code, request_id: err.requestId, status: err.status } : {};
+    reporter.fileFinished(key, { event: 'failed', path: label, error: describeError(err), exit_code: code, ...apiError, size: 0 }, `failed ${label}: ${describeError(err)}`);
+  };
   try {
     await pool(jobs, opts.parallel, signal, async (job) => {
+      if (isBatch(job)) {
+        for (const f of job.files) reporter.fileStarted(f.key, f.label, f.size);
+        let results: FileResult[];
+        try {
+          results = await job.runBatch(signal);
+        } catch (err) {
+          results = job.files.map((f) => ({ key: f.key, label: f.label, error: err }));
+        }
+        for (const r of results) {
+          if ('error' in r) failed(r.key, r.label, r.error);
+          else finished(r.key, r.label, r.event, r.line);
+        }
+        return;
+      }
       reporter.fileStarted(job.key, job.label, job.size);
       try {
         const { event, line } = await job.run((done) => reporter.fileProgress(job.key, done), signal);
-        if (event.event === 'skipped') {
-          outcome.skipped++;
-        } else {
-          outcome.done++;
-          outcome.bytes += typeof event.bytes_sent === 'number' ? event.bytes_sent : typeof event.bytes_received === 'number' ? event.bytes_received : 0;
-        }
-        reporter.fileFinished(job.key, event, line);
+        finished(job.key, job.label, event, line);
       } catch (err) {
-        if (signal.aborted) {
-          reporter.fileFinished(job.key, { event: 'failed', path: job.label, error: 'interrupted', size: 0 }, `interrupted ${job.label}`);
-          return;
-        }
-        outcome.failed++;
-        const code = exitCodeOf(err);
-        codes.add(code);
-        const apiError = err instanceof AtelierApiError ? { code: err.code, request_id: err.requestId, status: err.status } : {};
-        reporter.fileFinished(
-          job.key,
-          { event: 'failed', path: job.label, error: describeError(err), exit_code: code, ...apiError, size: 0 },
-          `failed ${job.label}: ${describeError(err)}`,
-        );
+        failed(job.key, job.label, err);
       }
     });
   } finally {
@@ -128,8 +159,10 @@ export function uploadJob(session: Session, file: LocalFile, remote: Asset | und
     label: target,
     size: file.size,
     async run(progress, signal) {
-      const checksum = await sha256File(file.abs);
-      if (remote?.currentVersion?.checksum === checksum) {
+      // Hashed first only when it decides something: an asset at the same path (unchanged: skipped). Otherwise the
+      // SDK hashes the file as it sends it.
+      const checksum = remote ? await sha256File(file.abs) : undefined;
+      if (remote && checksum !== undefined && remote.currentVersion?.checksum === checksum) {
         progress(file.size);
         return {
           event: { event: 'skipped', path: file.abs, remote: target, asset_id: remote.id, size: file.size, checksum, reason: 'unchanged' },
@@ -142,12 +175,12 @@ export function uploadJob(session: Session, file: LocalFile, remote: Asset | und
         checksum,
         chunkBytes: opts.chunkBytes,
         bytesPerSecond: opts.bytesPerSecond,
-        resumeUrl: readResumeUrl(session, file, checksum),
-        onCreated: (url) => writeResumeUrl(session, file, checksum, url),
+        resumeUrl: readResumeUrl(session, file),
+        onCreated: (url) => writeResumeUrl(session, file, url),
         onProgress: (done) => progress(done),
         signal,
       });
-      clearResumeUrl(session, file, checksum);
+      clearResumeUrl(session, file);
       const resumed = result.resumedFrom > 0 ? `, resumed at ${result.resumedFrom}` : '';
       return {
         event: {
@@ -165,6 +198,113 @@ export function uploadJob(session: Session, file: LocalFile, remote: Asset | und
         line: `uploaded ${file.abs} -> ${target}${remote ? ' (new version)' : ''}${resumed}`,
       };
     },
+  };
+}
+
+/** Files up to this size go in batches (one request and one transaction for many); larger ones over tus. */
+export const BATCH_FILE_BYTES = 1024 * 1024;
+/** The most bytes one batch carries. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The upload jobs of `files`: the small ones grouped into batches (at most BATCH_MAX_FILES files and BATCH_BYTES
+ * each, spread over the parallel workers), the rest one job each.
+ */
+export function uploadJobs(session: Session, files: LocalFile[], index: Map<string, Asset>, opts: TransferOptions): Array<Job | BatchJob> {
+  const small = files.filter((f) => f.size <= BATCH_FILE_BYTES);
+  const large = files.filter((f) => f.size > BATCH_FILE_BYTES);
+  const jobs: Array<Job | BatchJob> = [];
+  // Enough batches that every worker has some (a batch's files are stored one after the other by the server).
+  const perBatch = Math.max(1, Math.min(BATCH_MAX_FILES, Math.ceil(small.length / Math.max(1, opts.parallel))));
+  let batch: LocalFile[] = [];
+  let bytes = 0;
+  const seen = new Set<string>();
+  const flush = (): void => {
+    if (batch.length) jobs.push(batch.length === 1 ? uploadJob(session, batch[0] as LocalFile, index.get(target(batch[0] as LocalFile)), opts) : batchJob(session, batch, index, opts));
+    batch = [];
+    bytes = 0;
+    seen.clear();
+  };
+  for (const f of small) {
+    // A path twice (two inputs mapping to one name) would be two versions in one batch: a batch of its own instead.
+    if (batch.length >= perBatch || bytes + f.size > BATCH_BYTES || seen.has(target(f))) flush();
+    batch.push(f);
+    bytes += f.size;
+    seen.add(target(f));
+  }
+  flush();
+  return [...jobs, ...large.map((f) => uploadJob(session, f, index.get(target(f)), opts))];
+}
+
+const target = (f: LocalFile): string => `${f.folder}${f.name}`;
+
+/**
+ * Small files in one request (`POST /workspaces/assets/batch`): each read once and hashed in memory, unchanged ones
+ * skipped. When the server refuses the batch (one file locked, say) or does not know the route, each file is sent on
+ * its own instead, so each gets its own outcome.
+ */
+function batchJob(session: Session, files: LocalFile[], index: Map<string, Asset>, opts: TransferOptions): BatchJob {
+  return {
+    files: files.map((f) => ({ key: f.abs, label: target(f), size: f.size })),
+    async runBatch(signal) {
+      const results: FileResult[] = [];
+      const send: Array<{ file: LocalFile; data: Buffer; checksum: string }> = [];
+      for (const file of files) {
+        try {
+          const data = await readFile(file.abs);
+          const checksum = createHash('sha256').update(data).digest('hex');
+          const remote = index.get(target(file));
+          if (remote?.currentVersion?.checksum === checksum) {
+            results.push({ key: file.abs, label: target(file), ...skipped(file, remote, checksum) });
+          } else {
+            send.push({ file, data, checksum });
+          }
+        } catch (err) {
+          results.push({ key: file.abs, label: target(file), error: err });
+        }
+      }
+      if (send.length === 0) {
+        return results;
+      }
+      let uploaded: Awaited<ReturnType<Session['client']['uploadBatch']>>;
+      try {
+        uploaded = await session.client.uploadBatch(
+          send.map((s) => ({ path: s.file.abs, data: s.data, checksum: s.checksum, fileLocation: s.file.folder, fileName: s.file.name })),
+          { signal },
+        );
+      } catch (err) {
+        if (!(err instanceof AtelierApiError) || signal.aborted) {
+          throw err;
+        }
+        for (const s of send) {
+          const single = uploadJob(session, s.file, index.get(target(s.file)), opts);
+          try {
+            results.push({ key: s.file.abs, label: target(s.file), ...(await single.run(() => undefined, signal)) });
+          } catch (e) {
+            results.push({ key: s.file.abs, label: target(s.file), error: e });
+          }
+        }
+        return results;
+      }
+      send.forEach((s, i) => {
+        const r = uploaded[i] as (typeof uploaded)[number];
+        const remote = index.get(target(s.file));
+        results.push({
+          key: s.file.abs,
+          label: target(s.file),
+          event: { event: 'uploaded', path: s.file.abs, remote: target(s.file), asset_id: r.assetId, version_id: r.versionId, new_version: remote !== undefined, size: r.size, checksum: r.checksum, resumed_from: 0, bytes_sent: r.size },
+          line: `uploaded ${s.file.abs} -> ${target(s.file)}${remote ? ' (new version)' : ''}`,
+        });
+      });
+      return results;
+    },
+  };
+}
+
+function skipped(file: LocalFile, remote: Asset, checksum: string): { event: FileEvent; line: string } {
+  return {
+    event: { event: 'skipped', path: file.abs, remote: target(file), asset_id: remote.id, size: file.size, checksum, reason: 'unchanged' },
+    line: `skipped ${file.abs} (unchanged on the server as ${target(file)})`,
   };
 }
 

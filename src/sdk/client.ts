@@ -4,6 +4,7 @@ import type { components, paths } from './openapi.js';
 import { paginate } from './pages.js';
 import { Transport, type TransportOptions } from './transport.js';
 import { uploadFile, type UploadOptions, type UploadResult } from './upload.js';
+import { uploadBatch, type BatchFile, type BatchResult } from './upload-batch.js';
 
 /*
  * The typed client: `client.api` is openapi-fetch over the types generated from the server's /openapi.json (every
@@ -73,6 +74,11 @@ export class AtelierClient {
   /** Uploads a file resumably (tus) as a new asset, or a new version of the asset at the same folder and name. */
   upload(path: string, options?: UploadOptions): Promise<UploadResult> {
     return uploadFile(this.transport, path, options);
+  }
+
+  /** Uploads up to 100 small files in one request, committed together or not at all (`POST /workspaces/assets/batch`). */
+  uploadBatch(files: readonly BatchFile[], options?: { signal?: AbortSignal | undefined }): Promise<BatchResult[]> {
+    return uploadBatch(this.transport, files, options);
   }
 
   /** Downloads an asset's current (or a given) version to `dest`, resuming a partial download. */

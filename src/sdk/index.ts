@@ -14,4 +14,6 @@ export { Transport } from './transport.js';
 export type { Credentials, SendOptions, TransportOptions } from './transport.js';
 export { DEFAULT_CHUNK_BYTES, uploadFile } from './upload.js';
 export type { UploadOptions, UploadResult } from './upload.js';
+export { BATCH_MAX_FILES, uploadBatch } from './upload-batch.js';
+export type { BatchFile, BatchResult } from './upload-batch.js';
 export type { components, paths } from './openapi.js';

@@ -8675,6 +8675,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/assets/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload several files in one request (Atelier)
+         * @description multipart/form-data: a `manifest` field first (a JSON array of 1 to 100 entries with the single upload's fields: `file_name` required, `file_location`, `name`, `description`, `version_name`, `version_description`, `checksum` (SHA-256 hex) and `size`), then one `file` part per entry, in order. Each file is checked as a single upload is (upload limit, size, checksum, names; the same name in the same folder is a new version) and all are committed in one transaction: one refused file refuses the batch and nothing is written. Answers the assets in manifest order.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetGetByIds200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                409: components["responses"]["Error409"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                423: components["responses"]["Error423"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/assets/download": {
         parameters: {
             query?: never;
@@ -9299,7 +9350,7 @@ export interface paths {
         head?: never;
         /**
          * tus: append a chunk
-         * @description `Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`.
+         * @description `Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` (Atelier: the whole file's SHA-256, hex) declares the checksum on any PATCH up to the last, for a client that hashes while it sends; it is checked at completion as one given at creation (a different one: 409).
          */
         patch: {
             parameters: {

@@ -1,15 +1,17 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AtelierApiError, AtelierIntegrityError } from './errors.js';
-import { sha256File } from './hash.js';
 import type { Transport } from './transport.js';
 
 /*
  * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks, each its own
  * PATCH: the server keeps a chunk only once all of it arrived (a chunk cut short is discarded whole), so after
  * Ctrl-C, a killed process or a dropped connection the upload continues from the server's offset (`HEAD`), and what
- * arrived is never sent again. The file's SHA-256 travels in the upload's metadata and the server refuses to commit
- * bytes that do not match it (`checksum_mismatch`); the committed version's checksum is compared again here.
+ * arrived is never sent again. The file's SHA-256 travels in the upload's metadata when the caller knows it, else it
+ * is computed as the chunks are sent and declared with the last one (`Atelier-Checksum`); either way the server
+ * refuses to commit bytes that do not match it (`checksum_mismatch`).
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -84,29 +86,33 @@ async function headUpload(transport: Transport, url: string, signal?: AbortSigna
 /** Uploads a local file as a new asset or a new version, resumably. */
 export async function uploadFile(transport: Transport, path: string, opts: UploadOptions = {}): Promise<UploadResult> {
   const size = (await stat(path)).size;
-  const checksum = opts.checksum ?? (await sha256File(path));
   const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   let url = opts.resumeUrl;
   let state = url ? await headUpload(transport, url, opts.signal) : undefined;
   if (!url && size <= (opts.singleRequestBytes ?? chunkBytes)) {
-    return uploadInOneRequest(transport, path, size, checksum, opts);
+    return uploadInOneRequest(transport, path, size, opts);
   }
+  // Without a checksum from the caller, the file is hashed as it is sent and its SHA-256 declared with the last
+  // chunk (`Atelier-Checksum`), rather than read once more before the first byte leaves.
+  const running = opts.checksum === undefined ? new RunningHash(path) : undefined;
+  let checksum = opts.checksum;
   let sentWithCreation = 0;
   if (!url || !state) {
     // A file that fits in one chunk goes with the request that creates the upload (tus creation-with-upload): one
     // round trip per small file instead of two.
-    const whole = size > 0 && size <= chunkBytes ? await readFile(path) : undefined;
+    const whole = size <= chunkBytes ? await readFile(path) : undefined;
     if (whole && whole.length !== size) {
       throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
     }
+    checksum ??= whole ? sha256Hex(whole) : undefined;
     const res = await transport.send(
       () =>
         new Request(transport.url('/workspaces/assets/tus'), {
           method: 'POST',
-          ...(whole ? { body: whole } : {}),
+          ...(whole?.length ? { body: whole } : {}),
           headers: {
             ...TUS,
-            ...(whole ? { 'content-type': 'application/offset+octet-stream' } : {}),
+            ...(whole?.length ? { 'content-type': 'application/offset+octet-stream' } : {}),
             'upload-length': String(size),
             'upload-metadata': metadata({
               filename: opts.fileName ?? basename(path),
@@ -133,22 +139,46 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   const started = Date.now();
   let sent = sentWithCreation;
   const file = await open(path, 'r');
+  const read = async (offset: number): Promise<Buffer<ArrayBuffer>> => {
+    const length = Math.min(chunkBytes, size - offset);
+    const chunk = Buffer.alloc(length);
+    const { bytesRead } = await file.read(chunk, 0, length, offset);
+    if (bytesRead !== length) {
+      throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than ${size} bytes)`);
+    }
+    return chunk;
+  };
+  // The next chunk is read while the current one is on its way.
+  let ahead: { offset: number; chunk: Promise<Buffer<ArrayBuffer>> } | undefined;
   try {
     while (!state.assetId) {
       opts.signal?.throwIfAborted();
-      const length = Math.min(chunkBytes, size - state.offset);
-      const chunk = Buffer.alloc(length);
-      const { bytesRead } = await file.read(chunk, 0, length, state.offset);
-      if (bytesRead !== length) {
-        throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than ${size} bytes)`);
-      }
       const offset = state.offset;
+      const chunk = await (ahead?.offset === offset ? ahead.chunk : read(offset));
+      ahead = undefined;
+      let declared: string | undefined;
+      if (running) {
+        await running.advanceTo(offset);
+        if (offset + chunk.length === size) {
+          declared = running.digestWith(chunk);
+        }
+      }
+      if (offset + chunk.length < size) {
+        ahead = { offset: offset + chunk.length, chunk: read(offset + chunk.length) };
+        // Not awaited yet: a failure surfaces when the chunk is used (or never, when the offset moved elsewhere).
+        ahead.chunk.catch(() => undefined);
+      }
       try {
         const res = await transport.send(
           () =>
             new Request(url as string, {
               method: 'PATCH',
-              headers: { ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+              headers: {
+                ...TUS,
+                'upload-offset': String(offset),
+                'content-type': 'application/offset+octet-stream',
+                ...(declared ? { 'atelier-checksum': declared } : {}),
+              },
               body: chunk,
             }),
           // Safe to repeat: a PATCH that did land moves the offset, and its repeat is refused (409) rather than stored twice.
@@ -156,6 +186,10 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
         );
         state = stateOf(res);
         sent += state.offset - offset;
+        if (running && state.offset === offset + chunk.length) {
+          running.add(chunk);
+        }
+        checksum ??= declared;
       } catch (err) {
         if (err instanceof AtelierApiError && err.code === 'upload_offset_mismatch') {
           const now = await headUpload(transport, url, opts.signal);
@@ -177,17 +211,21 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
       }
     }
   } finally {
+    await ahead?.chunk.catch(() => undefined);
     await file.close();
   }
-  return { assetId: state.assetId, versionId: state.versionId ?? '', size, checksum, uploadUrl: url, resumedFrom, bytesSent: sent };
+  // Committed by an earlier attempt (a resumed upload found complete): the whole file's hash, for the result.
+  checksum ??= running ? await running.digestOfFile(size) : undefined;
+  return { assetId: state.assetId, versionId: state.versionId ?? '', size, checksum: checksum ?? '', uploadUrl: url, resumedFrom, bytesSent: sent };
 }
 
 /** A small file in one raw request; the server verifies `checksum` and `size` before committing anything. */
-async function uploadInOneRequest(transport: Transport, path: string, size: number, checksum: string, opts: UploadOptions): Promise<UploadResult> {
+async function uploadInOneRequest(transport: Transport, path: string, size: number, opts: UploadOptions): Promise<UploadResult> {
   const body = await readFile(path);
   if (body.length !== size) {
     throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
   }
+  const checksum = opts.checksum ?? sha256Hex(body);
   const query = new URLSearchParams({ file_name: opts.fileName ?? basename(path), checksum, size: String(size) });
   if (opts.fileLocation !== undefined) query.set('file_location', opts.fileLocation);
   if (opts.description !== undefined) query.set('description', opts.description);
@@ -202,4 +240,46 @@ async function uploadInOneRequest(transport: Transport, path: string, size: numb
   }
   opts.onProgress?.(size, size);
   return { assetId: asset.id, versionId: asset.currentVersion.id, size, checksum, uploadUrl: '', resumedFrom: 0, bytesSent: size };
+}
+
+const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The SHA-256 of a file's first `pos` bytes, kept as chunks are sent. When the upload's offset moves where the hash
+ * has not been (a resumed upload, a 409), the bytes in between are read from the file (from the start, when the
+ * offset went back).
+ */
+class RunningHash {
+  private hash: Hash = createHash('sha256');
+  private pos = 0;
+  constructor(private readonly path: string) {}
+
+  async advanceTo(offset: number): Promise<void> {
+    if (offset < this.pos) {
+      this.hash = createHash('sha256');
+      this.pos = 0;
+    }
+    if (offset > this.pos) {
+      const stream = createReadStream(this.path, { start: this.pos, end: offset - 1, highWaterMark: 1024 * 1024 });
+      for await (const chunk of stream) {
+        this.hash.update(chunk as Buffer);
+      }
+      this.pos = offset;
+    }
+  }
+
+  add(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.pos += chunk.length;
+  }
+
+  /** The hash of what was added so far and `last`, without adding it. */
+  digestWith(last: Buffer): string {
+    return this.hash.copy().update(last).digest('hex');
+  }
+
+  async digestOfFile(size: number): Promise<string> {
+    await this.advanceTo(size);
+    return this.hash.copy().digest('hex');
+  }
 }

@@ -18,13 +18,13 @@ export interface ReceivedFile {
 
 /**
  * Streams a file into the blob store (at most the account's upload limit, else `too_large`) while keeping its first
- * bytes for sniffing. The whole file is never in memory. A declared size or checksum known up front is checked by
+ * bytes for sniffing (or stores bytes already in memory, a small file of a batch, in one step). The whole file is never in memory. A declared size or checksum known up front is checked by
  * the store itself, so a mismatch keeps no bytes at all; otherwise, until commitUpload references it, the blob is an
  * orphan that the sweep removes. `limit`: the uploadLimit when the caller has it already; `hold`: see releaseHold.
  */
 export async function receiveFile(
   ctx: Ctx,
-  stream: Readable,
+  stream: Readable | Buffer,
   originalFileName: string,
   expected: ExpectedContent = {},
   options: { limit?: number; hold?: boolean } = {},

@@ -13,7 +13,7 @@ import { requireWritable } from '../assets/writable.js';
  * Like receiveFile, but with put's checks (declared size and SHA-256): a mismatch keeps nothing in the store, so
  * a failed tus or import upload leaves no blob behind.
  */
-export async function storeStream(blobs: BlobStore, stream: Readable, fileName: string, options: PutOptions & { midBodyPoint?: string }): Promise<ReceivedFile> {
+export async function storeStream(blobs: BlobStore, stream: Readable | Buffer, fileName: string, options: PutOptions & { midBodyPoint?: string }): Promise<ReceivedFile> {
   const head = new HeadCapture();
   const { midBodyPoint } = options;
   const onChunk = midBodyPoint === undefined ? head.observe : (chunk: Buffer) => (head.observe(chunk), crashPoint(midBodyPoint));

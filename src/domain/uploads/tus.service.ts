@@ -13,7 +13,7 @@ import { commitUpload } from './commit.service.js';
 import { releaseHold } from './receive.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
 import { assertWithinLimit, uploadLimit } from './upload-limit.js';
-import { advanceOffset, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
+import { advanceOffset, declareChecksum, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
 
 /*
  * tus 1.0.0 resumable uploads (core, creation, creation-with-upload, termination, expiration). The state (offset,
@@ -97,10 +97,20 @@ const offsetMismatch = (offset: number): Error =>
  */
 export async function appendTusChunk(
   ctx: Ctx,
-  input: { id: string; offset: number; body: Readable; contentLength?: number | undefined },
+  input: { id: string; offset: number; body: Readable; contentLength?: number | undefined; checksum?: string | undefined },
 ): Promise<TusState> {
   requirePermission(ctx.actor, 'asset.write');
-  const session = await requireTusSession(ctx, input.id);
+  let session = await requireTusSession(ctx, input.id);
+  if (input.checksum !== undefined && session.declared_checksum !== input.checksum) {
+    // The file's SHA-256 declared late (`Atelier-Checksum`): a client that hashes while it sends knows it by its
+    // last chunk. Checked at completion like one declared at creation; a different one than declared is refused.
+    const checksum = input.checksum;
+    if (session.state !== 'open' || !(await declareChecksum(ctx.db, { id: session.id, checksum, now: isoNow(ctx.clock) }))) {
+      input.body.resume();
+      throw errors.conflict('checksum_conflict', session.state === 'open' ? 'This upload declared another checksum.' : 'This upload is no longer open; its checksum cannot change.');
+    }
+    session = { ...session, declared_checksum: checksum };
+  }
   const length = session.declared_size ?? 0;
   if (session.state === 'failed') {
     input.body.resume();

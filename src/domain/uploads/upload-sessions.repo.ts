@@ -61,6 +61,21 @@ export async function advanceOffset(db: Db, input: { id: string; expected: numbe
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Records an upload's declared SHA-256 when it had none (compare-and-set); true when it is now `checksum`, false
+ * when the upload had declared another.
+ */
+export async function declareChecksum(db: Db, input: { id: string; checksum: string; now: string }): Promise<boolean> {
+  await db
+    .updateTable('upload_sessions')
+    .set({ declared_checksum: input.checksum, updated_at: input.now })
+    .where('id', '=', input.id)
+    .where('declared_checksum', 'is', null)
+    .execute();
+  const row = await db.selectFrom('upload_sessions').select('declared_checksum').where('id', '=', input.id).executeTakeFirst();
+  return row?.declared_checksum === input.checksum;
+}
+
 /** Inserts a tus part row (its id names its temp bytes). */
 export async function insertPart(db: Db, row: Omit<UploadPartRow, 'sequence'>): Promise<void> {
   await db.insertInto('upload_parts').values(row).execute();

@@ -22,6 +22,8 @@ const ALLOW_HEADERS = [
   'upload-offset',
   'upload-metadata',
   'upload-defer-length',
+  // the whole file's SHA-256 on a tus PATCH (docs/api-core.md)
+  'atelier-checksum',
 ].join(', ');
 const EXPOSE_HEADERS = [
   'x-request-id',

@@ -71,12 +71,56 @@ export async function readMultipart<T>(
   request: FastifyRequest,
   onFile: (stream: Readable, info: { filename: string; mimetype: string }) => Promise<T>,
 ): Promise<MultipartForm<T>> {
+  const fields: Record<string, string> = {};
+  let file: T | undefined;
+  await walkParts(request, {}, {
+    onField: (name, value) => {
+      fields[name] = value;
+    },
+    onFile: async (stream, info) => {
+      file = await onFile(stream, info);
+    },
+  });
+  let body: Record<string, unknown> | undefined;
+  if (fields.body !== undefined && fields.body !== '') {
+    try {
+      const parsed: unknown = JSON.parse(fields.body);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new Error('not an object');
+      }
+      body = parsed as Record<string, unknown>;
+    } catch {
+      throw errors.invalidField('body', 'body', 'must be a JSON object');
+    }
+    // JSON too: the same reserved keys and lone surrogates are refused as in a JSON body (plugins/json-body.ts).
+    assertJsonInput(body, 'body', '/body');
+    assertNoNul(body, 'body', '/body');
+  }
+  return { fields, body, file };
+}
+
+/**
+ * Reads a form of several `file` parts (at most `maxFiles`) and fields, in the order they come: `onField` sees each
+ * field as it arrives (a field that must come before the files can be checked there), `onFile` each file, which it
+ * must consume. The same checks as readMultipart (boundary, NUL, truncation, the upload limit's cut-off).
+ */
+export async function readMultipartParts(
+  request: FastifyRequest,
+  maxFiles: number,
+  handlers: { onField(name: string, value: string): void; onFile(stream: Readable, info: { filename: string; mimetype: string }): Promise<void> },
+): Promise<void> {
+  await walkParts(request, { files: maxFiles, parts: maxFiles + 10 }, handlers);
+}
+
+async function walkParts(
+  request: FastifyRequest,
+  limits: { files?: number; parts?: number },
+  handlers: { onField(name: string, value: string): void; onFile(stream: Readable, info: { filename: string; mimetype: string }): Promise<void> },
+): Promise<void> {
   if (!closingDelimiter(request.headers['content-type'])) {
     throw errors.invalid('multipart_boundary_missing', 'The multipart/form-data Content-Type has no boundary parameter.');
   }
-  const fields: Record<string, string> = {};
-  let file: T | undefined;
-  const iterator = request.parts()[Symbol.asyncIterator]();
+  const iterator = (limits.files === undefined ? request.parts() : request.parts({ limits }))[Symbol.asyncIterator]();
   // The first next() pipes the body into the parser; the watcher is attached after it, so both see every chunk.
   let next = iterator.next();
   const complete = watchForClosingDelimiter(request);
@@ -96,14 +140,16 @@ export async function readMultipart<T>(
           part.file.resume();
           assertNoNul(part.filename, 'body', '/file');
         }
-        file = await onFile(part.file, { filename: part.filename, mimetype: part.mimetype });
+        await handlers.onFile(part.file, { filename: part.filename, mimetype: part.mimetype });
         if (part.file.truncated) {
           throw errors.tooLarge('The file is larger than the upload limit.');
         }
       } else {
         // Form fields bypass the NUL hook (plugins/reject-nul.ts): PostgreSQL cannot store U+0000 in text.
-        assertNoNul({ [part.fieldname]: String(part.value) }, 'body', '');
-        fields[part.fieldname] = String(part.value);
+        // A field sent as application/json comes parsed (@fastify/multipart): its text again, as for any field.
+        const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        assertNoNul({ [part.fieldname]: value }, 'body', '');
+        handlers.onField(part.fieldname, value);
       }
       next = iterator.next();
     }
@@ -114,20 +160,4 @@ export async function readMultipart<T>(
   if (!complete()) {
     throw requestBodyFailure(request) ?? errors.multipartTruncated();
   }
-  let body: Record<string, unknown> | undefined;
-  if (fields.body !== undefined && fields.body !== '') {
-    try {
-      const parsed: unknown = JSON.parse(fields.body);
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new Error('not an object');
-      }
-      body = parsed as Record<string, unknown>;
-    } catch {
-      throw errors.invalidField('body', 'body', 'must be a JSON object');
-    }
-    // JSON too: the same reserved keys and lone surrogates are refused as in a JSON body (plugins/json-body.ts).
-    assertJsonInput(body, 'body', '/body');
-    assertNoNul(body, 'body', '/body');
-  }
-  return { fields, body, file };
 }

@@ -8,6 +8,7 @@ import { accountSettingsRoutes } from './account-settings.routes.js';
 import { accountsRoutes } from './accounts.routes.js';
 import { assetsDownloadRoutes } from './assets-download.routes.js';
 import { assetsRoutes } from './assets.routes.js';
+import { assetsBatchRoutes } from './assets-batch.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { sessionsRoutes } from './sessions.routes.js';
 import { uploadsImportRoutes } from './uploads-import.routes.js';
@@ -64,6 +65,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(sequencesRoutes);
   await app.register(customMetadataRoutes);
   await app.register(assetsRoutes);
+  await app.register(assetsBatchRoutes);
   await app.register(uploadsRoutes);
   await app.register(uploadsTusRoutes);
   await app.register(uploadsImportRoutes);

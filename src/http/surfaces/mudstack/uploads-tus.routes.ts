@@ -42,6 +42,18 @@ function integerHeader(request: FastifyRequest, name: string, required: boolean)
   return Number(raw.trim());
 }
 
+/** `Atelier-Checksum: <SHA-256 hex>` of a PATCH (lower-cased), when sent. */
+function checksumHeader(request: FastifyRequest): string | undefined {
+  const raw = header(request, 'atelier-checksum');
+  if (raw === undefined) {
+    return undefined;
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(raw.trim())) {
+    throw errors.invalidField('headers', 'Atelier-Checksum', 'must be a SHA-256 in hex (64 characters)');
+  }
+  return raw.trim().toLowerCase();
+}
+
 /** `Upload-Metadata: key base64,key2 base64` (tus §creation); values are UTF-8. */
 export function parseUploadMetadata(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -193,7 +205,9 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'tus: append a chunk',
         description:
           '`Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that ' +
-          'completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`.',
+          'completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` ' +
+          '(Atelier: the whole file\'s SHA-256, hex) declares the checksum on any PATCH up to the last, for a client ' +
+          'that hashes while it sends; it is checked at completion as one given at creation (a different one: 409).',
         params: TusParams,
         response: { 204: Type.Null({ description: 'Stored; see Upload-Offset' }), ...authErrors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
       },
@@ -205,6 +219,7 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         offset,
         body: requireOffsetStream(request),
         contentLength: integerHeader(request, 'Content-Length', false),
+        checksum: checksumHeader(request),
       });
       sendState(reply, state);
       return reply.status(204).send(null);
