@@ -77,8 +77,9 @@ try {
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(REPO, 'docs/images/browse.png') });
   await page.goto(`${BASE}/a/${ASSET}`);
-  await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(1000);
+  // Not 'networkidle': the page keeps its live event stream open.
+  await page.locator('main img').first().waitFor();
+  await page.waitForTimeout(1500);
   await page.screenshot({ path: join(REPO, 'docs/images/asset.png') });
 } finally {
   await browser.close();
