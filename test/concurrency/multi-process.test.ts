@@ -122,7 +122,8 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
         ...(body?.bytes ? { body: new Uint8Array(body.bytes) } : {}),
       });
       const text = await res.text();
-      outcomes.push({ op, server, user, status: res.status, body: text.slice(0, 300) });
+      // Whole error bodies (they are parsed below); a success body is cut, it is only printed.
+      outcomes.push({ op, server, user, status: res.status, body: res.status >= 300 ? text : text.slice(0, 300) });
       return { status: res.status, json: text ? JSON.parse(text) : undefined };
     }
     const started = Date.now();
