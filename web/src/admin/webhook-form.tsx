@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
 import type { Webhook } from '../api/types';
 
@@ -97,21 +98,7 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: {
       <label className="check">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (deliver events)
       </label>
-      {errors.general && (
-        <p role="alert" className="error">
-          {errors.general}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter general={errors.general} busy={busy} submitLabel={submitLabel} onCancel={onCancel} />
     </form>
   );
 }

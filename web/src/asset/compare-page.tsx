@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { api, fileUrl } from '../api/client';
+import { api } from '../api/client';
 import type { Asset, Version } from '../api/types';
+import { useFile } from '../ui/use-file';
 import { Link } from '../ui/link';
 import { personName } from '../ui/people';
 import { setQuery, useLocation } from '../router';
@@ -16,21 +17,6 @@ const READY_KINDS = ['preview', 'page', 'thumbnail'];
 function versionFile(assetId: string, v: Version | undefined, kinds: readonly string[]): string | null {
   const d = kinds.map((k) => v?.derivatives.find((x) => x.kind === k && x.state === 'ready')).find(Boolean);
   return v && d ? `/workspaces/assets/${assetId}/versions/${v.id}/derivatives/${d.kind}` : null;
-}
-
-function useFile(path: string | null): string | null {
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setSrc(null);
-    if (path) {
-      fileUrl(path).then((u) => live && setSrc(u), () => undefined);
-    }
-    return () => {
-      live = false;
-    };
-  }, [path]);
-  return src;
 }
 
 const label = (v: Version) => `v${v.version_number}`;

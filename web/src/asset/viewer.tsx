@@ -1,24 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api, fileUrl, saveBlob } from '../api/client';
+import { api, saveBlob } from '../api/client';
 import type { Asset } from '../api/types';
+import { useFile } from '../ui/use-file';
 import { derivativePath } from '../ui/thumb';
 import type { Annotations } from './annotations';
 import { RegionLayer, Timeline } from './region-layer';
-
-function useFile(path: string | null): string | null {
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setSrc(null);
-    if (path) {
-      fileUrl(path).then((u) => live && setSrc(u), () => undefined);
-    }
-    return () => {
-      live = false;
-    };
-  }, [path]);
-  return src;
-}
 
 /** The right viewer for the file: zoomable image, video or audio on the proxies, PDF page, else a download. */
 export function Viewer({ asset, ann }: { asset: Asset; ann: Annotations }) {

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Project } from '../api/types';
+import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
 import { personName, useMembers } from '../ui/people';
 
@@ -113,21 +114,7 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
         </label>
         {fieldError('/owner_id')}
       </div>
-      {errors.general && (
-        <p role="alert" className="error">
-          {errors.general}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter general={errors.general} busy={busy} submitLabel={submitLabel} onCancel={onCancel} />
     </form>
   );
 }

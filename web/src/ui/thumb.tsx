@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
-import { fileUrl } from '../api/client';
 import type { Asset } from '../api/types';
+import { useFile } from './use-file';
 
 /** The path of a ready derivative of the asset's current version, if there is one. */
 export function derivativePath(asset: Asset, kind: string): string | null {
@@ -12,17 +11,7 @@ export function derivativePath(asset: Asset, kind: string): string | null {
 /** A thumbnail (for audio, its waveform), loaded through the API (blob: URL); the asset type's name while there is none. */
 export function Thumb({ asset }: { asset: Asset }) {
   const path = derivativePath(asset, 'thumbnail') ?? derivativePath(asset, 'waveform');
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setSrc(null);
-    if (path) {
-      fileUrl(path).then((u) => live && setSrc(u), () => undefined);
-    }
-    return () => {
-      live = false;
-    };
-  }, [path]);
+  const src = useFile(path);
   if (src) {
     return <img src={src} alt="" className="thumb-img" draggable={false} />;
   }
