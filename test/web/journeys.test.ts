@@ -280,6 +280,14 @@ describe('issue #15 journeys in Chromium', { timeout: 300_000 }, () => {
     await adaPage.getByTestId('lock-state').filter({ hasText: 'Not locked' }).waitFor();
     await boPage.goto(`${base}/a/${imageId}`);
     await boPage.getByRole('button', { name: 'Lock', exact: true }).waitFor();
+    // The other way round: Bo (an editor) locks; Ada, a workspace admin, is offered Force unlock and it clears it.
+    await boPage.getByRole('button', { name: 'Lock', exact: true }).click();
+    await boPage.getByTestId('lock-state').filter({ hasText: 'Locked by' }).waitFor();
+    assert.equal(await boPage.getByRole('button', { name: 'Force unlock' }).count(), 0);
+    await adaPage.goto(`${base}/a/${imageId}`);
+    await adaPage.getByRole('button', { name: 'Force unlock' }).click();
+    await adaPage.getByTestId('lock-state').filter({ hasText: 'Not locked' }).waitFor();
+    assert.equal((await getAsset(imageId)).locked_by_user_id, null);
   });
 
   test('a guest answers an approval on the page of their key, with no session', async () => {

@@ -3,6 +3,7 @@ import { api, saveBlob } from '../api/client';
 import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
 import { useLiveEvents, useLiveStatus } from '../live/live';
 import { Link } from '../ui/link';
+import { usePermissions } from '../ui/permissions';
 import { useAnnotations } from './annotations';
 import { Comments } from './comments';
 import { Reviews } from './reviews';
@@ -20,6 +21,7 @@ export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [people, setPeople] = useState<Map<string, User>>(new Map());
   const ann = useAnnotations();
+  const perms = usePermissions();
   // Versions picked for the side-by-side compare (by version number, as its URL names them).
   const [picked, setPicked] = useState<number[]>([]);
 
@@ -119,6 +121,11 @@ export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
                 {asset.locked_by_user_id === me ? (
                   <button type="button" onClick={() => void act(() => api('DELETE', `/workspaces/assets/${asset.id}/lock`))}>
                     Unlock
+                  </button>
+                ) : perms.can('asset.lock.force') ? (
+                  // A workspace admin may clear anyone's lock (history names the previous holder).
+                  <button type="button" onClick={() => void act(() => api('DELETE', `/workspaces/assets/${asset.id}/lock?force=true`))}>
+                    Force unlock
                   </button>
                 ) : (
                   // The API refuses everyone else's unlock (423), so none is offered; a new version, rename, move or status change waits too.
