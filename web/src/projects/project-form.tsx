@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Project } from '../api/types';
+import type { Project, WorkspaceMember } from '../api/types';
 import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
 import { personName, useMembers } from '../ui/people';
@@ -89,32 +89,37 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
           <input type="date" value={launch} onChange={(e) => setLaunch(e.target.value)} aria-invalid={problem('/launch_date') ? true : undefined} aria-describedby={errorId('/launch_date')} />
         </label>
         {fieldError('/launch_date')}
-        <label>
-          Sponsor
-          <select value={sponsor} onChange={(e) => setSponsor(e.target.value)} aria-invalid={problem('/sponsor_id') ? true : undefined} aria-describedby={errorId('/sponsor_id')}>
-            <option value="">{initial ? 'Nobody' : 'You'}</option>
-            {members.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {personName(m.user)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MemberSelect label="Sponsor" value={sponsor} onChange={setSponsor} members={members} empty={initial ? 'Nobody' : 'You'} invalid={problem('/sponsor_id')} describedBy={errorId('/sponsor_id')} />
         {fieldError('/sponsor_id')}
-        <label>
-          Owner
-          <select value={owner} onChange={(e) => setOwner(e.target.value)} aria-invalid={problem('/owner_id') ? true : undefined} aria-describedby={errorId('/owner_id')}>
-            <option value="">{initial ? 'Nobody' : 'The sponsor'}</option>
-            {members.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {personName(m.user)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MemberSelect label="Owner" value={owner} onChange={setOwner} members={members} empty={initial ? 'Nobody' : 'The sponsor'} invalid={problem('/owner_id')} describedBy={errorId('/owner_id')} />
         {fieldError('/owner_id')}
       </div>
       <FormFooter general={errors.general} busy={busy} submitLabel={submitLabel} onCancel={onCancel} />
     </form>
+  );
+}
+
+/** A member picker (sponsor, owner): the empty choice is named by the caller (what the API does without one). */
+function MemberSelect({ label, value, onChange, members, empty, invalid, describedBy }: {
+  label: string;
+  value: string;
+  onChange: (userId: string) => void;
+  members: WorkspaceMember[];
+  empty: string;
+  invalid: unknown;
+  describedBy: string | undefined;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid ? true : undefined} aria-describedby={describedBy}>
+        <option value="">{empty}</option>
+        {members.map((m) => (
+          <option key={m.user_id} value={m.user_id}>
+            {personName(m.user)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
