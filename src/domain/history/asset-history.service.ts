@@ -35,7 +35,7 @@ export async function listAssetHistory(ctx: Ctx, assetId: string, page: { limit:
       throw errors.notFound('asset', assetId);
     }
   }
-  const result = await listHistory(ctx.db, { assetId, workspaceId }, { limit: page.limit, before: page.cursor });
+  const result = await listHistory(ctx.db, { assetId, workspaceId, viewerId: ctx.actor.userId }, { limit: page.limit, before: page.cursor });
   const [views, users] = await Promise.all([
     asset ? viewAssets(ctx, [asset]) : Promise.resolve([]),
     findUsersByIds(ctx.db, result.items.flatMap((e) => (e.user_id ? [e.user_id] : []))),

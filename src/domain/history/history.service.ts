@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids.js';
 import { isoNow, type Clock } from '../../lib/clock.js';
 import type { Jobs } from '../../jobs/queue.js';
 import { requestEventDispatch } from '../events/request-dispatch.js';
+import { othersDraftTask } from './draft-visibility.js';
 
 export interface HistoryEntry {
   accountId: string | null;
@@ -45,8 +46,8 @@ export async function recordHistory(ctx: { db: Kysely<DB>; clock: Clock; jobs?: 
 
 export type HistoryScope =
   | { accountId: string }
-  | { workspaceId: string }
-  | { assetId: string; workspaceId: string }
+  | { workspaceId: string; viewerId: string }
+  | { assetId: string; workspaceId: string; viewerId: string }
   | UserHistoryScope;
 
 /**
@@ -74,9 +75,9 @@ export async function listHistory(
 ): Promise<HistoryPage> {
   let q = db.selectFrom('history_events').selectAll();
   if ('assetId' in scope) {
-    q = q.where('asset_id', '=', scope.assetId).where('workspace_id', '=', scope.workspaceId);
+    q = q.where('asset_id', '=', scope.assetId).where('workspace_id', '=', scope.workspaceId).where((eb) => eb.not(othersDraftTask(eb, scope.viewerId)));
   } else if ('workspaceId' in scope) {
-    q = q.where('workspace_id', '=', scope.workspaceId);
+    q = q.where('workspace_id', '=', scope.workspaceId).where((eb) => eb.not(othersDraftTask(eb, scope.viewerId)));
   } else if ('userId' in scope) {
     const { accountId, accountEvents, workspaceIds } = scope;
     q = q.where('user_id', '=', scope.userId).where((eb) => {

@@ -1,6 +1,7 @@
 import type { HistoryEventRow, NotificationRow } from '../../db/schema.js';
 import type { Deps } from '../context.js';
 import { DomainError } from '../errors.js';
+import { draftTaskCreators } from '../history/draft-visibility.js';
 import {
   currentLivePosition,
   historyAfter,
@@ -56,7 +57,19 @@ interface Entry {
   sub: LiveSubscriber;
   cursor: LivePosition;
   /** Live events that arrived while its replay was being read. */
-  buffer: LiveEvent[] | null;
+  buffer: Array<{ event: LiveEvent; drafts: Drafts }> | null;
+}
+
+/**
+ * Draft tasks among a batch's task events, with their creators: a draft is its creator's alone, so its events go to
+ * no one else's stream (as GET /workspaces/history leaves them out: src/domain/history/draft-visibility.ts).
+ */
+type Drafts = Map<string, string | null>;
+const NO_DRAFTS: Drafts = new Map();
+
+function draftsAmong(deps: Pick<Deps, 'db'>, rows: readonly HistoryEventRow[]): Promise<Drafts> {
+  const taskIds = rows.filter((r) => r.subject_type === 'task' && r.record_id !== null).map((r) => r.record_id as string);
+  return taskIds.length === 0 ? Promise.resolve(NO_DRAFTS) : draftTaskCreators(deps.db, taskIds);
 }
 
 interface Source<R extends { sequence: number }> {
@@ -129,8 +142,8 @@ export class LiveFeed {
       }
       const buffered = entry.buffer ?? [];
       entry.buffer = null;
-      for (const e of buffered) {
-        this.deliver(entry, e);
+      for (const { event, drafts } of buffered) {
+        this.deliver(entry, event, drafts);
       }
       return { id: formatEventId(entry.cursor), leave };
     } catch (err) {
@@ -161,11 +174,12 @@ export class LiveFeed {
       sub.reset(formatEventId(entry.cursor));
       return;
     }
+    const drafts = await draftsAmong(this.deps, history);
     for (const row of history) {
-      this.deliver(entry, { kind: 'history', row }, true);
+      this.deliver(entry, { kind: 'history', row }, drafts, true);
     }
     for (const row of notes) {
-      this.deliver(entry, { kind: 'notification', row }, true);
+      this.deliver(entry, { kind: 'notification', row }, NO_DRAFTS, true);
     }
     // Past what it missed: the rows between its position and ours were none of its business.
     entry.cursor = { history: Math.max(entry.cursor.history, upTo.history), notifications: Math.max(entry.cursor.notifications, upTo.notifications) };
@@ -247,6 +261,7 @@ export class LiveFeed {
       return false;
     }
     const rows = await source.read(pos[key]);
+    const drafts = source.kind === 'history' ? await draftsAmong(this.deps, rows as unknown as HistoryEventRow[]) : NO_DRAFTS;
     const gapsAreFinal = this.deps.dialect.name === 'sqlite';
     for (const row of rows) {
       if (row.sequence !== pos[key] + 1 && !gapsAreFinal) {
@@ -260,16 +275,16 @@ export class LiveFeed {
       pos[key] = row.sequence;
       const event = { kind: source.kind, row } as LiveEvent;
       for (const entry of this.entries) {
-        this.deliver(entry, event);
+        this.deliver(entry, event, drafts);
       }
     }
     return rows.length === BATCH;
   }
 
   /** `replaying`: the subscriber's own missed rows, sent before the live ones it buffers meanwhile. */
-  private deliver(entry: Entry, event: LiveEvent, replaying = false): void {
+  private deliver(entry: Entry, event: LiveEvent, drafts: Drafts, replaying = false): void {
     if (entry.buffer && !replaying) {
-      entry.buffer.push(event);
+      entry.buffer.push({ event, drafts });
       return;
     }
     const { sub, cursor } = entry;
@@ -280,7 +295,7 @@ export class LiveFeed {
     cursor[key] = event.row.sequence;
     const mine =
       event.kind === 'history'
-        ? event.row.workspace_id === sub.workspaceId
+        ? event.row.workspace_id === sub.workspaceId && !(drafts.has(event.row.record_id ?? '') && drafts.get(event.row.record_id ?? '') !== sub.userId)
         : event.row.user_id === sub.userId && event.row.account_id === sub.accountId;
     if (mine) {
       sub.send(event, formatEventId(cursor));

@@ -175,5 +175,5 @@ export async function getWorkspaceUsage(ctx: Ctx): Promise<WorkspaceUsage> {
 /** GET /workspaces/history: the current workspace's events, newest first. */
 export async function listWorkspaceHistory(ctx: Ctx, page: { limit: number; cursor?: number | undefined }): Promise<HistoryPage> {
   requirePermission(ctx.actor, 'workspace.history.read');
-  return listHistory(ctx.db, { workspaceId: scopedWorkspaceId(ctx) }, { limit: page.limit, before: page.cursor });
+  return listHistory(ctx.db, { workspaceId: scopedWorkspaceId(ctx), viewerId: ctx.actor.userId }, { limit: page.limit, before: page.cursor });
 }

@@ -6,6 +6,7 @@ import { setUserPassword } from '../../../src/domain/auth/passwords.service.js';
 import { recordHistory } from '../../../src/domain/history/history.service.js';
 import { describeEachDatabase, type TestApp } from '../../harness/app.js';
 import type { Tenant } from '../../harness/factories.js';
+import { wsStatuses } from '../workstream/fixtures.js';
 
 /*
  * GET /workspaces/events/stream over a real socket (docs/live-updates.md): what a member receives when others change
@@ -256,6 +257,47 @@ describeEachDatabase('live event stream (GET /workspaces/events/stream)', (t: Te
     again.close();
     last.close();
     await t.req('DELETE', `/workspaces/assets/${assetId}/lock`, { headers: ada.headers });
+  });
+
+  test('a draft task\'s events reach only its creator: the stream, GET /workspaces/history and the asset\'s history', async () => {
+    await wsStatuses(t, ada); // the workspace's Workstream statuses, Draft among them
+    const ed = await t.factory.member(ada, { workspace: 'editor' });
+    const edStream = await connect(ed);
+    const adaStream = await connect(ada);
+    await edStream.next((e) => e.event === 'ready');
+    await adaStream.next((e) => e.event === 'ready');
+    const draft = await t.req('POST', `/workspaces/assets/${assetId}/tasks`, { headers: ed.headers, json: { title: 'Secret draft', status: 'Draft' } });
+    assert.equal(draft.status, 200, draft.text);
+    // A later change both may see marks how far each stream has read.
+    const marker = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: ada.headers, json: { content: 'After the draft' } });
+    assert.equal(marker.status, 201, marker.text);
+    const until = async (s: Stream) => {
+      const seen: SseEvent[] = [];
+      await s.next((e) => (seen.push(e), e.data?.type === 'comment_created' && e.data?.record_id === marker.body.id), 15_000, 'the marker comment');
+      return seen.filter((e) => e.event === 'history' && e.data.record_id === draft.body.id).map((e) => e.data.type);
+    };
+    assert.deepEqual(await until(edStream), ['task_created']);
+    assert.deepEqual(await until(adaStream), [], 'the admin is not the draft\'s creator');
+    edStream.close();
+    adaStream.close();
+
+    const taskEvents = async (who: Tenant, path: string) => {
+      const res = await t.req('GET', path, { headers: who.headers, query: { limit: '100' } });
+      assert.equal(res.status, 200, res.text);
+      const items = (Array.isArray(res.body) ? res.body : res.body.items ?? res.body.data) as Array<{ record_id: string; type: string }>;
+      return items.filter((h) => h.record_id === draft.body.id).map((h) => h.type);
+    };
+    for (const path of ['/workspaces/history', `/workspaces/assets/${assetId}/history`]) {
+      assert.deepEqual(await taskEvents(ed, path), ['task_created'], path);
+      assert.deepEqual(await taskEvents(ada, path), [], path);
+      assert.deepEqual(await taskEvents(bo, path), [], path);
+    }
+    // Out of draft, the task and its history are everyone's.
+    const statuses = await wsStatuses(t, ada);
+    const open = await t.deps.db.selectFrom('task_statuses').select('id').where('sequence', '=', statuses['Pending']!.id).executeTakeFirstOrThrow();
+    const moved = await t.req('PATCH', `/workspaces/tasks/${draft.body.id}`, { headers: ed.headers, json: { status_id: open.id } });
+    assert.equal(moved.status, 200, moved.text);
+    assert.deepEqual((await taskEvents(bo, '/workspaces/history')).sort(), ['task_created', 'task_updated']);
   });
 
   test('at most 8 streams per user; the 9th is 429 too_many_streams', async () => {
