@@ -4,6 +4,7 @@ import type { AccountLimits, AccountMember, Invite } from '../api/types';
 import { usePermissions } from '../ui/permissions';
 import { AdminNav } from './admin-nav';
 import { WorkspaceMembers } from './workspace-members';
+import { ConfirmRemove, RoleSelect } from './member-controls';
 
 const ROLES = ['owner', 'admin', 'member'] as const;
 
@@ -58,36 +59,21 @@ function Members({ manage }: { manage: boolean }) {
               <td>{m.user.email}</td>
               <td>
                 {manage ? (
-                  <label>
-                    <span className="sr-only">Role of {m.user.email}</span>
-                    <select value={m.roles[0] ?? 'member'} onChange={(e) => void setRole(m, e.target.value)}>
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <RoleSelect label={`Role of ${m.user.email}`} value={m.roles[0] ?? 'member'} roles={ROLES} onChange={(r) => void setRole(m, r)} />
                 ) : (
                   m.roles.join(', ')
                 )}
               </td>
               {manage && (
                 <td>
-                  {removing === m.user_id ? (
-                    <>
-                      <button type="button" className="danger" onClick={() => void remove(m)}>
-                        Remove {m.user.email} for good
-                      </button>{' '}
-                      <button type="button" onClick={() => setRemoving(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" className="danger" onClick={() => setRemoving(m.user_id)} aria-label={`Remove ${m.user.email}`}>
-                      Remove
-                    </button>
-                  )}
+                  <ConfirmRemove
+                    asking={removing === m.user_id}
+                    askLabel={`Remove ${m.user.email}`}
+                    confirmLabel={`Remove ${m.user.email} for good`}
+                    onAsk={() => setRemoving(m.user_id)}
+                    onKeep={() => setRemoving(null)}
+                    onConfirm={() => void remove(m)}
+                  />
                 </td>
               )}
             </tr>

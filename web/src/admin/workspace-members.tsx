@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { AccountMember, WorkspaceMember } from '../api/types';
+import { ConfirmRemove, RoleSelect } from './member-controls';
 
 const WORKSPACE_ROLES = ['admin', 'editor', 'viewer'] as const;
 
@@ -85,36 +86,26 @@ export function WorkspaceMembers({ manage }: { manage: boolean }) {
                 <th scope="row">{m.user.email}</th>
                 <td>
                   {manage ? (
-                    <label>
-                      <span className="sr-only">Workspace role of {m.user.email}</span>
-                      <select value={m.roles[0] ?? 'viewer'} onChange={(e) => void run(() => api('PUT', `/workspaces/members/${m.user_id}`, { json: { roles: [e.target.value] } }))}>
-                        {WORKSPACE_ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
+                    <RoleSelect
+                      label={`Workspace role of ${m.user.email}`}
+                      value={m.roles[0] ?? 'viewer'}
+                      roles={WORKSPACE_ROLES}
+                      onChange={(r) => void run(() => api('PUT', `/workspaces/members/${m.user_id}`, { json: { roles: [r] } }))}
+                    />
                   ) : (
                     m.roles.join(', ')
                   )}
                 </td>
                 {manage && (
                   <td>
-                    {removing === m.user_id ? (
-                      <>
-                        <button type="button" className="danger" onClick={() => void run(() => api('DELETE', `/workspaces/members/${m.user_id}`))}>
-                          Remove {m.user.email} from the workspace
-                        </button>{' '}
-                        <button type="button" onClick={() => setRemoving(null)}>
-                          Keep
-                        </button>
-                      </>
-                    ) : (
-                      <button type="button" className="danger" onClick={() => setRemoving(m.user_id)} aria-label={`Remove ${m.user.email} from the workspace`}>
-                        Remove
-                      </button>
-                    )}
+                    <ConfirmRemove
+                      asking={removing === m.user_id}
+                      askLabel={`Remove ${m.user.email} from the workspace`}
+                      confirmLabel={`Remove ${m.user.email} from the workspace`}
+                      onAsk={() => setRemoving(m.user_id)}
+                      onKeep={() => setRemoving(null)}
+                      onConfirm={() => void run(() => api('DELETE', `/workspaces/members/${m.user_id}`))}
+                    />
                   </td>
                 )}
               </tr>
