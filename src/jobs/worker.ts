@@ -450,7 +450,9 @@ export class Worker {
     try {
       const now = this.deps.clock.now();
       const until = new Date(now.getTime() + this.options.leaseSeconds * 1000);
-      if (!(await extendLease(this.deps.db, job, { until, now }))) {
+      // A beat sent before the run completed within its transaction may be applied after that commit (it waited for
+      // the row or for a connection): it finds the row completed, which is the run's own doing, not a lost lease.
+      if (!(await extendLease(this.deps.db, job, { until, now })) && !this.running.get(job.id)?.completedWithin) {
         controller.abort(new AbortReason('lost', 'The lease was lost or the job was cancelled.'));
       }
     } catch (err) {

@@ -480,4 +480,30 @@ describeEachDatabase('job worker', (t) => {
       'only the completed run\'s write is kept',
     );
   });
+
+  test('a heartbeat that meets a run already completed within its transaction does not turn it into a lost run', async () => {
+    // A heartbeat sent while the run's transaction holds its row (here the row is touched first; in production the
+    // beat waits for a pooled connection) is applied after the commit, finds the row completed and gets false. The
+    // run then cleans up after the commit (as processing tasks delete their temp input); it must still be completed,
+    // not aborted as lost. This failed CI once, on the Vionlabs "a new video re-runs the item's tasks" test.
+    const leaseSeconds = 0.6;
+    const beat = (leaseSeconds * 1000) / 3;
+    const slow = defineJob({
+      name: 'test.early',
+      payload: Label,
+      async handler(ctx) {
+        await inTransaction(ctx, async (tx) => {
+          await tx.db.updateTable('jobs').set({ updated_at: ctx.clock.now().toISOString() }).where('id', '=', ctx.job.id).execute();
+          await delay(beat + 150);
+          await ctx.completeWithin(tx.db);
+        });
+        await delay(beat + 150);
+      },
+    });
+    const deps = t.jobs.withDefinitions([slow]);
+    const { job } = await enqueueJob(deps, 'test.early', { label: 'x' });
+    const reports = await t.jobs.worker({ deps, leaseSeconds }).runUntilIdle();
+    assert.deepEqual(reports.map((r) => [r.id, r.outcome]), [[job.id, 'completed']]);
+    assert.equal((await findJob(t.deps.db, job.id))?.state, 'completed');
+  });
 });
