@@ -59,6 +59,12 @@ export interface TempPutOptions {
   onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
+/** What writeTempAt needs beyond putTemp's options. */
+export interface TempWriteOptions extends TempPutOptions {
+  /** Awaited before each write reaches the store; throwing stops the write (the caller's write claim lapsed). */
+  beforeWrite?: (() => Promise<void>) | undefined;
+}
+
 /**
  * Where file bytes live. Implementations stream (never hold a whole file in memory) and are durable once `put`
  * resolves. Metadata lives in the database, never in the store. Both implementations pass blob-store.contract.ts.
@@ -99,6 +105,20 @@ export interface BlobStore {
    * a body of any other length.
    */
   presignPut(uploadId: string, options: { expiresInSeconds: number; contentLength?: number }): Promise<string | undefined>;
+  /**
+   * Whether writeTempAt works: a tus upload then keeps its bytes in one temp file written at each PATCH's offset and
+   * adopted at the end (disk); otherwise each PATCH is its own temp object, joined at the end (S3, whose objects
+   * cannot be written at an offset).
+   */
+  readonly writesTempInPlace: boolean;
+  /**
+   * Writes `body` into the temp bytes of `uploadId` from `offset`: cuts them to `offset` first (bytes past it, from a
+   * write cut off earlier, are overwritten), writes, makes the result durable, and answers how many bytes were
+   * written. At 0 the temp bytes are made; past 0, fewer than `offset` held is `upload_not_found`. On failure the bytes
+   * up to `offset` are intact and any past it do not count. The caller makes sure one write per upload runs at a time
+   * (tus: the write claim on its session row). Only where writesTempInPlace.
+   */
+  writeTempAt(uploadId: string, offset: number, body: Readable, options?: TempWriteOptions): Promise<{ size: number }>;
   /** Streams `body` into the temp bytes of `uploadId`, replacing earlier ones; a failed put leaves none. */
   putTemp(uploadId: string, body: Readable, options?: TempPutOptions): Promise<{ size: number }>;
   /**

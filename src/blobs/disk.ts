@@ -22,6 +22,7 @@ import {
   type PutOptions,
   type PutResult,
   type TempPutOptions,
+  type TempWriteOptions,
 } from './blob-store.js';
 
 const isErrno = (err: unknown, code: string): boolean => err instanceof Error && 'code' in err && err.code === code;
@@ -71,6 +72,7 @@ function storeLevels(root: string): Levels {
  */
 export class DiskBlobStore implements BlobStore {
   readonly kind = 'disk' as const;
+  readonly writesTempInPlace = true;
   private readonly levels: Levels;
 
   constructor(private readonly root: string) {
@@ -181,6 +183,20 @@ export class DiskBlobStore implements BlobStore {
       await rm(part, { force: true });
       throw err;
     }
+  }
+
+  async writeTempAt(uploadId: string, offset: number, body: Readable, options: TempWriteOptions = {}): Promise<{ size: number }> {
+    assertUploadId(uploadId);
+    const path = join(this.tmpDir, uploadId);
+    // Not hashed: adopt hashes the whole file once it is complete.
+    const { size } = await this.inTempDir(body, () =>
+      writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, beforeWrite: options.beforeWrite, hash: false, start: { at: offset } }),
+    );
+    if (offset === 0) {
+      // The file's name must survive a power cut as well as its bytes (fsynced by writeBodyFile).
+      await fsyncDirectory(this.tmpDir);
+    }
+    return { size };
   }
 
   async adopt(uploadId: string, options: PutOptions = {}): Promise<PutResult> {

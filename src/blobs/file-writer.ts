@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { giveBatch, takeBatch, type Batch } from './batch-buffers.js';
 import { OffThreadSha256 } from './hash-thread.js';
 import { ByteTally } from './hashing.js';
+import { errors } from '../domain/errors.js';
 
 /*
  * Streams a body into a new file, hashing it on the way (unless the caller needs no hash), in large batches: socket
@@ -46,6 +47,27 @@ async function openDirect(path: string): Promise<FileHandle | undefined> {
   }
 }
 
+/**
+ * Opens an existing upload file to write from `at`, cut to `at` first (bytes past it are a write that never counted).
+ * At 0 the file is made when absent; past 0 a file shorter than `at` has lost bytes: `upload_not_found`.
+ */
+async function openAt(path: string, at: number): Promise<FileHandle> {
+  if (at === 0) {
+    const fh = await open(path, constants.O_WRONLY | constants.O_CREAT);
+    await fh.truncate(0);
+    return fh;
+  }
+  const fh = await open(path, 'r+').catch((err: unknown) => {
+    throw isErrno(err, 'ENOENT') ? errors.notFound('upload') : err;
+  });
+  if ((await fh.stat()).size < at) {
+    await fh.close();
+    throw errors.notFound('upload');
+  }
+  await fh.truncate(at);
+  return fh;
+}
+
 async function writeAll(handle: FileHandle, buffer: Buffer, length: number, at: number): Promise<void> {
   for (let done = 0; done < length; ) {
     done += (await handle.write(buffer, done, length - done, at + done)).bytesWritten;
@@ -62,6 +84,13 @@ export interface WriteOptions {
   maxBytes?: number | undefined;
   /** Sees each chunk as it arrives. */
   onChunk?: ((chunk: Buffer) => void) | undefined;
+  /** Awaited before each write reaches the file; throwing stops the write (a tus write claim that lapsed). */
+  beforeWrite?: (() => Promise<void>) | undefined;
+}
+
+/** Where writeBodyFile starts: a new file, or an existing one cut to `at` and written from there (tus in place). */
+export interface WriteStart {
+  at: number;
 }
 
 /**
@@ -69,12 +98,17 @@ export interface WriteOptions {
  * `hash: false` only its size (bytes whose hash nobody reads: an upload's temp parts, hashed when they are joined).
  * On any failure the partial file is left for the caller to remove.
  */
-export function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash: false }): Promise<{ size: number }>;
+export function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash: false; start?: WriteStart | undefined }): Promise<{ size: number }>;
 export function writeBodyFile(path: string, body: Readable, options?: WriteOptions): Promise<WrittenFile>;
-export async function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash?: boolean } = {}): Promise<{ size: number; sha256?: string }> {
+export async function writeBodyFile(
+  path: string,
+  body: Readable,
+  options: WriteOptions & { hash?: boolean; start?: WriteStart | undefined } = {},
+): Promise<{ size: number; sha256?: string }> {
   const hashing = options.hash !== false;
   const tally = new ByteTally(options.maxBytes, options.onChunk);
-  const fh = await open(path, 'wx');
+  const start = options.start?.at ?? 0;
+  const fh = options.start === undefined ? await open(path, 'wx') : await openAt(path, start);
   // Bodies that fit one batch are hashed here when they end; larger ones batch by batch on the hashing thread.
   let offThread: OffThreadSha256 | undefined;
   let inline: string | undefined;
@@ -82,7 +116,7 @@ export async function writeBodyFile(path: string, body: Readable, options: Write
   let writing: Promise<void> = Promise.resolve();
   let syncing: Promise<void> | undefined;
   let failure: unknown;
-  let position = 0;
+  let position = start;
   let written = 0;
   let syncedUpTo = 0;
   let batch: Batch | undefined;
@@ -111,6 +145,7 @@ export async function writeBodyFile(path: string, body: Readable, options: Write
     if (failure) {
       return;
     }
+    await options.beforeWrite?.();
     const handle = await directFor(b, length, at);
     if (handle) {
       try {

@@ -48,6 +48,8 @@ const DEDUP_REFRESH_MS = 10 * 60 * 1000;
  */
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3' as const;
+  /** An object cannot be written at an offset: tus keeps one temp object per PATCH and joins them at the end. */
+  readonly writesTempInPlace = false;
   readonly client: S3Client;
   private readonly partSize: number;
   private readonly queueSize: number;
@@ -233,6 +235,10 @@ export class S3BlobStore implements BlobStore {
       expiresIn: options.expiresInSeconds,
       ...(options.contentLength !== undefined ? { signableHeaders: new Set(['content-length']) } : {}),
     });
+  }
+
+  async writeTempAt(): Promise<{ size: number }> {
+    throw new Error('The S3 store cannot write temp bytes in place (writesTempInPlace is false).');
   }
 
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {

@@ -104,6 +104,11 @@ export interface UploadSessionsTable extends Keyed {
   metadata: Generated<string>;
   created_at: string;
   updated_at: string;
+  /** tus: 1 when the bytes are one temp file named by the session's id, written at each PATCH's offset; 0: parts. */
+  bytes_in_place: Generated<number>;
+  /** tus in place: the PATCH writing now (a token of its own) and when its claim lapses (ISO time). */
+  write_claim_token: Generated<string | null>;
+  write_claim_until: Generated<string | null>;
 }
 
 /** One PATCH body of a tus upload, stored as the temp bytes named by the part's id. */

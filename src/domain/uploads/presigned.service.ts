@@ -132,7 +132,7 @@ async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
  * cut off after adopt (its process died before the rows were written) left them in place already: found by that
  * checksum. Without a declared checksum such bytes cannot be named, and the client PUTs them again.
  */
-async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
+export async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
   try {
     // Held for the upload when its checksum is known: should this process die before the rows, the blob stays for a
     // retried commit (below) while the upload can be committed; without a checksum no retry could find it.

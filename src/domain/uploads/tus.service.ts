@@ -10,16 +10,21 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors, isDomainError } from '../errors.js';
 import { claimUploadCommit, isStaleCommit } from './commit-claim.js';
 import { commitUpload } from './commit.service.js';
-import { releaseHold } from './receive.js';
+import { adoptOrFindBlob } from './presigned.service.js';
+import { releaseHold, type ReceivedFile } from './receive.js';
+import { sniffBlob } from './sniff.js';
+import { offsetMismatch, writeChunkInPlace } from './tus-in-place.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
 import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { advanceOffset, declareChecksum, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
 
 /*
  * tus 1.0.0 resumable uploads (core, creation, creation-with-upload, termination, expiration). The state (offset,
- * length, metadata) is the upload_sessions row; each PATCH body is one temp object in the blob store named by its
- * upload_parts row. An upload therefore resumes after a restart and on any API process. When the offset reaches the
- * length, the parts are streamed into one blob (hashed, checked) and committed in the same request.
+ * length, metadata) is the upload_sessions row, so an upload resumes after a restart and on any API process. Where
+ * the blob store writes temp bytes in place (disk), the bytes are one temp file written at each PATCH's offset under
+ * a write claim on the row (tus-in-place.ts), hashed and adopted whole when the offset reaches the length. Elsewhere
+ * (S3) each PATCH body is one temp object named by its upload_parts row, and the parts are streamed into one blob
+ * (hashed, checked) at the end. Either way the upload is committed in the request that completes it.
  */
 
 export interface TusCreateInput {
@@ -62,6 +67,7 @@ export async function createTusUpload(ctx: Ctx, input: TusCreateInput, firstChun
     metadata: JSON.stringify(input.target),
     created_at: now,
     updated_at: now,
+    bytes_in_place: ctx.blobs.writesTempInPlace ? 1 : 0,
   });
   if (firstChunk) {
     return appendTusChunk(ctx, { id: session.id, offset: 0, body: firstChunk.body, contentLength: firstChunk.contentLength });
@@ -87,13 +93,11 @@ export async function getTusUpload(ctx: Ctx, id: string): Promise<TusState> {
   return stateOf(await requireTusSession(ctx, id));
 }
 
-const offsetMismatch = (offset: number): Error =>
-  errors.conflict('upload_offset_mismatch', `Upload-Offset does not match the upload's current offset ${offset}.`);
-
 /**
- * PATCH: appends one chunk at `offset`. The chunk is stored as its own temp object first, then the offset moves by
- * compare-and-set, so of two PATCHes at the same offset exactly one wins (the other is 409 and its bytes deleted).
- * A chunk cut short (client gone) is discarded whole: the offset stays, and the client resumes from it.
+ * PATCH: appends one chunk at `offset`. In place: under the row's write claim (a PATCH finding another's live claim
+ * is 423). As parts: the chunk is stored as its own temp object first, then the offset moves by compare-and-set, so
+ * of two PATCHes at the same offset exactly one wins (the other is 409 and its bytes deleted). A chunk cut short
+ * (client gone) is discarded whole: the offset stays, and the client resumes from it.
  */
 export async function appendTusChunk(
   ctx: Ctx,
@@ -136,6 +140,11 @@ export async function appendTusChunk(
     input.body.resume();
     return completeTusUpload(ctx, session);
   }
+  if (session.bytes_in_place === 1) {
+    const next = await writeChunkInPlace(ctx, session, { offset: input.offset, body: input.body, remaining });
+    const updated = { ...session, received_bytes: next, updated_at: isoNow(ctx.clock) };
+    return next === length ? completeTusUpload(ctx, updated) : stateOf(updated);
+  }
   const partId = newId();
   const { size } = await ctx.blobs.putTemp(partId, input.body, { maxBytes: remaining, onChunk: () => crashPoint('upload.tus.mid-patch') });
   if (size === 0) {
@@ -160,29 +169,41 @@ export async function appendTusChunk(
   return next === length ? completeTusUpload(ctx, updated) : stateOf(updated);
 }
 
+/** Deletes an upload's temp bytes: its parts, and its one file when written in place. */
 async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
   for (const part of await listParts(ctx.db, sessionId)) {
     await ctx.blobs.deleteTemp(part.id);
   }
+  await ctx.blobs.deleteTemp(sessionId);
+}
+
+/** The upload's whole bytes as one checked blob: its in-place file adopted, or its parts joined. */
+async function storeUploadBytes(ctx: Ctx, session: UploadSessionRow): Promise<ReceivedFile> {
+  const expected = { expectedSha256: session.declared_checksum ?? undefined, expectedSize: session.declared_size ?? 0, maxBytes: ctx.config.uploads.maxBytes };
+  if (session.bytes_in_place === 1) {
+    const blob = await adoptOrFindBlob(ctx, session.id, expected).catch((err: unknown) => {
+      // Adopted by a completion whose process died before the commit, without a checksum to find the blob by.
+      throw isDomainError(err) && err.code === 'upload_not_found'
+        ? errors.conflict('upload_failed', 'The bytes of this upload were lost when its completion was cut off; start a new upload.')
+        : err;
+    });
+    return { blob, contentType: await sniffBlob(ctx.blobs, blob.key, blob.size, session.file_name), originalFileName: session.file_name };
+  }
+  const parts = await listParts(ctx.db, session.id);
+  // Not tied to the session: a retried completion joins the parts again.
+  return storeStream(ctx.blobs, concatTemp(ctx.blobs, parts.map((p) => p.id)), session.file_name, { ...expected, hold: {} });
 }
 
 /**
- * All bytes are in: streams the parts into one blob with the declared checksum and length checked (a mismatch
+ * All bytes are in: adopts the upload's file or streams the parts into one blob with the declared checksum and length checked (a mismatch
  * stores nothing and fails the upload), commits it, then frees the parts.
  */
 async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
   const claim = await claimUploadCommit(ctx, session.id);
   let held: PutResult | undefined;
   try {
-    const parts = await listParts(ctx.db, session.id);
     const target = JSON.parse(session.metadata) as UploadTarget;
-    const file = await storeStream(ctx.blobs, concatTemp(ctx.blobs, parts.map((p) => p.id)), session.file_name, {
-      expectedSha256: session.declared_checksum ?? undefined,
-      expectedSize: session.declared_size ?? 0,
-      maxBytes: ctx.config.uploads.maxBytes,
-      // Not tied to the session: a retried completion joins the parts again.
-      hold: {},
-    });
+    const file = await storeUploadBytes(ctx, session);
     held = file.blob;
     crashPoint('upload.tus.after-join');
     const result = await claim.finish(

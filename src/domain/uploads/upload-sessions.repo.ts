@@ -5,7 +5,10 @@ type Db = Kysely<DB>;
 type SessionState = UploadSessionRow['state'];
 
 /** Inserts an upload session. */
-export async function insertSession(db: Db, row: Omit<UploadSessionRow, 'sequence'>): Promise<UploadSessionRow> {
+export async function insertSession(
+  db: Db,
+  row: Omit<UploadSessionRow, 'sequence' | 'bytes_in_place' | 'write_claim_token' | 'write_claim_until'> & { bytes_in_place?: number },
+): Promise<UploadSessionRow> {
   return db.insertInto('upload_sessions').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -59,6 +62,65 @@ export async function advanceOffset(db: Db, input: { id: string; expected: numbe
     .where('received_bytes', '=', input.expected)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Takes the write claim of an open tus upload whose offset is `offset`: when no claim is held, the held one lapsed
+ * (`until` before `now`), or it is `takeOver` (a claim whose process provably died). True when this caller holds it.
+ */
+export async function claimWrite(
+  db: Db,
+  input: { id: string; offset: number; token: string; until: string; now: string; takeOver?: string | undefined },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ write_claim_token: input.token, write_claim_until: input.until })
+    .where('id', '=', input.id)
+    .where('state', '=', 'open')
+    .where('received_bytes', '=', input.offset)
+    .where((eb) => {
+      const free = [eb('write_claim_until', 'is', null), eb('write_claim_until', '<=', input.now)];
+      return eb.or(input.takeOver === undefined ? free : [...free, eb('write_claim_token', '=', input.takeOver)]);
+    })
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Extends a write claim this caller still holds; false when it lost it. */
+export async function renewWriteClaim(db: Db, input: { id: string; token: string; until: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ write_claim_until: input.until })
+    .where('id', '=', input.id)
+    .where('write_claim_token', '=', input.token)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Moves the offset from `expected` to `next` and ends the write claim, in one statement, only while this caller
+ * still holds the claim; false (nothing changed) when it lost it.
+ */
+export async function finishWrite(db: Db, input: { id: string; token: string; expected: number; next: number; now: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('upload_sessions')
+    .set({ received_bytes: input.next, updated_at: input.now, write_claim_token: null, write_claim_until: null })
+    .where('id', '=', input.id)
+    .where('state', '=', 'open')
+    .where('write_claim_token', '=', input.token)
+    .where('received_bytes', '=', input.expected)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Ends a write claim this caller holds without moving the offset (a write that failed or brought nothing). */
+export async function releaseWriteClaim(db: Db, input: { id: string; token: string }): Promise<void> {
+  await db
+    .updateTable('upload_sessions')
+    .set({ write_claim_token: null, write_claim_until: null })
+    .where('id', '=', input.id)
+    .where('write_claim_token', '=', input.token)
+    .execute();
 }
 
 /**
