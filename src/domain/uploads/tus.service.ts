@@ -180,7 +180,7 @@ async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
 /** The upload's whole bytes as one checked blob: its in-place file adopted, or its parts joined. */
 async function storeUploadBytes(ctx: Ctx, session: UploadSessionRow): Promise<ReceivedFile> {
   const expected = { expectedSha256: session.declared_checksum ?? undefined, expectedSize: session.declared_size ?? 0, maxBytes: ctx.config.uploads.maxBytes };
-  if (session.bytes_in_place === 1) {
+  if (session.bytes_in_place === 1 && expected.expectedSize > 0) {
     const blob = await adoptOrFindBlob(ctx, session.id, expected).catch((err: unknown) => {
       // Adopted by a completion whose process died before the commit, without a checksum to find the blob by.
       throw isDomainError(err) && err.code === 'upload_not_found'
@@ -189,6 +189,7 @@ async function storeUploadBytes(ctx: Ctx, session: UploadSessionRow): Promise<Re
     });
     return { blob, contentType: await sniffBlob(ctx.blobs, blob.key, blob.size, session.file_name), originalFileName: session.file_name };
   }
+  // An empty upload has no file in place (no PATCH wrote one) and no parts: the join of none is the empty blob.
   const parts = await listParts(ctx.db, session.id);
   // Not tied to the session: a retried completion joins the parts again.
   return storeStream(ctx.blobs, concatTemp(ctx.blobs, parts.map((p) => p.id)), session.file_name, { ...expected, hold: {} });

@@ -207,9 +207,10 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that ' +
           'completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` ' +
           '(Atelier: the whole file\'s SHA-256, hex) declares the checksum on any PATCH up to the last, for a client ' +
-          'that hashes while it sends; it is checked at completion as one given at creation (a different one: 409).',
+          'that hashes while it sends; it is checked at completion as one given at creation (a different one: 409). ' +
+          'A PATCH while another request is still writing to the same upload is 423 `upload_locked` (HEAD, then retry).',
         params: TusParams,
-        response: { 204: Type.Null({ description: 'Stored; see Upload-Offset' }), ...authErrors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+        response: { 204: Type.Null({ description: 'Stored; see Upload-Offset' }), ...authErrors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 423: ErrorBody },
       },
     },
     async (request, reply) => {
