@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createBlobStore } from '../../src/blobs/create-blob-store.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -67,9 +69,11 @@ for (const [kind, store] of RUNS) {
       const t1 = await tus.create(d2.length, 'two.bin', sha256(d2));
       await rig.expectDeath('upload.tus.after-join', () => tus.patch(t1, 0, d2));
 
-      // 3. The joined blob is reclaimed (the parts remain); an empty PATCH at the full offset completes the upload.
+      // 3. S3: the joined blob is reclaimed (the parts remain). Disk: the upload's file was adopted whole, its blob held
+      // for the upload, so it stays while the upload can still be committed (as a presigned adopt's). Either way an
+      // empty PATCH at the full offset completes the upload.
       await rig.start('upload.presigned.after-adopt');
-      assert.equal(await blobExists(d2), false, 'the joined blob of the killed completion is reclaimed at start');
+      assert.equal(await blobExists(d2), store === 'disk', 'the blob of the killed completion: kept for the retry (disk), reclaimed (S3)');
       const h1 = await tus.head(t1);
       assert.deepEqual([h1.offset, h1.assetId], [d2.length, null]);
       const done1 = await tus.patch(t1, d2.length, Buffer.alloc(0));
@@ -107,9 +111,26 @@ for (const [kind, store] of RUNS) {
       const t2 = await tus.create(d5.length, 'five.bin');
       await rig.expectDeath('upload.tus.mid-patch', () => tus.patch(t2, 0, d5));
 
-      // 6. The chunk's partial file is reclaimed; the upload resumes from its offset.
+      const t2File = t2.split('/').pop()!;
+      if (store === 'disk') {
+        // 5b. Disk: the upload's one file stays (it is the upload's, not a dead writer's); the resumed PATCH takes the
+        // killed writer's claim over at once and is killed itself after its bytes are written and fsynced, before
+        // the offset moves.
+        await rig.start('upload.tus.after-write');
+        assert.deepEqual(await rig.tempFiles(), [t2File], 'only the upload\'s own file after a kill mid-PATCH');
+        assert.equal((await tus.head(t2)).offset, 0, 'the cut chunk is not counted');
+        await rig.expectDeath('upload.tus.after-write', () => tus.patch(t2, 0, d5));
+      }
+
+      // 6. The upload resumes from its offset (S3: the chunk's partial object was reclaimed; disk: the file holds the
+      // whole written chunk, longer than the offset, and the next PATCH cuts it back before writing).
       await rig.start('upload.signed-put.mid-body');
-      await assertTempEmpty('a kill mid-PATCH');
+      if (store === 'disk') {
+        assert.deepEqual(await rig.tempFiles(), [t2File]);
+        assert.equal(statSync(join(cli.dataDir, 'blobs', 'tmp', t2File)).size, d5.length, 'written and fsynced, not counted');
+      } else {
+        await assertTempEmpty('a kill mid-PATCH');
+      }
       const h2 = await tus.head(t2);
       assert.equal(h2.offset, 0, 'the cut chunk is not counted');
       const done2 = await tus.patch(t2, 0, d5);
