@@ -16,6 +16,8 @@ import type { Transport } from './transport.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+/** How many times a PATCH answered 423 (another request writes the upload) waits 1 s and resumes before failing. */
+const LOCKED_WAITS = 40;
 
 export interface UploadOptions {
   /** The folder to upload into (`/Art/Props/`); default `/`. */
@@ -150,6 +152,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   };
   // The next chunk is read while the current one is on its way.
   let ahead: { offset: number; chunk: Promise<Buffer<ArrayBuffer>> } | undefined;
+  let lockedWaits = 0;
   try {
     while (!state.assetId) {
       opts.signal?.throwIfAborted();
@@ -191,6 +194,18 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
         }
         checksum ??= declared;
       } catch (err) {
+        // 423: the server still writes an earlier attempt of this PATCH (a retry after a dropped connection, before
+        // the server saw the drop). Its write claim ends with that write, or lapses within 30 s: wait, then resume.
+        if (err instanceof AtelierApiError && err.code === 'upload_locked' && lockedWaits < LOCKED_WAITS) {
+          lockedWaits += 1;
+          await new Promise((r) => setTimeout(r, 1000));
+          const now = await headUpload(transport, url, opts.signal);
+          if (!now) {
+            throw err;
+          }
+          state = now;
+          continue;
+        }
         if (err instanceof AtelierApiError && err.code === 'upload_offset_mismatch') {
           const now = await headUpload(transport, url, opts.signal);
           if (!now) {
