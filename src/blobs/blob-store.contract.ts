@@ -309,6 +309,39 @@ export function blobStoreContract(name: string, target: ContractTarget): void {
       await assertNothingLeft(c);
     });
 
+    it('writes temp bytes in place at an offset, cutting what lay past it (stores that write in place)', async () => {
+      const c = await target.create();
+      if (!c.store.writesTempInPlace) {
+        return;
+      }
+      const id = randomUUID();
+      const whole = generatedBody(5 * MiB + 8).body;
+      const bytes: Buffer[] = [];
+      for await (const chunk of whole) bytes.push(chunk as Buffer);
+      const data = Buffer.concat(bytes);
+      const at = 2 * MiB;
+      assert.equal((await c.store.writeTempAt(id, 0, Readable.from([data.subarray(0, at)]))).size, at);
+      // A write cut off past the offset (it never counted): the next write at the offset replaces it.
+      await rejectsWith(c.store.writeTempAt(id, at, generatedBody(3 * MiB, { failAfter: MiB }).body), { message: /source failed/ });
+      await rejectsWith(c.store.writeTempAt(id, data.length + 1, Readable.from([Buffer.from('x')])), { code: 'upload_not_found' });
+      let calls = 0;
+      const written = await c.store.writeTempAt(id, at, Readable.from([data.subarray(at)]), { beforeWrite: async () => void (calls += 1) });
+      assert.equal(written.size, data.length - at);
+      assert.ok(calls >= 1, 'beforeWrite is awaited before the writes');
+      assert.equal((await c.store.adopt(id)).key, sha256(data));
+      const stopped = randomUUID();
+      await rejectsWith(
+        c.store.writeTempAt(stopped, 0, Readable.from([data]), {
+          beforeWrite: async () => {
+            throw new Error('claim lost');
+          },
+        }),
+        { message: /claim lost/ },
+      );
+      await c.store.deleteTemp(stopped);
+      assert.deepEqual(await c.tempEntries(), []);
+    });
+
     it('replaces, deletes and sweeps temp bytes', async () => {
       const c = await target.create();
       const id = randomUUID();
