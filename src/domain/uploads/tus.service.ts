@@ -196,8 +196,8 @@ async function storeUploadBytes(ctx: Ctx, session: UploadSessionRow): Promise<Re
 }
 
 /**
- * All bytes are in: adopts the upload's file or streams the parts into one blob with the declared checksum and length checked (a mismatch
- * stores nothing and fails the upload), commits it, then frees the parts.
+ * All bytes are in: adopts the upload's file, or streams its parts into one blob, with the declared checksum and
+ * length checked (a mismatch stores nothing and fails the upload), commits it, then frees the parts.
  */
 async function completeTusUpload(ctx: Ctx, session: UploadSessionRow): Promise<TusState> {
   const claim = await claimUploadCommit(ctx, session.id);
