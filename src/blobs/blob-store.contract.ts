@@ -342,6 +342,40 @@ export function blobStoreContract(name: string, target: ContractTarget): void {
       assert.deepEqual(await c.tempEntries(), []);
     });
 
+    it('carries a running hash across writes in place; a failed write spoils it and adopt then reads the file', async () => {
+      const c = await target.create();
+      if (!c.store.writesTempInPlace) {
+        return;
+      }
+      const bytes: Buffer[] = [];
+      for await (const chunk of generatedBody(9 * MiB + 5).body) bytes.push(chunk as Buffer);
+      const data = Buffer.concat(bytes);
+      const cuts = [0, 3 * MiB + 1, 7 * MiB, data.length];
+      // Every write confirmed: the hash has seen the whole file, and its digest is the file's.
+      const clean = randomUUID();
+      const carried = c.store.newTempHash();
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        await c.store.writeTempAt(clean, cuts[i]!, Readable.from([data.subarray(cuts[i], cuts[i + 1])]), { hash: carried });
+      }
+      assert.equal(carried.size, data.length);
+      assert.equal((await c.store.adopt(clean, { tempHash: carried, expectedSha256: sha256(data) })).key, sha256(data));
+      // A write cut off mid-way fed the hash bytes that do not count: it must not be continued.
+      const cut = randomUUID();
+      const spoiled = c.store.newTempHash();
+      await c.store.writeTempAt(cut, 0, Readable.from([data.subarray(0, cuts[1])]), { hash: spoiled });
+      await rejectsWith(c.store.writeTempAt(cut, cuts[1]!, generatedBody(3 * MiB, { failAfter: 2 * MiB }).body, { hash: spoiled }), { message: /source failed/ });
+      await c.store.writeTempAt(cut, cuts[1]!, Readable.from([data.subarray(cuts[1])]), { hash: spoiled });
+      assert.equal((await c.store.adopt(cut, { tempHash: spoiled })).key, sha256(data));
+      // One that saw fewer bytes than the file (a write it did not see) is not used either.
+      const partial = randomUUID();
+      const short = c.store.newTempHash();
+      await c.store.writeTempAt(partial, 0, Readable.from([data.subarray(0, cuts[2])]), { hash: short });
+      await c.store.writeTempAt(partial, cuts[2]!, Readable.from([data.subarray(cuts[2])]));
+      assert.equal(short.size, cuts[2]);
+      assert.equal((await c.store.adopt(partial, { tempHash: short })).key, sha256(data));
+      assert.deepEqual(await c.tempEntries(), []);
+    });
+
     it('replaces, deletes and sweeps temp bytes', async () => {
       const c = await target.create();
       const id = randomUUID();

@@ -32,6 +32,11 @@ export interface PutOptions {
   expectedSha256?: string | undefined;
   /** Refuse (and keep nothing) when the content's size differs. */
   expectedSize?: number | undefined;
+  /**
+   * adopt only: the running hash of the temp bytes (TempHash), consumed here. When it has seen exactly the file's
+   * bytes, its digest is used instead of reading the file back to hash it; otherwise the file is hashed as usual.
+   */
+  tempHash?: TempHash | undefined;
   /** Abort with `too_large` as soon as more bytes than this arrive. */
   maxBytes?: number | undefined;
   /** Sees every chunk as it is stored (the uploads keep the first bytes for sniffing); must not keep them all. */
@@ -59,10 +64,27 @@ export interface TempPutOptions {
   onChunk?: ((chunk: Buffer) => void) | undefined;
 }
 
+/**
+ * The SHA-256 of an upload's temp bytes, carried from one writeTempAt to the next, so that adopt need not read the
+ * whole file back to hash it. The caller keeps one only while it knows that the file's first `size` bytes are
+ * exactly what the hash saw (each write confirmed, in order, in this process), and drops it otherwise.
+ */
+export interface TempHash {
+  /** How many bytes it has seen. */
+  readonly size: number;
+  /** Forgets it (a failed write, an upload gone); idempotent. */
+  drop(): void;
+}
+
 /** What writeTempAt needs beyond putTemp's options. */
 export interface TempWriteOptions extends TempPutOptions {
   /** Awaited before each write reaches the store; throwing stops the write (the caller's write claim lapsed). */
   beforeWrite?: (() => Promise<void>) | undefined;
+  /**
+   * Continued with the written bytes when it has seen exactly `offset` bytes (ignored otherwise). A failed write
+   * spoils it: adopt then hashes the file as usual.
+   */
+  hash?: TempHash | undefined;
 }
 
 /**
@@ -119,6 +141,8 @@ export interface BlobStore {
    * (tus: the write claim on its session row). Only where writesTempInPlace.
    */
   writeTempAt(uploadId: string, offset: number, body: Readable, options?: TempWriteOptions): Promise<{ size: number }>;
+  /** A new running hash for writeTempAt and adopt (TempHash). Only where writesTempInPlace. */
+  newTempHash(): TempHash;
   /** Streams `body` into the temp bytes of `uploadId`, replacing earlier ones; a failed put leaves none. */
   putTemp(uploadId: string, body: Readable, options?: TempPutOptions): Promise<{ size: number }>;
   /**

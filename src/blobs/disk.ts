@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { errors, isDomainError } from '../domain/errors.js';
 import { newId } from '../lib/ids.js';
 import { OWNER_TAG } from '../lib/process-owner.js';
+import { RunningTempHash } from './temp-hash.js';
 import { writeBodyFile } from './file-writer.js';
 import { deadHolds, deadWriterEntries, holdName, isHoldName, liveHoldOf, reapedKey, reapName } from './holds.js';
 import { fsyncDirectory, renameDurably, storeSmallFile } from './durable-fs.js';
@@ -21,6 +22,7 @@ import {
   type ByteRange,
   type PutOptions,
   type PutResult,
+  type TempHash,
   type TempPutOptions,
   type TempWriteOptions,
 } from './blob-store.js';
@@ -188,10 +190,19 @@ export class DiskBlobStore implements BlobStore {
   async writeTempAt(uploadId: string, offset: number, body: Readable, options: TempWriteOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     const path = join(this.tmpDir, uploadId);
-    // Not hashed: adopt hashes the whole file once it is complete.
-    const { size } = await this.inTempDir(body, () =>
-      writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, beforeWrite: options.beforeWrite, hash: false, start: { at: offset } }),
-    );
+    // Hashed only into the caller's running hash, if any: adopt hashes the whole file otherwise.
+    const running = options.hash instanceof RunningTempHash ? options.hash : undefined;
+    const runningHash = running?.continueAt(offset);
+    let size: number;
+    try {
+      ({ size } = await this.inTempDir(body, () =>
+        writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, beforeWrite: options.beforeWrite, hash: false, runningHash, start: { at: offset } }),
+      ));
+    } catch (err) {
+      running?.drop();
+      throw err;
+    }
+    running?.advance(size);
     if (offset === 0) {
       // The file's name must survive a power cut as well as its bytes (fsynced by writeBodyFile).
       await fsyncDirectory(this.tmpDir);
@@ -199,7 +210,19 @@ export class DiskBlobStore implements BlobStore {
     return { size };
   }
 
+  newTempHash(): TempHash {
+    return new RunningTempHash();
+  }
+
   async adopt(uploadId: string, options: PutOptions = {}): Promise<PutResult> {
+    try {
+      return await this.adoptTemp(uploadId, options);
+    } finally {
+      options.tempHash?.drop();
+    }
+  }
+
+  private async adoptTemp(uploadId: string, options: PutOptions): Promise<PutResult> {
     assertUploadId(uploadId);
     const source = join(this.tmpDir, uploadId);
     // Claim the bytes first: a putTemp racing with us then cannot swap them between hashing and the rename.
@@ -219,8 +242,11 @@ export class DiskBlobStore implements BlobStore {
       await rename(join(this.tmpDir, left), claimed);
     }
     try {
-      assertSizeAllowed((await stat(claimed)).size, options);
-      const { size, sha256 } = await hashFile(claimed, options.maxBytes);
+      const bytes = (await stat(claimed)).size;
+      assertSizeAllowed(bytes, options);
+      // A running hash that saw every byte of the file (tus in place) saves reading it all back.
+      const known = options.tempHash instanceof RunningTempHash ? await options.tempHash.digestOf(bytes) : undefined;
+      const { size, sha256 } = known === undefined ? await hashFile(claimed, options.maxBytes) : { size: bytes, sha256: known };
       const result = { key: sha256, size, sha256 };
       assertExpected(result, options);
       const hold = await this.makeHold(result.key, options);

@@ -86,6 +86,11 @@ export interface WriteOptions {
   onChunk?: ((chunk: Buffer) => void) | undefined;
   /** Awaited before each write reaches the file; throwing stops the write (a tus write claim that lapsed). */
   beforeWrite?: (() => Promise<void>) | undefined;
+  /**
+   * With `hash: false`: a hash the caller carries across writes (tus in place), updated with every byte written here
+   * and neither digested nor dropped here.
+   */
+  runningHash?: OffThreadSha256 | undefined;
 }
 
 /** Where writeBodyFile starts: a new file, or an existing one cut to `at` and written from there (tus in place). */
@@ -184,7 +189,9 @@ export async function writeBodyFile(
     batch = undefined;
     used = 0;
     let hashed: Promise<void> = Promise.resolve();
-    if (hashing && last && !offThread) {
+    if (options.runningHash) {
+      hashed = options.runningHash.update(filled.bytes, length);
+    } else if (hashing && last && !offThread) {
       inline = createHash('sha256').update(filled.bytes.subarray(0, length)).digest('hex');
     } else if (hashing) {
       offThread ??= new OffThreadSha256();

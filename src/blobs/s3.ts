@@ -241,6 +241,10 @@ export class S3BlobStore implements BlobStore {
     throw new Error('The S3 store cannot write temp bytes in place (writesTempInPlace is false).');
   }
 
+  newTempHash(): never {
+    throw new Error('The S3 store cannot write temp bytes in place (writesTempInPlace is false).');
+  }
+
   async putTemp(uploadId: string, body: Readable, options: TempPutOptions = {}): Promise<{ size: number }> {
     assertUploadId(uploadId);
     // A failed multipart upload never becomes visible, and a single PUT replaces atomically: no partial temp.

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { PutResult } from '../../blobs/blob-store.js';
+import type { PutResult, TempHash } from '../../blobs/blob-store.js';
 import type { UploadSessionRow } from '../../db/schema.js';
 import { isoAfterSeconds, isoNow } from '../../lib/clock.js';
 import { crashPoint } from '../../lib/crash-points.js';
@@ -132,7 +132,11 @@ async function viewOf(ctx: Ctx, assetId: string): Promise<AssetView> {
  * cut off after adopt (its process died before the rows were written) left them in place already: found by that
  * checksum. Without a declared checksum such bytes cannot be named, and the client PUTs them again.
  */
-export async function adoptOrFindBlob(ctx: Ctx, uploadId: string, options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number }) {
+export async function adoptOrFindBlob(
+  ctx: Ctx,
+  uploadId: string,
+  options: { expectedSha256: string | undefined; expectedSize: number | undefined; maxBytes: number; tempHash?: TempHash | undefined },
+) {
   try {
     // Held for the upload when its checksum is known: should this process die before the rows, the blob stays for a
     // retried commit (below) while the upload can be committed; without a checksum no retry could find it.

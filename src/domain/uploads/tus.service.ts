@@ -13,7 +13,7 @@ import { commitUpload } from './commit.service.js';
 import { adoptOrFindBlob } from './presigned.service.js';
 import { releaseHold, type ReceivedFile } from './receive.js';
 import { sniffBlob } from './sniff.js';
-import { offsetMismatch, writeChunkInPlace } from './tus-in-place.js';
+import { offsetMismatch, runningHashOf, writeChunkInPlace } from './tus-in-place.js';
 import { commitTarget, concatTemp, preflightCommit, storeStream, type UploadTarget } from './stream-store.js';
 import { assertWithinLimit, uploadLimit } from './upload-limit.js';
 import { advanceOffset, declareChecksum, deleteParts, deleteSession, findSession, insertPart, insertSession, listParts } from './upload-sessions.repo.js';
@@ -181,7 +181,7 @@ async function deletePartBytes(ctx: Ctx, sessionId: string): Promise<void> {
 async function storeUploadBytes(ctx: Ctx, session: UploadSessionRow): Promise<ReceivedFile> {
   const expected = { expectedSha256: session.declared_checksum ?? undefined, expectedSize: session.declared_size ?? 0, maxBytes: ctx.config.uploads.maxBytes };
   if (session.bytes_in_place === 1 && expected.expectedSize > 0) {
-    const blob = await adoptOrFindBlob(ctx, session.id, expected).catch((err: unknown) => {
+    const blob = await adoptOrFindBlob(ctx, session.id, { ...expected, tempHash: runningHashOf(session.id) }).catch((err: unknown) => {
       // Adopted by a completion whose process died before the commit, without a checksum to find the blob by.
       throw isDomainError(err) && err.code === 'upload_not_found'
         ? errors.conflict('upload_failed', 'The bytes of this upload were lost when its completion was cut off; start a new upload.')
@@ -252,6 +252,7 @@ export async function terminateTusUpload(ctx: Ctx, id: string): Promise<void> {
   if (session.state === 'committing' && !isStaleCommit(ctx, session)) {
     throw errors.conflict('upload_in_progress', 'This upload is being completed; try again later.');
   }
+  runningHashOf(session.id)?.drop();
   await deletePartBytes(ctx, session.id);
   await deleteSession(ctx.db, session.id);
 }
