@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AtelierApiError, AtelierIntegrityError } from './errors.js';
 import type { Transport } from './transport.js';
@@ -15,7 +15,10 @@ import type { Transport } from './transport.js';
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+/** PATCH size: each streams from the file, so its size costs no memory; a cut-off PATCH is sent again whole. */
+export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
+/** Files up to this size go in one request; the last PATCH (read whole, to declare the hash with it) is at most this. */
+const TAIL_BYTES = 8 * 1024 * 1024;
 /** How many times a PATCH answered 423 (another request writes the upload) waits 1 s and resumes before failing. */
 const LOCKED_WAITS = 40;
 
@@ -34,10 +37,10 @@ export interface UploadOptions {
   resumeUrl?: string | undefined;
   /** Called once the upload exists on the server, with its URL: store it to resume after a crash. */
   onCreated?: ((uploadUrl: string) => void | Promise<void>) | undefined;
-  /** Called after every chunk the server has stored. */
+  /** Called as the bytes are sent (`uploaded`: up to where this request has read) and after every chunk stored. */
   onProgress?: ((uploaded: number, total: number) => void) | undefined;
   /**
-   * Files up to this size (default: `chunkBytes`) go in one request (`POST /workspaces/assets`, checksum and size
+   * Files up to this size (default: 8 MiB, or `chunkBytes` when smaller) go in one request (`POST /workspaces/assets`, checksum and size
    * verified by the server): one round trip and no upload session, which is what many small files need. A dropped
    * request sends the (small) file again. 0 sends every file over tus.
    */
@@ -91,7 +94,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   let url = opts.resumeUrl;
   let state = url ? await headUpload(transport, url, opts.signal) : undefined;
-  if (!url && size <= (opts.singleRequestBytes ?? chunkBytes)) {
+  if (!url && size <= (opts.singleRequestBytes ?? Math.min(chunkBytes, TAIL_BYTES))) {
     return uploadInOneRequest(transport, path, size, opts);
   }
   // Without a checksum from the caller, the file is hashed as it is sent and its SHA-256 declared with the last
@@ -102,7 +105,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   if (!url || !state) {
     // A file that fits in one chunk goes with the request that creates the upload (tus creation-with-upload): one
     // round trip per small file instead of two.
-    const whole = size <= chunkBytes ? await readFile(path) : undefined;
+    const whole = size <= Math.min(chunkBytes, TAIL_BYTES) ? await readFile(path) : undefined;
     if (whole && whole.length !== size) {
       throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
     }
@@ -141,35 +144,44 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   const started = Date.now();
   let sent = sentWithCreation;
   const file = await open(path, 'r');
-  const read = async (offset: number): Promise<Buffer<ArrayBuffer>> => {
-    const length = Math.min(chunkBytes, size - offset);
-    const chunk = Buffer.alloc(length);
-    const { bytesRead } = await file.read(chunk, 0, length, offset);
-    if (bytesRead !== length) {
-      throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than ${size} bytes)`);
+  // The last chunk is read whole (it carries the file's hash, known only once it is read); the others stream.
+  const tailBytes = Math.min(TAIL_BYTES, chunkBytes);
+  // After each piece of a PATCH from `from` that reached `at`: progress, and the rate cap (bytes sent by this call).
+  let reported = state.offset;
+  const pace = async (at: number, from: number): Promise<void> => {
+    if (at !== reported) {
+      reported = at;
+      opts.onProgress?.(at, size);
     }
-    return chunk;
+    if (opts.bytesPerSecond && opts.bytesPerSecond > 0) {
+      const wait = started + ((sent + at - from) / opts.bytesPerSecond) * 1000 - Date.now();
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   };
-  // The next chunk is read while the current one is on its way.
-  let ahead: { offset: number; chunk: Promise<Buffer<ArrayBuffer>> } | undefined;
   let lockedWaits = 0;
   try {
     while (!state.assetId) {
       opts.signal?.throwIfAborted();
       const offset = state.offset;
-      const chunk = await (ahead?.offset === offset ? ahead.chunk : read(offset));
-      ahead = undefined;
+      const remaining = size - offset;
+      const length = remaining > chunkBytes ? chunkBytes : remaining > tailBytes ? remaining - tailBytes : remaining;
+      const last = length === remaining;
+      await running?.advanceTo(offset);
+      const mark = running?.mark();
+      let body: () => Buffer | AsyncIterable<Buffer>;
       let declared: string | undefined;
-      if (running) {
-        await running.advanceTo(offset);
-        if (offset + chunk.length === size) {
-          declared = running.digestWith(chunk);
-        }
-      }
-      if (offset + chunk.length < size) {
-        ahead = { offset: offset + chunk.length, chunk: read(offset + chunk.length) };
-        // Not awaited yet: a failure surfaces when the chunk is used (or never, when the offset moved elsewhere).
-        ahead.chunk.catch(() => undefined);
+      if (last) {
+        const chunk = await readRange(file, path, offset, length);
+        declared = running?.digestWith(chunk);
+        body = () => chunk;
+      } else {
+        // A retried request streams the range again: the hash goes back to where the range starts.
+        body = () => {
+          running?.reset(mark);
+          return streamRange(file, path, { offset, length, hash: running, pace: (at) => pace(at, offset) });
+        };
       }
       try {
         const res = await transport.send(
@@ -180,20 +192,24 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
                 ...TUS,
                 'upload-offset': String(offset),
                 'content-type': 'application/offset+octet-stream',
+                'content-length': String(length),
                 ...(declared ? { 'atelier-checksum': declared } : {}),
               },
-              body: chunk,
-            }),
+              body: body() as BodyInit,
+              duplex: 'half',
+            } as RequestInit),
           // Safe to repeat: a PATCH that did land moves the offset, and its repeat is refused (409) rather than stored twice.
           { retryNetwork: true, signal: opts.signal },
         );
         state = stateOf(res);
         sent += state.offset - offset;
-        if (running && state.offset === offset + chunk.length) {
-          running.add(chunk);
+        if (state.offset !== offset + length) {
+          // The server kept another amount: the hash goes back, and catches up from the file at the next offset.
+          running?.reset(mark);
         }
         checksum ??= declared;
       } catch (err) {
+        running?.reset(mark);
         // 423: the server still writes an earlier attempt of this PATCH (a retry after a dropped connection, before
         // the server saw the drop). Its write claim ends with that write, or lapses within 30 s: wait, then resume.
         if (err instanceof AtelierApiError && err.code === 'upload_locked' && lockedWaits < LOCKED_WAITS) {
@@ -216,17 +232,9 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
         }
         throw err;
       }
-      opts.onProgress?.(state.offset, size);
-      if (opts.bytesPerSecond && opts.bytesPerSecond > 0) {
-        const due = started + (sent / opts.bytesPerSecond) * 1000;
-        const wait = due - Date.now();
-        if (wait > 0) {
-          await new Promise((r) => setTimeout(r, wait));
-        }
-      }
+      await pace(state.offset, state.offset);
     }
   } finally {
-    await ahead?.chunk.catch(() => undefined);
     await file.close();
   }
   // Committed by an earlier attempt (a resumed upload found complete): the whole file's hash, for the result.
@@ -259,6 +267,38 @@ async function uploadInOneRequest(transport: Transport, path: string, size: numb
 
 const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
+/** Pieces a streamed PATCH body is read in. */
+const PIECE_BYTES = 1024 * 1024;
+
+async function readRange(file: FileHandle, path: string, offset: number, length: number): Promise<Buffer> {
+  const chunk = Buffer.allocUnsafe(length);
+  const { bytesRead } = await file.read(chunk, 0, length, offset);
+  if (bytesRead !== length) {
+    throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than expected)`);
+  }
+  return chunk;
+}
+
+/**
+ * A PATCH body streamed from the file, piece by piece: no chunk is held whole in memory, and each piece is hashed
+ * as it is read, so the hashing overlaps the sending. `pace` sees the offset reached after each piece (progress,
+ * rate cap).
+ */
+async function* streamRange(
+  file: FileHandle,
+  path: string,
+  range: { offset: number; length: number; hash: RunningHash | undefined; pace: (at: number) => Promise<void> },
+): AsyncGenerator<Buffer> {
+  const end = range.offset + range.length;
+  for (let at = range.offset; at < end; ) {
+    const piece = await readRange(file, path, at, Math.min(PIECE_BYTES, end - at));
+    range.hash?.add(piece);
+    at += piece.length;
+    yield piece;
+    await range.pace(at);
+  }
+}
+
 /**
  * The SHA-256 of a file's first `pos` bytes, kept as chunks are sent. When the upload's offset moves where the hash
  * has not been (a resumed upload, a 409), the bytes in between are read from the file (from the start, when the
@@ -286,6 +326,18 @@ class RunningHash {
   add(chunk: Buffer): void {
     this.hash.update(chunk);
     this.pos += chunk.length;
+  }
+
+  /** Where it stands now, to go back to with reset (a PATCH whose bytes the server did not keep). */
+  mark(): { hash: Hash; pos: number } {
+    return { hash: this.hash.copy(), pos: this.pos };
+  }
+
+  reset(mark: { hash: Hash; pos: number } | undefined): void {
+    if (mark) {
+      this.hash = mark.hash.copy();
+      this.pos = mark.pos;
+    }
   }
 
   /** The hash of what was added so far and `last`, without adding it. */
