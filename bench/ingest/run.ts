@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { ATELIER_NODE_FLAGS, freePort, waitFor, stop } from '../lib/processes.js';
 import { benchDataDir } from '../lib/data-dir.js';
+import { HAS_CURL, rawUpload } from '../lib/raw-upload.js';
 
 /*
  * Ingest benchmark: single-request uploads (POST /workspaces/assets, raw body streamed from a file) of a 1 GiB
@@ -61,40 +61,6 @@ const procStatus = (pid: number, field: string): number => {
   return m?.[1] ? Number(m[1]) * 1024 : 0;
 };
 
-const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
-
-/**
- * POSTs `file` as the raw body and answers the status and body text. With curl when it is installed: it streams a
- * file to a socket for about a third of the CPU of a Node client, and on two cores the client competes with the
- * server it measures. Otherwise a Node client (a file stream piped into the request).
- */
-async function upload(url: string, headers: Record<string, string>, file: string): Promise<{ status: number; body: string }> {
-  const all = { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) };
-  if (HAS_CURL) {
-    const args = ['-s', '-X', 'POST', '-T', file, '-w', '\n%{http_code}', ...Object.entries(all).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
-    const child = spawn('curl', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const [code] = (await once(child, 'close')) as [number];
-    if (code !== 0) {
-      throw new Error(`curl exited with ${code}`);
-    }
-    const cut = out.lastIndexOf('\n');
-    return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
-  }
-  const req = request(url, { method: 'POST', headers: all });
-  const response = new Promise<{ status: number; body: string }>((res, rej) => {
-    req.on('response', (r) => {
-      let body = '';
-      r.on('data', (d: Buffer) => (body += d.toString()));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
-    });
-    req.on('error', rej);
-  });
-  createReadStream(file, { highWaterMark: MiB }).pipe(req);
-  return response;
-}
-
 const dataDir = benchDataDir('ingest');
 let server: ChildProcess | undefined;
 try {
@@ -146,7 +112,7 @@ try {
     const cpSync = timed(() => spawnSync('sh', ['-c', `cp "${source}" "${copy}" && sync "${copy}"`]));
     rmSync(copy);
     const upStart = process.hrtime.bigint();
-    const res = await upload(`${base}/workspaces/assets?file_name=big-${round}.bin`, headers, source);
+    const res = await rawUpload(`${base}/workspaces/assets?file_name=big-${round}.bin`, headers, source);
     const up = Number(process.hrtime.bigint() - upStart) / 1e9;
     if (res.status !== 201) {
       throw new Error(`upload answered ${res.status}: ${res.body.slice(0, 500)}`);
@@ -170,7 +136,7 @@ try {
   });
   const [barePortLine] = (await once(bare.stdout!, 'data')) as [Buffer];
   const bareStart = process.hrtime.bigint();
-  const bareRes = await upload(`http://127.0.0.1:${barePortLine.toString().trim()}/`, {}, source);
+  const bareRes = await rawUpload(`http://127.0.0.1:${barePortLine.toString().trim()}/`, {}, source);
   const bareSeconds = Number(process.hrtime.bigint() - bareStart) / 1e9;
   await stop(bare);
   if (bareRes.body !== sha256) {

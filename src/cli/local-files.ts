@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Asset } from '../sdk/client.js';
 import type { Session } from './session.js';
@@ -101,7 +101,10 @@ export function readResumeUrl(session: Session, file: LocalFile): string | undef
 export function writeResumeUrl(session: Session, file: LocalFile, url: string): void {
   const path = resumeFile(session, file);
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  writeFileSync(path, JSON.stringify({ url, path: file.abs, created_at: new Date().toISOString() }), { mode: 0o600 });
+  // Written aside and renamed into place: a kill mid-write, or a reader at that moment, never sees half a file.
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify({ url, path: file.abs, created_at: new Date().toISOString() }), { mode: 0o600 });
+  renameSync(aside, path);
 }
 
 export function clearResumeUrl(session: Session, file: LocalFile): void {

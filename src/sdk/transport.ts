@@ -1,4 +1,5 @@
 import { AtelierApiError, AtelierNetworkError } from './errors.js';
+import { writeRequest, type WrittenRequest } from './written-request.js';
 
 /*
  * Every request of the SDK (the generated client's, tus chunks, downloads) goes through one Transport, which adds
@@ -105,28 +106,61 @@ export class Transport {
 
   /** Sends a request (built anew by `make` for every attempt); resolves with a 2xx/3xx or an allowed status. */
   async send(make: () => Request, opts: SendOptions, authenticated = true): Promise<Response> {
+    return this.exchange(
+      async () => {
+        const request = make();
+        await this.prepare(request.headers, authenticated);
+        return { retryNetwork: opts.retryNetwork ?? IDEMPOTENT.has(request.method), response: () => this.fetchImpl(request, opts.signal ? { signal: opts.signal } : {}) };
+      },
+      opts,
+      authenticated,
+    );
+  }
+
+  /**
+   * Like send, for a request whose body the caller writes piece by piece (`write`, run again for a retry) straight to
+   * the socket (node:http): large upload bodies, which fetch would copy piece by piece. Only with the built-in fetch
+   * (see `writesBodies`); with a custom one, send a streamed Request instead.
+   */
+  async sendWritten(make: () => WrittenRequest, opts: SendOptions): Promise<Response> {
+    return this.exchange(
+      async () => {
+        const request = make();
+        const headers = new Headers(request.headers);
+        await this.prepare(headers, true);
+        return { retryNetwork: opts.retryNetwork ?? IDEMPOTENT.has(request.method), response: () => writeRequest(request, headers, opts.signal) };
+      },
+      opts,
+      true,
+    );
+  }
+
+  /** Whether sendWritten can be used (no custom fetch was given, so every request may go over node:http). */
+  get writesBodies(): boolean {
+    return this.options.fetch === undefined;
+  }
+
+  /** The retry loop of send and sendWritten: one attempt per `attempt()`, whose response() performs it. */
+  private async exchange(
+    attempt: () => Promise<{ retryNetwork: boolean; response: () => Promise<Response> }>,
+    opts: SendOptions,
+    authenticated: boolean,
+  ): Promise<Response> {
     const retries = this.options.retries ?? 4;
     const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
     const backoff = this.options.backoffMs ?? 250;
     let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const request = make();
-      const retryNetwork = opts.retryNetwork ?? IDEMPOTENT.has(request.method);
-      if (authenticated) {
-        await this.decorate(request.headers);
-      }
-      if (this.options.userAgent && !request.headers.has('user-agent')) {
-        request.headers.set('user-agent', this.options.userAgent);
-      }
+    for (let n = 0; ; n++) {
+      const { retryNetwork, response: perform } = await attempt();
       let response: Response;
       try {
-        response = await this.fetchImpl(request, opts.signal ? { signal: opts.signal } : {});
+        response = await perform();
       } catch (err) {
         if (opts.signal?.aborted) {
           throw err;
         }
-        if (retryNetwork && attempt < retries) {
-          await sleep(this.backoffDelay(backoff, attempt, maxDelay), opts.signal);
+        if (retryNetwork && n < retries) {
+          await sleep(this.backoffDelay(backoff, n, maxDelay), opts.signal);
           continue;
         }
         throw new AtelierNetworkError(this.baseUrl, err);
@@ -138,9 +172,9 @@ export class Transport {
         await this.accessToken(true);
         continue;
       }
-      if ((response.status === 429 || response.status === 503) && attempt < retries) {
+      if ((response.status === 429 || response.status === 503) && n < retries) {
         const retryAfter = response.headers.get('retry-after');
-        const wait = retryAfter !== null ? parseRetryAfterMs(retryAfter) : this.backoffDelay(backoff, attempt, maxDelay);
+        const wait = retryAfter !== null ? parseRetryAfterMs(retryAfter) : this.backoffDelay(backoff, n, maxDelay);
         if (wait !== undefined && wait <= maxDelay) {
           await response.body?.cancel();
           await sleep(wait, opts.signal);
@@ -151,6 +185,15 @@ export class Transport {
         return response;
       }
       throw await AtelierApiError.from(response);
+    }
+  }
+
+  private async prepare(headers: Headers, authenticated: boolean): Promise<void> {
+    if (authenticated) {
+      await this.decorate(headers);
+    }
+    if (this.options.userAgent && !headers.has('user-agent')) {
+      headers.set('user-agent', this.options.userAgent);
     }
   }
 

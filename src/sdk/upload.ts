@@ -2,8 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
 import { AtelierApiError, AtelierIntegrityError } from './errors.js';
-import type { Transport } from './transport.js';
+import type { SendOptions, Transport } from './transport.js';
 
 /*
  * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks, each its own
@@ -170,37 +171,28 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
       const last = length === remaining;
       await running?.advanceTo(offset);
       const mark = running?.mark();
-      let body: () => Buffer | AsyncIterable<Buffer>;
-      let declared: string | undefined;
-      if (last) {
-        const chunk = await readRange(file, path, offset, length);
-        declared = running?.digestWith(chunk);
-        body = () => chunk;
-      } else {
-        // A retried request streams the range again: the hash goes back to where the range starts.
-        body = () => {
-          running?.reset(mark);
-          return streamRange(file, path, { offset, length, hash: running, pace: (at) => pace(at, offset) });
-        };
-      }
+      const chunk = last ? await readRange(file, path, offset, length) : undefined;
+      const declared = chunk && running ? running.digestWith(chunk) : undefined;
+      const headers = {
+        ...TUS,
+        'upload-offset': String(offset),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(length),
+        ...(declared ? { 'atelier-checksum': declared } : {}),
+      };
+      // Safe to repeat: a PATCH that did land moves the offset, and its repeat is refused (409) rather than stored twice.
+      const sendOptions = { retryNetwork: true, signal: opts.signal };
       try {
-        const res = await transport.send(
-          () =>
-            new Request(url as string, {
-              method: 'PATCH',
-              headers: {
-                ...TUS,
-                'upload-offset': String(offset),
-                'content-type': 'application/offset+octet-stream',
-                'content-length': String(length),
-                ...(declared ? { 'atelier-checksum': declared } : {}),
-              },
-              body: body() as BodyInit,
-              duplex: 'half',
-            } as RequestInit),
-          // Safe to repeat: a PATCH that did land moves the offset, and its repeat is refused (409) rather than stored twice.
-          { retryNetwork: true, signal: opts.signal },
-        );
+        const res = chunk
+          ? await transport.send(() => new Request(url, { method: 'PATCH', headers, body: chunk as Buffer<ArrayBuffer> }), sendOptions)
+          : await sendStreamed(transport, url, headers, {
+              file,
+              path,
+              range: { offset, length, hash: running, pace: (at: number) => pace(at, offset) },
+              // A retried request sends the range again: the hash goes back to where the range starts.
+              rewind: () => running?.reset(mark),
+              options: sendOptions,
+            });
         state = stateOf(res);
         sent += state.offset - offset;
         if (state.offset !== offset + length) {
@@ -270,13 +262,70 @@ const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).di
 /** Pieces a streamed PATCH body is read in. */
 const PIECE_BYTES = 1024 * 1024;
 
-async function readRange(file: FileHandle, path: string, offset: number, length: number): Promise<Buffer> {
-  const chunk = Buffer.allocUnsafe(length);
-  const { bytesRead } = await file.read(chunk, 0, length, offset);
+const readRange = (file: FileHandle, path: string, offset: number, length: number): Promise<Buffer> =>
+  readInto(Buffer.allocUnsafe(length), file, path, offset, length);
+
+/** Reads [offset, offset + length) of the file into `buffer`; answers the filled part. */
+async function readInto(buffer: Buffer, file: FileHandle, path: string, offset: number, length: number): Promise<Buffer> {
+  const { bytesRead } = await file.read(buffer, 0, length, offset);
   if (bytesRead !== length) {
     throw new AtelierIntegrityError(`${path} changed while it was being uploaded (it is shorter than expected)`);
   }
-  return chunk;
+  return buffer.subarray(0, length);
+}
+
+/** A streamed PATCH: written to the socket when the transport can (no copies), else a streamed fetch body. */
+function sendStreamed(
+  transport: Transport,
+  url: string,
+  headers: Record<string, string>,
+  body: { file: FileHandle; path: string; range: StreamedRange; rewind: () => void; options: SendOptions },
+): Promise<Response> {
+  const { file, path, range, rewind, options } = body;
+  if (transport.writesBodies) {
+    const write = (socket: Writable): Promise<void> => {
+      rewind();
+      return writeRange(socket, file, path, range);
+    };
+    return transport.sendWritten(() => ({ url, method: 'PATCH', headers, write }), options);
+  }
+  return transport.send(() => {
+    rewind();
+    return new Request(url, { method: 'PATCH', headers, body: streamRange(file, path, range) as unknown as BodyInit, duplex: 'half' } as RequestInit);
+  }, options);
+}
+
+/** How many pieces a written PATCH body has in flight (read, hashed, or being written to the socket). */
+const PIECES_IN_FLIGHT = 4;
+
+/**
+ * A PATCH body written from the file to the socket (Transport.sendWritten), piece by piece through a few reused
+ * buffers: nothing is copied or allocated per piece, and each piece is hashed once read, while earlier ones are
+ * still being written.
+ */
+async function writeRange(body: Writable, file: FileHandle, path: string, range: StreamedRange): Promise<void> {
+  const buffers = Array.from({ length: PIECES_IN_FLIGHT }, () => Buffer.allocUnsafeSlow(PIECE_BYTES));
+  const released: Array<Promise<void>> = buffers.map(() => Promise.resolve());
+  const end = range.offset + range.length;
+  for (let at = range.offset, i = 0; at < end; i = (i + 1) % PIECES_IN_FLIGHT) {
+    await released[i];
+    const piece = await readInto(buffers[i]!, file, path, at, Math.min(PIECE_BYTES, end - at));
+    range.hash?.add(piece);
+    const done = new Promise<void>((resolve, reject) => body.write(piece, (err) => (err ? reject(err) : resolve())));
+    done.catch(() => undefined);
+    released[i] = done;
+    at += piece.length;
+    await range.pace(at);
+  }
+  await Promise.all(released);
+}
+
+interface StreamedRange {
+  offset: number;
+  length: number;
+  hash: RunningHash | undefined;
+  /** Sees the offset reached after each piece (progress, rate cap). */
+  pace: (at: number) => Promise<void>;
 }
 
 /**
@@ -287,7 +336,7 @@ async function readRange(file: FileHandle, path: string, offset: number, length:
 async function* streamRange(
   file: FileHandle,
   path: string,
-  range: { offset: number; length: number; hash: RunningHash | undefined; pace: (at: number) => Promise<void> },
+  range: StreamedRange,
 ): AsyncGenerator<Buffer> {
   const end = range.offset + range.length;
   for (let at = range.offset; at < end; ) {
