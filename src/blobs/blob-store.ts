@@ -136,11 +136,12 @@ export interface BlobStore {
   /**
    * Writes `body` into the temp bytes of `uploadId` from `offset`: cuts them to `offset` first (bytes past it, from a
    * write cut off earlier, are overwritten), writes, makes the result durable, and answers how many bytes were
-   * written. At 0 the temp bytes are made; past 0, fewer than `offset` held is `upload_not_found`. On failure the bytes
-   * up to `offset` are intact and any past it do not count. The caller makes sure one write per upload runs at a time
-   * (tus: the write claim on its session row). Only where writesTempInPlace.
+   * written. At 0 the temp bytes are made; past 0, fewer than `offset` held is `upload_not_found`. A body that ends
+   * early (its client went away) is not a failure: what arrived is written and made durable, and `cut` says so. On
+   * failure the bytes up to `offset` are intact and any past it do not count. The caller makes sure one write per
+   * upload runs at a time (tus: the write claim on its session row). Only where writesTempInPlace.
    */
-  writeTempAt(uploadId: string, offset: number, body: Readable, options?: TempWriteOptions): Promise<{ size: number }>;
+  writeTempAt(uploadId: string, offset: number, body: Readable, options?: TempWriteOptions): Promise<{ size: number; cut?: true }>;
   /** A new running hash for writeTempAt and adopt (TempHash). Only where writesTempInPlace. */
   newTempHash(): TempHash;
   /** Streams `body` into the temp bytes of `uploadId`, replacing earlier ones; a failed put leaves none. */

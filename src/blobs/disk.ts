@@ -187,27 +187,32 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
-  async writeTempAt(uploadId: string, offset: number, body: Readable, options: TempWriteOptions = {}): Promise<{ size: number }> {
+  async writeTempAt(uploadId: string, offset: number, body: Readable, options: TempWriteOptions = {}): Promise<{ size: number; cut?: true }> {
     assertUploadId(uploadId);
     const path = join(this.tmpDir, uploadId);
     // Hashed only into the caller's running hash, if any: adopt hashes the whole file otherwise.
     const running = options.hash instanceof RunningTempHash ? options.hash : undefined;
     const runningHash = running?.continueAt(offset);
-    let size: number;
+    let written: { size: number; cut?: true };
     try {
-      ({ size } = await this.inTempDir(body, () =>
-        writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, beforeWrite: options.beforeWrite, hash: false, runningHash, start: { at: offset } }),
-      ));
+      written = await this.inTempDir(body, () =>
+        writeBodyFile(path, body, { maxBytes: options.maxBytes, onChunk: options.onChunk, beforeWrite: options.beforeWrite, hash: false, runningHash, keepCutBody: true, start: { at: offset } }),
+      );
     } catch (err) {
       running?.drop();
       throw err;
+    }
+    const { size, cut } = written;
+    if (cut) {
+      // The hash saw a body that broke off; not worth reasoning about which bytes it took: adopt reads the file.
+      running?.drop();
     }
     running?.advance(size);
     if (offset === 0) {
       // The file's name must survive a power cut as well as its bytes (fsynced by writeBodyFile).
       await fsyncDirectory(this.tmpDir);
     }
-    return { size };
+    return cut ? { size, cut } : { size };
   }
 
   newTempHash(): TempHash {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { giveBatch, takeBatch, type Batch } from './batch-buffers.js';
 import { OffThreadSha256 } from './hash-thread.js';
 import { ByteTally } from './hashing.js';
-import { errors } from '../domain/errors.js';
+import { errors, isDomainError } from '../domain/errors.js';
 
 /*
  * Streams a body into a new file, hashing it on the way (unless the caller needs no hash), in large batches: socket
@@ -87,6 +87,11 @@ export interface WriteOptions {
   /** Awaited before each write reaches the file; throwing stops the write (a tus write claim that lapsed). */
   beforeWrite?: (() => Promise<void>) | undefined;
   /**
+   * A body that ends early (the client went away) is not a failure: the bytes that arrived are written and made
+   * durable, and the answer says `cut` (tus keeps what arrived of a PATCH). Write errors and limits still fail.
+   */
+  keepCutBody?: boolean | undefined;
+  /**
    * With `hash: false`: a hash the caller carries across writes (tus in place), updated with every byte written here
    * and neither digested nor dropped here.
    */
@@ -103,13 +108,13 @@ export interface WriteStart {
  * `hash: false` only its size (bytes whose hash nobody reads: an upload's temp parts, hashed when they are joined).
  * On any failure the partial file is left for the caller to remove.
  */
-export function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash: false; start?: WriteStart | undefined }): Promise<{ size: number }>;
+export function writeBodyFile(path: string, body: Readable, options: WriteOptions & { hash: false; start?: WriteStart | undefined }): Promise<{ size: number; cut?: true }>;
 export function writeBodyFile(path: string, body: Readable, options?: WriteOptions): Promise<WrittenFile>;
 export async function writeBodyFile(
   path: string,
   body: Readable,
   options: WriteOptions & { hash?: boolean; start?: WriteStart | undefined } = {},
-): Promise<{ size: number; sha256?: string }> {
+): Promise<{ size: number; sha256?: string; cut?: true }> {
   const hashing = options.hash !== false;
   const tally = new ByteTally(options.maxBytes, options.onChunk);
   const start = options.start?.at ?? 0;
@@ -271,8 +276,17 @@ export async function writeBodyFile(
     }
   });
 
+  let cut = false;
   try {
-    await consume;
+    try {
+      await consume;
+    } catch (err) {
+      // Only the body's own end (no write failed, no limit passed) is kept, and only when the caller wants it.
+      if (!options.keepCutBody || hashing || failure !== undefined || isDomainError(err)) {
+        throw err;
+      }
+      cut = true;
+    }
     flush(true);
     await Promise.all(inFlight);
     await syncing;
@@ -281,7 +295,7 @@ export async function writeBodyFile(
     }
     await fh.sync();
     if (!hashing) {
-      return { size: tally.bytes };
+      return cut ? { size: tally.bytes, cut } : { size: tally.bytes };
     }
     const sha256 = inline ?? (offThread ? await offThread.digest() : createHash('sha256').digest('hex'));
     return { sha256, size: tally.bytes };

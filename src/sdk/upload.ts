@@ -7,12 +7,13 @@ import { AtelierApiError, AtelierIntegrityError } from './errors.js';
 import type { SendOptions, Transport } from './transport.js';
 
 /*
- * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks, each its own
- * PATCH: the server keeps a chunk only once all of it arrived (a chunk cut short is discarded whole), so after
- * Ctrl-C, a killed process or a dropped connection the upload continues from the server's offset (`HEAD`), and what
- * arrived is never sent again. The file's SHA-256 travels in the upload's metadata when the caller knows it, else it
- * is computed as the chunks are sent and declared with the last one (`Atelier-Checksum`); either way the server
- * refuses to commit bytes that do not match it (`checksum_mismatch`).
+ * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks of up to 64 MiB,
+ * each its own PATCH whose body streams from the file. After Ctrl-C, a killed process or a dropped connection the
+ * upload continues from the server's offset (`HEAD`): a disk server keeps what arrived of a PATCH cut short, an S3
+ * one keeps whole chunks only, and what it kept is never sent again. The file's SHA-256 travels in the upload's
+ * metadata when the caller knows it, else it is computed as the chunks are read and declared with the last one
+ * (`Atelier-Checksum`, on a last chunk of at most 8 MiB read whole); either way the server refuses to commit bytes
+ * that do not match it (`checksum_mismatch`).
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };

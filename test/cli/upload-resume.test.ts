@@ -102,9 +102,16 @@ for (const kind of DATABASES) {
         } else {
           assert.equal(end.signal, 'SIGKILL');
         }
-        const arrived = await serverOffset(url);
+        // The server keeps what arrived of the PATCH that was cut (tus in place); it notices the closed socket a
+        // moment later, so the offset is read once it stops moving.
+        let arrived = await serverOffset(url);
+        for (let still = 0; still < 5; ) {
+          await new Promise((r) => setTimeout(r, 100));
+          const now = await serverOffset(url);
+          still = now === arrived ? still + 1 : 0;
+          arrived = now;
+        }
         assert.ok(arrived >= offset && arrived < SIZE, `arrived ${arrived}`);
-        assert.equal(arrived % CHUNK, 0, 'only whole chunks are kept');
 
         proxy.reset();
         const r = await env.run(args, viaProxy);

@@ -98,7 +98,8 @@ async function takeWriteClaim(ctx: Ctx, session: UploadSessionRow, offset: numbe
 
 /**
  * Writes one PATCH body at `offset` into the upload's file and moves the offset; answers the new offset (the old one
- * when the body was empty). A body cut short counts for nothing: the offset stays, and the next PATCH cuts the file.
+ * when the body was empty). A body cut short (its client gone) keeps what arrived: the offset moves to it, as tus
+ * recommends, so a resumed upload sends none of it again.
  */
 export async function writeChunkInPlace(
   ctx: Ctx,

@@ -97,7 +97,8 @@ export async function getTusUpload(ctx: Ctx, id: string): Promise<TusState> {
  * PATCH: appends one chunk at `offset`. In place: under the row's write claim (a PATCH finding another's live claim
  * is 423). As parts: the chunk is stored as its own temp object first, then the offset moves by compare-and-set, so
  * of two PATCHes at the same offset exactly one wins (the other is 409 and its bytes deleted). A chunk cut short
- * (client gone) is discarded whole: the offset stays, and the client resumes from it.
+ * (client gone) keeps what arrived when written in place; as a part it is discarded whole and the offset stays.
+ * Either way the client resumes from the offset HEAD gives.
  */
 export async function appendTusChunk(
   ctx: Ctx,

@@ -32,10 +32,12 @@ async function waitForClaimReleased(t: TestApp, id: string): Promise<void> {
 }
 
 describeEachDatabaseAndStore('upload failures leave nothing behind', (t, store) => {
-  test('a truncated or abandoned tus PATCH keeps no bytes; the offset stays and the upload resumes', async () => {
+  test('a tus PATCH cut short: disk keeps what arrived (the offset moves to it), S3 keeps nothing; the upload resumes', async () => {
     const ten = await t.factory.tenant();
     const base = await listening(t);
-    const data = randomData(500_000);
+    // The cut request sends 200,000 bytes of 7s: the file starts with them, so what disk keeps is the file's.
+    const SENT = 200_000;
+    const data = Buffer.concat([Buffer.alloc(SENT, 7), randomData(300_000)]);
     const created = await t.req('POST', '/workspaces/assets/tus', {
       headers: { ...ten.headers, ...TUS, 'upload-length': String(data.length), 'upload-metadata': `filename ${Buffer.from('cut.bin').toString('base64')},checksum ${Buffer.from(sha256(data)).toString('base64')}` },
     });
@@ -48,23 +50,25 @@ describeEachDatabaseAndStore('upload failures leave nothing behind', (t, store) 
       path,
       headers: { ...ten.headers, ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
       declared: data.length,
-      sent: 200_000,
+      sent: SENT,
     });
     assert.equal(answered, '', 'the server was still reading the body when the client went away');
+    let kept = 0;
     if (store === 'disk') {
-      // The upload's own file (written in place) stays for the resume; the cut bytes in it do not count and the
-      // write claim is given back, so the resume is not refused as locked.
+      // The upload's own file (written in place) keeps what arrived, and the write claim is given back, so the
+      // resume is not refused as locked.
       await waitForClaimReleased(t, path.split('/').pop()!);
       assert.equal(await tempCount(t), temps + 1);
+      kept = SENT;
     } else {
       assert.equal(await tempBackTo(t, temps), temps);
     }
     const head = await t.req('HEAD', path, { headers: { ...ten.headers, ...TUS } });
-    assert.equal(head.headers['upload-offset'], '0');
+    assert.equal(head.headers['upload-offset'], String(kept));
     assert.deepEqual(await writtenCounts(t), before);
     const done = await t.req('PATCH', path, {
-      headers: { ...ten.headers, ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-      payload: data,
+      headers: { ...ten.headers, ...TUS, 'upload-offset': String(kept), 'content-type': 'application/offset+octet-stream' },
+      payload: data.subarray(kept),
     });
     assert.equal(done.status, 204);
     const asset = await t.req('GET', `/workspaces/assets/${String(done.headers['atelier-asset-id'])}`, { headers: ten.headers });
