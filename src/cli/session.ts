@@ -1,5 +1,6 @@
 import { AtelierClient } from '../sdk/client.js';
 import { permissionWarning, resolveProfile, type Env, type Profile } from './profile.js';
+import { profileTokenCache } from './token-cache.js';
 
 /** What a command for people works with: the client for its profile, and how to print. */
 export interface Session {
@@ -31,6 +32,7 @@ export function openSession(opts: CommonOptions, env: Env = process.env): Sessio
     accountId: profile.account_id,
     workspaceId: profile.workspace_id,
     credentials: { key: profile.key, secret: profile.secret },
+    tokenCache: profileTokenCache(env, profile),
     userAgent: USER_AGENT,
     // A person waits for an answer; a script can rerun. Two retries of a failed connection, not four.
     retries: Number(env.ATELIER_RETRIES ?? 2),

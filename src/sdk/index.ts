@@ -11,7 +11,7 @@ export { sha256File } from './hash.js';
 export { collect, paginate } from './pages.js';
 export type { Page } from './pages.js';
 export { Transport } from './transport.js';
-export type { Credentials, SendOptions, TransportOptions } from './transport.js';
+export type { Credentials, SendOptions, TokenCache, TransportOptions } from './transport.js';
 export { DEFAULT_CHUNK_BYTES, uploadFile } from './upload.js';
 export type { UploadOptions, UploadResult } from './upload.js';
 export { BATCH_MAX_FILES, uploadBatch } from './upload-batch.js';

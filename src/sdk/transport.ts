@@ -31,6 +31,16 @@ export interface TransportOptions {
   backoffMs?: number | undefined;
   fetch?: typeof fetch | undefined;
   userAgent?: string | undefined;
+  /**
+   * Keeps the token fetched with `credentials` beyond this Transport (a CLI run): `read` gives one kept earlier,
+   * used until `expiresAt` (ms since the epoch); `write` is told of each new one.
+   */
+  tokenCache?: TokenCache | undefined;
+}
+
+export interface TokenCache {
+  read(): { token: string; expiresAt: number } | undefined;
+  write(token: string, expiresAt: number): void;
 }
 
 export interface SendOptions {
@@ -67,6 +77,13 @@ export class Transport {
     this.workspaceId = options.workspaceId;
     this.token = options.token;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    const kept = options.credentials ? options.tokenCache?.read() : undefined;
+    if (kept && kept.expiresAt > Date.now()) {
+      // A token from an earlier run: no exchange (one round trip and a scrypt on the server) while it lasts; a 401
+      // still fetches a fresh one.
+      this.token = kept.token;
+      this.tokenExpiresAt = kept.expiresAt;
+    }
   }
 
   /** An absolute URL for a path of the API (`/workspaces/...`), or the URL itself when already absolute. */
@@ -98,6 +115,7 @@ export class Transport {
     this.token = issued.token;
     // Renewed a little early (10%, at most a minute), so a request never leaves with a token about to expire.
     this.tokenExpiresAt = Date.now() + issued.expires_in * 1000 - Math.min(60_000, issued.expires_in * 100);
+    this.options.tokenCache?.write(issued.token, this.tokenExpiresAt);
     return issued.token;
   }
 

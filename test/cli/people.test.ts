@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES } from '../harness/databases.js';
@@ -50,6 +50,27 @@ for (const kind of DATABASES) {
       const wrong = await env.run(['whoami'], { ATELIER_SECRET: 'sk_wrong' });
       assert.equal(wrong.code, 4);
       assert.match(wrong.stderr, /^atelier: .*invalid_credentials.*request [0-9a-f-]+\]\n$/);
+    });
+
+    test('the access token is kept between commands (0600); a kept token the server refuses is replaced', async () => {
+      const dir = join(env.home, '.config/atelier/tokens');
+      const files = readdirSync(dir);
+      assert.equal(files.length, 1, 'one token for the one server, account, key and secret');
+      const file = join(dir, files[0]!);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      // A token put there is used as it is: the command makes no exchange, so the file still holds it after.
+      const token = (await env.headers()).authorization!.slice('Bearer '.length);
+      writeFileSync(file, JSON.stringify({ token, expires_at: Date.now() + 600_000 }));
+      // Tokens carry their issue time in seconds: one exchanged now would differ from the one put there.
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal((await env.jsonLines(['whoami']))[0]?.user_id, env.tenant.user_id);
+      assert.equal(JSON.parse(readFileSync(file, 'utf8')).token, token);
+      // One the server refuses (401): a fresh exchange, and the new token is kept.
+      writeFileSync(file, JSON.stringify({ token: 'not-a-token', expires_at: Date.now() + 600_000 }));
+      assert.equal((await env.jsonLines(['whoami']))[0]?.user_id, env.tenant.user_id);
+      const kept = JSON.parse(readFileSync(file, 'utf8'));
+      assert.notEqual(kept.token, 'not-a-token');
+      assert.ok(kept.expires_at > Date.now());
     });
 
     test('bad profiles, wrong credentials and an unreachable server: one line on stderr and the documented exit code', async () => {
