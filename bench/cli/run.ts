@@ -136,7 +136,7 @@ try {
       `| ${FILES} files of ${SMALL} B, plain sequential loop (fetch, POST /workspaces/assets) | ${loopSeconds.toFixed(2)} | ${fps(loopSeconds).toFixed(0)} files/s |`,
       `| ${FILES} files of ${SMALL} B, \`atelier upload\` (batches; process start and sign-in included) | ${cliSmallSeconds.toFixed(2)} | ${fps(cliSmallSeconds).toFixed(0)} files/s |`,
       `| ${(BYTES / MiB).toFixed(0)} MiB, single-request raw upload (as bench:ingest, ${HAS_CURL ? 'curl' : 'a Node client'}), median of ${ROUNDS} | ${ingestSeconds.toFixed(2)} (${ingestRuns.map((r) => r.toFixed(2)).join(', ')}) | ${mbps(ingestSeconds).toFixed(0)} MB/s |`,
-      `| ${(BYTES / MiB).toFixed(0)} MiB, \`atelier upload\` (tus; process start and sign-in included), median of ${ROUNDS} | ${cliBigSeconds.toFixed(2)} (${cliRuns.map((r) => r.toFixed(2)).join(', ')}) | ${mbps(cliBigSeconds).toFixed(0)} MB/s |`,
+      `| ${(BYTES / MiB).toFixed(0)} MiB, \`atelier upload\` (tus; process start included, token kept since \`login\`), median of ${ROUNDS} | ${cliBigSeconds.toFixed(2)} (${cliRuns.map((r) => r.toFixed(2)).join(', ')}) | ${mbps(cliBigSeconds).toFixed(0)} MB/s |`,
       '',
       `small files: atelier upload / plain loop = ${(loopSeconds / cliSmallSeconds).toFixed(2)}x (target >= 3x)`,
       `large file: atelier upload / single-request ingest = ${((ingestSeconds / cliBigSeconds) * 100).toFixed(1)}% (target >= 80%)`,
