@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { AtelierClient } from '../sdk/client.js';
+import { profileTokenCache } from './token-cache.js';
 import { requireAsset } from './assets-ref.js';
 import { CommandError, EXIT } from './exit-codes.js';
 import { humanBytes } from './progress.js';
@@ -61,7 +62,9 @@ export async function loginCommand(
   const probe = new AtelierClient({ baseUrl: url, credentials: { key, secret }, userAgent: USER_AGENT, retries: 1 });
   const accounts = ((await probe.api.GET('/users/accounts')).data ?? []) as Named[];
   const account = pick('account', accounts, opts.account ?? env.ATELIER_ACCOUNT_ID, '--account');
-  const inAccount = new AtelierClient({ baseUrl: url, accountId: account.id, credentials: { key, secret }, userAgent: USER_AGENT, retries: 1 });
+  // Its token is kept for the commands that follow (token-cache.ts), as theirs would be.
+  const tokenCache = profileTokenCache(env, { url, account_id: account.id, key, secret });
+  const inAccount = new AtelierClient({ baseUrl: url, accountId: account.id, credentials: { key, secret }, tokenCache, userAgent: USER_AGENT, retries: 1 });
   const workspaces = ((await inAccount.api.GET('/accounts/workspaces')).data ?? []) as Named[];
   const workspace = pick('workspace', workspaces, opts.workspace ?? env.ATELIER_WORKSPACE_ID, '--workspace');
   const me = await inAccount.me();
