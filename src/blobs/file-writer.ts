@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { giveBatch, takeBatch, type Batch } from './batch-buffers.js';
 import { OffThreadSha256 } from './hash-thread.js';
 import { ByteTally } from './hashing.js';
-import { errors, isDomainError } from '../domain/errors.js';
+import { errors } from '../domain/errors.js';
 
 /*
  * Streams a body into a new file, hashing it on the way (unless the caller needs no hash), in large batches: socket
@@ -228,12 +228,14 @@ export async function writeBodyFile(
 
   // Consumed with 'data' events rather than `for await`, which costs a promise per 64 KiB chunk: for a 1 GiB upload
   // that garbage grew the heap by tens of MB before the collector caught up (bench/ingest peak RSS).
+  let overLimit = false;
   const consume = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       try {
         tally.add(chunk);
       } catch (err) {
         // Over the size limit: refuse now, and stop the body as a failed pipeline would.
+        overLimit = true;
         settle(err as Error);
         body.destroy(err as Error);
         return;
@@ -281,8 +283,9 @@ export async function writeBodyFile(
     try {
       await consume;
     } catch (err) {
-      // Only the body's own end (no write failed, no limit passed) is kept, and only when the caller wants it.
-      if (!options.keepCutBody || hashing || failure !== undefined || isDomainError(err)) {
+      // Only a body that ended early (client gone, or stalled past the server's idle timeout) is kept, when no write
+      // failed and no limit was passed, and only when the caller wants it.
+      if (!options.keepCutBody || hashing || failure !== undefined || overLimit) {
         throw err;
       }
       cut = true;

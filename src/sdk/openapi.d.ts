@@ -9350,7 +9350,7 @@ export interface paths {
         head?: never;
         /**
          * tus: append a chunk
-         * @description `Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` (Atelier: the whole file's SHA-256, hex) declares the checksum on any PATCH up to the last, for a client that hashes while it sends; it is checked at completion as one given at creation (a different one: 409). A PATCH while another request is still writing to the same upload is 423 `upload_locked` (HEAD, then retry).
+         * @description `Upload-Offset` must equal the current offset (else 409). 204 with the new `Upload-Offset`; the PATCH that completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` (Atelier: the whole file's SHA-256, hex) declares the checksum on any PATCH up to the last, for a client that hashes while it sends; it is checked at completion as one given at creation (a different one: 409). A PATCH while another request is still writing to the same upload is 423 `upload_locked` (HEAD, then retry). A PATCH cut short keeps what arrived on the disk store (a 408 for a stalled body carries the new Upload-Offset).
          */
         patch: {
             parameters: {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { errors } from '../../../domain/errors.js';
 import { appendTusChunk, createTusUpload, getTusUpload, terminateTusUpload, type TusState } from '../../../domain/uploads/tus.service.js';
 import { ctxOf } from '../../plugins/auth.js';
-import { detachableBody } from '../../plugins/request-body.js';
+import { detachableBody, requestBodyFailure } from '../../plugins/request-body.js';
 import { Type } from '@sinclair/typebox';
 import { authErrors, ErrorBody } from './common.schemas.js';
 import { TusParams } from './uploads.schemas.js';
@@ -208,7 +208,8 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'completes the upload commits it and adds `Atelier-Asset-Id` and `Atelier-Version-Id`. `Atelier-Checksum` ' +
           '(Atelier: the whole file\'s SHA-256, hex) declares the checksum on any PATCH up to the last, for a client ' +
           'that hashes while it sends; it is checked at completion as one given at creation (a different one: 409). ' +
-          'A PATCH while another request is still writing to the same upload is 423 `upload_locked` (HEAD, then retry).',
+          'A PATCH while another request is still writing to the same upload is 423 `upload_locked` (HEAD, then retry). ' +
+          'A PATCH cut short keeps what arrived on the disk store (a 408 for a stalled body carries the new Upload-Offset).',
         params: TusParams,
         response: { 204: Type.Null({ description: 'Stored; see Upload-Offset' }), ...authErrors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 423: ErrorBody },
       },
@@ -223,6 +224,12 @@ export const uploadsTusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         checksum: checksumHeader(request),
       });
       sendState(reply, state);
+      // A body the server cut off (idle past the timeout): what arrived is kept, but the request still failed; its
+      // 408 carries the new Upload-Offset.
+      const cutOff = requestBodyFailure(request);
+      if (cutOff) {
+        throw cutOff;
+      }
       return reply.status(204).send(null);
     },
   );
