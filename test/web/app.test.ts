@@ -131,22 +131,32 @@ describe('web app in Chromium', { timeout: 300_000 }, () => {
     // A 10 MiB file made in the page, with fixed bytes and modification time, so the one dropped after the reload is
     // "the same file" (the browser forgets picked files on reload; the person drops them again).
     const SIZE = 10 * 1024 * 1024;
-    const dropTheFile = () =>
-      page.evaluate((size) => {
+    // The drop zone is waited for first: a drop dispatched before the page has rendered it went nowhere, and the test
+    // then waited for a PATCH that never came (it hung twice under CI load).
+    const dropTheFile = async () => {
+      await page.locator('.drop').waitFor();
+      await page.evaluate((size) => {
         const bytes = new Uint8Array(size);
         for (let i = 0; i < size; i++) {
           bytes[i] = (i * 7) % 251;
         }
         const dt = new DataTransfer();
         dt.items.add(new File([bytes], 'big.bin', { lastModified: 1_700_000_000_000 }));
-        document.querySelector('.drop')?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        const zone = document.querySelector('.drop');
+        if (!zone) {
+          throw new Error('no drop zone on the page');
+        }
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, SIZE);
-    // The first 8 MiB chunk goes through; the second PATCH is cut off and the page reloaded, as a dropped connection would.
+    };
+    // The first 8 MiB chunk goes through; the second PATCH is cut off and the page reloaded, as a dropped connection
+    // would. Every later PATCH of that page (its retry) is cut off too, until the reload, so the server holds exactly
+    // the first chunk whenever the reload comes.
     let patches = 0;
     let cut!: () => void;
     const cutOff = new Promise<void>((resolve) => (cut = resolve));
     await page.route('**/workspaces/assets/tus/*', async (route) => {
-      if (route.request().method() === 'PATCH' && ++patches === 2) {
+      if (route.request().method() === 'PATCH' && ++patches >= 2) {
         cut();
         await route.abort('connectionreset');
         return;
@@ -154,11 +164,18 @@ describe('web app in Chromium', { timeout: 300_000 }, () => {
       await route.continue();
     });
     await dropTheFile();
-    await cutOff;
-    await page.unroute('**/workspaces/assets/tus/*');
+    // Bounded, so a PATCH that never comes fails here with a reason instead of at the suite's timeout.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      cutOff,
+      new Promise<never>((_, reject) => {
+        waited = setTimeout(() => reject(new Error(`the second PATCH never came (${patches} seen)`)), PAGE_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(waited));
     const [session] = await t.deps.db.selectFrom('upload_sessions').selectAll().where('workspace_id', '=', ten.workspaceId).orderBy('created_at', 'desc').limit(1).execute();
     assert.equal(Number(session?.received_bytes), 8 * 1024 * 1024);
     await page.reload();
+    await page.unroute('**/workspaces/assets/tus/*');
     await page.getByRole('heading', { name: 'Upload' }).waitFor();
     await dropTheFile();
     const row = page.locator('.uploads li', { hasText: 'big.bin' });

@@ -121,8 +121,9 @@ export async function tusUpload(file: File, fileLocation: string, onProgress: (b
         break;
       }
     } catch (err) {
-      // A refusal is final (409 is the offset disagreeing, which asking the server below repairs); a drop is retried.
-      const refused = err instanceof RefusedError && err.status >= 400 && err.status < 500 && err.status !== 409;
+      // A refusal is final, except 409 (the offset disagrees) and 423 (an earlier request, e.g. from before a page
+      // reload, is still writing this upload), which asking the server below repairs; a drop is retried.
+      const refused = err instanceof RefusedError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 423;
       if (signal.aborted || refused || ++attempts > 3) {
         throw err;
       }
