@@ -57,8 +57,18 @@ class RefusedError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: string | null = null,
   ) {
     super(message);
+  }
+}
+
+/** The API's error code from a response body, if it is the API's JSON error shape. */
+function codeOf(text: string): string | null {
+  try {
+    return (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -85,7 +95,7 @@ function patch(url: string, blob: Blob, offset: number, onProgress: (sent: numbe
       if (xhr.status === 204 && Number.isFinite(next)) {
         resolve({ offset: next, assetId: xhr.getResponseHeader('atelier-asset-id') });
       } else {
-        reject(new RefusedError(xhr.status, reasonOf(xhr.responseText) ?? `upload stopped (${xhr.status})`));
+        reject(new RefusedError(xhr.status, reasonOf(xhr.responseText) ?? `upload stopped (${xhr.status})`, codeOf(xhr.responseText)));
       }
     };
     xhr.onerror = () => reject(new Error('the connection dropped'));
@@ -121,9 +131,10 @@ export async function tusUpload(file: File, fileLocation: string, onProgress: (b
         break;
       }
     } catch (err) {
-      // A refusal is final, except 409 (the offset disagrees) and 423 (an earlier request, e.g. from before a page
-      // reload, is still writing this upload), which asking the server below repairs; a drop is retried.
-      const refused = err instanceof RefusedError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 423;
+      // A refusal is final (a 423 for a locked asset too), except 409 (the offset disagrees) and 423 `upload_locked`
+      // (an earlier request, e.g. from before a page reload, is still writing this upload), which asking the server
+      // below repairs; a drop is retried.
+      const refused = err instanceof RefusedError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.code !== 'upload_locked';
       if (signal.aborted || refused || ++attempts > 3) {
         throw err;
       }
