@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Review, ReviewRequest, WorkspaceMember } from '../api/types';
 import { useLiveEvents } from '../live/live';
+import { MemberSelect } from '../ui/member-select';
 import { personName, useMembers } from '../ui/people';
 import { draftContent, EMPTY_DRAFT, MentionTextarea, type MentionDraft } from './mention-box';
 import { withMentions } from './mentions';
@@ -78,17 +79,7 @@ function RequestForm({ assetId, members, meId, onPosted }: { assetId: string; me
   return (
     <form onSubmit={submit} className="comment-form-wrap" aria-label="Request a review">
       <div className="comment-form">
-        <label>
-          <span className="sr-only">Reviewer</span>
-          <select aria-label="Reviewer" value={reviewer} onChange={(e) => setReviewer(e.target.value)}>
-            <option value="">Choose a reviewer</option>
-            {members.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {personName(m.user)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MemberSelect label={<span className="sr-only">Reviewer</span>} value={reviewer} onChange={setReviewer} members={members} empty="Choose a reviewer" />
         <MentionTextarea label="Message to the reviewer" value={draft} onChange={setDraft} members={members} meId={meId} />
         <button type="submit">Request review</button>
       </div>

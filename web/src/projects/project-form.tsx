@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Project, WorkspaceMember } from '../api/types';
+import type { Project } from '../api/types';
 import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
-import { personName, useMembers } from '../ui/people';
+import { MemberSelect } from '../ui/member-select';
+import { useMembers } from '../ui/people';
 
 export const PROJECT_STATUSES = ['active', 'on_hold', 'completed', 'archived'] as const;
 export const statusLabel = (s: string) => s.replace('_', ' ');
@@ -96,30 +97,5 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
       </div>
       <FormFooter general={errors.general} busy={busy} submitLabel={submitLabel} onCancel={onCancel} />
     </form>
-  );
-}
-
-/** A member picker (sponsor, owner): the empty choice is named by the caller (what the API does without one). */
-function MemberSelect({ label, value, onChange, members, empty, invalid, describedBy }: {
-  label: string;
-  value: string;
-  onChange: (userId: string) => void;
-  members: WorkspaceMember[];
-  empty: string;
-  invalid: unknown;
-  describedBy: string | undefined;
-}) {
-  return (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid ? true : undefined} aria-describedby={describedBy}>
-        <option value="">{empty}</option>
-        {members.map((m) => (
-          <option key={m.user_id} value={m.user_id}>
-            {personName(m.user)}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
