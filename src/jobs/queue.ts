@@ -96,8 +96,10 @@ export async function enqueueJob(
     updated_at: now,
     workspace_id: workspaceOfPayload(payload),
   };
-  // Two tries: a conflicting job can finish between our insert and our look-up, which frees the key.
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // A conflicting job can finish between our insert and our look-up, which frees the key: insert again. Each such
+  // round means another job finished, so the loop makes progress; a worker that finishes jobs as fast as they come
+  // (the event dispatcher under load) made two rounds too few (a 500 in CI).
+  for (let attempt = 0; attempt < ENQUEUE_ATTEMPTS; attempt++) {
     // NOTE: `on conflict do nothing` without a target covers both the id and the partial unique index on
     // unique_key, and (unlike catching the error) does not abort the caller's PostgreSQL transaction.
     const inserted = await ctx.db.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
@@ -126,6 +128,9 @@ export function workspaceOfPayload(payload: unknown): string | null {
   const id = p.workspace_id ?? p.workspaceId;
   return typeof id === 'string' && id !== '' ? id : null;
 }
+
+/** Rounds of insert-then-look-up; each lost round means a conflicting job finished in between. */
+const ENQUEUE_ATTEMPTS = 10;
 
 async function findConflicting(db: Kysely<DB>, id: string, uniqueKey: string | null): Promise<JobRow | undefined> {
   const byId = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();

@@ -201,7 +201,14 @@ describe('contended writes across 2 API processes and 2 workers [postgres]', { s
     const summary = [...byOp].sort().map(([k, v]) => `${k}: ${v}`).join(', ');
     process.stderr.write(`multi-process: ${outcomes.length} requests in ${took} ms (${summary})\n`);
     assert.ok(outcomes.length >= 300, `${outcomes.length} requests`);
-    assert.deepEqual(outcomes.filter((o) => o.status >= 500), [], summary);
+    // A 5xx names its cause: the API processes' log lines that carry its request id.
+    const failures = outcomes.filter((o) => o.status >= 500);
+    const logged = failures.map((o) => {
+      const id = (JSON.parse(o.body) as { request_id?: string }).request_id ?? '';
+      const log = `${apis[o.server]!.stdout}${apis[o.server]!.stderr}`;
+      return log.split('\n').filter((l) => id !== '' && l.includes(id)).join('\n');
+    });
+    assert.deepEqual(failures, [], `${summary}\n${logged.join('\n')}`);
     // Every answer is one a single client would get too: 2xx, or (removing a tag another client removed first) a
     // 404, or 423 where the other user holds the lock; never a uniqueness conflict.
     const lockedOut = (o: Outcome) => o.status === 423 && ['lock', 'unlock', 'new version'].includes(o.op);

@@ -98,4 +98,40 @@ describeEachDatabase('job claiming under concurrency', (t) => {
       }
     }
   });
+  test('enqueueing under a unique key never fails while workers finish the jobs of that key as fast as they come', { skip: t.kind === 'sqlite' && 'SQLite runs one writing transaction at a time' }, async () => {
+    // The event outbox asks for its dispatch job in every writing transaction, under one unique key, and a worker
+    // finishes each dispatch within milliseconds: a job the insert conflicted with is often gone by the look-up.
+    const keyed = defineJob({ name: 'test.keyed', payload: Type.Object({}), async handler() { await delay(1); } });
+    const definitions = [keyed];
+    const workerDeps = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
+    const writers = createDeps(t.config, { clock: t.clock, log: createLogger('silent'), jobDefinitions: definitions });
+    const workers = [0, 1].map(() => t.jobs.worker({ deps: workerDeps, concurrency: 2, pollIntervalMs: 1 }));
+    workers.forEach((w) => w.start());
+    try {
+      const failures: string[] = [];
+      let enqueued = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = 0; i < 150; i++) {
+            try {
+              await writers.db.transaction().execute(async (trx) => {
+                await enqueueJob({ ...writers, db: trx }, 'test.keyed', {}, { uniqueKey: 'test.keyed' });
+                await delay(Math.random() * 3);
+              });
+              enqueued++;
+            } catch (err) {
+              failures.push((err as Error).message);
+            }
+          }
+        }),
+      );
+      assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${failures.length + enqueued} enqueues failed`);
+      const ran = await t.deps.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', 'test.keyed').executeTakeFirstOrThrow();
+      assert.ok(Number(ran.n) > 1, 'the workers finished jobs of the key while it was being enqueued');
+    } finally {
+      await Promise.all(workers.map((w) => w.stop(5000)));
+      await workerDeps.close();
+      await writers.close();
+    }
+  });
 });
