@@ -94,7 +94,7 @@ export const EnvSchema = Type.Object({
     exclusiveMinimum: 0,
     default: 60,
     description:
-      'A request whose body stops arriving for this many seconds (a stalled or vanished client) is answered 408 and its connection closed; nothing it sent is kept.',
+      'A request whose body stops arriving for this many seconds (a stalled or vanished client) is answered 408 and its connection closed; nothing it sent is kept, except by a tus PATCH, which keeps what arrived (its 408 carries Upload-Offset).',
   }),
   LIVE_RECHECK_SECONDS: Type.Number({
     exclusiveMinimum: 0,

@@ -17,12 +17,14 @@ import type { SendOptions, Transport } from './transport.js';
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };
-/** PATCH size: each streams from the file, so its size costs no memory; a cut-off PATCH is sent again whole. */
+/** PATCH size: each streams from the file, so its size costs no memory; a cut-off PATCH resumes from what the server kept. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 /** Files up to this size go in one request; the last PATCH (read whole, to declare the hash with it) is at most this. */
 const TAIL_BYTES = 8 * 1024 * 1024;
 /** How many times a PATCH answered 423 (another request writes the upload) waits 1 s and resumes before failing. */
 const LOCKED_WAITS = 40;
+/** 408s in a row that kept nothing before the upload gives up (a stall that kept bytes starts the count again). */
+const STALLS = 3;
 
 export interface UploadOptions {
   /** The folder to upload into (`/Art/Props/`); default `/`. */
@@ -163,6 +165,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
     }
   };
   let lockedWaits = 0;
+  let stalls = 0;
   try {
     while (!state.assetId) {
       opts.signal?.throwIfAborted();
@@ -215,11 +218,17 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
           state = now;
           continue;
         }
-        if (err instanceof AtelierApiError && err.code === 'upload_offset_mismatch') {
+        // 409: the offset moved (an earlier attempt landed). 408: the body stopped arriving for the server's idle
+        // limit (a stalled link, a suspended laptop) and the server kept what arrived: resume from its offset, for as
+        // long as each stall still moves it.
+        const stalled = err instanceof AtelierApiError && err.status === 408 && stalls < STALLS;
+        if ((err instanceof AtelierApiError && err.code === 'upload_offset_mismatch') || stalled) {
           const now = await headUpload(transport, url, opts.signal);
           if (!now) {
             throw err;
           }
+          sent += Math.max(0, now.offset - offset);
+          stalls = !stalled ? stalls : now.offset > offset ? 0 : stalls + 1;
           state = now;
           continue;
         }
@@ -311,6 +320,10 @@ async function writeRange(body: Writable, file: FileHandle, path: string, range:
   for (let at = range.offset, i = 0; at < end; i = (i + 1) % PIECES_IN_FLIGHT) {
     await released[i];
     const piece = await readInto(buffers[i]!, file, path, at, Math.min(PIECE_BYTES, end - at));
+    if (body.destroyed) {
+      // Answered early (a refusal, a 408) while this piece was read: the caller has already rewound the hash.
+      throw new Error('the request ended before its body was written');
+    }
     range.hash?.add(piece);
     const done = new Promise<void>((resolve, reject) => body.write(piece, (err) => (err ? reject(err) : resolve())));
     done.catch(() => undefined);

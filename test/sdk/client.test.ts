@@ -12,11 +12,12 @@ import { PeopleEnv } from '../cli/people-harness.js';
 
 for (const kind of DATABASES) {
   describe(`SDK [${kind}]`, () => {
-    // A short auth rate-limit window, so a 429 with Retry-After can be produced and waited out.
+    // A short auth rate-limit window, so a 429 with Retry-After can be produced and waited out; a short body idle
+    // limit, so a paused upload gets its 408; request logs, to count those 408s.
     const env = new PeopleEnv(kind);
     let client: AtelierClient;
     before(async () => {
-      await env.start({ AUTH_RATE_LIMIT_MAX: '2', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2' });
+      await env.start({ AUTH_RATE_LIMIT_MAX: '2', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2', REQUEST_BODY_IDLE_TIMEOUT_SECONDS: '1', LOG_LEVEL: 'info' });
       client = createClient({
         baseUrl: env.server.url,
         accountId: env.tenant.account_id,
@@ -93,6 +94,23 @@ for (const kind of DATABASES) {
       assert.equal(((await res.json()) as { id: string }).id, env.tenant.user_id);
       const wrong = new Transport({ baseUrl: env.server.url, credentials: { key: env.tenant.key, secret: 'sk_wrong' }, retries: 0 });
       await assert.rejects(wrong.send(() => new Request(wrong.url('/users/me')), {}), (e: unknown) => e instanceof AtelierApiError && e.code === 'invalid_credentials');
+    });
+
+    test('a PATCH whose body stalls past the server\'s idle limit (408) resumes from what the server kept', async () => {
+      const MiB = 1024 * 1024;
+      const dir = env.tempDir('stall');
+      const bytes = randomBytes(4 * MiB + 3);
+      writeFileSync(join(dir, 'slow.bin'), bytes);
+      const timeouts = () => env.server.logLines().filter((l) => l.msg === 'request completed' && (l.res as { statusCode?: number }).statusCode === 408).length;
+      const before = timeouts();
+      // 2 MiB PATCHes written 1 MiB at a time; at 400 KiB/s the pause after each piece outlasts the 1 s idle limit.
+      const up = await client.upload(join(dir, 'slow.bin'), { fileLocation: '/SDK/', chunkBytes: 2 * MiB, bytesPerSecond: 400 * 1024 });
+      assert.ok(timeouts() > before, 'the server answered 408 to a stalled PATCH');
+      // Nothing the server kept was sent again, and the hash followed the offsets: the bytes read back are the file's.
+      assert.equal(up.bytesSent, bytes.length);
+      const got = await client.download(up.assetId, join(dir, 'slow-back.bin'));
+      assert.equal(got.checksum, up.checksum);
+      assert.deepEqual(readFileSync(join(dir, 'slow-back.bin')), bytes);
     });
 
     test('429 with Retry-After is waited out and retried', async () => {
