@@ -84,6 +84,9 @@ interface BatchJob {
 
 const isBatch = (job: Job | BatchJob): job is BatchJob => 'runBatch' in job;
 
+/** A failed file's `path` is the local one, as in the other events; an upload's server path is `remote`. */
+const where = (key: string, label: string): { path: string; remote?: string } => (label === key ? { path: key } : { path: key, remote: label });
+
 /** Runs transfer jobs in parallel with progress; failures are reported per file and counted. */
 export async function runJobs(session: Session, jobs: Array<Job | BatchJob>, opts: TransferOptions): Promise<Outcome> {
   const reporter: Reporter = reporterFor({ json: session.json, progress: opts.progress });
@@ -106,14 +109,14 @@ export async function runJobs(session: Session, jobs: Array<Job | BatchJob>, opt
   };
   const failed = (key: string, label: string, err: unknown): void => {
     if (signal.aborted) {
-      reporter.fileFinished(key, { event: 'failed', path: label, error: 'interrupted', size: 0 }, `interrupted ${label}`);
+      reporter.fileFinished(key, { event: 'failed', ...where(key, label), error: 'interrupted', size: 0 }, `interrupted ${label}`);
       return;
     }
     outcome.failed++;
     const code = exitCodeOf(err);
     codes.add(code);
     const apiError = err instanceof AtelierApiError ? { code: err.code, request_id: err.requestId, status: err.status } : {};
-    reporter.fileFinished(key, { event: 'failed', path: label, error: describeError(err), exit_code: code, ...apiError, size: 0 }, `failed ${label}: ${describeError(err)}`);
+    reporter.fileFinished(key, { event: 'failed', ...where(key, label), error: describeError(err), exit_code: code, ...apiError, size: 0 }, `failed ${label}: ${describeError(err)}`);
   };
   try {
     await pool(jobs, opts.parallel, signal, async (job) => {

@@ -55,7 +55,8 @@ for (const kind of DATABASES) {
         assert.equal(r.code, 1, r.stderr);
         const lines = r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, any>);
         const failed = lines.filter((e) => e.event === 'failed');
-        assert.deepEqual(failed.map((e) => [e.path.endsWith('too-big.bin'), e.code, e.status]), [[true, 'payload_too_large', 413]]);
+        // As in the other events, `path` is the local file and `remote` where it was going.
+        assert.deepEqual(failed.map((e) => [e.path, e.remote, e.code, e.status]), [[join(src, 'batch', 'too-big.bin'), '/Limit/batch/too-big.bin', 'payload_too_large', 413]]);
         assert.equal(lines.filter((e) => e.event === 'uploaded').length, 6);
         assert.deepEqual(lines.at(-1), { event: 'summary', uploaded: 6, skipped: 0, failed: 1, bytes: 3000, exit_code: 1 });
       } finally {
