@@ -11,7 +11,8 @@ import { closeAll, launch, screenshot, signIn } from './browser.js';
  * Live updates in Chromium against the real server (SQLite only, as test/web/app.test.ts explains; the stream itself
  * is tested on both databases in test/http/mudstack/live-stream.test.ts): while Ada's page stays open, never
  * reloaded, Bo's mention raises her bell's unread count, an image uploaded by Bo appears in her grid and gets its
- * thumbnail when the jobs have made it, and on an asset's page Bo's lock, status and comment show up. Each wait is
+ * thumbnail when the jobs have made it, on an asset's page Bo's lock, status and comment show up, and on the Work and
+ * Approvals pages his new task, its move and his review request. Each wait is
  * bounded by LIVE_MS: the server polls the database every second, so anything here arrives within a few.
  */
 
@@ -149,5 +150,27 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     await page.getByText('Colours look right to me').waitFor({ timeout: LIVE_MS });
     await notReloaded(page);
     await screenshot(page, 'live-asset');
+  });
+  test('the Work and Approvals pages show another user\'s new task, its move and a review request without a reload', async () => {
+    const page = await adaPage();
+    await streamOpen(page, () => page.goto(`${base}/work`));
+    await page.getByRole('heading', { name: 'Board' }).waitFor();
+    await mark(page);
+    const task = await t.req('POST', '/workspaces/tasks', { headers: bo.headers, json: { title: 'Ink the live dragon', assignee_id: ada.userId } });
+    assert.equal(task.status, 200, task.text);
+    await page.getByRole('list', { name: 'My tasks' }).getByRole('link', { name: 'Ink the live dragon' }).waitFor({ timeout: LIVE_MS });
+    const moved = await t.req('PUT', `/workspaces/tasks/${task.body.id}`, { headers: bo.headers, json: { status: 'In Progress' } });
+    assert.equal(moved.status, 200, moved.text);
+    await page.getByRole('list', { name: 'In Progress tasks' }).getByRole('listitem').filter({ hasText: 'Ink the live dragon' }).waitFor({ timeout: LIVE_MS });
+    await notReloaded(page);
+
+    await streamOpen(page, () => page.goto(`${base}/approvals`));
+    await page.getByRole('heading', { name: 'Approvals' }).first().waitFor();
+    await mark(page);
+    assert.equal(await page.locator('.approval', { hasText: 'dragon.png' }).count(), 0);
+    const request = await t.req('POST', `/workspaces/assets/${assetId}/reviewRequests`, { headers: bo.headers, json: { user_ids: [ada.userId], message: 'Live look, please' } });
+    assert.equal(request.status, 201, request.text);
+    await page.locator('.approval', { hasText: 'dragon.png' }).waitFor({ timeout: LIVE_MS });
+    await notReloaded(page);
   });
 });

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useLiveReload } from '../live/live';
 import { api } from '../api/client';
 import type { Approval } from '../api/types';
 
@@ -32,6 +33,8 @@ export function ApprovalsPage({ email }: { email: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // New requests, answers and stages come by the live stream.
+  useLiveReload((e) => /^(approval|review|proof)_/.test(e.type), load);
 
   if (list === null) {
     return error ? <p className="error" role="alert">{error}</p> : <p role="status">Loading approvals…</p>;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, saveBlob } from '../api/client';
 import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
-import { useLiveEvents, useLiveStatus } from '../live/live';
+import { useLiveReload, useLiveStatus } from '../live/live';
 import { Link } from '../ui/link';
 import { usePermissions } from '../ui/permissions';
 import { useAnnotations } from './annotations';
@@ -37,19 +37,7 @@ export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
   // Others' changes (comments, lock, status, tags, new versions) and finished thumbnails and proxies come by the live
   // stream (web/src/live); events close together (an upload writes several) load the asset once.
   const live = useLiveStatus() === 'live';
-  const [changed, setChanged] = useState(0);
-  useLiveEvents((m) => {
-    if ((m.event === 'history' && m.data.asset_id === assetId) || m.event === 'reset') {
-      setChanged((n) => n + 1);
-    }
-  });
-  useEffect(() => {
-    if (changed === 0) {
-      return;
-    }
-    const t = setTimeout(load, 200);
-    return () => clearTimeout(t);
-  }, [changed, load]);
+  useLiveReload((e) => e.asset_id === assetId, load);
   // Without the stream, look again while a thumbnail or proxy is still being made.
   useEffect(() => {
     if (live || !asset?.currentVersion?.derivatives.some((d) => d.state === 'pending')) {

@@ -156,6 +156,26 @@ export function useLiveEvents(handler: (m: LiveMessage) => void): void {
   }, []);
 }
 
+/**
+ * Calls `load` again when the stream brings a history event that `matches` accepts (or a reset, after a gap): events
+ * close together (a change often writes several) load once, `settleMs` after the last.
+ */
+export function useLiveReload(matches: (e: LiveHistoryEvent) => boolean, load: () => unknown, settleMs = 200): void {
+  const [changed, setChanged] = useState(0);
+  useLiveEvents((m) => {
+    if (m.event === 'reset' || (m.event === 'history' && matches(m.data))) {
+      setChanged((n) => n + 1);
+    }
+  });
+  useEffect(() => {
+    if (changed === 0) {
+      return;
+    }
+    const t = setTimeout(() => void load(), settleMs);
+    return () => clearTimeout(t);
+  }, [changed, load, settleMs]);
+}
+
 /** Whether the stream is live; pages poll while it is not. */
 export function useLiveStatus(): LiveStatus {
   const [s, setS] = useState(status);

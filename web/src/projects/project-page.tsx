@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useLiveReload } from '../live/live';
 import { api, ApiError } from '../api/client';
 import type { Asset, Project, Task, TaskList, WsMiniAsset } from '../api/types';
 import { navigate } from '../router';
@@ -79,6 +80,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The project's tasks and approvals, and changes to its assets, come by the live stream.
+  useLiveReload((e) => /^(task|approval|proof)_/.test(e.type) || (e.asset_id !== null && (data?.assets ?? []).some((a) => a.id === e.asset_id)), load);
 
   if (!data) {
     return error ? (

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useLiveReload } from '../live/live';
 import { api } from '../api/client';
 import type { ChecklistItem, Task, Watcher } from '../api/types';
 import { Link } from '../ui/link';
@@ -35,6 +36,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // Others' changes to this task (status, assignee, checklist, watchers) come by the live stream.
+  useLiveReload((e) => e.type.startsWith('task_') && task !== null && e.record_id === task.id, load);
 
   /** T11 takes the whole checklist: the items with their ids (kept), the changed one, the new one if any. */
   async function save(next: Array<{ id?: number; value: string; status: 0 | 1 }>) {

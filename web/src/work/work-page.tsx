@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useLiveReload } from '../live/live';
 import { api, ApiError } from '../api/client';
 import type { Task, TaskList, TaskStatus } from '../api/types';
 import { Link } from '../ui/link';
@@ -37,6 +38,8 @@ export function WorkPage() {
   useEffect(() => {
     void load();
   }, [load]);
+  // Others' new tasks, moves and assignments come by the live stream (web/src/live).
+  useLiveReload((e) => e.type.startsWith('task_'), load);
 
   async function move(taskId: string, statusId: string) {
     const task = tasks?.find((t) => t.id === taskId);
