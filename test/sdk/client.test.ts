@@ -17,7 +17,7 @@ for (const kind of DATABASES) {
     const env = new PeopleEnv(kind);
     let client: AtelierClient;
     before(async () => {
-      await env.start({ AUTH_RATE_LIMIT_MAX: '2', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2', REQUEST_BODY_IDLE_TIMEOUT_SECONDS: '1', LOG_LEVEL: 'info' });
+      await env.start({ AUTH_RATE_LIMIT_MAX: '2', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2', REQUEST_BODY_IDLE_TIMEOUT_SECONDS: '2', LOG_LEVEL: 'info' });
       client = createClient({
         baseUrl: env.server.url,
         accountId: env.tenant.account_id,
@@ -99,12 +99,13 @@ for (const kind of DATABASES) {
     test('a PATCH whose body stalls past the server\'s idle limit (408) resumes from what the server kept', async () => {
       const MiB = 1024 * 1024;
       const dir = env.tempDir('stall');
-      const bytes = randomBytes(4 * MiB + 3);
+      const bytes = randomBytes(3 * MiB + 3);
       writeFileSync(join(dir, 'slow.bin'), bytes);
       const timeouts = () => env.server.logLines().filter((l) => l.msg === 'request completed' && (l.res as { statusCode?: number }).statusCode === 408).length;
       const before = timeouts();
-      // 2 MiB PATCHes written 1 MiB at a time; at 400 KiB/s the pause after each piece outlasts the 1 s idle limit.
-      const up = await client.upload(join(dir, 'slow.bin'), { fileLocation: '/SDK/', chunkBytes: 2 * MiB, bytesPerSecond: 400 * 1024 });
+      // 2 MiB PATCHes written 1 MiB at a time; at 300 KiB/s the pause after a piece (3.4 s or more) outlasts the
+      // server's 2 s idle limit, so each streamed PATCH is cut after its first piece.
+      const up = await client.upload(join(dir, 'slow.bin'), { fileLocation: '/SDK/', chunkBytes: 2 * MiB, bytesPerSecond: 300 * 1024 });
       assert.ok(timeouts() > before, 'the server answered 408 to a stalled PATCH');
       // Nothing the server kept was sent again, and the hash followed the offsets: the bytes read back are the file's.
       assert.equal(up.bytesSent, bytes.length);
