@@ -324,7 +324,7 @@ async function writeRange(body: Writable, file: FileHandle, path: string, range:
       // Answered early (a refusal, a 408) while this piece was read: the caller has already rewound the hash.
       throw new Error('the request ended before its body was written');
     }
-    range.hash?.add(piece);
+    range.hash?.add(piece, at);
     const done = new Promise<void>((resolve, reject) => body.write(piece, (err) => (err ? reject(err) : resolve())));
     done.catch(() => undefined);
     released[i] = done;
@@ -355,7 +355,7 @@ async function* streamRange(
   const end = range.offset + range.length;
   for (let at = range.offset; at < end; ) {
     const piece = await readRange(file, path, at, Math.min(PIECE_BYTES, end - at));
-    range.hash?.add(piece);
+    range.hash?.add(piece, at);
     at += piece.length;
     yield piece;
     await range.pace(at);
@@ -378,17 +378,24 @@ class RunningHash {
       this.pos = 0;
     }
     if (offset > this.pos) {
-      const stream = createReadStream(this.path, { start: this.pos, end: offset - 1, highWaterMark: 1024 * 1024 });
+      let at = this.pos;
+      const stream = createReadStream(this.path, { start: at, end: offset - 1, highWaterMark: 1024 * 1024 });
       for await (const chunk of stream) {
-        this.hash.update(chunk as Buffer);
+        this.add(chunk as Buffer, at);
+        at += (chunk as Buffer).length;
       }
-      this.pos = offset;
     }
   }
 
-  add(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.pos += chunk.length;
+  /**
+   * Adds the file's bytes from offset `at`, only where the hash stands: a piece read by a PATCH that has since been
+   * answered (its stream still pulled once more, after the hash went back) is left out, not hashed twice.
+   */
+  add(chunk: Buffer, at: number): void {
+    if (at === this.pos) {
+      this.hash.update(chunk);
+      this.pos += chunk.length;
+    }
   }
 
   /** Where it stands now, to go back to with reset (a PATCH whose bytes the server did not keep). */
