@@ -12,7 +12,8 @@ import { closeAll, launch, screenshot, signIn } from './browser.js';
  * is tested on both databases in test/http/mudstack/live-stream.test.ts): while Ada's page stays open, never
  * reloaded, Bo's mention raises her bell's unread count, an image uploaded by Bo appears in her grid and gets its
  * thumbnail when the jobs have made it, on an asset's page Bo's lock, status and comment show up, and on the Work and
- * Approvals pages his new task, its move and his review request. Each wait is
+ * Approvals pages his new task, its move and his review request; a notification read in one of her tabs is read in
+ * the other. Each wait is
  * bounded by LIVE_MS: the server polls the database every second, so anything here arrives within a few.
  */
 
@@ -172,5 +173,24 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     assert.equal(request.status, 201, request.text);
     await page.locator('.approval', { hasText: 'dragon.png' }).waitFor({ timeout: LIVE_MS });
     await notReloaded(page);
+  });
+  test('marking a notification read in one tab lowers the bell of the person\'s other tab without a reload', async () => {
+    const first = await adaPage();
+    const second = await first.context().newPage();
+    await streamOpen(first, () => first.goto(`${base}/browse`));
+    await streamOpen(second, () => second.goto(`${base}/browse`));
+    // Whatever earlier tests left unread is read first, so the count below is this test's one mention.
+    const read = await t.req('POST', '/accounts/notifications/read', { headers: ada.headers });
+    assert.ok(read.status < 300, read.text);
+    await mark(second);
+    const comment = await t.req('POST', `/workspaces/assets/${assetId}/comments`, { headers: bo.headers, json: { content: `Two tabs @[${ada.userId}]` } });
+    assert.equal(comment.status, 201, comment.text);
+    for (const page of [first, second]) {
+      await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: LIVE_MS });
+    }
+    await first.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    await first.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Mark all read' }).click();
+    await second.getByRole('button', { name: 'Notifications', exact: true }).waitFor({ timeout: LIVE_MS });
+    await notReloaded(second);
   });
 });

@@ -10,10 +10,21 @@ import { personName, useMembers } from '../ui/people';
  * (GET /accounts/notifications?unread=true), read again when the live stream brings a notification (web/src/live),
  * when the tab comes back into view and when the panel opens (an open panel's list too); the panel lists the newest
  * 20, opens the asset a notification is about, and marks it read. Only while the stream is down does it poll, every
- * 30 s.
+ * 30 s. Marking read tells the person's other tabs (a BroadcastChannel), whose bells count again: the stream carries
+ * new notifications only, not reads.
  */
 
 const POLL_MS = 30_000;
+/** Tabs of this origin tell each other that notifications were marked read (absent in old browsers: then they poll). */
+const READ_CHANNEL = 'atelier-notifications-read';
+
+function announceRead(): void {
+  if (typeof BroadcastChannel !== 'undefined') {
+    const channel = new BroadcastChannel(READ_CHANNEL);
+    channel.postMessage('read');
+    channel.close();
+  }
+}
 const UNREAD_PAGE = 50;
 
 function describe(n: Notification, members: readonly WorkspaceMember[]): string {
@@ -60,19 +71,25 @@ export function NotificationBell() {
     refresh();
   }, [refresh]);
 
+  const countAgain = open ? loadRecent : refresh;
   useLiveEvents((m) => {
     if (m.event === 'notification' || m.event === 'reset') {
-      if (open) {
-        loadRecent();
-      } else {
-        refresh();
-      }
+      countAgain();
     }
   });
+  useEffect(() => {
+    if (typeof BroadcastChannel === 'undefined') {
+      return;
+    }
+    const channel = new BroadcastChannel(READ_CHANNEL);
+    channel.onmessage = () => countAgain();
+    return () => channel.close();
+  }, [countAgain]);
 
   async function openOne(n: Notification) {
     if (!n.read_at) {
       await api('POST', `/accounts/notifications/${n.id}/read`).catch(() => undefined);
+      announceRead();
     }
     setOpen(false);
     refresh();
@@ -84,6 +101,7 @@ export function NotificationBell() {
 
   async function readAll() {
     await api('POST', '/accounts/notifications/read').catch(() => undefined);
+    announceRead();
     loadRecent();
   }
 
