@@ -4,6 +4,7 @@ import type { Asset, AssetStatus, HistoryEntry, User } from '../api/types';
 import { useLiveReload, useLiveStatus } from '../live/live';
 import { Link } from '../ui/link';
 import { usePermissions } from '../ui/permissions';
+import { AssetTasks } from '../work/asset-tasks';
 import { useAnnotations } from './annotations';
 import { Comments } from './comments';
 import { Reviews } from './reviews';
@@ -129,6 +130,7 @@ export function AssetPage({ assetId, me }: { assetId: string; me?: string }) {
               </p>
             )}
           </section>
+          <AssetTasks assetId={asset.id} canCreate={perms.can('task.write')} />
           <section aria-labelledby="tags-title">
             <h2 id="tags-title">Tags</h2>
             <ul className="chips">

@@ -1,14 +1,16 @@
-import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { useLiveReload } from '../live/live';
 import { api, ApiError } from '../api/client';
 import type { Task, TaskList, TaskStatus } from '../api/types';
 import { Link } from '../ui/link';
+import { usePermissions } from '../ui/permissions';
+import { TaskForm } from './task-form';
 
 /*
  * Work: the caller's open tasks, and every task of the workspace on a board by status. Moving a card (drag and drop,
  * or the card's "Move to" menu for keyboards and screen readers) is one PATCH of the task's status_id on the core
  * API (docs/api-core.md "Tasks"); the board reloads from the server afterwards, so it never shows a state the server
- * refused.
+ * refused. Editors (`task.write`) get **New task** (web/src/work/task-form.tsx); the new task's card has the focus after.
  */
 
 const MAX_TASKS = 100;
@@ -19,12 +21,17 @@ export function WorkPage() {
   const [mine, setMine] = useState<Task[]>([]);
   const [error, setError] = useState('');
   const [over, setOver] = useState<string | null>(null);
+  const perms = usePermissions();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<{ id: string; title: string } | null>(null);
+  const newButton = useRef<HTMLButtonElement>(null);
 
   const load = useCallback(async () => {
     try {
       const [s, all, my] = await Promise.all([
         api<TaskStatus[]>('GET', '/workspaces/tasks/statuses'),
-        api<TaskList>('GET', '/workspaces/tasks', { query: { limit: MAX_TASKS, sort: 'created_at' } }),
+        // Newest first, so a task just created is on the board even when the workspace has more than MAX_TASKS.
+        api<TaskList>('GET', '/workspaces/tasks', { query: { limit: MAX_TASKS, sort: '-created_at' } }),
         api<TaskList>('GET', '/workspaces/tasks', { query: { assignee_id: 'me', open: true, sort: 'due_date', limit: MAX_TASKS } }),
       ]);
       setStatuses([...s].sort((a, b) => a.rank - b.rank));
@@ -40,6 +47,24 @@ export function WorkPage() {
   }, [load]);
   // Others' new tasks, moves and assignments come by the live stream (web/src/live).
   useLiveReload((e) => e.type.startsWith('task_'), load);
+
+  // After a creation the new card takes the focus (or, off the board, the New task button); after a cancel the button.
+  const [focusTask, setFocusTask] = useState<string | null>(null);
+  useEffect(() => {
+    if (focusTask === null || creating || tasks === null) {
+      return;
+    }
+    const card = document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(focusTask)}"] a`);
+    (card ?? newButton.current)?.focus();
+    setFocusTask(null);
+  }, [focusTask, creating, tasks]);
+
+  async function taskCreated(task: Task) {
+    setCreating(false);
+    setCreated({ id: task.id, title: task.title });
+    await load();
+    setFocusTask(task.id);
+  }
 
   async function move(taskId: string, statusId: string) {
     const task = tasks?.find((t) => t.id === taskId);
@@ -71,7 +96,37 @@ export function WorkPage() {
   }
   return (
     <section className="work">
-      <h1>Work</h1>
+      <div className="card-head">
+        <h1>Work</h1>
+        {perms.can('task.write') && !creating && (
+          <button
+            ref={newButton}
+            type="button"
+            className="primary"
+            onClick={() => {
+              setCreated(null);
+              setCreating(true);
+            }}
+          >
+            New task
+          </button>
+        )}
+      </div>
+      {creating && (
+        <section className="card" aria-labelledby="new-task-title">
+          <h2 id="new-task-title">New task</h2>
+          <TaskForm
+            onCreated={taskCreated}
+            onCancel={() => {
+              setCreating(false);
+              setFocusTask('');
+            }}
+          />
+        </section>
+      )}
+      <p role="status" className="muted">
+        {created ? `Task “${created.title}” created.` : ''}
+      </p>
       {error && <p className="error" role="alert">{error}</p>}
       <h2>My tasks</h2>
       {mine.length === 0 ? (
@@ -111,6 +166,7 @@ export function WorkPage() {
                   <li
                     key={t.id}
                     className="task-card"
+                    data-task-id={t.id}
                     draggable
                     onDragStart={(e) => {
                       e.dataTransfer.setData('application/x-atelier-task', t.id);
