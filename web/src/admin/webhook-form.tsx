@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+import { fieldProblems } from '../ui/field-problems';
 import type { Webhook } from '../api/types';
 
 /** What the form sends: the body of POST /workspaces/webhooks or PATCH /workspaces/webhooks/{id}. */
@@ -51,12 +52,7 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: {
     }
   }
 
-  const fieldError = (pointer: string) =>
-    errors.fields[pointer] ? (
-      <span id={`${id}${pointer}`} className="error field-error">
-        {errors.fields[pointer]}
-      </span>
-    ) : null;
+  const { fieldError } = fieldProblems(errors, id);
   const described = (pointer: string, hint?: string) =>
     [errors.fields[pointer] ? `${id}${pointer}` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
 

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Project } from '../api/types';
 import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+import { fieldProblems } from '../ui/field-problems';
 import { MemberSelect } from '../ui/member-select';
 import { useMembers } from '../ui/people';
 
@@ -53,14 +54,7 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: {
     }
   }
 
-  const problem = (pointer: string) => errors.fields[pointer];
-  const errorId = (pointer: string) => (problem(pointer) ? `${id}${pointer}` : undefined);
-  const fieldError = (pointer: string) =>
-    problem(pointer) ? (
-      <span id={`${id}${pointer}`} className="error field-error">
-        {problem(pointer)}
-      </span>
-    ) : null;
+  const { problem, errorId, fieldError } = fieldProblems(errors, id);
 
   return (
     <form onSubmit={submit} className="stack-form" noValidate>

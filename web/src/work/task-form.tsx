@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Task, TaskStatus } from '../api/types';
 import { FormFooter } from '../ui/form-footer';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../ui/field-error';
+import { fieldProblems } from '../ui/field-problems';
 import { MemberSelect } from '../ui/member-select';
 import { useMembers } from '../ui/people';
 
@@ -87,14 +88,7 @@ export function TaskForm({ assetId, onCreated, onCancel }: { assetId?: string; o
     await onCreated(task);
   }
 
-  const problem = (pointer: string) => errors.fields[pointer];
-  const errorId = (pointer: string) => (problem(pointer) ? `${id}${pointer}` : undefined);
-  const fieldError = (pointer: string) =>
-    problem(pointer) ? (
-      <span id={`${id}${pointer}`} className="error field-error">
-        {problem(pointer)}
-      </span>
-    ) : null;
+  const { problem, errorId, fieldError } = fieldProblems(errors, id);
 
   return (
     <form onSubmit={submit} className="stack-form" noValidate>
