@@ -59,11 +59,18 @@ export async function loginCommand(
   } catch {
     throw new CommandError(`not a URL: ${url}`, EXIT.usage);
   }
-  const probe = new AtelierClient({ baseUrl: url, credentials: { key, secret }, userAgent: USER_AGENT, retries: 1 });
+  // One token exchange for the whole login: a token acts in its key's account whichever account is then chosen, so the
+  // probe's token is handed on (a refused one is exchanged again by the transport).
+  let probed: { token: string; expiresAt: number } | undefined;
+  const relay = { read: () => probed, write: (token: string, expiresAt: number) => void (probed = { token, expiresAt }) };
+  const probe = new AtelierClient({ baseUrl: url, credentials: { key, secret }, tokenCache: relay, userAgent: USER_AGENT, retries: 1 });
   const accounts = ((await probe.api.GET('/users/accounts')).data ?? []) as Named[];
   const account = pick('account', accounts, opts.account ?? env.ATELIER_ACCOUNT_ID, '--account');
   // Its token is kept for the commands that follow (token-cache.ts), as theirs would be.
   const tokenCache = profileTokenCache(env, { url, account_id: account.id, key, secret });
+  if (probed) {
+    tokenCache.write(probed.token, probed.expiresAt);
+  }
   const inAccount = new AtelierClient({ baseUrl: url, accountId: account.id, credentials: { key, secret }, tokenCache, userAgent: USER_AGENT, retries: 1 });
   const workspaces = ((await inAccount.api.GET('/accounts/workspaces')).data ?? []) as Named[];
   const workspace = pick('workspace', workspaces, opts.workspace ?? env.ATELIER_WORKSPACE_ID, '--workspace');

@@ -20,12 +20,16 @@ for (const kind of DATABASES) {
   describe(`atelier CLI for people [${kind}]`, () => {
     const env = new PeopleEnv(kind);
     before(async () => {
-      await env.start();
+      // Request logs, to count token exchanges.
+      await env.start({ LOG_LEVEL: 'info' });
     });
     after(() => env.stop());
+    const exchanges = () => env.server.logLines().filter((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/auth/token').length;
 
     test('login writes a 0600 profile; whoami reads it; --profile and the environment override it', async () => {
+      const before = exchanges();
       const r = await env.login();
+      assert.equal(exchanges() - before, 1, 'login exchanges the key and secret for a token once');
       assert.match(r.stdout, /signed in to http:\/\/127\.0\.0\.1:\d+ as .+ \(account People Studio, workspace Default\)/);
       const file = join(env.home, '.config/atelier/config.json');
       assert.equal(statSync(file).mode & 0o777, 0o600);
