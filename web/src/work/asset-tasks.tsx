@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Task } from '../api/types';
 import { useLiveReload } from '../live/live';
 import { Link } from '../ui/link';
+import { useFocusNewTask } from './focus-new-task';
 import { TaskForm } from './task-form';
 
 /*
@@ -17,9 +18,10 @@ export function AssetTasks({ assetId, canCreate }: { assetId: string; canCreate:
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [focusTask, setFocusTask] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  // After a creation the new task's link takes the focus (the New task button if it is not listed, e.g. closed).
+  const setFocusTask = useFocusNewTask(newButton, !creating, listRef);
 
   const load = useCallback(async () => {
     try {
@@ -33,16 +35,6 @@ export function AssetTasks({ assetId, canCreate }: { assetId: string; canCreate:
     void load();
   }, [load]);
   useLiveReload((e) => e.type.startsWith('task_'), load);
-
-  // After a creation the new task's link takes the focus (the New task button if it is not listed, e.g. closed).
-  useEffect(() => {
-    if (focusTask === null || creating) {
-      return;
-    }
-    const link = listRef.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(focusTask)}"] a`);
-    (link ?? newButton.current)?.focus();
-    setFocusTask(null);
-  }, [focusTask, creating, tasks]);
 
   return (
     <section aria-labelledby="asset-tasks-title">

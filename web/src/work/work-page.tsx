@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import type { Task, TaskList, TaskStatus } from '../api/types';
 import { Link } from '../ui/link';
 import { usePermissions } from '../ui/permissions';
+import { useFocusNewTask } from './focus-new-task';
 import { TaskForm } from './task-form';
 
 /*
@@ -49,15 +50,7 @@ export function WorkPage() {
   useLiveReload((e) => e.type.startsWith('task_'), load);
 
   // After a creation the new card takes the focus (or, off the board, the New task button); after a cancel the button.
-  const [focusTask, setFocusTask] = useState<string | null>(null);
-  useEffect(() => {
-    if (focusTask === null || creating || tasks === null) {
-      return;
-    }
-    const card = document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(focusTask)}"] a`);
-    (card ?? newButton.current)?.focus();
-    setFocusTask(null);
-  }, [focusTask, creating, tasks]);
+  const setFocusTask = useFocusNewTask(newButton, !creating && tasks !== null);
 
   async function taskCreated(task: Task) {
     setCreating(false);
