@@ -63,22 +63,15 @@ class RefusedError extends Error {
   }
 }
 
-/** The API's error code from a response body, if it is the API's JSON error shape. */
-function codeOf(text: string): string | null {
+/** A refused PATCH, with the API's message and code when the body is the API's JSON error shape. */
+function refusal(status: number, text: string): RefusedError {
+  let error: { code?: string; message?: string } | undefined;
   try {
-    return (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null;
+    error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
   } catch {
-    return null;
+    // not the API's error shape (a proxy's page): the status is all there is
   }
-}
-
-/** The API's error message from a response body, if it is the API's JSON error shape. */
-function reasonOf(text: string): string | null {
-  try {
-    return ((JSON.parse(text) as { error?: { message?: string } }).error?.message ?? null) || null;
-  } catch {
-    return null;
-  }
+  return new RefusedError(status, error?.message || `upload stopped (${status})`, error?.code ?? null);
 }
 
 function patch(url: string, blob: Blob, offset: number, onProgress: (sent: number) => void, signal: AbortSignal): Promise<{ offset: number; assetId: string | null }> {
@@ -95,7 +88,7 @@ function patch(url: string, blob: Blob, offset: number, onProgress: (sent: numbe
       if (xhr.status === 204 && Number.isFinite(next)) {
         resolve({ offset: next, assetId: xhr.getResponseHeader('atelier-asset-id') });
       } else {
-        reject(new RefusedError(xhr.status, reasonOf(xhr.responseText) ?? `upload stopped (${xhr.status})`, codeOf(xhr.responseText)));
+        reject(refusal(xhr.status, xhr.responseText));
       }
     };
     xhr.onerror = () => reject(new Error('the connection dropped'));
