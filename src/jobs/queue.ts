@@ -61,6 +61,9 @@ export function registers(jobs: Jobs, definition: Pick<AnyJobDefinition, 'name'>
   return jobs.registry.get(definition.name) !== undefined;
 }
 
+/** Rounds of insert-then-look-up; each lost round means a conflicting job finished in between. */
+const ENQUEUE_ATTEMPTS = 10;
+
 /**
  * Adds a job by name with `ctx.db`: inside a transaction (inTransaction) the job commits or rolls back with the
  * caller's rows. The payload is checked against the registered job's schema here, so a bad payload fails the caller,
@@ -128,9 +131,6 @@ export function workspaceOfPayload(payload: unknown): string | null {
   const id = p.workspace_id ?? p.workspaceId;
   return typeof id === 'string' && id !== '' ? id : null;
 }
-
-/** Rounds of insert-then-look-up; each lost round means a conflicting job finished in between. */
-const ENQUEUE_ATTEMPTS = 10;
 
 async function findConflicting(db: Kysely<DB>, id: string, uniqueKey: string | null): Promise<JobRow | undefined> {
   const byId = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();

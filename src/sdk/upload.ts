@@ -228,7 +228,9 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
             throw err;
           }
           sent += Math.max(0, now.offset - offset);
-          stalls = !stalled ? stalls : now.offset > offset ? 0 : stalls + 1;
+          if (stalled) {
+            stalls = now.offset > offset ? 0 : stalls + 1;
+          }
           state = now;
           continue;
         }
@@ -321,7 +323,8 @@ async function writeRange(body: Writable, file: FileHandle, path: string, range:
     await released[i];
     const piece = await readInto(buffers[i]!, file, path, at, Math.min(PIECE_BYTES, end - at));
     if (body.destroyed) {
-      // Answered early (a refusal, a 408) while this piece was read: the caller has already rewound the hash.
+      // Answered early (a refusal, a 408) while this piece was read: stop here rather than read the rest for nothing.
+      // (The hash would leave the piece out anyway: it adds only at the offset it stands at.)
       throw new Error('the request ended before its body was written');
     }
     range.hash?.add(piece, at);

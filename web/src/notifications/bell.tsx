@@ -15,6 +15,7 @@ import { personName, useMembers } from '../ui/people';
  */
 
 const POLL_MS = 30_000;
+const UNREAD_PAGE = 50;
 /** Tabs of this origin tell each other that notifications were marked read (absent in old browsers: then they poll). */
 const READ_CHANNEL = 'atelier-notifications-read';
 
@@ -25,7 +26,6 @@ function announceRead(): void {
     channel.close();
   }
 }
-const UNREAD_PAGE = 50;
 
 function describe(n: Notification, members: readonly WorkspaceMember[]): string {
   const by = typeof n.data.by_user_id === 'string' ? members.find((m) => m.user_id === n.data.by_user_id) : undefined;
