@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { makeVideo } from '../media/fixtures.js';
 import { assertAccessible, closeAll, launch, screenshot, signIn } from './browser.js';
+import { namePeople } from './people.js';
 
 /*
  * The asset page's annotations, version compare and review mentions in Chromium against the real server (SQLite
@@ -53,10 +53,7 @@ describe('asset annotations, compare and review mentions in Chromium', { timeout
     ada = await t.factory.tenant();
     bo = await t.factory.member(ada, { workspace: 'editor' });
     cy = await t.factory.member(ada, { workspace: 'viewer' });
-    for (const [who, first, last] of [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker'], [cy, 'Cy', 'Young']] as const) {
-      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
-      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
-    }
+    await namePeople(t, PASSWORD, [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker'], [cy, 'Cy', 'Young']]);
     imageId = await upload('board.png', await png('#2050c0'));
     // The same name in the same folder: version 2 of board.png, a different colour and size.
     assert.equal(await upload('board.png', await png('#c05020', 480, 300)), imageId);

@@ -8,13 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { responseKey } from '../../src/domain/approvals/approval-keys.js';
-import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { assetInFolder, createApproval, keyOf, seq } from '../http/workstream/approvals-fixtures.js';
 import { bearer } from '../http/workstream/fixtures.js';
 import { makeVideo } from '../media/fixtures.js';
 import { assertAccessible, closeAll, launch, PAGE_TIMEOUT_MS, screenshot, signIn } from './browser.js';
+import { namePeople } from './people.js';
 
 /*
  * Issue #15's browser journeys not covered by the other files in test/web/ (SQLite only, as test/web/app.test.ts
@@ -73,10 +73,7 @@ describe('issue #15 journeys in Chromium', { timeout: 300_000 }, () => {
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     ada = await t.factory.tenant();
     bo = await t.factory.member(ada, { workspace: 'editor' });
-    for (const [who, first, last] of [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker']] as const) {
-      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
-      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
-    }
+    await namePeople(t, PASSWORD, [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker']]);
     imageId = await upload(ada, 'board.png', '/Shots/', await png('#2050c0', 400, 300));
     video = await makeVideo({ seconds: 2, size: '320x240' });
     videoId = await upload(ada, 'shot.mp4', '/Shots/', video);

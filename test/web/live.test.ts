@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { closeAll, launch, screenshot, signIn } from './browser.js';
+import { namePeople } from './people.js';
 
 /*
  * Live updates in Chromium against the real server (SQLite only, as test/web/app.test.ts explains; the stream itself
@@ -48,10 +48,7 @@ describe('live updates in Chromium', { timeout: 180_000 }, () => {
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     ada = await t.factory.tenant();
     bo = await t.factory.member(ada, { workspace: 'editor' });
-    for (const [who, first, last] of [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker']] as const) {
-      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
-      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
-    }
+    await namePeople(t, PASSWORD, [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker']]);
     assetId = await upload(ada, 'dragon.png', '#c03060');
     await t.jobs.runUntilIdle();
     browser = await launch();

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { assertAccessible, closeAll, launch, screenshot, signIn } from './browser.js';
+import { namePeople } from './people.js';
 
 /*
  * @mentions and the notification bell in Chromium against the real server (SQLite only, as test/web/app.test.ts
@@ -31,10 +31,7 @@ describe('mentions and notifications in Chromium', { timeout: 180_000 }, () => {
     ada = await t.factory.tenant();
     bo = await t.factory.member(ada, { workspace: 'editor' });
     const cy = await t.factory.member(ada, { workspace: 'viewer' });
-    for (const [who, first, last] of [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker'], [cy, 'Boris', 'Cole']] as const) {
-      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
-      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
-    }
+    await namePeople(t, PASSWORD, [[ada, 'Ada', 'Lovelace'], [bo, 'Bo', 'Baker'], [cy, 'Boris', 'Cole']]);
     const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c03060' } }).png().toBuffer();
     const asset = await t.req('POST', '/workspaces/assets', {
       headers: { ...ada.headers, 'content-type': 'application/octet-stream' },

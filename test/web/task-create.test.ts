@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { assertAccessible, closeAll, launch, screenshot, signIn } from './browser.js';
+import { namePeople } from './people.js';
 
 /*
  * Creating tasks in the web app (web/src/work/task-form.tsx), in Chromium against the real server (SQLite only, as
@@ -57,10 +57,7 @@ describe('creating tasks in Chromium', { timeout: 300_000 }, () => {
     owner = await t.factory.tenant();
     editor = await t.factory.member(owner, { workspace: 'editor' });
     viewer = await t.factory.member(owner, { workspace: 'viewer' });
-    for (const [who, first, last] of [[owner, 'Olga', 'Owner'], [editor, 'Edna', 'Editor'], [viewer, 'Vic', 'Viewer']] as const) {
-      await t.deps.db.updateTable('users').set({ first_name: first, last_name: last }).where('id', '=', who.userId).execute();
-      await setUserPassword(t.deps, { email: who.email, password: PASSWORD });
-    }
+    await namePeople(t, PASSWORD, [[owner, 'Olga', 'Owner'], [editor, 'Edna', 'Editor'], [viewer, 'Vic', 'Viewer']]);
     const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#30a060' } }).png().toBuffer();
     const asset = await t.req('POST', '/workspaces/assets', {
       headers: { ...owner.headers, 'content-type': 'application/octet-stream' },
