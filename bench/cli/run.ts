@@ -119,7 +119,7 @@ try {
     const ingest = await rawUpload(`${base}/workspaces/assets?file_name=ingest-${round}.bin&file_location=/ingest/`, headers, ingestFile);
     if (ingest.status !== 201) throw new Error(`ingest upload answered ${ingest.status}: ${ingest.body}`);
     ingestRuns.push(Number(process.hrtime.bigint() - ingestStart) / 1e9);
-    cliRuns.push(cli(['upload', cliFile, '--to', '/cli-big/', '--no-progress'], clientEnv));
+    cliRuns.push(cli(['upload', cliFile, '--to', '/cli-big/', '--no-progress', ...(process.env.BENCH_CHUNK ? ['--chunk-size', process.env.BENCH_CHUNK] : [])], clientEnv));
     rmSync(ingestFile);
     rmSync(cliFile);
   }

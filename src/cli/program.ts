@@ -155,7 +155,7 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     ),
   )
     .option('-t, --to <folder>', 'the server folder to upload into', '/')
-    .option('--chunk-size <size>', 'bytes per request of a resumable upload (default 64M)', bytes('--chunk-size'))
+    .option('--chunk-size <size>', 'bytes per request of a resumable upload (default: as the server advises; 64M on S3)', bytes('--chunk-size'))
     .option('--bwlimit <size>', 'cap the upload rate, bytes per second (e.g. 10M)', bytes('--bwlimit'))
     .action((paths: string[], o: CommonOptions & { to: string; parallel: number; progress: boolean; chunkSize?: number; bwlimit?: number }) =>
       run(async () =>
@@ -187,7 +187,7 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     .option('--pull', 'server to local (default: local to server)')
     .option('-n, --dry-run', 'print what would change, change nothing')
     .option('--delete', 'also delete what the source does not have (server: to the trash; local: removed)')
-    .option('--chunk-size <size>', 'bytes per request of a resumable upload (default 64M)', bytes('--chunk-size'))
+    .option('--chunk-size <size>', 'bytes per request of a resumable upload (default: as the server advises; 64M on S3)', bytes('--chunk-size'))
     .action((dir: string, folder: string, o: CommonOptions & { parallel: number; progress: boolean; pull?: boolean; dryRun?: boolean; delete?: boolean; chunkSize?: number }) =>
       run(async () =>
         (await import('./transfer-commands.js')).syncCommand(session(o), dir, folder, {

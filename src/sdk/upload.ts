@@ -7,17 +7,19 @@ import { AtelierApiError, AtelierIntegrityError } from './errors.js';
 import type { SendOptions, Transport } from './transport.js';
 
 /*
- * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in chunks of up to 64 MiB,
- * each its own PATCH whose body streams from the file. After Ctrl-C, a killed process or a dropped connection the
- * upload continues from the server's offset (`HEAD`): a disk server keeps what arrived of a PATCH cut short, an S3
- * one keeps whole chunks only, and what it kept is never sent again. The file's SHA-256 travels in the upload's
+ * Resumable uploads over tus 1.0.0 (the server's /workspaces/assets/tus). The file is sent in PATCHes whose bodies
+ * stream from the file, as large as the server advises (`Atelier-Patch-Bytes`): a disk server keeps what arrived of
+ * a PATCH cut short, so it takes the rest of the file in one (each extra PATCH costs a round trip, a drained pipeline
+ * and an fsync); an S3 one keeps whole PATCHes only, and advises 64 MiB, as is the default without advice. After
+ * Ctrl-C, a killed process or a dropped connection the upload continues from the server's offset (`HEAD`), and what
+ * the server kept is never sent again. The file's SHA-256 travels in the upload's
  * metadata when the caller knows it, else it is computed as the chunks are read and declared with the last one
  * (`Atelier-Checksum`, on a last chunk of at most 8 MiB read whole); either way the server refuses to commit bytes
  * that do not match it (`checksum_mismatch`).
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };
-/** PATCH size: each streams from the file, so its size costs no memory; a cut-off PATCH resumes from what the server kept. */
+/** PATCH size without the server's advice: each streams from the file, so its size costs no memory. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 /** Files up to this size go in one request; the last PATCH (read whole, to declare the hash with it) is at most this. */
 const TAIL_BYTES = 8 * 1024 * 1024;
@@ -36,6 +38,7 @@ export interface UploadOptions {
   assetId?: string | undefined;
   /** SHA-256 (hex) already computed by the caller; else the file is hashed first. */
   checksum?: string | undefined;
+  /** Bytes per PATCH; default what the server advises (`Atelier-Patch-Bytes`), else DEFAULT_CHUNK_BYTES. */
   chunkBytes?: number | undefined;
   /** The upload URL of an earlier, interrupted attempt at the same file: continue it. */
   resumeUrl?: string | undefined;
@@ -68,13 +71,17 @@ export interface UploadResult {
 
 interface TusState {
   offset: number;
+  /** The PATCH size the server advises from here (absent from servers that give none). */
+  patchBytes?: number | undefined;
   assetId?: string | undefined;
   versionId?: string | undefined;
 }
 
 function stateOf(res: Response): TusState {
+  const advised = Number(res.headers.get('atelier-patch-bytes') ?? NaN);
   return {
     offset: Number(res.headers.get('upload-offset') ?? '0'),
+    patchBytes: Number.isSafeInteger(advised) && advised > 0 ? advised : undefined,
     assetId: res.headers.get('atelier-asset-id') ?? undefined,
     versionId: res.headers.get('atelier-version-id') ?? undefined,
   };
@@ -95,10 +102,12 @@ async function headUpload(transport: Transport, url: string, signal?: AbortSigna
 /** Uploads a local file as a new asset or a new version, resumably. */
 export async function uploadFile(transport: Transport, path: string, opts: UploadOptions = {}): Promise<UploadResult> {
   const size = (await stat(path)).size;
-  const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const firstChunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  // The PATCH size from the state's advice, unless the caller chose one.
+  const chunkBytesAt = (at: TusState): number => Math.max(1, opts.chunkBytes ?? at.patchBytes ?? DEFAULT_CHUNK_BYTES);
   let url = opts.resumeUrl;
   let state = url ? await headUpload(transport, url, opts.signal) : undefined;
-  if (!url && size <= (opts.singleRequestBytes ?? Math.min(chunkBytes, TAIL_BYTES))) {
+  if (!url && size <= (opts.singleRequestBytes ?? Math.min(firstChunkBytes, TAIL_BYTES))) {
     return uploadInOneRequest(transport, path, size, opts);
   }
   // Without a checksum from the caller, the file is hashed as it is sent and its SHA-256 declared with the last
@@ -109,7 +118,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   if (!url || !state) {
     // A file that fits in one chunk goes with the request that creates the upload (tus creation-with-upload): one
     // round trip per small file instead of two.
-    const whole = size <= Math.min(chunkBytes, TAIL_BYTES) ? await readFile(path) : undefined;
+    const whole = size <= Math.min(firstChunkBytes, TAIL_BYTES) ? await readFile(path) : undefined;
     if (whole && whole.length !== size) {
       throw new AtelierIntegrityError(`${path} changed while it was being uploaded`);
     }
@@ -149,7 +158,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
   let sent = sentWithCreation;
   const file = await open(path, 'r');
   // The last chunk is read whole (it carries the file's hash, known only once it is read); the others stream.
-  const tailBytes = Math.min(TAIL_BYTES, chunkBytes);
+  const tailBytes = Math.min(TAIL_BYTES, firstChunkBytes);
   // After each piece of a PATCH from `from` that reached `at`: progress, and the rate cap (bytes sent by this call).
   let reported = state.offset;
   const pace = async (at: number, from: number): Promise<void> => {
@@ -171,6 +180,7 @@ export async function uploadFile(transport: Transport, path: string, opts: Uploa
       opts.signal?.throwIfAborted();
       const offset = state.offset;
       const remaining = size - offset;
+      const chunkBytes = chunkBytesAt(state);
       const length = remaining > chunkBytes ? chunkBytes : remaining > tailBytes ? remaining - tailBytes : remaining;
       const last = length === remaining;
       await running?.advanceTo(offset);

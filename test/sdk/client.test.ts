@@ -96,6 +96,29 @@ for (const kind of DATABASES) {
       await assert.rejects(wrong.send(() => new Request(wrong.url('/users/me')), {}), (e: unknown) => e instanceof AtelierApiError && e.code === 'invalid_credentials');
     });
 
+    test('by default PATCHes are as large as the server advises: on a disk server the rest of the file, then the tail', async () => {
+      const MiB = 1024 * 1024;
+      const dir = env.tempDir('advice');
+      // Over 64 MiB (the size without advice) and the 8 MiB tail, so that following the advice shows.
+      const bytes = randomBytes(80 * MiB);
+      writeFileSync(join(dir, 'advised.bin'), bytes);
+      const patchCount = (uploadUrl: string): number => {
+        const path = new URL(uploadUrl).pathname;
+        return env.server.logLines().filter((l) => l.msg === 'incoming request' && (l.req as { method: string; url: string }).method === 'PATCH' && (l.req as { url: string }).url === path).length;
+      };
+      const progress: number[] = [];
+      const up = await client.upload(join(dir, 'advised.bin'), { fileLocation: '/SDK/', onProgress: (n) => void progress.push(n) });
+      // 72 MiB streamed in one PATCH, the last 8 MiB (read whole, with the checksum) in another (64 + 8 + 8 without advice).
+      assert.equal(patchCount(up.uploadUrl), 2);
+      assert.equal(up.bytesSent, bytes.length);
+      assert.equal(up.checksum, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(progress.at(-1), bytes.length);
+      // A size the caller chose wins over the advice: 16 MiB PATCHes, the last two 8 MiB (the tail's own size).
+      const chosen = await client.upload(join(dir, 'advised.bin'), { fileLocation: '/SDK/', fileName: 'chosen.bin', chunkBytes: 16 * MiB });
+      assert.equal(patchCount(chosen.uploadUrl), 6);
+      assert.equal(chosen.checksum, up.checksum);
+    });
+
     test('with a custom fetch, PATCH bodies stream through it and the upload reads back byte for byte', async () => {
       const MiB = 1024 * 1024;
       const dir = env.tempDir('fetch');

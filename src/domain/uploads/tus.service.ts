@@ -43,6 +43,19 @@ export interface TusState {
 
 const stateOf = (session: UploadSessionRow): TusState => ({ session, assetId: session.asset_id, versionId: session.version_id });
 
+/** The PATCH size advised where a cut PATCH is lost whole (each PATCH its own temp object): what a resume re-sends. */
+export const PARTS_PATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The PATCH size this server advises for the rest of an upload (`Atelier-Patch-Bytes`). Written in place, a cut
+ * PATCH keeps what arrived, so splitting costs a round trip, a drained pipeline and an fsync per PATCH and saves
+ * nothing on resume: the rest in one PATCH. As parts, a cut PATCH is lost whole: PARTS_PATCH_BYTES.
+ */
+export function advisedPatchBytes(session: UploadSessionRow): number {
+  const rest = Math.max(0, (session.declared_size ?? 0) - session.received_bytes);
+  return session.bytes_in_place ? Math.max(1, rest) : PARTS_PATCH_BYTES;
+}
+
 /** POST (creation, optionally with the first chunk): a new upload of `length` bytes. */
 export async function createTusUpload(ctx: Ctx, input: TusCreateInput, firstChunk?: { body: Readable; contentLength?: number | undefined }): Promise<TusState> {
   requirePermission(ctx.actor, 'asset.write');

@@ -71,11 +71,17 @@ describeEachDatabaseAndStore('tus resumable uploads', (t: TestApp, store) => {
     assert.equal(h0.headers['upload-offset'], '0');
     assert.equal(h0.headers['upload-length'], String(data.length));
     assert.equal(h0.headers['cache-control'], 'no-store');
+    // The advised PATCH size: on disk the rest (a cut PATCH keeps what arrived), on S3 64 MiB (a cut PATCH is lost whole).
+    const advised = (rest: number): string => String(store === 'disk' ? rest : 64 * 1024 * 1024);
+    assert.equal(created.headers['atelier-patch-bytes'], advised(data.length));
+    assert.equal(h0.headers['atelier-patch-bytes'], advised(data.length));
     // Two chunks, then the client "loses" its state and resumes from HEAD.
-    await c.patch(path, 0, data.subarray(0, 100_000));
+    const p1 = await c.patch(path, 0, data.subarray(0, 100_000));
+    assert.equal(p1.headers['atelier-patch-bytes'], advised(data.length - 100_000));
     await c.patch(path, 100_000, data.subarray(100_000, 150_000));
     const h1 = await c.head(path);
     assert.equal(h1.headers['upload-offset'], '150000');
+    assert.equal(h1.headers['atelier-patch-bytes'], advised(data.length - 150_000));
     assert.equal(await t.count('assets'), 0, 'nothing is visible before the upload completes');
     // Disk: one file written in place; S3: one temp object per PATCH.
     assert.equal(await tempCount(t), temps + (store === 'disk' ? 1 : 2));
@@ -96,6 +102,7 @@ describeEachDatabaseAndStore('tus resumable uploads', (t: TestApp, store) => {
     const h2 = await c.head(path);
     assert.equal(h2.headers['upload-offset'], String(data.length));
     assert.equal(h2.headers['atelier-asset-id'], assetId);
+    assert.equal(h2.headers['atelier-patch-bytes'], undefined, 'a completed upload advises nothing');
     // A completed upload takes no more bytes.
     assert.equal((await c.patch(path, data.length, Buffer.from('x'))).status, 409);
   });

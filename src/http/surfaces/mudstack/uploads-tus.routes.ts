@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { errors } from '../../../domain/errors.js';
-import { appendTusChunk, createTusUpload, getTusUpload, terminateTusUpload, type TusState } from '../../../domain/uploads/tus.service.js';
+import { advisedPatchBytes, appendTusChunk, createTusUpload, getTusUpload, terminateTusUpload, type TusState } from '../../../domain/uploads/tus.service.js';
 import { ctxOf } from '../../plugins/auth.js';
 import { detachableBody, requestBodyFailure } from '../../plugins/request-body.js';
 import { Type } from '@sinclair/typebox';
@@ -90,6 +90,9 @@ function requireOffsetStream(request: FastifyRequest): Readable {
 function sendState(reply: FastifyReply, state: TusState): void {
   void reply.header('upload-offset', String(state.session.received_bytes));
   void reply.header('upload-expires', new Date(state.session.expires_at).toUTCString());
+  if (!state.assetId) {
+    void reply.header('atelier-patch-bytes', String(advisedPatchBytes(state.session)));
+  }
   if (state.assetId) {
     void reply.header('atelier-asset-id', state.assetId);
   }
