@@ -15,7 +15,7 @@ import { ATELIER_NODE_FLAGS, freePort, stop, waitFor } from '../lib/processes.js
  *     (fetch, one POST /workspaces/assets each, the simplest documented upload call); files/s, target >= 3x;
  *  2. one large file (BENCH_BYTES, 1 GiB): `atelier upload` (tus, PATCHes streamed from the file and hashed as
  *     they are read), against one single-request raw upload of a file of the same size as bench:ingest
- *     sends it (curl when installed), in BENCH_ROUNDS (3) alternating rounds; medians in MB/s, target >= 80%.
+ *     sends it (curl when installed), in BENCH_ROUNDS (5) alternating rounds; medians in MB/s, target >= 80%.
  * The CLI's figures include its process start and sign-in, as a person running it would see.
  *
  *   npm run bench:cli
@@ -28,7 +28,7 @@ const FILES = Number(process.env.BENCH_FILES ?? 1000);
 const SMALL = 4096;
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 /** Alternating rounds of the large file (ingest, then the CLI); the medians are compared. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const MiB = 1024 ** 2;
 
 async function bigFile(path: string, bytes: number): Promise<void> {
