@@ -238,6 +238,23 @@ export async function tasksUpdateCommand(
   return EXIT.ok;
 }
 
+/** `tasks watch|unwatch <id> [users...]`: the caller when no user is named (`me`). */
+export async function tasksWatchCommand(session: Session, id: string, users: string[], watch: boolean, message?: string): Promise<number> {
+  let after: { watching: boolean; watchers: Array<{ email: string }> } | undefined;
+  for (const user of users.length ? users : ['me']) {
+    const params = { params: { path: { task_id: id, user_id: user } }, body: message === undefined ? null : { message } };
+    const { data } = watch
+      ? await session.client.api.PUT('/workspaces/tasks/{task_id}/watchers/{user_id}', params)
+      : await session.client.api.DELETE('/workspaces/tasks/{task_id}/watchers/{user_id}', params);
+    after = data;
+  }
+  if (after) {
+    session.emit(after);
+    session.say(`task ${id}: ${after.watchers.length ? `watched by ${after.watchers.map((w) => w.email).join(', ')}` : 'nobody watches it'}`);
+  }
+  return EXIT.ok;
+}
+
 export async function trashCommand(session: Session, refs: string[], restore: boolean): Promise<number> {
   const ids: string[] = [];
   for (const ref of refs) {

@@ -235,6 +235,16 @@ export function buildProgram(run: (action: Action) => void, adminArgs: { dataDir
     .option('--assignee <user id|me|none>')
     .option('--due <YYYY-MM-DD|none>')
     .action((id: string, o: CommonOptions & Record<string, string | undefined>) => run(async () => (await import('./people.js')).tasksUpdateCommand(session(o), id, o as Record<string, string>)));
+  for (const [name, watch, what] of [
+    ['watch', true, 'add watchers to a task (you, when no user is named); they are notified of its changes'],
+    ['unwatch', false, 'remove watchers from a task (you, when no user is named)'],
+  ] as const) {
+    people(tasks.command(name).description(what).argument('<task id>').argument('[user ids...]', 'users of the workspace (default: you)'))
+      .option('--message <text>', 'sent with the notification to each person added or removed')
+      .action((id: string, users: string[], o: CommonOptions & { message?: string }) =>
+        run(async () => (await import('./people.js')).tasksWatchCommand(session(o), id, users, watch, o.message)),
+      );
+  }
   people(program.command('trash').description('move assets to the trash').argument('<assets...>', 'asset ids or paths')).action((refs: string[], o: CommonOptions) =>
     run(async () => (await import('./people.js')).trashCommand(session(o), refs, false)),
   );

@@ -3224,7 +3224,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant25"];
+                        "application/json": components["schemas"]["Variant26"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -12765,6 +12765,150 @@ export interface paths {
         };
         trace?: never;
     };
+    "/workspaces/tasks/{task_id}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller watches the task, and who does */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/tasks/{task_id}/watchers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a watcher to the task (`me`: watch it yourself)
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Remove a watcher from the task (`me`: stop watching)
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/tasks/statuses": {
         parameters: {
             query?: never;
@@ -13846,7 +13990,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13898,7 +14042,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14658,7 +14802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14710,7 +14854,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15797,7 +15941,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15849,7 +15993,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16088,7 +16232,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16126,7 +16270,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -16136,7 +16280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16177,7 +16321,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -16187,7 +16331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17187,7 +17331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17239,7 +17383,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17596,7 +17740,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17634,7 +17778,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -17644,7 +17788,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17685,7 +17829,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -17695,7 +17839,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17815,7 +17959,7 @@ export interface components {
             knownExtensions: string[];
             name: string;
         };
-        Assignee: null | components["schemas"]["Variant6"];
+        Assignee: null | components["schemas"]["Variant7"];
         /** @description A user of the workspace, or null for nobody */
         AssigneeId: null | string;
         AssigneeId2: string[] | string;
@@ -18054,7 +18198,7 @@ export interface components {
             watched: boolean;
             width: string;
         };
-        GetAssets2002: components["schemas"]["Variant11"][];
+        GetAssets2002: components["schemas"]["Variant12"][];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -18180,7 +18324,14 @@ export interface components {
             width: string;
         }[];
         GetVideoassets200: components["schemas"]["Item45"][];
-        GetWatchers200: components["schemas"]["Variant6"][];
+        /** @description TaskWatchers */
+        GetWatchers200: {
+            /** @description Who watches it, oldest first (at most 500) */
+            watchers: components["schemas"]["User"][];
+            /** @description Whether the caller watches the task */
+            watching: boolean;
+        };
+        GetWatchers2002: components["schemas"]["Variant7"][];
         ImportLog: {
             /** @description The asset imported, archived or restored (once known). */
             asset: number | null;
@@ -18580,7 +18731,7 @@ export interface components {
             editable: boolean;
             is_approver: boolean;
             key: string;
-            object: null | components["schemas"]["Variant11"] | {
+            object: null | components["schemas"]["Variant12"] | {
                 colorspace: string;
                 /** @description Unix seconds as a string */
                 date_created_unix: string;
@@ -18629,7 +18780,7 @@ export interface components {
             object_version: number;
             owner: components["schemas"]["Owner"];
             /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
-            proof: null | components["schemas"]["Variant14"];
+            proof: null | components["schemas"]["Variant15"];
             settings: null | {
                 [key: string]: {
                     approval_id: number;
@@ -19044,7 +19195,7 @@ export interface components {
                 /** @description The reason phrase, or "Validation Error" on field errors. */
                 title: string;
             }[];
-        } | components["schemas"]["Variant25"];
+        } | components["schemas"]["Variant26"];
         MedialoopsterImageAsset: {
             abstract: string;
             aspect_ratio: string;
@@ -19232,7 +19383,7 @@ export interface components {
         Name: string;
         /** @description At most 100 characters after trimming; unique per workspace, case-insensitively */
         Name2: string;
-        Owner: components["schemas"]["Variant6"] | {
+        Owner: components["schemas"]["Variant7"] | {
             color: string;
             email: string;
             firstname: string;
@@ -19309,7 +19460,7 @@ export interface components {
             changed: string[];
         };
         /** @description The task's assets after the change (the first 100) */
-        PostAssets2002: components["schemas"]["Variant11"][];
+        PostAssets2002: components["schemas"]["Variant12"][];
         PostAssetsBody: {
             /** @description 1 to 100 asset ids of the workspace */
             asset_ids: string[];
@@ -19556,6 +19707,10 @@ export interface components {
             zipCode?: string | null;
         };
         PutWatchersBody: {
+            /** @description Sent with the notification to the person added or removed (1 to 3000 characters) */
+            message?: string;
+        } | null;
+        PutWatchersBody2: {
             message?: string;
             user_ids: components["schemas"]["UserIds"];
         };
@@ -19768,7 +19923,7 @@ export interface components {
             username: string | null;
         };
         UserIds: (number | string)[];
-        Variant6: {
+        Variant7: {
             color: string;
             email: string;
             firstname: string;
@@ -19785,7 +19940,7 @@ export interface components {
             type: "user";
             username: string;
         };
-        Variant11: {
+        Variant12: {
             approval?: null | {
                 current_stage_id: number;
                 editable: boolean;
@@ -19814,7 +19969,7 @@ export interface components {
             user: components["schemas"]["User2"];
             version: string;
         };
-        Variant14: {
+        Variant15: {
             asset_id: number;
             created_at: string;
             cs_asset_id: number;
@@ -19834,7 +19989,7 @@ export interface components {
             version: number;
         };
         /** @description medialoopster single error form */
-        Variant25: {
+        Variant26: {
             detail: string;
         };
         /** @description Version */

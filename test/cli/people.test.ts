@@ -111,7 +111,7 @@ for (const kind of DATABASES) {
     });
 
     test('--help for every command, exit 0', async () => {
-      for (const cmd of [[], ['serve'], ['worker'], ['migrate'], ['bootstrap'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['config'], ['login'], ['whoami'], ['upload'], ['download'], ['sync'], ['ls'], ['search'], ['info'], ['lock'], ['unlock'], ['comment'], ['tasks'], ['tasks', 'list'], ['tasks', 'update'], ['trash'], ['restore']]) {
+      for (const cmd of [[], ['serve'], ['worker'], ['migrate'], ['bootstrap'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['config'], ['login'], ['whoami'], ['upload'], ['download'], ['sync'], ['ls'], ['search'], ['info'], ['lock'], ['unlock'], ['comment'], ['tasks'], ['tasks', 'list'], ['tasks', 'update'], ['tasks', 'watch'], ['tasks', 'unwatch'], ['trash'], ['restore']]) {
         const r = await env.run([...cmd, '--help']);
         assert.equal(r.code, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
         assert.match(r.stdout, new RegExp(`^Usage: atelier${cmd.length ? ` ${cmd.join(' ')}` : ''}`), cmd.join(' '));
@@ -276,6 +276,14 @@ for (const kind of DATABASES) {
       assert.equal(updated?.assignee_id, env.tenant.user_id);
       assert.equal((await env.jsonLines(['tasks', 'list', '--asset', id])).length, 0, 'closed tasks are left out by default');
       assert.equal((await env.jsonLines(['tasks', 'list', '--asset', id, '--all'])).length, 1);
+      const [watched] = await env.jsonLines(['tasks', 'watch', task.body.id]);
+      assert.equal(watched?.watching, true);
+      assert.deepEqual(watched?.watchers.map((w: { id: string }) => w.id), [env.tenant.user_id]);
+      const [unwatched] = await env.jsonLines(['tasks', 'unwatch', task.body.id]);
+      assert.deepEqual(unwatched, { watching: false, watchers: [] });
+      const nobody = await env.run(['tasks', 'watch', task.body.id, '00000000-0000-4000-8000-000000000000']);
+      assert.equal(nobody.code, 5);
+      assert.match(nobody.stderr, /^atelier: .*\[404 user_not_found, request .+\]\n$/);
       await env.jsonLines(['trash', '/Misc/hero_v1.psd']);
       const gone = await env.run(['info', '/Misc/hero_v1.psd']);
       assert.equal(gone.code, 5);

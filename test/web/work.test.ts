@@ -108,6 +108,32 @@ describe('work and approvals in Chromium', { timeout: 300_000 }, () => {
     await screenshot(page, 'task');
   });
 
+  test('the task page: watch the task yourself, add a colleague (notified), remove them, stop watching', async () => {
+    // Still on the task page of the test before.
+    await page.getByRole('heading', { name: 'Paint the dragon' }).waitFor();
+    const watchersOnServer = async (): Promise<string[]> => {
+      const res = await t.req('GET', `/workspaces/tasks/${taskId}/watchers`, { headers: ten.headers });
+      assert.equal(res.status, 200, res.text);
+      return res.body.watchers.map((u: { id: string }) => u.id);
+    };
+    await page.getByRole('button', { name: 'Watch this task' }).click();
+    await page.getByRole('button', { name: 'Stop watching' }).waitFor();
+    assert.deepEqual(await watchersOnServer(), [ten.userId]);
+    await page.getByLabel('Add a watcher').selectOption(boss.userId);
+    await page.getByRole('button', { name: 'Add watcher' }).click();
+    await page.getByRole('list', { name: 'Watchers' }).getByText(boss.email).waitFor();
+    assert.deepEqual(await watchersOnServer(), [ten.userId, boss.userId]);
+    const told = await t.req('GET', '/accounts/notifications', { headers: boss.headers });
+    assert.ok(told.body.some((n: { type: string; data: { task_id?: string } }) => n.type === 'task_watcher_added' && n.data.task_id === taskId), told.text);
+    await assertAccessible(page, 'task watchers');
+    await page.getByRole('button', { name: /^Remove .* from the watchers$/ }).nth(1).click();
+    await page.getByRole('list', { name: 'Watchers' }).getByText(boss.email).waitFor({ state: 'detached' });
+    assert.deepEqual(await watchersOnServer(), [ten.userId]);
+    await page.getByRole('button', { name: 'Stop watching' }).click();
+    await page.getByText('Nobody watches this task.').waitFor();
+    assert.deepEqual(await watchersOnServer(), []);
+  });
+
   test('an approval pending for me is answered "approve with changes" with a message; the core request completes', async () => {
     await page.getByRole('link', { name: 'Approvals', exact: true }).click();
     const card = page.locator('.approval', { hasText: 'dragon.png' });

@@ -1,13 +1,25 @@
-import type { UserRow } from '../../db/schema.js';
+import type { TaskRow, UserRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import { can } from '../access.js';
+import { can, requirePermission } from '../access.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import { isWorkspaceUser } from './tasks.repo.js';
 import { requireTaskRequest } from './task-requests.service.js';
+import { requireTask } from './tasks.service.js';
+
+/**
+ * How a surface finds a task the caller may see: the Workstream routes by their visibility (requireTaskRequest), the
+ * core routes by the core's (every task of the workspace, a draft only to its creator).
+ */
+type FindTask = (ctx: Ctx, id: string) => Promise<TaskRow>;
+
+const coreTask: FindTask = (ctx, id) => {
+  requirePermission(ctx.actor, 'asset.read');
+  return requireTask(ctx, id);
+};
 
 /** Notifications a watcher gets when added to or removed from a task (with the sender's message, if any). */
 export const TASK_WATCHER_ADDED = 'task_watcher_added';
@@ -16,8 +28,8 @@ export const TASK_WATCHER_REMOVED = 'task_watcher_removed';
 export const WATCHER_MESSAGE_MAX = 3000;
 
 /** T6: the task's watchers, oldest first. */
-export async function listWatchers(ctx: Ctx, taskId: string, page: { offset: number; limit: number }): Promise<UserRow[]> {
-  const task = await requireTaskRequest(ctx, taskId);
+export async function listWatchers(ctx: Ctx, taskId: string, page: { offset: number; limit: number }, find: FindTask = requireTaskRequest): Promise<UserRow[]> {
+  const task = await find(ctx, taskId);
   return ctx.db
     .selectFrom('task_watchers as tw')
     .innerJoin('users as u', 'u.id', 'tw.user_id')
@@ -28,6 +40,27 @@ export async function listWatchers(ctx: Ctx, taskId: string, page: { offset: num
     .offset(page.offset)
     .limit(page.limit)
     .execute();
+}
+
+/** The most watchers the core API lists for one task (a task's watchers are a handful; the list is not paged). */
+export const CORE_WATCHERS_MAX = 500;
+
+/** The core view of a task's watchers: whether the caller watches it, and who does (oldest first). */
+export async function taskWatchers(ctx: Ctx, taskId: string): Promise<{ watching: boolean; watchers: UserRow[] }> {
+  const watchers = await listWatchers(ctx, taskId, { offset: 0, limit: CORE_WATCHERS_MAX }, coreTask);
+  return { watching: watchers.some((u) => u.id === ctx.actor.userId), watchers };
+}
+
+/** Core PUT/DELETE of one watcher (`me` is the caller), by the rules of changeWatchers; answers taskWatchers. */
+export async function setTaskWatcher(
+  ctx: Ctx,
+  taskId: string,
+  userId: string,
+  watch: boolean,
+  message?: string | undefined,
+): Promise<{ watching: boolean; watchers: UserRow[] }> {
+  await changeWatchers(ctx, taskId, watch ? 'add' : 'remove', { userIds: [userId === 'me' ? ctx.actor.userId : userId], message }, coreTask);
+  return taskWatchers(ctx, taskId);
 }
 
 export interface WatcherChange {
@@ -50,7 +83,13 @@ function cleanMessage(message: string | undefined): string | null {
  * people needs `task.write` (editors) or being the task's creator. Each user added or removed is notified (not the
  * caller about themselves), with the message. Users outside the workspace are 404. Returns the users changed.
  */
-export async function changeWatchers(ctx: Ctx, taskId: string, op: 'add' | 'remove', input: WatcherChange): Promise<string[]> {
+export async function changeWatchers(
+  ctx: Ctx,
+  taskId: string,
+  op: 'add' | 'remove',
+  input: WatcherChange,
+  find: FindTask = requireTaskRequest,
+): Promise<string[]> {
   const message = cleanMessage(input.message);
   if (input.userIds.length === 0) {
     throw errors.invalidField('body', 'user_ids', 'must name at least one user');
@@ -58,7 +97,7 @@ export async function changeWatchers(ctx: Ctx, taskId: string, op: 'add' | 'remo
   const workspaceId = scopedWorkspaceId(ctx);
   const accountId = scopedAccountId(ctx);
   return inTransaction(ctx, async (tx) => {
-    const task = await requireTaskRequest(tx, taskId);
+    const task = await find(tx, taskId);
     const userIds = [...new Set(input.userIds)];
     const onlySelf = userIds.every((u) => u === tx.actor.userId);
     if (!onlySelf && !can(tx.actor, 'task.write') && task.creator_id !== tx.actor.userId) {

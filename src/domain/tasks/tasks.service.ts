@@ -51,7 +51,8 @@ function snapshot(t: TaskRow, status: TaskStatusRow | undefined): Record<string,
 }
 
 /** The task in the request's workspace, or `task_not_found`. */
-async function requireTask(ctx: Ctx, id: string): Promise<TaskRow> {
+/** A task of the workspace as the core API sees it (a draft only by its creator), else `task_not_found`. */
+export async function requireTask(ctx: Ctx, id: string): Promise<TaskRow> {
   const task = await findTask(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id, viewerId: ctx.actor.userId });
   if (!task) {
     throw errors.notFound('task', id);

@@ -10513,6 +10513,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/tasks/{task_id}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller watches the task, and who does */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/tasks/{task_id}/watchers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a watcher to the task (`me`: watch it yourself)
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    task_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Remove a watcher from the task (`me`: stop watching)
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    task_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description TaskWatchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/assets/{asset_id}/history": {
         parameters: {
             query?: never;
@@ -12554,7 +12713,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12595,7 +12754,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -12605,7 +12764,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12649,7 +12808,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -12659,7 +12818,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14299,7 +14458,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14340,7 +14499,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -14350,7 +14509,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14394,7 +14553,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["PutWatchersBody"];
+                    "application/json": components["schemas"]["PutWatchersBody2"];
                 };
             };
             responses: {
@@ -14404,7 +14563,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GetWatchers200"];
+                        "application/json": components["schemas"]["GetWatchers2002"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14531,7 +14690,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14586,7 +14745,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14773,7 +14932,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14828,7 +14987,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15015,7 +15174,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15070,7 +15229,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15257,7 +15416,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15312,7 +15471,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant14"];
+                        "application/json": components["schemas"]["Variant15"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -18659,7 +18818,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Variant25"];
+                        "application/json": components["schemas"]["Variant26"];
                     };
                 };
                 429: components["responses"]["MedialoopsterError429"];
@@ -19524,7 +19683,7 @@ export interface components {
                     pointer: string;
                 };
             }[];
-        } | components["schemas"]["Variant25"];
+        } | components["schemas"]["Variant26"];
         MedialoopsterProduction: {
             id: number;
             name: string;
@@ -20309,6 +20468,17 @@ export interface components {
             /** @description An asset of the workspace, or null */
             asset_id?: null | string;
         };
+        /** @description TaskWatchers */
+        GetWatchers200: {
+            /** @description Whether the caller watches the task */
+            watching: boolean;
+            /** @description Who watches it, oldest first (at most 500) */
+            watchers: components["schemas"]["User"][];
+        };
+        PutWatchersBody: {
+            /** @description Sent with the notification to the person added or removed (1 to 3000 characters) */
+            message?: string;
+        } | null;
         PostTeams201: {
             /** Format: uuid */
             id: string;
@@ -20522,8 +20692,8 @@ export interface components {
             form_id: components["schemas"]["FormId"];
             fields: components["schemas"]["Fields4"];
         };
-        Assignee: null | components["schemas"]["Variant6"];
-        Variant6: {
+        Assignee: null | components["schemas"]["Variant7"];
+        Variant7: {
             id: string;
             /** @enum {string} */
             type: "user";
@@ -20563,8 +20733,8 @@ export interface components {
             /** @description Unix seconds */
             updated_at: number;
         }[];
-        GetWatchers200: components["schemas"]["Variant6"][];
-        PutWatchersBody: {
+        GetWatchers2002: components["schemas"]["Variant7"][];
+        PutWatchersBody2: {
             user_ids: components["schemas"]["UserIds"];
             message?: string;
         };
@@ -20600,7 +20770,7 @@ export interface components {
                 }[];
             };
             current_stage_id: number;
-            object: null | components["schemas"]["Variant11"] | {
+            object: null | components["schemas"]["Variant12"] | {
                 id: string;
                 filename: string;
                 name: string;
@@ -20645,7 +20815,7 @@ export interface components {
                 metadata: components["schemas"]["Metadata"];
             };
             /** @description The asset's proof (§1.3.12) in the list and full forms; null when it has none, and in the limited form */
-            proof: null | components["schemas"]["Variant14"];
+            proof: null | components["schemas"]["Variant15"];
             settings: null | {
                 [key: string]: {
                     id: number;
@@ -20725,7 +20895,7 @@ export interface components {
             updated_at: string;
             comments: string;
         };
-        Owner: components["schemas"]["Variant6"] | {
+        Owner: components["schemas"]["Variant7"] | {
             /** @enum {string} */
             id: "";
             /** @enum {string} */
@@ -20742,7 +20912,7 @@ export interface components {
             timezone: string;
             language: string;
         };
-        Variant11: {
+        Variant12: {
             id: string;
             /** @enum {string} */
             type: "asset";
@@ -20810,7 +20980,7 @@ export interface components {
                 required: string;
             }[];
         };
-        Variant14: {
+        Variant15: {
             id: number;
             /** @description 1 ready, 2 pending, 3 not created (file type cannot be proofed), 4 not created (generation failed) */
             status: number;
@@ -20917,7 +21087,7 @@ export interface components {
         PostAssetsBody2: {
             assetids: components["schemas"]["UserIds"];
         };
-        GetAssets2002: components["schemas"]["Variant11"][];
+        GetAssets2002: components["schemas"]["Variant12"][];
         GetVersions200: {
             id: string;
             filename: string;
@@ -20970,7 +21140,7 @@ export interface components {
             assetids: (number | string)[];
         };
         /** @description The task's assets after the change (the first 100) */
-        PostAssets2002: components["schemas"]["Variant11"][];
+        PostAssets2002: components["schemas"]["Variant12"][];
         Item39: {
             id: number;
             /** @enum {string} */
@@ -21035,7 +21205,7 @@ export interface components {
             };
         };
         /** @description medialoopster single error form */
-        Variant25: {
+        Variant26: {
             detail: string;
         };
         Item43: {

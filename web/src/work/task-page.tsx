@@ -1,19 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLiveReload } from '../live/live';
 import { api } from '../api/client';
-import type { ChecklistItem, Task, Watcher } from '../api/types';
+import type { ChecklistItem, Task, TaskWatchers } from '../api/types';
 import { Link } from '../ui/link';
+import { TaskWatchersCard } from './task-watchers';
 
 /*
  * One task: the core task (GET /workspaces/tasks/{id}), its checklist and its watchers. The core API has no checklist
- * or watcher routes; the Workstream surface has them (T7/T11, T6) under the task's integer id (`sequence`), and it
- * accepts the same session cookie, so the page calls those (docs/web.md "Work").
+ * routes; the Workstream surface has them (T7/T11) under the task's integer id (`sequence`), and it accepts the same
+ * session cookie, so the page calls those (docs/web.md "Work"). Watchers are the core routes'.
  */
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const [task, setTask] = useState<Task | null>(null);
   const [items, setItems] = useState<ChecklistItem[]>([]);
-  const [watchers, setWatchers] = useState<Watcher[]>([]);
+  const [watchers, setWatchers] = useState<TaskWatchers>({ watching: false, watchers: [] });
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [draft, setDraft] = useState('');
@@ -23,7 +24,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       const t = await api<Task>('GET', `/workspaces/tasks/${encodeURIComponent(taskId)}`);
       const [c, w] = await Promise.all([
         api<ChecklistItem[]>('GET', `/workstream/tasks/${t.sequence}/checklists`),
-        api<Watcher[]>('GET', `/workstream/tasks/${t.sequence}/watchers`),
+        api<TaskWatchers>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/watchers`),
       ]);
       setTask(t);
       setItems(c);
@@ -125,18 +126,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </button>
         </form>
       </section>
-      <section className="card" aria-labelledby="watchers-h">
-        <h2 id="watchers-h">Watchers</h2>
-        {watchers.length === 0 ? (
-          <p className="muted">Nobody watches this task.</p>
-        ) : (
-          <ul aria-label="Watchers">
-            {watchers.map((w) => (
-              <li key={w.id}>{[w.firstname, w.lastname].filter(Boolean).join(' ') || w.email} <span className="muted">{w.email}</span></li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <TaskWatchersCard task={task} watchers={watchers} onChange={setWatchers} onError={setError} />
     </article>
   );
 }
