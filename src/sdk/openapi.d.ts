@@ -2058,7 +2058,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"][];
+                        "application/json": components["schemas"]["Item44"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2105,7 +2105,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2187,7 +2187,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2563,7 +2563,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2645,7 +2645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -2998,7 +2998,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"][];
+                        "application/json": components["schemas"]["Item47"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3061,7 +3061,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"];
+                        "application/json": components["schemas"]["Item47"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3108,7 +3108,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"];
+                        "application/json": components["schemas"]["Item47"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3375,7 +3375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item45"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -3457,7 +3457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item45"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -10531,7 +10531,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["Item25"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10575,7 +10575,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10623,7 +10623,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10662,7 +10662,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10701,7 +10701,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -10745,7 +10745,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12765,6 +12765,101 @@ export interface paths {
         };
         trace?: never;
     };
+    "/workspaces/tasks/{task_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task's checklist, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetChecklist200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Replace the task's checklist (tick, edit, add, remove and reorder in one request)
+         * @description The whole list, in order: an item with the `id` of one of the task's items keeps it (and who made it), one without is new, items left out are removed. A ticked item records who ticked it. Editors, the task's creator and its assignee may change it (403 otherwise). One history event `task_checklist_updated`. Answers the checklist after the change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole checklist in order: items left out are removed */
+                        checklist_items: {
+                            /** @description Ticked; default false */
+                            done?: boolean;
+                            /** @description An existing item of this task (kept, with its id); leave out for a new item */
+                            id?: string;
+                            /** @description 1 to 3000 characters */
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetChecklist200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/tasks/{task_id}/watchers": {
         parameters: {
             query?: never;
@@ -13870,7 +13965,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"][];
+                        "application/json": components["schemas"]["Item31"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13929,7 +14024,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14223,7 +14318,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14379,7 +14474,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14448,7 +14543,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14517,7 +14612,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14680,7 +14775,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15042,7 +15137,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item39"][];
+                        "application/json": components["schemas"]["Item40"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15101,7 +15196,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item39"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15344,7 +15439,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"][];
+                        "application/json": components["schemas"]["Item38"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15400,7 +15495,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"];
+                        "application/json": components["schemas"]["Item38"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -15819,7 +15914,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16677,7 +16772,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"][];
+                        "application/json": components["schemas"]["Item28"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16736,7 +16831,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16798,7 +16893,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16852,7 +16947,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17270,7 +17365,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -18156,7 +18251,7 @@ export interface components {
         /** @description Atelier: the form the task was made from (T8), null for other tasks */
         FormId: null | number;
         GetAccounts200: components["schemas"]["Item3"][];
-        GetApprovals200: null | components["schemas"]["Item30"];
+        GetApprovals200: null | components["schemas"]["Item31"];
         GetAssets200: {
             colorspace: string;
             /** @description Unix seconds as a string */
@@ -18199,6 +18294,19 @@ export interface components {
             width: string;
         };
         GetAssets2002: components["schemas"]["Variant12"][];
+        GetChecklist200: {
+            /** @description Who ticked it; null while it is open */
+            completed_by_id: string | null;
+            created_at: string;
+            creator_id: string | null;
+            done: boolean;
+            id: string;
+            /** @description Its place in the list, from 0 */
+            position: number;
+            task_id: string;
+            updated_at: string;
+            value: string;
+        }[];
         GetChecklists200: {
             completed_by_id: null | string;
             /** @description Unix seconds */
@@ -18222,7 +18330,7 @@ export interface components {
             /** @description Cursor of the next page; null on the last page */
             next_cursor: string | null;
         };
-        GetImageassets200: components["schemas"]["Item44"][];
+        GetImageassets200: components["schemas"]["Item45"][];
         GetImportlogs200: components["schemas"]["ImportLog"][];
         GetInvites200: components["schemas"]["Item5"][];
         GetMedia403: {
@@ -18323,7 +18431,7 @@ export interface components {
             watched: null;
             width: string;
         }[];
-        GetVideoassets200: components["schemas"]["Item45"][];
+        GetVideoassets200: components["schemas"]["Item46"][];
         /** @description TaskWatchers */
         GetWatchers200: {
             /** @description Who watches it, oldest first (at most 500) */
@@ -18578,7 +18686,7 @@ export interface components {
             updated_at: string;
             workspace_id: string;
         };
-        Item22: {
+        Item23: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -18593,7 +18701,7 @@ export interface components {
             /** @enum {string} */
             type: "email";
         };
-        Item24: {
+        Item25: {
             allow_guests: boolean;
             created_at: string;
             created_by_user_id: string | null;
@@ -18617,7 +18725,7 @@ export interface components {
             status: number;
             updated_at: string;
         };
-        Item27: {
+        Item28: {
             assignee: components["schemas"]["Assignee"];
             assignee_id: null | number;
             /** @description Unix seconds */
@@ -18666,7 +18774,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item30: {
+        Item31: {
             all_stage_responses: null;
             comments: string;
             /** @description Unix seconds as a string */
@@ -18821,7 +18929,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item37: {
+        Item38: {
             /** @description The project owner's user id */
             assignee_id: null | number;
             /** @description Percent of the project's tasks in a closed status, 4 decimals */
@@ -18850,7 +18958,7 @@ export interface components {
             updated_at: number;
             watcher_count: number;
         };
-        Item39: {
+        Item40: {
             /** @description Unix seconds as a string */
             created_at: string;
             draft_icon: null;
@@ -18887,7 +18995,7 @@ export interface components {
             /** @description Unix seconds as a string */
             updated_at: string;
         };
-        Item43: {
+        Item44: {
             abstract: string;
             audio_codec: string;
             audio_format: string;
@@ -18934,7 +19042,7 @@ export interface components {
             thumbnail_url: string;
             transcript: string;
         };
-        Item44: {
+        Item45: {
             abstract: string;
             aspect_ratio: string;
             codec_name: string;
@@ -18984,7 +19092,7 @@ export interface components {
             transcript: string;
             width: number;
         };
-        Item45: {
+        Item46: {
             abstract: string;
             aspect_ratio: string;
             audio_codec: string;
@@ -19041,9 +19149,9 @@ export interface components {
             vpms_title: string;
             width: number;
         };
-        Item46: {
+        Item47: {
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item43"][];
+            audio_assets: components["schemas"]["Item44"][];
             bundle_root: string;
             /** @description ISO 8601 UTC with microseconds, e.g. `2017-01-13T17:30:00.897000Z`. */
             date_add: string;
@@ -19446,7 +19554,7 @@ export interface components {
             stages: {
                 approver_source: string;
                 approver_style: string;
-                approvers: components["schemas"]["Item22"][];
+                approvers: components["schemas"]["Item23"][];
                 can_proof: boolean;
                 name: string;
                 view_comments: boolean;
@@ -19780,7 +19888,7 @@ export interface components {
         Stages: {
             approver_source: "uploader" | "requester" | "fixed";
             approver_style?: "all" | "first";
-            approvers?: components["schemas"]["Item22"][];
+            approvers?: components["schemas"]["Item23"][];
             can_proof?: boolean;
             name: string;
             view_comments?: boolean;

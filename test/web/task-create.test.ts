@@ -197,6 +197,56 @@ describe('creating tasks in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'Add fog to the forest' }).waitFor();
   });
 
+  test('an editor edits a task on its page (only what changed is sent; emptied fields cleared), is refused a blank title, and deletes it', async () => {
+    const made = await t.req('POST', '/workspaces/tasks', {
+      headers: owner.headers,
+      json: { title: 'Paint the moon', description: 'Pale.', assignee_id: editor.userId, due_date: '2027-01-10', priority: 'Low' },
+    });
+    assert.equal(made.status, 200, made.text);
+    const id = made.body.id as string;
+    const onServer = async () => (await t.req('GET', `/workspaces/tasks/${id}`, { headers: owner.headers })).body;
+    const patches: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PATCH' && r.url().includes(`/workspaces/tasks/${id}`)) patches.push(r.postData() ?? '');
+    });
+    await gotoWithPermissions(page, `/work/t/${id}`);
+    await page.getByRole('heading', { name: 'Paint the moon' }).waitFor();
+    await page.getByRole('button', { name: 'Edit task' }).click();
+    const form = page.getByRole('region', { name: 'Edit task' });
+    await form.getByRole('option', { name: 'In Progress' }).waitFor({ state: 'attached' });
+    assert.equal(await form.getByLabel('Title').inputValue(), 'Paint the moon');
+    assert.equal(await form.getByLabel('Description').inputValue(), 'Pale.');
+    assert.equal(await form.getByLabel('Assignee').locator('option:checked').textContent(), 'Edna Editor');
+    assert.equal(await form.getByLabel('Due date').inputValue(), '2027-01-10');
+    assert.equal(await form.getByLabel('Priority').inputValue(), 'Low');
+    await assertAccessible(page, 'edit task form');
+
+    // A blank title: refused under the field, nothing changed on the server.
+    await form.getByLabel('Title').fill('   ');
+    await form.getByRole('button', { name: 'Save task' }).click();
+    await form.getByLabel('Title').and(page.locator('[aria-invalid="true"]')).waitFor();
+    assert.equal((await onServer()).title, 'Paint the moon');
+
+    await form.getByLabel('Title').fill('Paint the full moon');
+    await form.getByLabel('Assignee').selectOption({ label: 'Nobody' });
+    await form.getByLabel('Due date').fill('');
+    await form.getByLabel('Priority').selectOption('High');
+    await form.getByRole('button', { name: 'Save task' }).click();
+    await page.getByRole('heading', { name: 'Paint the full moon' }).waitFor();
+    assert.equal(await form.count(), 0, 'the form closes');
+    const saved = await onServer();
+    assert.deepEqual(
+      { title: saved.title, description: saved.description, assignee_id: saved.assignee_id, due_date: saved.due_date, priority: saved.priority, status: saved.status },
+      { title: 'Paint the full moon', description: 'Pale.', assignee_id: null, due_date: null, priority: 'High', status: 'Pending' },
+    );
+    assert.deepEqual(JSON.parse(patches.at(-1)!), { title: 'Paint the full moon', assignee_id: null, priority: 'High', due_date: null }, 'only the changed fields');
+
+    await page.getByRole('button', { name: 'Delete task' }).click();
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    await page.waitForURL(/\/work$/);
+    assert.equal((await t.req('GET', `/workspaces/tasks/${id}`, { headers: owner.headers })).status, 404);
+  });
+
   test('a viewer is offered no New task, on the Work page or on an asset page, and the API refuses them', async () => {
     const p = await openAs(viewer);
     await gotoWithPermissions(p, '/work');
@@ -206,6 +256,12 @@ describe('creating tasks in Chromium', { timeout: 300_000 }, () => {
     await gotoWithPermissions(p, `/a/${assetId}`);
     await p.getByRole('list', { name: 'Open tasks of this asset' }).getByRole('link', { name: 'Add fog to the forest' }).waitFor();
     assert.equal(await p.getByRole('button', { name: 'New task for this asset' }).count(), 0);
+    // Nor, on a task's page, Edit task or Delete task.
+    const chase = (await t.req('GET', '/workspaces/tasks', { headers: owner.headers, query: { q: 'Storyboard' } })).body.tasks[0];
+    await gotoWithPermissions(p, `/work/t/${chase.id}`);
+    await p.getByRole('heading', { name: 'Storyboard the chase' }).waitFor();
+    assert.equal(await p.getByRole('button', { name: 'Edit task' }).count(), 0);
+    assert.equal(await p.getByRole('button', { name: 'Delete task' }).count(), 0);
     const before = await taskCount();
     const refused = await t.req('POST', '/workspaces/tasks', { headers: viewer.headers, json: { title: 'Sneaky' } });
     assert.equal(refused.status, 403, refused.text);

@@ -6,6 +6,7 @@ import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { isWorkspaceUser } from './tasks.repo.js';
+import { coreTask, type FindTask } from './task-finders.js';
 import { requireTaskRequest } from './task-requests.service.js';
 
 /** Longest checklist item text, and most items per task (limits of ours; Workstream documents none). */
@@ -23,8 +24,8 @@ export interface ChecklistItemInput {
 }
 
 /** T7: the task's checklist in `pos` order (ties in the order they were sent). */
-export async function listChecklist(ctx: Ctx, taskId: string): Promise<TaskChecklistItemRow[]> {
-  const task = await requireTaskRequest(ctx, taskId);
+export async function listChecklist(ctx: Ctx, taskId: string, find: FindTask = requireTaskRequest): Promise<TaskChecklistItemRow[]> {
+  const task = await find(ctx, taskId);
   return checklistRows(ctx, task.id);
 }
 
@@ -51,7 +52,12 @@ function assertMayEdit(ctx: Ctx, task: TaskRow): void {
  * existing item's `id` keep it; the others are new; items left out are removed. Without `pos`, an item's place in
  * the list is its position. A completed item without `completed_by_id` was completed by the caller.
  */
-export async function replaceChecklist(ctx: Ctx, taskId: string, items: readonly ChecklistItemInput[]): Promise<TaskChecklistItemRow[]> {
+export async function replaceChecklist(
+  ctx: Ctx,
+  taskId: string,
+  items: readonly ChecklistItemInput[],
+  find: FindTask = requireTaskRequest,
+): Promise<TaskChecklistItemRow[]> {
   if (items.length > CHECKLIST_ITEMS_MAX) {
     throw errors.invalidField('body', 'checklist_items', `must have at most ${CHECKLIST_ITEMS_MAX} items`);
   }
@@ -64,7 +70,7 @@ export async function replaceChecklist(ctx: Ctx, taskId: string, items: readonly
   const workspaceId = scopedWorkspaceId(ctx);
   const accountId = scopedAccountId(ctx);
   return inTransaction(ctx, async (tx) => {
-    const task = await requireTaskRequest(tx, taskId);
+    const task = await find(tx, taskId);
     assertMayEdit(tx, task);
     const before = await checklistRows(tx, task.id);
     const byId = new Map(before.map((r) => [r.id, r]));
@@ -113,4 +119,14 @@ export async function replaceChecklist(ctx: Ctx, taskId: string, items: readonly
     });
     return after;
   });
+}
+
+/** The core API's checklist (GET /workspaces/tasks/{id}/checklist): the same rows, by the core's task visibility. */
+export function coreChecklist(ctx: Ctx, taskId: string): Promise<TaskChecklistItemRow[]> {
+  return listChecklist(ctx, taskId, coreTask);
+}
+
+/** The core API's PUT of the whole checklist, by replaceChecklist's rules and the core's task visibility. */
+export function replaceCoreChecklist(ctx: Ctx, taskId: string, items: readonly ChecklistItemInput[]): Promise<TaskChecklistItemRow[]> {
+  return replaceChecklist(ctx, taskId, items, coreTask);
 }

@@ -1,25 +1,14 @@
-import type { TaskRow, UserRow } from '../../db/schema.js';
+import type { UserRow } from '../../db/schema.js';
 import { isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import { can, requirePermission } from '../access.js';
+import { can } from '../access.js';
 import { inTransaction, scopedAccountId, scopedWorkspaceId, type Ctx } from '../context.js';
 import { errors } from '../errors.js';
 import { recordHistory } from '../history/history.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import { isWorkspaceUser } from './tasks.repo.js';
 import { requireTaskRequest } from './task-requests.service.js';
-import { requireTask } from './tasks.service.js';
-
-/**
- * How a surface finds a task the caller may see: the Workstream routes by their visibility (requireTaskRequest), the
- * core routes by the core's (every task of the workspace, a draft only to its creator).
- */
-type FindTask = (ctx: Ctx, id: string) => Promise<TaskRow>;
-
-const coreTask: FindTask = (ctx, id) => {
-  requirePermission(ctx.actor, 'asset.read');
-  return requireTask(ctx, id);
-};
+import { coreTask, type FindTask } from './task-finders.js';
 
 /** Notifications a watcher gets when added to or removed from a task (with the sender's message, if any). */
 export const TASK_WATCHER_ADDED = 'task_watcher_added';

@@ -5,6 +5,7 @@ import { usePermissions } from '../ui/permissions';
 import { AdminNav } from './admin-nav';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookForm, type WebhookBody } from './webhook-form';
+import { DeleteButton } from '../ui/delete-button';
 
 /*
  * Webhooks of the current workspace (workspace admins; docs/web.md "Pages"): create, edit, pause, delete, send a test
@@ -19,7 +20,6 @@ function WebhookRow({ hook, open, onToggle, onChanged, onPinged }: {
   onPinged: () => void;
 }) {
   const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function act(fn: () => Promise<unknown>) {
@@ -82,20 +82,7 @@ function WebhookRow({ hook, open, onToggle, onChanged, onPinged }: {
           >
             Send test
           </button>
-          {confirming ? (
-            <>
-              <button type="button" className="danger" onClick={() => void act(() => api('DELETE', `/workspaces/webhooks/${hook.id}`)).then(onChanged)}>
-                Delete for good
-              </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${hook.url}`}>
-              Delete
-            </button>
-          )}
+          <DeleteButton label="Delete" name={`Delete ${hook.url}`} onDelete={() => void act(() => api('DELETE', `/workspaces/webhooks/${hook.id}`)).then(onChanged)} />
         </div>
       </td>
     </tr>

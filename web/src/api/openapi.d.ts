@@ -10672,6 +10672,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/tasks/{task_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task's checklist, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetChecklist200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        /**
+         * Replace the task's checklist (tick, edit, add, remove and reorder in one request)
+         * @description The whole list, in order: an item with the `id` of one of the task's items keeps it (and who made it), one without is new, items left out are removed. A ticked item records who ticked it. Editors, the task's creator and its assignee may change it (403 otherwise). One history event `task_checklist_updated`. Answers the checklist after the change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The account to act in (a UUID from `GET /users/accounts`). */
+                    "x-account-id": string;
+                    /** @description The workspace to act in (a UUID from `GET /workspaces`). */
+                    "x-workspace-id": string;
+                };
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole checklist in order: items left out are removed */
+                        checklist_items: {
+                            /** @description An existing item of this task (kept, with its id); leave out for a new item */
+                            id?: string;
+                            /** @description 1 to 3000 characters */
+                            value: string;
+                            /** @description Ticked; default false */
+                            done?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetChecklist200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/assets/{asset_id}/history": {
         parameters: {
             query?: never;
@@ -11754,7 +11859,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"][];
+                        "application/json": components["schemas"]["Item25"][];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11803,7 +11908,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11856,7 +11961,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11900,7 +12005,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11944,7 +12049,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -11993,7 +12098,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item24"];
+                        "application/json": components["schemas"]["Item25"];
                     };
                 };
                 400: components["responses"]["Error400"];
@@ -12340,7 +12445,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"][];
+                        "application/json": components["schemas"]["Item28"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12402,7 +12507,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12467,7 +12572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12524,7 +12629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item27"];
+                        "application/json": components["schemas"]["Item28"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -12894,7 +12999,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"][];
+                        "application/json": components["schemas"]["Item31"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13014,7 +13119,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13175,7 +13280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13247,7 +13352,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13319,7 +13424,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13386,7 +13491,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13501,7 +13606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13615,7 +13720,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -13729,7 +13834,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item30"];
+                        "application/json": components["schemas"]["Item31"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14006,7 +14111,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"][];
+                        "application/json": components["schemas"]["Item38"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -14065,7 +14170,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item37"];
+                        "application/json": components["schemas"]["Item38"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16207,7 +16312,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item39"][];
+                        "application/json": components["schemas"]["Item40"][];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -16269,7 +16374,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item39"];
+                        "application/json": components["schemas"]["Item40"];
                     };
                 };
                 400: components["responses"]["WorkstreamError400"];
@@ -17583,7 +17688,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"][];
+                        "application/json": components["schemas"]["Item44"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17630,7 +17735,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17712,7 +17817,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item43"];
+                        "application/json": components["schemas"]["Item44"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17885,7 +17990,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -17967,7 +18072,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item44"];
+                        "application/json": components["schemas"]["Item45"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -18140,7 +18245,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item45"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -18222,7 +18327,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item45"];
+                        "application/json": components["schemas"]["Item46"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -18592,7 +18697,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"][];
+                        "application/json": components["schemas"]["Item47"][];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -18655,7 +18760,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"];
+                        "application/json": components["schemas"]["Item47"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -18702,7 +18807,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Item46"];
+                        "application/json": components["schemas"]["Item47"];
                     };
                 };
                 400: components["responses"]["MedialoopsterError400"];
@@ -20479,6 +20584,19 @@ export interface components {
             /** @description Sent with the notification to the person added or removed (1 to 3000 characters) */
             message?: string;
         } | null;
+        GetChecklist200: {
+            id: string;
+            task_id: string;
+            value: string;
+            done: boolean;
+            /** @description Its place in the list, from 0 */
+            position: number;
+            creator_id: string | null;
+            /** @description Who ticked it; null while it is open */
+            completed_by_id: string | null;
+            created_at: string;
+            updated_at: string;
+        }[];
         PostTeams201: {
             /** Format: uuid */
             id: string;
@@ -20493,12 +20611,12 @@ export interface components {
         Stages: {
             name: string;
             approver_source: "uploader" | "requester" | "fixed";
-            approvers?: components["schemas"]["Item22"][];
+            approvers?: components["schemas"]["Item23"][];
             approver_style?: "all" | "first";
             view_comments?: boolean;
             can_proof?: boolean;
         }[];
-        Item22: {
+        Item23: {
             /** @enum {string} */
             type: "user";
             /** Format: uuid */
@@ -20526,7 +20644,7 @@ export interface components {
             stages: {
                 name: string;
                 approver_source: string;
-                approvers: components["schemas"]["Item22"][];
+                approvers: components["schemas"]["Item23"][];
                 approver_style: string;
                 view_comments: boolean;
                 can_proof: boolean;
@@ -20575,7 +20693,7 @@ export interface components {
             /** @description The asset ids whose link changed */
             changed: string[];
         };
-        Item24: {
+        Item25: {
             id: string;
             /** @description The form's id on Workstream */
             sequence: number;
@@ -20643,7 +20761,7 @@ export interface components {
             error_description?: string;
         };
         AssigneeId2: string[] | string;
-        Item27: {
+        Item28: {
             id: number;
             public_id: number;
             name: string;
@@ -20740,7 +20858,7 @@ export interface components {
         };
         UserIds: (number | string)[];
         OwnerId: string[] | string;
-        Item30: {
+        Item31: {
             key: string;
             /** @enum {string} */
             type: "approval";
@@ -21000,7 +21118,7 @@ export interface components {
             updated_at: string;
         };
         SendReminder: boolean | 0 | 1 | "0" | "1" | "true" | "false" | "";
-        GetApprovals200: null | components["schemas"]["Item30"];
+        GetApprovals200: null | components["schemas"]["Item31"];
         PostApprovalsBody: {
             approvers?: ((number | string) | string | {
                 type: "user" | "team" | "email";
@@ -21014,7 +21132,7 @@ export interface components {
             view_comments?: components["schemas"]["SendReminder"];
             can_proof?: components["schemas"]["SendReminder"];
         };
-        Item37: {
+        Item38: {
             id: number;
             /** @description Always "P" (human ids read P-<public_id>) */
             project_key: string;
@@ -21141,7 +21259,7 @@ export interface components {
         };
         /** @description The task's assets after the change (the first 100) */
         PostAssets2002: components["schemas"]["Variant12"][];
-        Item39: {
+        Item40: {
             id: number;
             /** @enum {string} */
             type: "requestform";
@@ -21208,7 +21326,7 @@ export interface components {
         Variant26: {
             detail: string;
         };
-        Item43: {
+        Item44: {
             id: number;
             name: string;
             description: string;
@@ -21266,8 +21384,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        GetImageassets200: components["schemas"]["Item44"][];
-        Item44: {
+        GetImageassets200: components["schemas"]["Item45"][];
+        Item45: {
             id: number;
             name: string;
             description: string;
@@ -21317,8 +21435,8 @@ export interface components {
             image_url: string;
             poster_url: string;
         };
-        GetVideoassets200: components["schemas"]["Item45"][];
-        Item45: {
+        GetVideoassets200: components["schemas"]["Item46"][];
+        Item46: {
             id: number;
             name: string;
             description: string;
@@ -21376,10 +21494,10 @@ export interface components {
             audio_codec: string;
         };
         GetShots200: components["schemas"]["MedialoopsterShot"][];
-        Item46: {
+        Item47: {
             id: number;
             /** @description The linked audio assets, as GET /api/audioassets/{id}/ shows them. */
-            audio_assets: components["schemas"]["Item43"][];
+            audio_assets: components["schemas"]["Item44"][];
             image_assets: components["schemas"]["GetImageassets200"];
             video_assets: components["schemas"]["GetVideoassets200"];
             name: string;

@@ -8,6 +8,7 @@ import { personName, useMembers } from '../ui/people';
 import { usePermissions } from '../ui/permissions';
 import { ProjectAssets, type ApprovalBySequence } from './project-assets';
 import { ProjectForm, statusLabel } from './project-form';
+import { DeleteButton } from '../ui/delete-button';
 
 /*
  * One project: its facts, progress, linked assets (core GET /workspaces/projects/{id}/assets) with their approval
@@ -67,7 +68,6 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -116,29 +116,15 @@ export function ProjectPage({ projectId }: { projectId: string }) {
             <button type="button" onClick={() => setEditing(true)}>
               Edit project
             </button>
-            {confirming ? (
-              <>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() =>
-                    void api('DELETE', `/workspaces/projects/${p.id}`).then(
-                      () => navigate('/projects'),
-                      (err: Error) => setError(err.message),
-                    )
-                  }
-                >
-                  Delete for good
-                </button>
-                <button type="button" onClick={() => setConfirming(false)}>
-                  Keep
-                </button>
-              </>
-            ) : (
-              <button type="button" className="danger" onClick={() => setConfirming(true)}>
-                Delete project
-              </button>
-            )}
+            <DeleteButton
+              label="Delete project"
+              onDelete={() =>
+                void api('DELETE', `/workspaces/projects/${p.id}`).then(
+                  () => navigate('/projects'),
+                  (err: Error) => setError(err.message),
+                )
+              }
+            />
           </div>
         )}
       </div>

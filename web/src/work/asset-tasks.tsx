@@ -67,7 +67,7 @@ export function AssetTasks({ assetId, canCreate }: { assetId: string; canCreate:
             <h3 id="asset-new-task-title">New task for this asset</h3>
             <TaskForm
               assetId={assetId}
-              onCreated={async (task) => {
+              onSaved={async (task) => {
                 setCreating(false);
                 await load();
                 setFocusTask(task.id);

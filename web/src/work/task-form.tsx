@@ -9,8 +9,9 @@ import { useMembers } from '../ui/people';
 
 /*
  * Create a task (POST /workspaces/tasks, docs/api-core.md "Tasks"), from the Work page or, with `assetId`, from an
- * asset page. The API validates (an empty title, a bad date, an assignee outside the workspace) and its message shows
- * under the field it names; nothing is created on a refusal, so the form keeps what was typed.
+ * asset page; or, given `task`, edit it (PATCH /workspaces/tasks/{id}, every field sent, an emptied assignee or due
+ * date cleared). The API validates (an empty title, a bad date, an assignee outside the workspace) and its message
+ * shows under the field it names; nothing is written on a refusal, so the form keeps what was typed.
  */
 
 /** The priorities the API accepts (src/domain/tasks/tasks.rules.ts TASK_PRIORITIES); Medium is its default. */
@@ -24,15 +25,36 @@ export const defaultStatus = (statuses: readonly TaskStatus[]): TaskStatus | und
   return byRank.find((s) => !s.is_closed) ?? byRank[0];
 };
 
-export function TaskForm({ assetId, onCreated, onCancel }: { assetId?: string; onCreated: (task: Task) => void | Promise<void>; onCancel: () => void }) {
+/**
+ * What an edit changes, and only that: an untouched due date keeps its time of day (the form shows the date only),
+ * and a PATCH of nothing but the status is one an assignee without `task.write` may make.
+ */
+function changesTo(task: Task, form: { title: string; description: string; assignee: string; priority: Task['priority']; status: string; due: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (form.title !== task.title) out.title = form.title;
+  if (form.description !== task.description) out.description = form.description;
+  if (form.assignee !== (task.assignee_id ?? '')) out.assignee_id = form.assignee || null;
+  if (form.priority !== task.priority) out.priority = form.priority;
+  if (form.status && form.status !== task.status_id) out.status_id = form.status;
+  if (form.due !== (task.due_date?.slice(0, 10) ?? '')) out.due_date = form.due || null;
+  return out;
+}
+
+export function TaskForm({ assetId, task: editing, onSaved, onCancel }: {
+  assetId?: string;
+  /** The task to edit; without one the form creates a task. */
+  task?: Task;
+  onSaved: (task: Task) => void | Promise<void>;
+  onCancel: () => void;
+}) {
   const id = useId();
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
-  const [assignee, setAssignee] = useState('');
-  const [due, setDue] = useState('');
-  const [priority, setPriority] = useState<Task['priority']>('Medium');
+  const [title, setTitle] = useState(editing?.title ?? '');
+  const [description, setDescription] = useState(editing?.description ?? '');
+  const [assignee, setAssignee] = useState(editing?.assignee_id ?? '');
+  const [due, setDue] = useState(editing?.due_date?.slice(0, 10) ?? '');
+  const [priority, setPriority] = useState<Task['priority']>(editing?.priority ?? 'Medium');
   const [statuses, setStatuses] = useState<TaskStatus[]>([]);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState(editing?.status_id ?? '');
   const members = useMembers();
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
@@ -60,18 +82,20 @@ export function TaskForm({ assetId, onCreated, onCancel }: { assetId?: string; o
     setBusy(true);
     let task: Task;
     try {
-      // Unchosen fields are left out, so the API's defaults apply (nobody assigned, the first open status).
-      task = await api<Task>('POST', '/workspaces/tasks', {
-        json: {
-          title,
-          ...(description ? { description } : {}),
-          ...(assignee ? { assignee_id: assignee } : {}),
-          priority,
-          ...(status ? { status_id: status } : {}),
-          ...(due ? { due_date: due } : {}),
-          ...(assetId ? { asset_id: assetId } : {}),
-        },
-      });
+      task = editing
+        ? await api<Task>('PATCH', `/workspaces/tasks/${encodeURIComponent(editing.id)}`, { json: changesTo(editing, { title, description, assignee, priority, status, due }) })
+        : // Unchosen fields are left out, so the API's defaults apply (nobody assigned, the first open status).
+          await api<Task>('POST', '/workspaces/tasks', {
+            json: {
+              title,
+              ...(description ? { description } : {}),
+              ...(assignee ? { assignee_id: assignee } : {}),
+              priority,
+              ...(status ? { status_id: status } : {}),
+              ...(due ? { due_date: due } : {}),
+              ...(assetId ? { asset_id: assetId } : {}),
+            },
+          });
     } catch (err) {
       const found = formErrorsOf(err, FIELDS);
       setErrors(found);
@@ -85,7 +109,7 @@ export function TaskForm({ assetId, onCreated, onCancel }: { assetId?: string; o
     }
     setErrors(NO_ERRORS);
     setBusy(false);
-    await onCreated(task);
+    await onSaved(task);
   }
 
   const { problem, errorId, fieldError } = fieldProblems(errors, id);
@@ -142,7 +166,7 @@ export function TaskForm({ assetId, onCreated, onCancel }: { assetId?: string; o
         </label>
         {fieldError('/status_id')}
       </div>
-      <FormFooter general={errors.general} busy={busy} submitLabel="Create task" onCancel={onCancel} />
+      <FormFooter general={errors.general} busy={busy} submitLabel={editing ? 'Save task' : 'Create task'} onCancel={onCancel} />
     </form>
   );
 }

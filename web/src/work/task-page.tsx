@@ -2,13 +2,17 @@ import { useCallback, useEffect, useState } from 'react';
 import { useLiveReload } from '../live/live';
 import { api } from '../api/client';
 import type { ChecklistItem, Task, TaskWatchers } from '../api/types';
+import { navigate } from '../router';
 import { Link } from '../ui/link';
+import { usePermissions } from '../ui/permissions';
+import { TaskForm } from './task-form';
 import { TaskWatchersCard } from './task-watchers';
+import { DeleteButton } from '../ui/delete-button';
 
 /*
- * One task: the core task (GET /workspaces/tasks/{id}), its checklist and its watchers. The core API has no checklist
- * routes; the Workstream surface has them (T7/T11) under the task's integer id (`sequence`), and it accepts the same
- * session cookie, so the page calls those (docs/web.md "Work"). Watchers are the core routes'.
+ * One task: the core task (GET /workspaces/tasks/{id}), its checklist and its watchers, all by the core routes
+ * (docs/api-core.md "Tasks"), so that everyone who sees the task on the Work page can open it (the Workstream routes
+ * show a non-admin only the tasks they created).
  */
 
 export function TaskPage({ taskId }: { taskId: string }) {
@@ -18,12 +22,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [draft, setDraft] = useState('');
+  const [editing, setEditing] = useState(false);
+  const perms = usePermissions();
 
   const load = useCallback(async () => {
     try {
       const t = await api<Task>('GET', `/workspaces/tasks/${encodeURIComponent(taskId)}`);
       const [c, w] = await Promise.all([
-        api<ChecklistItem[]>('GET', `/workstream/tasks/${t.sequence}/checklists`),
+        api<ChecklistItem[]>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/checklist`),
         api<TaskWatchers>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/watchers`),
       ]);
       setTask(t);
@@ -40,16 +46,16 @@ export function TaskPage({ taskId }: { taskId: string }) {
   // Others' changes to this task (status, assignee, checklist, watchers) come by the live stream.
   useLiveReload((e) => e.type.startsWith('task_') && task !== null && e.record_id === task.id, load);
 
-  /** T11 takes the whole checklist: the items with their ids (kept), the changed one, the new one if any. */
-  async function save(next: Array<{ id?: number; value: string; status: 0 | 1 }>) {
+  /** The PUT takes the whole checklist: the items with their ids (kept), the changed one, the new one if any. */
+  async function save(next: Array<{ id?: string; value: string; done: boolean }>) {
     if (!task) {
       return;
     }
     setBusy(true);
     setError('');
     try {
-      const list = await api<ChecklistItem[]>('POST', `/workstream/tasks/${task.sequence}/checklists`, {
-        json: { checklist_items: next.map((i, pos) => ({ ...(i.id ? { id: i.id } : {}), value: i.value, status: i.status, pos })) },
+      const list = await api<ChecklistItem[]>('PUT', `/workspaces/tasks/${encodeURIComponent(task.id)}/checklist`, {
+        json: { checklist_items: next },
       });
       setItems(list);
     } catch (err) {
@@ -62,14 +68,44 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!task) {
     return error ? <p className="error" role="alert">{error}</p> : <p role="status">Loading task…</p>;
   }
-  const done = items.filter((i) => i.status === 1).length;
+  const done = items.filter((i) => i.done).length;
   return (
     <article className="task-page">
       <p>
         <Link to="/work">← Work</Link>
       </p>
-      <h1>{task.title}</h1>
+      <div className="card-head">
+        <h1>{task.title}</h1>
+        {perms.can('task.write') && !editing && (
+          <div className="actions">
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit task
+            </button>
+            <DeleteButton
+              label="Delete task"
+              onDelete={() =>
+                void api('DELETE', `/workspaces/tasks/${encodeURIComponent(task.id)}`).then(
+                  () => navigate('/work'),
+                  (err: Error) => setError(err.message),
+                )
+              }
+            />
+          </div>
+        )}
+      </div>
       {error && <p className="error" role="alert">{error}</p>}
+      {editing && (
+        <section className="card" aria-label="Edit task">
+          <TaskForm
+            task={task}
+            onSaved={(saved) => {
+              setTask(saved);
+              setEditing(false);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        </section>
+      )}
       <dl className="facts">
         <dt>Status</dt>
         <dd>{task.status}</dd>
@@ -100,9 +136,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
               <label>
                 <input
                   type="checkbox"
-                  checked={item.status === 1}
+                  checked={item.done}
                   disabled={busy}
-                  onChange={(e) => void save(items.map((i) => ({ id: i.id, value: i.value, status: i.id === item.id ? (e.target.checked ? 1 : 0) : i.status })))}
+                  onChange={(e) => void save(items.map((i) => ({ id: i.id, value: i.value, done: i.id === item.id ? e.target.checked : i.done })))}
                 />{' '}
                 {item.value}
               </label>
@@ -114,7 +150,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
             e.preventDefault();
             const value = draft.trim();
             if (value) {
-              void save([...items.map((i) => ({ id: i.id, value: i.value, status: i.status })), { value, status: 0 }]).then(() => setDraft(''));
+              void save([...items.map((i) => ({ id: i.id, value: i.value, done: i.done })), { value, done: false }]).then(() => setDraft(''));
             }
           }}
         >

@@ -109,7 +109,7 @@ export function WorkPage() {
         <section className="card" aria-labelledby="new-task-title">
           <h2 id="new-task-title">New task</h2>
           <TaskForm
-            onCreated={taskCreated}
+            onSaved={taskCreated}
             onCancel={() => {
               setCreating(false);
               setFocusTask('');
