@@ -154,4 +154,33 @@ describe('work and approvals in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: /Requested by me/ }).click();
     await page.getByText('You have no pending requests.').waitFor();
   });
+
+  test('a busy column loads 50 cards and shows more on request; the other columns keep theirs; a reload keeps what was opened', async () => {
+    const status = await t.req('POST', '/workspaces/tasks/statuses', { headers: ten.headers, json: { name: 'Backlog', rank: 50 } });
+    assert.equal(status.status, 200, status.text);
+    for (let i = 1; i <= 57; i++) {
+      const made = await t.req('POST', '/workspaces/tasks', { headers: ten.headers, json: { title: `Backlog item ${String(i).padStart(2, '0')}`, status_id: status.body.id } });
+      assert.equal(made.status, 200, made.text);
+    }
+    await page.getByRole('link', { name: 'Work', exact: true }).click();
+    const backlog = page.getByRole('list', { name: 'Backlog tasks' });
+    await backlog.getByRole('link', { name: 'Backlog item 57' }).waitFor();
+    assert.equal(await backlog.getByRole('listitem').count(), 50, 'the newest 50');
+    assert.equal(await backlog.getByRole('link', { name: 'Backlog item 07' }).count(), 0);
+    await page.getByRole('heading', { name: /Backlog \(50\+\)/ }).waitFor();
+    // The dragon and the knight, wherever the tests before moved them, are still on the board.
+    assert.equal((await page.locator('.board .task-card').count()) - 50, 2, 'the other columns still show their tasks');
+    await assertAccessible(page, 'work board with a long column');
+    await page.getByRole('button', { name: 'Show more Backlog tasks' }).click();
+    await backlog.getByRole('link', { name: 'Backlog item 01' }).waitFor();
+    assert.equal(await backlog.getByRole('listitem').count(), 57);
+    assert.equal(await page.getByRole('button', { name: 'Show more Backlog tasks' }).count(), 0, 'nothing more to show');
+    await page.getByRole('heading', { name: /Backlog \(57\)/ }).waitFor();
+    // Another user's change reloads the board (live): the opened column keeps its 57 cards, with the moved one gone.
+    const oldest = (await t.req('GET', '/workspaces/tasks', { headers: ten.headers, query: { q: 'Backlog item 01' } })).body.tasks[0];
+    const moved = await t.req('PATCH', `/workspaces/tasks/${oldest.id}`, { headers: boss.headers, json: { status: 'Pending' } });
+    assert.equal(moved.status, 200, moved.text);
+    await page.getByRole('list', { name: 'Pending tasks' }).getByRole('link', { name: 'Backlog item 01' }).waitFor();
+    assert.equal(await backlog.getByRole('listitem').count(), 56);
+  });
 });

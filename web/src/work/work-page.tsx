@@ -8,17 +8,30 @@ import { useFocusNewTask } from './focus-new-task';
 import { TaskForm } from './task-form';
 
 /*
- * Work: the caller's open tasks, and every task of the workspace on a board by status. Moving a card (drag and drop,
- * or the card's "Move to" menu for keyboards and screen readers) is one PATCH of the task's status_id on the core
- * API (docs/api-core.md "Tasks"); the board reloads from the server afterwards, so it never shows a state the server
- * refused. Editors (`task.write`) get **New task** (web/src/work/task-form.tsx); the new task's card has the focus after.
+ * Work: the caller's open tasks, and every task of the workspace on a board by status. Each column loads its own
+ * tasks, newest first, COLUMN_PAGE at a time (`Show more` follows its cursor), so a busy column does not crowd the
+ * others out. Moving a card (drag and drop, or the card's "Move to" menu for keyboards and screen readers) is one
+ * PATCH of the task's status_id on the core API (docs/api-core.md "Tasks"); the board reloads from the server
+ * afterwards, so it never shows a state the server refused. Editors (`task.write`) get **New task**
+ * (web/src/work/task-form.tsx); the new task's card has the focus after.
  */
 
 const MAX_TASKS = 100;
+/** Cards a column loads at a time. */
+export const COLUMN_PAGE = 50;
+/** The most a reload asks for per column (the API's limit): a column shown further loads its first 500 again. */
+const COLUMN_RELOAD_MAX = 500;
+
+interface Column {
+  tasks: Task[];
+  next: string | null;
+}
+
+const columnQuery = (statusId: string, limit: number, cursor?: string) => ({ status_id: statusId, sort: '-created_at', limit, ...(cursor ? { cursor } : {}) });
 
 export function WorkPage() {
   const [statuses, setStatuses] = useState<TaskStatus[]>([]);
-  const [tasks, setTasks] = useState<Task[] | null>(null);
+  const [columns, setColumns] = useState<Record<string, Column> | null>(null);
   const [mine, setMine] = useState<Task[]>([]);
   const [error, setError] = useState('');
   const [over, setOver] = useState<string | null>(null);
@@ -26,22 +39,48 @@ export function WorkPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ id: string; title: string } | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  // How many cards each column shows, so a reload (a live event, a move) keeps what `Show more` opened.
+  const shown = useRef<Record<string, number>>({});
 
   const load = useCallback(async () => {
     try {
-      const [s, all, my] = await Promise.all([
+      const [s, my] = await Promise.all([
         api<TaskStatus[]>('GET', '/workspaces/tasks/statuses'),
-        // Newest first, so a task just created is on the board even when the workspace has more than MAX_TASKS.
-        api<TaskList>('GET', '/workspaces/tasks', { query: { limit: MAX_TASKS, sort: '-created_at' } }),
         api<TaskList>('GET', '/workspaces/tasks', { query: { assignee_id: 'me', open: true, sort: 'due_date', limit: MAX_TASKS } }),
       ]);
+      const pages = await Promise.all(
+        s.map((status) =>
+          api<TaskList>('GET', '/workspaces/tasks', {
+            query: columnQuery(status.id, Math.min(COLUMN_RELOAD_MAX, Math.max(COLUMN_PAGE, shown.current[status.id] ?? 0))),
+          }),
+        ),
+      );
       setStatuses([...s].sort((a, b) => a.rank - b.rank));
-      setTasks(all.tasks);
+      setColumns(Object.fromEntries(s.map((status, i) => [status.id, { tasks: pages[i]!.tasks, next: pages[i]!.next_cursor }])));
       setMine(my.tasks);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
   }, []);
+
+  async function showMore(statusId: string) {
+    const column = columns?.[statusId];
+    if (!column?.next) {
+      return;
+    }
+    try {
+      const page = await api<TaskList>('GET', '/workspaces/tasks', { query: columnQuery(statusId, COLUMN_PAGE, column.next) });
+      setColumns((all) => (all ? { ...all, [statusId]: { tasks: [...(all[statusId]?.tasks ?? []), ...page.tasks], next: page.next_cursor } } : all));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  useEffect(() => {
+    if (columns) {
+      shown.current = Object.fromEntries(Object.entries(columns).map(([id, c]) => [id, c.tasks.length]));
+    }
+  }, [columns]);
 
   useEffect(() => {
     void load();
@@ -50,7 +89,7 @@ export function WorkPage() {
   useLiveReload((e) => e.type.startsWith('task_'), load);
 
   // After a creation the new card takes the focus (or, off the board, the New task button); after a cancel the button.
-  const setFocusTask = useFocusNewTask(newButton, !creating && tasks !== null);
+  const setFocusTask = useFocusNewTask(newButton, !creating && columns !== null);
 
   async function taskCreated(task: Task) {
     setCreating(false);
@@ -60,13 +99,22 @@ export function WorkPage() {
   }
 
   async function move(taskId: string, statusId: string) {
-    const task = tasks?.find((t) => t.id === taskId);
+    const task = Object.values(columns ?? {})
+      .flatMap((c) => c.tasks)
+      .find((t) => t.id === taskId);
     if (!task || task.status_id === statusId) {
       return;
     }
     setError('');
     // Shown at once; the reload below puts it back if the server said no.
-    setTasks((list) => list?.map((t) => (t.id === taskId ? { ...t, status_id: statusId } : t)) ?? null);
+    setColumns((all) => {
+      if (!all) {
+        return all;
+      }
+      const without = Object.fromEntries(Object.entries(all).map(([id, c]) => [id, { ...c, tasks: c.tasks.filter((t) => t.id !== taskId) }]));
+      const target = without[statusId];
+      return target ? { ...without, [statusId]: { ...target, tasks: [{ ...task, status_id: statusId }, ...target.tasks] } } : without;
+    });
     try {
       await api('PATCH', `/workspaces/tasks/${encodeURIComponent(taskId)}`, { json: { status_id: statusId } });
     } catch (err) {
@@ -84,7 +132,7 @@ export function WorkPage() {
     }
   }
 
-  if (tasks === null) {
+  if (columns === null) {
     return error ? <p className="error" role="alert">{error}</p> : <p role="status">Loading tasks…</p>;
   }
   return (
@@ -134,10 +182,10 @@ export function WorkPage() {
         </ul>
       )}
       <h2>Board</h2>
-      {tasks.length >= MAX_TASKS && <p className="muted">Showing the newest {MAX_TASKS} tasks.</p>}
       <div className="board">
         {statuses.map((s) => {
-          const cards = tasks.filter((t) => t.status_id === s.id);
+          const column = columns[s.id] ?? { tasks: [], next: null };
+          const cards = column.tasks;
           return (
             <section
               key={s.id}
@@ -152,7 +200,7 @@ export function WorkPage() {
               onDrop={(e) => drop(e, s.id)}
             >
               <h3>
-                <span className="dot" style={{ background: s.color ?? undefined }} aria-hidden="true" /> {s.name} <span className="muted">({cards.length})</span>
+                <span className="dot" style={{ background: s.color ?? undefined }} aria-hidden="true" /> {s.name} <span className="muted">({cards.length}{column.next ? '+' : ''})</span>
               </h3>
               <ul aria-label={`${s.name} tasks`}>
                 {cards.map((t) => (
@@ -181,6 +229,11 @@ export function WorkPage() {
                   </li>
                 ))}
               </ul>
+              {column.next && (
+                <button type="button" className="link" onClick={() => void showMore(s.id)}>
+                  Show more<span className="sr-only"> {s.name} tasks</span>
+                </button>
+              )}
             </section>
           );
         })}
