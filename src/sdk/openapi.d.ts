@@ -12137,6 +12137,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/projects/{project_id}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller watches the project, and who does */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Watchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                414: components["responses"]["Error414"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/projects/{project_id}/watchers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a watcher to the project (`me`: watch it yourself)
+         * @description Anyone who may see the project may watch it or stop watching (`me`); changing someone else needs an editor or the project's sponsor or owner (403). The person added or removed is notified (`project_watcher_added` / `project_watcher_removed`) with the optional `message`, unless they changed themselves; watchers get `project_updated` when someone else edits the project or adds or removes its assets. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Watchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        post?: never;
+        /**
+         * Remove a watcher from the project (`me`: stop watching)
+         * @description Anyone who may see the project may watch it or stop watching (`me`); changing someone else needs an editor or the project's sponsor or owner (403). The person added or removed is notified (`project_watcher_added` / `project_watcher_removed`) with the optional `message`, unless they changed themselves; watchers get `project_updated` when someone else edits the project or adds or removes its assets. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                    /** @description A user of the workspace, or `me` */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutWatchersBody"];
+                };
+            };
+            responses: {
+                /** @description Watchers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GetWatchers200"];
+                    };
+                };
+                400: components["responses"]["Error400"];
+                401: components["responses"]["Error401"];
+                403: components["responses"]["Error403"];
+                404: components["responses"]["Error404"];
+                408: components["responses"]["Error408"];
+                413: components["responses"]["Error413"];
+                414: components["responses"]["Error414"];
+                415: components["responses"]["Error415"];
+                429: components["responses"]["Error429"];
+                431: components["responses"]["Error431"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/reviewRequests": {
         parameters: {
             query?: never;
@@ -12879,7 +13023,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description TaskWatchers */
+                /** @description Watchers */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -12916,7 +13060,7 @@ export interface paths {
         get?: never;
         /**
          * Add a watcher to the task (`me`: watch it yourself)
-         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves; watchers get `task_updated` when someone else changes the task. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
          */
         put: {
             parameters: {
@@ -12935,7 +13079,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description TaskWatchers */
+                /** @description Watchers */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -12959,7 +13103,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a watcher from the task (`me`: stop watching)
-         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
+         * @description Anyone who may see the task may watch it or stop watching (`me`); changing someone else needs an editor or the task's creator (403). The person added or removed is notified (`task_watcher_added` / `task_watcher_removed`) with the optional `message`, unless they changed themselves; watchers get `task_updated` when someone else changes the task. Idempotent: a change that changes nothing notifies nobody. A user outside the workspace is 404. Answers the watchers after the change.
          */
         delete: {
             parameters: {
@@ -12978,7 +13122,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description TaskWatchers */
+                /** @description Watchers */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -18432,11 +18576,11 @@ export interface components {
             width: string;
         }[];
         GetVideoassets200: components["schemas"]["Item46"][];
-        /** @description TaskWatchers */
+        /** @description Watchers */
         GetWatchers200: {
             /** @description Who watches it, oldest first (at most 500) */
             watchers: components["schemas"]["User"][];
-            /** @description Whether the caller watches the task */
+            /** @description Whether the caller watches it */
             watching: boolean;
         };
         GetWatchers2002: components["schemas"]["Variant7"][];

@@ -287,6 +287,24 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     assert.equal(edited.body.owner_id, viewer.userId);
     assert.equal(edited.body.sponsor_id, ten.userId, 'the sponsor defaulted to the creator and stayed');
 
+    // Watching: the admin watches the project and adds the viewer, who is told so, and then of the next change.
+    await page.getByRole('button', { name: 'Watch this project' }).click();
+    await page.getByRole('button', { name: 'Stop watching' }).waitFor();
+    await page.getByLabel('Add a watcher').selectOption(viewer.userId);
+    await page.getByRole('button', { name: 'Add watcher' }).click();
+    await page.getByRole('list', { name: 'Watchers' }).getByText(viewer.email).waitFor();
+    const watching = await t.req('GET', `/workspaces/projects/${projectId}/watchers`, { headers: ten.headers });
+    assert.deepEqual(watching.body.watchers.map((u: { id: string }) => u.id), [ten.userId, viewer.userId]);
+    await assertAccessible(page, 'project watchers');
+    const launch = await t.req('PATCH', `/workspaces/projects/${projectId}`, { headers: ten.headers, json: { launch_date: '2027-04-01' } });
+    assert.equal(launch.status, 200, launch.text);
+    const told = await t.req('GET', '/accounts/notifications', { headers: viewer.headers });
+    assert.deepEqual(
+      told.body.filter((n: { data: { project_id?: string } }) => n.data.project_id === projectId).map((n: { type: string }) => n.type),
+      ['project_updated', 'project_watcher_added'],
+      'newest first',
+    );
+
     await page.getByRole('link', { name: '← All projects' }).click();
     const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Spring launch 2027/ });
     await row.waitFor();
@@ -332,6 +350,14 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     // The header's Admin link shows once the accounts are in; wait for the workspace switcher to fill first.
     await v.getByRole('combobox', { name: 'Workspace' }).locator('option').first().waitFor({ state: 'attached' });
     assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0);
+
+    // The bell says what the admin did with the project the viewer watches, and leads to it.
+    await v.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
+    const panel = v.getByRole('region', { name: 'Notifications' });
+    await panel.getByRole('button', { name: /changed the project “Spring launch 2027”, which you watch$/ }).waitFor();
+    await panel.getByRole('button', { name: /added you as a watcher of the project “Spring launch 2027”$/ }).click();
+    await v.waitForURL(new RegExp(`/projects/${projectId}$`));
+    await v.getByRole('heading', { name: 'Spring launch 2027', level: 1 }).waitFor();
 
     await nav.getByRole('link', { name: 'Projects' }).click();
     await v.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'Spring launch 2027' }).click();

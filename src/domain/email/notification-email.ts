@@ -55,6 +55,12 @@ export function summarise(type: string, data: Record<string, unknown>, names: Na
       return `${names.actor ?? 'Someone'} removed you from the watchers of the task: ${str(data.title) ?? 'untitled'}`;
     case 'task_updated':
       return `A task you watch changed: ${str(data.title) ?? 'untitled'}${by}`;
+    case 'project_watcher_added':
+      return `${names.actor ?? 'Someone'} added you as a watcher of the project: ${str(data.title) ?? 'untitled'}`;
+    case 'project_watcher_removed':
+      return `${names.actor ?? 'Someone'} removed you from the watchers of the project: ${str(data.title) ?? 'untitled'}`;
+    case 'project_updated':
+      return `A project you watch changed: ${str(data.title) ?? 'untitled'}${by}`;
     case 'subscribed_asset_changed':
       return `${names.asset ?? 'An asset you follow'} changed (${str(data.event) ?? 'update'})${by}`;
     case 'approval_requested':

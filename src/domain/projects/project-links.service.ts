@@ -10,6 +10,8 @@ import { notify } from '../notifications/notifications.service.js';
 import { isWorkspaceUser } from '../tasks/tasks.repo.js';
 import { isProjectAsset, listProjectAssetRows, listProjectWatcherUsers } from './projects.repo.js';
 import { requireProject, touchProject } from './projects.service.js';
+import { CORE_WATCHERS_MAX, meOr, watchersView, type WatchersView } from '../watching.js';
+import { notifyProjectWatchers } from './project-watcher-notify.js';
 
 /*
  * A project's linked assets (P3-P5, P7, P8, P10, P11) and watchers (P6, P9, P12). Linking and unlinking change the
@@ -97,6 +99,7 @@ export async function changeProjectAssets(ctx: Ctx, projectId: string, op: 'link
         data: { project_id: project.id, asset_id: assetId },
       });
     }
+    await notifyProjectWatchers(tx, project, ['assets']);
     return changed;
   });
 }
@@ -105,6 +108,17 @@ export async function changeProjectAssets(ctx: Ctx, projectId: string, op: 'link
 export async function listProjectWatchers(ctx: Ctx, projectId: string, page: { offset: number; limit: number }): Promise<UserRow[]> {
   const project = await requireProject(ctx, projectId);
   return listProjectWatcherUsers(ctx.db, { workspaceId: scopedWorkspaceId(ctx), projectId: project.id, ...page });
+}
+
+/** The core view of a project's watchers: whether the caller watches it, and who does (oldest first, at most 500). */
+export async function projectWatchers(ctx: Ctx, projectId: string): Promise<WatchersView> {
+  return watchersView(ctx, await listProjectWatchers(ctx, projectId, { offset: 0, limit: CORE_WATCHERS_MAX }));
+}
+
+/** Core PUT/DELETE of one project watcher (`me` is the caller), by changeProjectWatchers' rules; answers projectWatchers. */
+export async function setProjectWatcher(ctx: Ctx, projectId: string, userId: string, watch: boolean, message?: string | undefined): Promise<WatchersView> {
+  await changeProjectWatchers(ctx, projectId, watch ? 'add' : 'remove', { userIds: [meOr(ctx, userId)], message });
+  return projectWatchers(ctx, projectId);
 }
 
 /**

@@ -8,6 +8,7 @@ import { recordHistory } from '../history/history.service.js';
 import { isWorkspaceUser } from '../tasks/tasks.repo.js';
 import { deleteProjectRow, findProject, insertProject, listProjectRows, updateProjectRow, type ProjectFilters, type ProjectSort } from './projects.repo.js';
 import { cleanLaunchDate, cleanProjectDescription, cleanProjectName, PROJECT_STATUSES, type ProjectStatusName } from './projects.rules.js';
+import { notifyProjectWatchers } from './project-watcher-notify.js';
 
 /*
  * Workstream projects (spec §1.3.10, §1.4.4; docs/workstream.md "Projects"). Every workspace member sees every
@@ -151,6 +152,7 @@ export async function updateProject(ctx: Ctx, id: string, input: ProjectInput): 
     }
     const pick = (s: Record<string, unknown>) => Object.fromEntries(Object.entries(s).filter(([k]) => changed.includes(k as keyof ProjectUpdate)));
     await recordProjectChange(tx, id, 'project_updated', { before: pick(snapshot(before)), after: pick(snapshot(after)) });
+    await notifyProjectWatchers(tx, after, changed);
     return after;
   });
 }

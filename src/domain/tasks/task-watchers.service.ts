@@ -9,6 +9,7 @@ import { notify } from '../notifications/notifications.service.js';
 import { isWorkspaceUser } from './tasks.repo.js';
 import { requireTaskRequest } from './task-requests.service.js';
 import { coreTask, type FindTask } from './task-finders.js';
+import { CORE_WATCHERS_MAX, meOr, watchersView, type WatchersView } from '../watching.js';
 
 /** Notifications a watcher gets when added to or removed from a task (with the sender's message, if any). */
 export const TASK_WATCHER_ADDED = 'task_watcher_added';
@@ -31,24 +32,14 @@ export async function listWatchers(ctx: Ctx, taskId: string, page: { offset: num
     .execute();
 }
 
-/** The most watchers the core API lists for one task (a task's watchers are a handful; the list is not paged). */
-export const CORE_WATCHERS_MAX = 500;
-
-/** The core view of a task's watchers: whether the caller watches it, and who does (oldest first). */
-export async function taskWatchers(ctx: Ctx, taskId: string): Promise<{ watching: boolean; watchers: UserRow[] }> {
-  const watchers = await listWatchers(ctx, taskId, { offset: 0, limit: CORE_WATCHERS_MAX }, coreTask);
-  return { watching: watchers.some((u) => u.id === ctx.actor.userId), watchers };
+/** The core view of a task's watchers: whether the caller watches it, and who does (oldest first, at most 500). */
+export async function taskWatchers(ctx: Ctx, taskId: string): Promise<WatchersView> {
+  return watchersView(ctx, await listWatchers(ctx, taskId, { offset: 0, limit: CORE_WATCHERS_MAX }, coreTask));
 }
 
 /** Core PUT/DELETE of one watcher (`me` is the caller), by the rules of changeWatchers; answers taskWatchers. */
-export async function setTaskWatcher(
-  ctx: Ctx,
-  taskId: string,
-  userId: string,
-  watch: boolean,
-  message?: string | undefined,
-): Promise<{ watching: boolean; watchers: UserRow[] }> {
-  await changeWatchers(ctx, taskId, watch ? 'add' : 'remove', { userIds: [userId === 'me' ? ctx.actor.userId : userId], message }, coreTask);
+export async function setTaskWatcher(ctx: Ctx, taskId: string, userId: string, watch: boolean, message?: string | undefined): Promise<WatchersView> {
+  await changeWatchers(ctx, taskId, watch ? 'add' : 'remove', { userIds: [meOr(ctx, userId)], message }, coreTask);
   return taskWatchers(ctx, taskId);
 }
 

@@ -30,6 +30,7 @@ function announceRead(): void {
 function describe(n: Notification, members: readonly WorkspaceMember[]): string {
   const by = typeof n.data.by_user_id === 'string' ? members.find((m) => m.user_id === n.data.by_user_id) : undefined;
   const who = by ? personName(by.user) : 'Someone';
+  const title = typeof n.data.title === 'string' ? `“${n.data.title}”` : 'untitled';
   switch (n.type) {
     case 'mention':
       return `${who} mentioned you in a ${n.data.subject === 'review' ? 'review' : n.data.subject === 'review_request' ? 'review request' : 'comment'}`;
@@ -37,9 +38,50 @@ function describe(n: Notification, members: readonly WorkspaceMember[]): string 
       return `${who} replied to your comment`;
     case 'subscribed_asset_changed':
       return 'An asset you follow changed';
+    case 'task_assigned':
+      return `${who} assigned you the task ${title}`;
+    case 'task_watcher_added':
+    case 'project_watcher_added':
+      return `${who} added you as a watcher of the ${n.type.split('_')[0]} ${title}`;
+    case 'task_watcher_removed':
+    case 'project_watcher_removed':
+      return `${who} removed you from the watchers of the ${n.type.split('_')[0]} ${title}`;
+    case 'task_updated':
+    case 'project_updated':
+      return `${who} changed the ${n.type.split('_')[0]} ${title}, which you watch`;
+    case 'review_requested':
+      return `${who} asked for your review`;
+    case 'changes_requested':
+      return `${who} requested changes`;
+    case 'approval_requested':
+      return 'Your approval is requested';
+    case 'approval_reminder':
+      return 'Reminder: your approval is requested';
+    case 'approval_answered':
+      return `${who} answered your approval request`;
+    case 'approval_completed':
+      return 'Your approval request was approved';
     default:
       return n.type.replace(/_/g, ' ');
   }
+}
+
+/** Where a notification leads: its task's or project's page, else its asset's; nothing for another workspace's. */
+function destination(n: Notification): string | null {
+  if (n.workspace_id !== currentTenancy().workspaceId) {
+    return null;
+  }
+  const id = (key: string): string | null => (typeof n.data[key] === 'string' ? (n.data[key] as string) : null);
+  const task = id('task_id');
+  const project = id('project_id');
+  const asset = id('asset_id');
+  if (task && n.type.startsWith('task_')) {
+    return `/work/t/${task}`;
+  }
+  if (project && n.type.startsWith('project_')) {
+    return `/projects/${project}`;
+  }
+  return asset ? `/a/${asset}` : null;
 }
 
 export function NotificationBell() {
@@ -93,9 +135,9 @@ export function NotificationBell() {
     }
     setOpen(false);
     refresh();
-    const assetId = typeof n.data.asset_id === 'string' ? n.data.asset_id : null;
-    if (assetId && n.workspace_id === currentTenancy().workspaceId) {
-      navigate(`/a/${assetId}`);
+    const to = destination(n);
+    if (to) {
+      navigate(to);
     }
   }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLiveReload } from '../live/live';
 import { api, ApiError } from '../api/client';
-import type { Asset, Project, Task, TaskList, WsMiniAsset } from '../api/types';
+import type { Asset, Project, Task, TaskList, Watchers, WsMiniAsset } from '../api/types';
 import { navigate } from '../router';
 import { Link } from '../ui/link';
 import { personName, useMembers } from '../ui/people';
@@ -9,6 +9,7 @@ import { usePermissions } from '../ui/permissions';
 import { ProjectAssets, type ApprovalBySequence } from './project-assets';
 import { ProjectForm, statusLabel } from './project-form';
 import { DeleteButton } from '../ui/delete-button';
+import { WatchersCard } from '../ui/watchers-card';
 
 /*
  * One project: its facts, progress, linked assets (core GET /workspaces/projects/{id}/assets) with their approval
@@ -22,17 +23,19 @@ interface Loaded {
   assets: Asset[];
   approvals: ApprovalBySequence;
   tasks: Task[];
+  watchers: Watchers;
 }
 
 const MAX = 100;
 
 async function loadProject(id: string): Promise<Loaded> {
   const project = await api<Project>('GET', `/workspaces/projects/${encodeURIComponent(id)}`);
-  const [assets, minis, tasks] = await Promise.all([
+  const [assets, minis, tasks, watchers] = await Promise.all([
     api<Asset[]>('GET', `/workspaces/projects/${project.id}/assets`, { query: { limit: MAX } }),
     // The approval states are extra: a refusal there leaves the page with the core facts.
     api<WsMiniAsset[]>('GET', `/workstream/projects/${project.sequence}/assets`, { query: { approval_status: '1', limit: MAX } }).catch(() => []),
     api<TaskList>('GET', '/workspaces/tasks', { query: { project_id: project.id, sort: 'due_date', limit: MAX } }),
+    api<Watchers>('GET', `/workspaces/projects/${project.id}/watchers`),
   ]);
   const approvals: ApprovalBySequence = new Map();
   for (const m of minis) {
@@ -40,7 +43,7 @@ async function loadProject(id: string): Promise<Loaded> {
       approvals.set(Number(m.id), m.approval);
     }
   }
-  return { project, assets, approvals, tasks: tasks.tasks };
+  return { project, assets, approvals, tasks: tasks.tasks, watchers };
 }
 
 function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: ApprovalBySequence }) {
@@ -166,12 +169,17 @@ export function ProjectPage({ projectId }: { projectId: string }) {
             <dd>
               {p.completion}% of {p.task_count} tasks done ({p.open_task_count} open)
             </dd>
-            <dt>Watchers</dt>
-            <dd>{p.watcher_count}</dd>
           </dl>
           <ApprovalSummary assets={assets} approvals={approvals} />
         </section>
       )}
+      <WatchersCard
+        path={`/workspaces/projects/${p.id}/watchers`}
+        noun="project"
+        watchers={data.watchers}
+        onChange={(watchers) => setData((d) => (d ? { ...d, watchers } : d))}
+        onError={(message) => setError(message || null)}
+      />
       <ProjectAssets projectId={p.id} assets={assets} approvals={approvals} canEdit={perms.can('task.write')} onChanged={() => void load()} />
       <section className="card" aria-labelledby="project-tasks-title">
         <h2 id="project-tasks-title">Tasks ({tasks.length})</h2>

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLiveReload } from '../live/live';
 import { api } from '../api/client';
-import type { ChecklistItem, Task, TaskWatchers } from '../api/types';
+import type { ChecklistItem, Task, Watchers } from '../api/types';
 import { navigate } from '../router';
 import { Link } from '../ui/link';
 import { usePermissions } from '../ui/permissions';
+import { WatchersCard } from '../ui/watchers-card';
 import { TaskForm } from './task-form';
-import { TaskWatchersCard } from './task-watchers';
 import { DeleteButton } from '../ui/delete-button';
 
 /*
@@ -18,7 +18,7 @@ import { DeleteButton } from '../ui/delete-button';
 export function TaskPage({ taskId }: { taskId: string }) {
   const [task, setTask] = useState<Task | null>(null);
   const [items, setItems] = useState<ChecklistItem[]>([]);
-  const [watchers, setWatchers] = useState<TaskWatchers>({ watching: false, watchers: [] });
+  const [watchers, setWatchers] = useState<Watchers>({ watching: false, watchers: [] });
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [draft, setDraft] = useState('');
@@ -30,7 +30,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       const t = await api<Task>('GET', `/workspaces/tasks/${encodeURIComponent(taskId)}`);
       const [c, w] = await Promise.all([
         api<ChecklistItem[]>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/checklist`),
-        api<TaskWatchers>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/watchers`),
+        api<Watchers>('GET', `/workspaces/tasks/${encodeURIComponent(t.id)}/watchers`),
       ]);
       setTask(t);
       setItems(c);
@@ -162,7 +162,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </button>
         </form>
       </section>
-      <TaskWatchersCard task={task} watchers={watchers} onChange={setWatchers} onError={setError} />
+      <WatchersCard path={`/workspaces/tasks/${encodeURIComponent(task.id)}/watchers`} noun="task" watchers={watchers} onChange={setWatchers} onError={setError} />
     </article>
   );
 }

@@ -36,7 +36,7 @@ import { searchRoutes } from './search.routes.js';
 import { webhooksRoutes } from './webhooks.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
-import { taskWatchersRoutes } from './task-watchers.routes.js';
+import { watchersRoutes } from './watchers.routes.js';
 import { taskChecklistRoutes } from './task-checklist.routes.js';
 import { taskStatusesRoutes } from './task-statuses.routes.js';
 import { assetHistoryRoutes } from './asset-history.routes.js';
@@ -93,7 +93,7 @@ export const mudstackSurface: FastifyPluginAsync = async (app) => {
   await app.register(jobsRoutes);
   await app.register(taskStatusesRoutes);
   await app.register(tasksRoutes);
-  await app.register(taskWatchersRoutes);
+  await app.register(watchersRoutes);
   await app.register(taskChecklistRoutes);
   await app.register(assetHistoryRoutes);
   await app.register(teamsRoutes);

@@ -1,19 +1,22 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { Task, TaskWatchers } from '../api/types';
-import { MemberSelect } from '../ui/member-select';
-import { personName, useMembers } from '../ui/people';
-import { usePermissions } from '../ui/permissions';
+import type { Watchers } from '../api/types';
+import { MemberSelect } from './member-select';
+import { personName, useMembers } from './people';
+import { usePermissions } from './permissions';
 
 /*
- * A task's watchers (core routes, /workspaces/tasks/{id}/watchers): anyone who sees the task may watch it or stop;
- * editors also add and remove others (the server decides either way; this only hides what would be refused). Each
- * change answers the new list, which replaces the page's.
+ * The watchers of a task or a project (core routes, `<path>` = /workspaces/tasks/{id}/watchers or
+ * /workspaces/projects/{id}/watchers): anyone who sees it may watch it or stop; editors also add and remove others
+ * (the server decides either way; this only hides what would be refused). Each change answers the new list, which
+ * replaces the page's.
  */
-export function TaskWatchersCard({ task, watchers, onChange, onError }: {
-  task: Task;
-  watchers: TaskWatchers;
-  onChange: (next: TaskWatchers) => void;
+export function WatchersCard({ path, noun, watchers, onChange, onError }: {
+  path: string;
+  /** `task` or `project`, for the texts. */
+  noun: string;
+  watchers: Watchers;
+  onChange: (next: Watchers) => void;
   onError: (message: string) => void;
 }) {
   const perms = usePermissions();
@@ -28,7 +31,7 @@ export function TaskWatchersCard({ task, watchers, onChange, onError }: {
     setBusy(true);
     onError('');
     try {
-      onChange(await api<TaskWatchers>(method, `/workspaces/tasks/${encodeURIComponent(task.id)}/watchers/${encodeURIComponent(userId)}`));
+      onChange(await api<Watchers>(method, `${path}/${encodeURIComponent(userId)}`));
       return true;
     } catch (err) {
       onError((err as Error).message);
@@ -41,12 +44,12 @@ export function TaskWatchersCard({ task, watchers, onChange, onError }: {
   return (
     <section className="card" aria-labelledby="watchers-h">
       <h2 id="watchers-h">Watchers</h2>
-      <p className="muted">Watchers are notified when someone else changes this task.</p>
+      <p className="muted">Watchers are notified when someone else changes this {noun}.</p>
       <button type="button" disabled={busy} aria-pressed={watchers.watching} onClick={() => void change(watchers.watching ? 'DELETE' : 'PUT', 'me')}>
-        {watchers.watching ? 'Stop watching' : 'Watch this task'}
+        {watchers.watching ? 'Stop watching' : `Watch this ${noun}`}
       </button>
       {watchers.watchers.length === 0 ? (
-        <p className="muted">Nobody watches this task.</p>
+        <p className="muted">Nobody watches this {noun}.</p>
       ) : (
         <ul aria-label="Watchers">
           {watchers.watchers.map((w) => (
