@@ -396,4 +396,48 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     );
     assert.equal(refused, 403);
   });
+
+  test('a project with 105 assets and 102 tasks shows 100 of each, and Show more brings the rest', async () => {
+    const made = await t.req('POST', '/workspaces/projects', { headers: ten.headers, json: { name: 'Big campaign' } });
+    assert.equal(made.status, 200, made.text);
+    const ids: string[] = [];
+    for (let i = 0; i < 105; i++) {
+      const res = await t.req('POST', '/workspaces/assets', {
+        headers: { ...ten.headers, 'content-type': 'application/octet-stream' },
+        query: { file_name: `shot-${String(i).padStart(3, '0')}.txt`, file_location: '/Big/' },
+        payload: Buffer.from(`shot ${i}`),
+      });
+      assert.equal(res.status, 201, res.text);
+      ids.push(res.body.id);
+    }
+    for (const chunk of [ids.slice(0, 100), ids.slice(100)]) {
+      const linked = await t.req('POST', `/workspaces/projects/${made.body.id}/assets`, { headers: ten.headers, json: { asset_ids: chunk } });
+      assert.ok(linked.status < 300, linked.text);
+    }
+    const ws = { authorization: ten.headers.authorization ?? '', 'x-workspace-id': ten.workspaceId };
+    for (let i = 0; i < 102; i++) {
+      const task = await t.req('POST', '/workspaces/tasks', { headers: ten.headers, json: { title: `Shot task ${String(i).padStart(3, '0')}` } });
+      assert.equal(task.status, 200, task.text);
+      const put = await t.req('PUT', `/workstream/tasks/${task.body.sequence}`, { headers: ws, json: { project_id: made.body.sequence } });
+      assert.equal(put.status, 200, put.text);
+    }
+    await page.goto(`${base}/projects/${made.body.id}`);
+    await page.getByRole('heading', { name: 'Assets (105)' }).waitFor();
+    const tiles = page.getByRole('list', { name: 'Project assets' });
+    await tiles.getByRole('link', { name: 'shot-099.txt' }).waitFor();
+    assert.equal(await tiles.getByRole('listitem').count(), 100);
+    assert.match((await page.getByTestId('approval-summary').textContent()) ?? '', /of the 100 assets shown/);
+    await page.getByRole('heading', { name: 'Tasks (102)' }).waitFor();
+    assert.equal(await page.getByRole('list', { name: 'Project tasks' }).getByRole('listitem').count(), 100);
+    await assertAccessible(page, 'project with more to show');
+    await page.getByRole('button', { name: /Show more assets of the project/ }).click();
+    await tiles.getByRole('link', { name: 'shot-104.txt' }).waitFor();
+    assert.equal(await tiles.getByRole('listitem').count(), 105);
+    assert.equal(await page.getByRole('button', { name: /Show more assets of the project/ }).count(), 0);
+    assert.doesNotMatch((await page.getByTestId('approval-summary').textContent()) ?? '', /shown/);
+    await page.getByRole('button', { name: 'Show more tasks of the project' }).click();
+    await page.getByRole('list', { name: 'Project tasks' }).getByRole('listitem').nth(101).waitFor();
+    assert.equal(await page.getByRole('list', { name: 'Project tasks' }).getByRole('listitem').count(), 102);
+    assert.equal(await page.getByRole('button', { name: 'Show more tasks of the project' }).count(), 0);
+  });
 });

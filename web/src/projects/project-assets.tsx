@@ -72,12 +72,16 @@ function AddAssets({ projectId, linked, onAdded }: { projectId: string; linked: 
 }
 
 /** The project's linked assets as thumbnails, each with its latest approval's state and (for editors) Remove. */
-export function ProjectAssets({ projectId, assets, approvals, canEdit, onChanged }: {
+export function ProjectAssets({ projectId, assets, total, approvals, canEdit, onChanged, onShowMore }: {
   projectId: string;
+  /** The linked assets shown so far (the first `Show more` windows). */
   assets: Asset[];
+  /** How many assets the project has. */
+  total: number;
   approvals: ApprovalBySequence;
   canEdit: boolean;
   onChanged: () => void;
+  onShowMore: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
   async function remove(a: Asset) {
@@ -91,7 +95,7 @@ export function ProjectAssets({ projectId, assets, approvals, canEdit, onChanged
   }
   return (
     <section className="card" aria-labelledby="project-assets-title">
-      <h2 id="project-assets-title">Assets ({assets.length})</h2>
+      <h2 id="project-assets-title">Assets ({total})</h2>
       {error && (
         <p role="alert" className="error">
           {error}
@@ -123,6 +127,11 @@ export function ProjectAssets({ projectId, assets, approvals, canEdit, onChanged
             );
           })}
         </ul>
+      )}
+      {assets.length < total && (
+        <button type="button" className="link" onClick={onShowMore}>
+          Show more<span className="sr-only"> assets of the project</span> ({total - assets.length} not shown)
+        </button>
       )}
       {canEdit && <AddAssets projectId={projectId} linked={new Set(assets.map((a) => a.id))} onAdded={onChanged} />}
     </section>

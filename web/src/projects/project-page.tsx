@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLiveReload } from '../live/live';
 import { api, ApiError } from '../api/client';
 import type { Asset, Project, Task, TaskList, Watchers, WsMiniAsset } from '../api/types';
@@ -23,19 +23,22 @@ interface Loaded {
   assets: Asset[];
   approvals: ApprovalBySequence;
   tasks: Task[];
+  /** The cursor of the project's next tasks; null when all are shown. */
+  tasksNext: string | null;
   watchers: Watchers;
 }
 
-const MAX = 100;
+/** Assets and tasks load this many at a time (`Show more`); the Workstream approval states come in the same windows. */
+const PAGE = 100;
+/** The most tasks a reload asks for at once (the API's limit). */
+const TASKS_RELOAD_MAX = 500;
 
-async function loadProject(id: string): Promise<Loaded> {
-  const project = await api<Project>('GET', `/workspaces/projects/${encodeURIComponent(id)}`);
-  const [assets, minis, tasks, watchers] = await Promise.all([
-    api<Asset[]>('GET', `/workspaces/projects/${project.id}/assets`, { query: { limit: MAX } }),
+/** The linked assets from `offset`, with their approval states (Workstream P3: the same link order). */
+async function assetWindow(project: Project, offset: number): Promise<{ assets: Asset[]; approvals: ApprovalBySequence }> {
+  const [assets, minis] = await Promise.all([
+    api<Asset[]>('GET', `/workspaces/projects/${project.id}/assets`, { query: { offset, limit: PAGE } }),
     // The approval states are extra: a refusal there leaves the page with the core facts.
-    api<WsMiniAsset[]>('GET', `/workstream/projects/${project.sequence}/assets`, { query: { approval_status: '1', limit: MAX } }).catch(() => []),
-    api<TaskList>('GET', '/workspaces/tasks', { query: { project_id: project.id, sort: 'due_date', limit: MAX } }),
-    api<Watchers>('GET', `/workspaces/projects/${project.id}/watchers`),
+    api<WsMiniAsset[]>('GET', `/workstream/projects/${project.sequence}/assets`, { query: { approval_status: '1', offset, limit: PAGE } }).catch(() => []),
   ]);
   const approvals: ApprovalBySequence = new Map();
   for (const m of minis) {
@@ -43,10 +46,32 @@ async function loadProject(id: string): Promise<Loaded> {
       approvals.set(Number(m.id), m.approval);
     }
   }
-  return { project, assets, approvals, tasks: tasks.tasks, watchers };
+  return { assets, approvals };
 }
 
-function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: ApprovalBySequence }) {
+const projectTasks = (project: Project, limit: number, cursor?: string) =>
+  api<TaskList>('GET', '/workspaces/tasks', { query: { project_id: project.id, sort: 'due_date', limit, ...(cursor ? { cursor } : {}) } });
+
+/** The project with as many of its assets and tasks as were shown (so a reload keeps what `Show more` opened). */
+async function loadProject(id: string, shown: { assets: number; tasks: number }): Promise<Loaded> {
+  const project = await api<Project>('GET', `/workspaces/projects/${encodeURIComponent(id)}`);
+  const windows = Math.max(1, Math.ceil(shown.assets / PAGE));
+  const [assetWindows, tasks, watchers] = await Promise.all([
+    Promise.all(Array.from({ length: windows }, (_, i) => assetWindow(project, i * PAGE))),
+    projectTasks(project, Math.min(TASKS_RELOAD_MAX, Math.max(PAGE, shown.tasks))),
+    api<Watchers>('GET', `/workspaces/projects/${project.id}/watchers`),
+  ]);
+  return {
+    project,
+    assets: assetWindows.flatMap((w) => w.assets),
+    approvals: new Map(assetWindows.flatMap((w) => [...w.approvals])),
+    tasks: tasks.tasks,
+    tasksNext: tasks.next_cursor,
+    watchers,
+  };
+}
+
+function ApprovalSummary({ assets, approvals, total }: { assets: Asset[]; approvals: ApprovalBySequence; total: number }) {
   const counts = { pending: 0, approved: 0, none: 0 };
   for (const a of assets) {
     const s = approvals.get(a.sequence)?.status;
@@ -60,7 +85,7 @@ function ApprovalSummary({ assets, approvals }: { assets: Asset[]; approvals: Ap
   }
   return (
     <p className="muted" data-testid="approval-summary">
-      Approvals: {counts.approved} approved, {counts.pending} pending, {counts.none} without an open or approved request.
+      Approvals{assets.length < total ? ` (of the ${assets.length} assets shown)` : ''}: {counts.approved} approved, {counts.pending} pending, {counts.none} without an open or approved request.
     </p>
   );
 }
@@ -72,9 +97,17 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
 
+  // How many assets and tasks are shown, so a reload (a live event, an edit) keeps what `Show more` opened.
+  const shown = useRef({ assets: PAGE, tasks: PAGE });
+  useEffect(() => {
+    if (data) {
+      shown.current = { assets: data.assets.length, tasks: data.tasks.length };
+    }
+  }, [data]);
+
   const load = useCallback(async () => {
     try {
-      setData(await loadProject(projectId));
+      setData(await loadProject(projectId, shown.current));
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 404 ? 'This project does not exist in this workspace (or was deleted).' : String((err as Error).message));
@@ -85,6 +118,23 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   }, [load]);
   // The project's tasks and approvals, and changes to its assets, come by the live stream.
   useLiveReload((e) => /^(task|approval|proof)_/.test(e.type) || (e.asset_id !== null && (data?.assets ?? []).some((a) => a.id === e.asset_id)), load);
+
+  async function more(what: 'assets' | 'tasks') {
+    if (!data) {
+      return;
+    }
+    try {
+      if (what === 'assets') {
+        const w = await assetWindow(data.project, data.assets.length);
+        setData((d) => (d ? { ...d, assets: [...d.assets, ...w.assets], approvals: new Map([...d.approvals, ...w.approvals]) } : d));
+      } else if (data.tasksNext) {
+        const page = await projectTasks(data.project, PAGE, data.tasksNext);
+        setData((d) => (d ? { ...d, tasks: [...d.tasks, ...page.tasks], tasksNext: page.next_cursor } : d));
+      }
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
 
   if (!data) {
     return error ? (
@@ -170,7 +220,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               {p.completion}% of {p.task_count} tasks done ({p.open_task_count} open)
             </dd>
           </dl>
-          <ApprovalSummary assets={assets} approvals={approvals} />
+          <ApprovalSummary assets={assets} approvals={approvals} total={p.asset_count} />
         </section>
       )}
       <WatchersCard
@@ -180,9 +230,17 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         onChange={(watchers) => setData((d) => (d ? { ...d, watchers } : d))}
         onError={(message) => setError(message || null)}
       />
-      <ProjectAssets projectId={p.id} assets={assets} approvals={approvals} canEdit={perms.can('task.write')} onChanged={() => void load()} />
+      <ProjectAssets
+        projectId={p.id}
+        assets={assets}
+        total={p.asset_count}
+        approvals={approvals}
+        canEdit={perms.can('task.write')}
+        onChanged={() => void load()}
+        onShowMore={() => void more('assets')}
+      />
       <section className="card" aria-labelledby="project-tasks-title">
-        <h2 id="project-tasks-title">Tasks ({tasks.length})</h2>
+        <h2 id="project-tasks-title">Tasks ({p.task_count})</h2>
         {tasks.length === 0 ? (
           <p className="empty">No tasks belong to this project.</p>
         ) : (
@@ -197,6 +255,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               </li>
             ))}
           </ul>
+        )}
+        {data.tasksNext && (
+          <button type="button" className="link" onClick={() => void more('tasks')}>
+            Show more<span className="sr-only"> tasks of the project</span>
+          </button>
         )}
       </section>
     </main>
