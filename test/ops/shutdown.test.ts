@@ -127,14 +127,19 @@ for (const kind of DATABASES) {
     after(() => cli.stop());
 
     test('a request still running after SHUTDOWN_TIMEOUT_SECONDS does not keep the process alive: exit 1', async () => {
-      await cli.start({ env: { SHUTDOWN_TIMEOUT_SECONDS: '1' } });
+      await cli.start({ env: { SHUTDOWN_TIMEOUT_SECONDS: '1', LOG_LEVEL: 'info' } });
       const server = await cli.serve();
       const url = new URL('/auth/token', server.url);
       // A body that never completes.
       const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
       req.on('error', () => undefined);
       req.write('{"key":');
-      await sleep(300);
+      // SIGTERM only once the server has the request (a fixed pause was not always enough on a loaded machine: the
+      // signal then found nothing in flight and the process rightly exited 0).
+      for (let i = 0; i < 200 && !server.logLines().some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/auth/token'); i++) {
+        await sleep(50);
+      }
+      assert.ok(server.logLines().some((l) => l.msg === 'incoming request'), 'the server received the request');
       const signalled = Date.now();
       server.child.kill('SIGTERM');
       assert.deepEqual(await server.exited, { code: 1, signal: null });
