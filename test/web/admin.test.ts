@@ -439,5 +439,19 @@ describe('administration and projects in Chromium', { timeout: 300_000 }, () => 
     await page.getByRole('list', { name: 'Project tasks' }).getByRole('listitem').nth(101).waitFor();
     assert.equal(await page.getByRole('list', { name: 'Project tasks' }).getByRole('listitem').count(), 102);
     assert.equal(await page.getByRole('button', { name: 'Show more tasks of the project' }).count(), 0);
+
+    // The Projects page: 100 at a time too (the workspace now has 2, and 100 more).
+    for (let i = 0; i < 100; i++) {
+      const p = await t.req('POST', '/workspaces/projects', { headers: ten.headers, json: { name: `Side project ${String(i).padStart(3, '0')}` } });
+      assert.equal(p.status, 200, p.text);
+    }
+    await page.goto(`${base}/projects`);
+    const rows = page.getByRole('table', { name: 'Projects' }).locator('tbody tr');
+    await rows.nth(99).waitFor();
+    assert.equal(await rows.count(), 100);
+    await page.getByRole('button', { name: 'Show more projects' }).click();
+    await rows.nth(101).waitFor();
+    assert.equal(await rows.count(), 102);
+    assert.equal(await page.getByRole('button', { name: 'Show more projects' }).count(), 0);
   });
 });

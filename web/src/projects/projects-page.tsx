@@ -11,17 +11,22 @@ import { ProjectForm, statusLabel } from './project-form';
  * launch date, task progress and asset count, each linking to its project page.
  */
 
-const LIMIT = 100;
+/** Projects per request (the API's most); `Show more` asks for the next ones by offset. */
+const PAGE = 100;
 
 export function ProjectsPage() {
   const perms = usePermissions();
   const [list, setList] = useState<Project[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [more, setMore] = useState(false);
 
-  const load = useCallback(async () => {
+  /** The projects from `offset`, appended to those shown (a fresh list from 0). */
+  const load = useCallback(async (offset = 0) => {
     try {
-      setList(await api<Project[]>('GET', '/workspaces/projects', { query: { limit: LIMIT } }));
+      const page = await api<Project[]>('GET', '/workspaces/projects', { query: { offset, limit: PAGE } });
+      setList((shown) => (offset === 0 ? page : [...(shown ?? []), ...page]));
+      setMore(page.length === PAGE);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -92,7 +97,11 @@ export function ProjectsPage() {
               ))}
             </tbody>
           </table>
-          {list.length >= LIMIT && <p className="muted">Showing the newest {LIMIT} projects.</p>}
+          {more && (
+            <button type="button" className="link" onClick={() => void load(list.length)}>
+              Show more projects
+            </button>
+          )}
         </div>
       )}
     </main>
