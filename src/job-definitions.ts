@@ -16,6 +16,7 @@ import { mediaProbeJob } from './domain/media/media-probe.job.js';
 import { processingTaskJob } from './domain/processing/processing-task.job.js';
 import { shotsDetectJob } from './domain/media-assets/shots-detect.job.js';
 import { assetsDeleteScheduledJob } from './domain/media-assets/assets-delete-scheduled.job.js';
+import { tasksRemindDueJob } from './domain/tasks/tasks-remind-due.job.js';
 import { proofGenerateJob } from './domain/proofs/proof-generate.job.js';
 import { trashPurgeExpiredJob } from './domain/trash/trash-purge-expired.job.js';
 import { importRunJob } from './domain/uploads/import-run.job.js';
@@ -56,6 +57,8 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   shotsDetectJob,
   // medialoopster scheduled deletion (date_del): a periodic sweep moves due assets to the trash.
   assetsDeleteScheduledJob,
+  // Task due-date reminders: a periodic sweep tells assignees of tasks due within a day.
+  tasksRemindDueJob,
   attachmentThumbnailJob,
   // Workstream proofs (src/domain/proofs): one job renders a proof's pages.
   proofGenerateJob,

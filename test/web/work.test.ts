@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { setUserPassword } from '../../src/domain/auth/passwords.service.js';
+import { enqueueJob } from '../../src/jobs/queue.js';
 import { TestApp } from '../harness/app.js';
 import type { Tenant } from '../harness/factories.js';
 import { assertAccessible, closeAll, launch, PAGE_TIMEOUT_MS, screenshot } from './browser.js';
@@ -182,5 +183,18 @@ describe('work and approvals in Chromium', { timeout: 300_000 }, () => {
     assert.equal(moved.status, 200, moved.text);
     await page.getByRole('list', { name: 'Pending tasks' }).getByRole('link', { name: 'Backlog item 01' }).waitFor();
     assert.equal(await backlog.getByRole('listitem').count(), 56);
+  });
+
+  test('a due-date reminder shows in the bell by the task\'s name and leads to the task', async () => {
+    const due = new Date(t.clock.now().getTime() + 2 * 3600_000).toISOString();
+    const task = await t.req('POST', '/workspaces/tasks', { headers: boss.headers, json: { title: 'Wrap the teaser', assignee_id: ten.userId, due_date: due } });
+    assert.equal(task.status, 200, task.text);
+    await enqueueJob(t.deps, 'tasks.remind_due', { batchSize: 10 });
+    await t.jobs.runUntilIdle();
+    await page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await panel.getByRole('button', { name: /^The task “Wrap the teaser” is due soon \(\d{4}-\d{2}-\d{2}\)$/ }).click();
+    await page.waitForURL(new RegExp(`/work/t/${task.body.id}$`));
+    await page.getByRole('heading', { name: 'Wrap the teaser' }).waitFor();
   });
 });

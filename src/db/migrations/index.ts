@@ -27,6 +27,7 @@ import * as m202612071845 from './202612071845_asset_versions_workspace_asset.js
 import * as m202612071900 from './202612071900_create_oauth_refresh_tokens.js';
 import * as m202612071910 from './202612071910_tasks_keyword_count.js';
 import * as m202612072300 from './202612072300_tus_write_claim.js';
+import * as m202612080100 from './202612080100_tasks_due_reminders.js';
 
 /** Explicit list, in order: the migrator never scans the file system. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '202612071900_create_oauth_refresh_tokens': m202612071900,
   '202612071910_tasks_keyword_count': m202612071910,
   '202612072300_tus_write_claim': m202612072300,
+  '202612080100_tasks_due_reminders': m202612080100,
 };

@@ -129,6 +129,8 @@ export interface TasksTable extends Keyed {
   /** The guest session that submitted it (docs/workstream.md, guest access). */
   guest_session_id: ColumnType<string | null, string | null | undefined, string | null>;
   completed_at: string | null;
+  /** When the assignee was told the due date is near (tasks.remind_due); a new due date or assignee clears it. */
+  due_reminded_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }

@@ -53,6 +53,8 @@ export function summarise(type: string, data: Record<string, unknown>, names: Na
       return `${names.actor ?? 'Someone'} added you as a watcher of the task: ${str(data.title) ?? 'untitled'}`;
     case 'task_watcher_removed':
       return `${names.actor ?? 'Someone'} removed you from the watchers of the task: ${str(data.title) ?? 'untitled'}`;
+    case 'task_due_soon':
+      return `${data.overdue === true ? 'A task of yours is overdue' : 'A task of yours is due soon'}: ${str(data.title) ?? 'untitled'} (due ${str(data.due_date)?.slice(0, 10) ?? '?'})`;
     case 'task_updated':
       return `A task you watch changed: ${str(data.title) ?? 'untitled'}${by}`;
     case 'project_watcher_added':

@@ -4,6 +4,7 @@ import { findAsset } from '../assets/assets.repo.js';
 import { isoNow } from '../../lib/clock.js';
 import { trashAssetAsSystem } from '../trash/trash.service.js';
 import { dueScheduledDeletions, findMediaFields } from './media-assets.repo.js';
+import { sweepInBatches } from '../sweep.js';
 
 /*
  * Scheduled deletion (medialoopster `date_del`, docs/medialoopster.md "Media assets"): once an asset's date_del has
@@ -15,20 +16,7 @@ import { dueScheduledDeletions, findMediaFields } from './media-assets.repo.js';
 /** Trashes every asset whose date_del is due at `now`, `batchSize` per query, one transaction each. Returns how many. */
 export async function trashDueAssets(deps: Deps & { signal?: AbortSignal }, batchSize: number): Promise<number> {
   const now = isoNow(deps.clock);
-  let trashed = 0;
-  for (;;) {
-    deps.signal?.throwIfAborted();
-    const due = await dueScheduledDeletions(deps.db, now, batchSize);
-    let done = 0;
-    for (const d of due) {
-      done += (await trashIfDue(deps, d, now)) ? 1 : 0;
-    }
-    trashed += done;
-    // A row skipped in its transaction (cancelled, locked or deleted meanwhile) would be found again: stop then.
-    if (due.length < batchSize || done === 0) {
-      return trashed;
-    }
-  }
+  return sweepInBatches({ batchSize, signal: deps.signal }, (limit) => dueScheduledDeletions(deps.db, now, limit), (d) => trashIfDue(deps, d, now));
 }
 
 /** Checked again inside the transaction: a PATCH may have cancelled or moved the date, or someone locked the asset. */

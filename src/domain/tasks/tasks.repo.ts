@@ -159,3 +159,39 @@ export async function listTaskRows(
   const nextCursor = rows.length > scope.limit && last ? encodeTaskCursor({ value: sortValue(last, scope.sort), sequence: last.sequence }) : null;
   return { items, nextCursor };
 }
+
+/**
+ * Open tasks with an assignee whose due date is at or before `cutoff` and whose assignee has not been told yet
+ * (tasks.remind_due), soonest first, across workspaces: each row carries its tenant.
+ */
+export function tasksDueForReminder(db: Kysely<DB>, q: { cutoff: string; limit: number }): Promise<TaskRow[]> {
+  return db
+    .selectFrom('tasks')
+    .innerJoin('task_statuses as s', 's.id', 'tasks.status_id')
+    .selectAll('tasks')
+    .where('tasks.due_date', 'is not', null)
+    .where('tasks.due_date', '<=', q.cutoff)
+    .where('tasks.due_reminded_at', 'is', null)
+    .where('tasks.assignee_id', 'is not', null)
+    .where('s.is_closed', '=', 0)
+    .where('s.is_draft', '=', 0)
+    .orderBy('tasks.due_date')
+    .orderBy('tasks.sequence')
+    .limit(q.limit)
+    .execute();
+}
+
+/** Marks the task's reminder sent, unless another run did first; whether this call did. */
+export async function claimDueReminder(db: Kysely<DB>, q: { workspaceId: string; id: string; dueDate: string; assigneeId: string; now: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('tasks')
+    .set({ due_reminded_at: q.now })
+    .where('workspace_id', '=', q.workspaceId)
+    .where('id', '=', q.id)
+    .where('due_reminded_at', 'is', null)
+    // Still the due date and assignee the sweep read: a change since then is the next run's to judge.
+    .where('due_date', '=', q.dueDate)
+    .where('assignee_id', '=', q.assigneeId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -50,7 +50,6 @@ function snapshot(t: TaskRow, status: TaskStatusRow | undefined): Record<string,
   };
 }
 
-/** The task in the request's workspace, or `task_not_found`. */
 /** A task of the workspace as the core API sees it (a draft only by its creator), else `task_not_found`. */
 export async function requireTask(ctx: Ctx, id: string): Promise<TaskRow> {
   const task = await findTask(ctx.db, { workspaceId: scopedWorkspaceId(ctx), id, viewerId: ctx.actor.userId });
@@ -267,7 +266,9 @@ export async function updateTask(ctx: Ctx, id: string, input: TaskInput): Promis
     if (changed.length === 0) {
       return before;
     }
-    const after = await updateTaskRow(tx.db, { workspaceId, id }, { ...set, updated_at: now });
+    // A new due date or assignee is told again when it comes near (task-due-reminders.service.ts).
+    const remindAgain = changed.includes('due_date') || changed.includes('assignee_id') ? { due_reminded_at: null } : {};
+    const after = await updateTaskRow(tx.db, { workspaceId, id }, { ...set, ...remindAgain, updated_at: now });
     if (!after) {
       throw errors.notFound('task', id);
     }

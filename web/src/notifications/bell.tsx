@@ -38,6 +38,8 @@ function describe(n: Notification, members: readonly WorkspaceMember[]): string 
       return `${who} replied to your comment`;
     case 'subscribed_asset_changed':
       return 'An asset you follow changed';
+    case 'task_due_soon':
+      return `The task ${title} ${n.data.overdue === true ? 'is overdue' : 'is due soon'}${typeof n.data.due_date === 'string' ? ` (${n.data.due_date.slice(0, 10)})` : ''}`;
     case 'task_assigned':
       return `${who} assigned you the task ${title}`;
     case 'task_watcher_added':
