@@ -90,11 +90,10 @@ function requireOffsetStream(request: FastifyRequest): Readable {
 function sendState(reply: FastifyReply, state: TusState): void {
   void reply.header('upload-offset', String(state.session.received_bytes));
   void reply.header('upload-expires', new Date(state.session.expires_at).toUTCString());
-  if (!state.assetId) {
-    void reply.header('atelier-patch-bytes', String(advisedPatchBytes(state.session)));
-  }
   if (state.assetId) {
     void reply.header('atelier-asset-id', state.assetId);
+  } else {
+    void reply.header('atelier-patch-bytes', String(advisedPatchBytes(state.session)));
   }
   if (state.versionId) {
     void reply.header('atelier-version-id', state.versionId);
