@@ -161,15 +161,16 @@ export async function listTaskRows(
 }
 
 /**
- * Open tasks with an assignee whose due date is at or before `cutoff` and whose assignee has not been told yet
- * (tasks.remind_due), soonest first, across workspaces: each row carries its tenant.
+ * Open tasks with an assignee whose due date is in [`from`, `cutoff`] and whose assignee has not been told yet
+ * (tasks.remind_due), soonest first, across workspaces: each row carries its tenant. The window keeps the scan of
+ * the due-date index to recent dates, however many old tasks a workspace has.
  */
-export function tasksDueForReminder(db: Kysely<DB>, q: { cutoff: string; limit: number }): Promise<TaskRow[]> {
+export function tasksDueForReminder(db: Kysely<DB>, q: { from: string; cutoff: string; limit: number }): Promise<TaskRow[]> {
   return db
     .selectFrom('tasks')
     .innerJoin('task_statuses as s', 's.id', 'tasks.status_id')
     .selectAll('tasks')
-    .where('tasks.due_date', 'is not', null)
+    .where('tasks.due_date', '>=', q.from)
     .where('tasks.due_date', '<=', q.cutoff)
     .where('tasks.due_reminded_at', 'is', null)
     .where('tasks.assignee_id', 'is not', null)

@@ -27,7 +27,7 @@ describeEachDatabase('task due-date reminders (tasks.remind_due)', (t) => {
     assert.deepEqual(t.deps.jobs.registry.schedules().find((s) => s.name === 'tasks.remind_due'), { name: 'tasks.remind_due', everySeconds: 900, payload: { batchSize: 200 } });
   });
 
-  test('due within a day or overdue: told once; closed, unassigned, far-off and another tenant\'s tasks stay quiet until due', async () => {
+  test('due within a day or overdue: told once; closed, unassigned, far-off, long-overdue and another tenant\'s tasks stay quiet', async () => {
     const ten = await t.factory.tenant();
     const artist = await t.factory.member(ten, { workspace: 'editor' });
     const other = await t.factory.tenant();
@@ -35,6 +35,8 @@ describeEachDatabase('task due-date reminders (tasks.remind_due)', (t) => {
     const late = await createTask(t, ten, { title: 'Colour page 3', assignee_id: artist.userId, due_date: inHours(-30) });
     const far = await createTask(t, ten, { title: 'Letter page 9', assignee_id: artist.userId, due_date: inHours(72) });
     await createTask(t, ten, { title: 'Nobody on it', due_date: inHours(2) });
+    // Left open long ago (or before reminders existed): not told, so an upgrade sends no flood.
+    await createTask(t, ten, { title: 'Forgotten page 1', assignee_id: artist.userId, due_date: inHours(-10 * 24) });
     await createTask(t, ten, { title: 'Already done', assignee_id: artist.userId, due_date: inHours(2), status: 'Completed' });
     const theirs = await createTask(t, other, { title: 'Theirs', assignee_id: other.userId, due_date: inHours(1) });
 
